@@ -1,0 +1,262 @@
+"""Plain dataclasses for the organisation graph. No database, ML or web imports here.
+
+Nodes: Department, Skill, Person, Project, Case. Relationships carrying data: PersonSkill
+(HAS_SKILL with level and evidence), Membership (MEMBER_OF with role and allocation),
+ProjectNeed (NEEDS: demand for a skill on an open project), Expert (EXPERT_IN), and
+CollaborationRating (RATED, between two people on a project).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import ClassVar, Literal
+
+Evidence = Literal["self-declared", "confirmed", "inferred-from-project"]
+EVIDENCE_KINDS: tuple[str, ...] = ("self-declared", "confirmed", "inferred-from-project")
+Visibility = Literal["public", "department", "confidential"]
+VISIBILITIES: tuple[str, ...] = ("public", "department", "confidential")
+PERSON_STATUSES: tuple[str, ...] = ("active", "leaver")
+PROJECT_STATUSES: tuple[str, ...] = ("proposed", "active", "closed", "cancelled")
+OUTCOMES: tuple[str, ...] = ("", "success", "partial", "failure")
+ROLES: tuple[str, ...] = ("sponsor", "member", "hr", "admin")
+PROCESSES: tuple[str, ...] = (
+    "lead-to-cash", "demand-to-delivery", "hire-to-onboard", "procure-to-pay",
+    "idea-to-launch", "issue-to-resolution", "record-to-report",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A closed date interval [start, end]."""
+
+    start: date
+    end: date
+
+    def overlaps(self, start: date | None, end: date | None) -> bool:
+        return (start is None or start <= self.end) and (end is None or end >= self.start)
+
+
+@dataclass(frozen=True)
+class Department:
+    kind: ClassVar[str] = "department"
+    id: str
+    name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Skill:
+    kind: ClassVar[str] = "skill"
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    broader: str | None = None
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Person:
+    kind: ClassVar[str] = "person"
+    id: str
+    name: str
+    email: str
+    department: str
+    title: str = ""
+    location: str = ""
+    timezone: str = ""
+    capacity: float = 1.0
+    cost_rate: float = 0.0
+    languages: tuple[str, ...] = ()
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class PersonSkill:
+    kind: ClassVar[str] = "person_skill"
+    person: str
+    skill: str
+    level: int
+    evidence: str = "self-declared"
+    last_used: date | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.person, self.skill)
+
+
+@dataclass(frozen=True)
+class Project:
+    kind: ClassVar[str] = "project"
+    id: str
+    name: str
+    description: str = ""
+    sponsor: str | None = None
+    department: str | None = None
+    process: str = ""
+    process_owner: str | None = None
+    start: date | None = None
+    end: date | None = None
+    status: str = "closed"
+    outcome: str = ""
+    kpis: dict[str, float] = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass(frozen=True)
+class ProjectNeed:
+    """Demand: an open project needs `count` people with `skill` at `level` or above."""
+
+    kind: ClassVar[str] = "project_need"
+    project: str
+    skill: str
+    level: int = 1
+    count: int = 1
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.project, self.skill)
+
+
+@dataclass(frozen=True)
+class Membership:
+    kind: ClassVar[str] = "membership"
+    person: str
+    project: str
+    role: str = "member"
+    allocation: float = 0.0
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.person, self.project, self.role)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A retrospective written as problem → action → result → lesson."""
+
+    kind: ClassVar[str] = "case"
+    id: str
+    title: str
+    problem: str
+    action: str = ""
+    result: str = ""
+    lesson: str = ""
+    project: str | None = None
+    department: str | None = None
+    skills: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str = "en"
+    visibility: str = "public"
+    date: date | None = None
+    authors: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """The whole case as one text, for indexing."""
+        return "\n".join(p for p in (self.title, self.problem, self.action, self.result, self.lesson) if p)
+
+
+@dataclass(frozen=True)
+class Expert:
+    kind: ClassVar[str] = "expert"
+    person: str
+    topic: str
+    source: str = "designated"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.person, self.topic)
+
+
+@dataclass(frozen=True)
+class CollaborationRating:
+    kind: ClassVar[str] = "rating"
+    rater: str
+    ratee: str
+    project: str
+    date: date | None = None
+    responsiveness: int = 3
+    support: int = 3
+    problem_solving: int = 3
+    comment: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rater, self.ratee, self.project)
+
+    @property
+    def mean(self) -> float:
+        return (self.responsiveness + self.support + self.problem_solving) / 3.0
+
+
+ENTITY_TYPES: dict[str, type] = {
+    t.kind: t for t in (Department, Skill, Person, PersonSkill, Project, ProjectNeed,
+                        Membership, Case, Expert, CollaborationRating)
+}
+# Order matters for writes (referenced entities first) and is reversed for deletes.
+WRITE_ORDER: tuple[str, ...] = ("department", "skill", "person", "project", "person_skill",
+                                "project_need", "membership", "case", "expert", "rating")
+
+
+def record_key(record) -> tuple:
+    """Identity of a record: `id` for nodes, the natural key for relationships."""
+    return (record.id,) if hasattr(record, "id") else record.key
+
+
+def as_dict(record) -> dict:
+    """Shallow dict of a record's fields (dates stay dates, tuples stay tuples)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+@dataclass
+class ChangeSet:
+    """Everything one write applies, atomically: upserts by kind and deletes by kind and key."""
+
+    upserts: dict[str, list] = field(default_factory=dict)
+    deletes: dict[str, list[tuple]] = field(default_factory=dict)
+
+    def add(self, *records) -> ChangeSet:
+        for r in records:
+            self.upserts.setdefault(r.kind, []).append(r)
+        return self
+
+    def delete(self, kind: str, *keys: tuple) -> ChangeSet:
+        if kind not in ENTITY_TYPES:
+            raise ValueError(f"unknown entity kind {kind!r}")
+        self.deletes.setdefault(kind, []).extend(keys)
+        return self
+
+    def __len__(self) -> int:
+        return sum(map(len, self.upserts.values())) + sum(map(len, self.deletes.values()))
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, for visibility rules. `projects` are the projects they are a member of."""
+
+    role: str = "member"
+    person: str | None = None
+    department: str | None = None
+    projects: frozenset[str] = frozenset()
+
+    @property
+    def privileged(self) -> bool:
+        return self.role in ("hr", "admin")
+
+
+SYSTEM = Viewer(role="admin")
+
+
+def can_see(case: Case, viewer: Viewer) -> bool:
+    """The one visibility rule. Stores implement it in their queries; this is its reference.
+
+    public: everyone. department: members of the case's department, and HR/admin.
+    confidential: members of the case's project (and its authors), and HR/admin.
+    """
+    if case.visibility == "public" or viewer.privileged:
+        return True
+    if case.visibility == "department":
+        return viewer.department is not None and viewer.department == case.department
+    return (case.project is not None and case.project in viewer.projects) or (
+        viewer.person is not None and viewer.person in case.authors)

@@ -1,0 +1,169 @@
+"""The GraphStore protocol: what the engine needs from a graph store, and the read models it returns.
+
+Two implementations pass one contract suite (tests/contract): `graph.sqlite_store.SqliteStore`
+(the embedded default) and `graph.neo4j_store.Neo4jStore`. Callers never branch on the backend;
+`open_store` is the only place that chooses one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from graph.model import (
+    Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill,
+    Project, Skill, Viewer, Window,
+)
+
+if TYPE_CHECKING:
+    from teamgraph.settings import Settings
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    """What one `apply` did: records written and deleted per kind, keys touched, new revision."""
+
+    written: dict[str, int]
+    deleted: dict[str, int]
+    touched: dict[str, frozenset[tuple]]
+    revision: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person who meets at least one skill need, with their skills and load in the window."""
+
+    person: Person
+    skills: dict[str, PersonSkill]
+    load: float
+
+
+@dataclass(frozen=True)
+class CollaborationPair:
+    """Two people (a < b) who worked on `times` projects together, last ending `last`."""
+
+    a: str
+    b: str
+    times: int
+    last: date | None
+    mean_rating: float | None  # mean of ratings each gave the other; None when unrated
+
+
+@dataclass(frozen=True)
+class Holder:
+    person: Person
+    level: int
+    evidence: str
+    last_used: date | None
+
+
+@dataclass(frozen=True)
+class SkillNeighbourhood:
+    skill: Skill
+    broader: Skill | None
+    narrower: list[Skill]
+    co_occurring: list[tuple[Skill, int]]  # skills held by the same people, with how many share both
+    holders: list[Holder]  # active people only, highest level first
+    supply: int  # active holders at level >= 3
+    demand: int  # people asked for by proposed/active projects' needs
+
+
+@dataclass(frozen=True)
+class SkillRisk:
+    skill: Skill
+    holders: list[Holder]
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """Why a person may know about something: they wrote a case, or worked on a project."""
+
+    person: str
+    kind: str  # "authored" | "member"
+    target: str  # case id or project id
+    role: str | None = None
+    date: date | None = None
+
+
+@dataclass
+class PersonProfile:
+    person: Person
+    department: Department | None
+    skills: list[PersonSkill]
+    memberships: list[tuple[Membership, Project]]
+    cases: list[Case]  # cases they wrote that the viewer may see
+    expert_in: list[Expert]
+    ratings: list[CollaborationRating] | None  # received; None unless the viewer is HR/admin
+    load: float  # peak load in the window
+    window: Window = field(default=None)  # type: ignore[assignment]
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    # --- writes -----------------------------------------------------------------------------
+    def apply(self, changes: ChangeSet) -> ApplyReport:
+        """Upsert and delete everything in `changes` in one transaction; all or nothing."""
+
+    def forget_person(self, person_id: str) -> ApplyReport:
+        """Right to be forgotten: remove the person and their personal data everywhere.
+
+        Anonymised aggregates stay correct: their memberships and the ratings they gave are
+        kept under an opaque tombstone id (not a Person), so project head-counts and others'
+        mean ratings do not change; ratings about them, skills, expert designations and
+        authorship are removed; sponsor/process-owner references become null.
+        """
+
+    def revision(self) -> int:
+        """Monotonic counter bumped by every write; retrieval indexes record it to detect staleness."""
+
+    # --- generic reads ----------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Records per entity kind (see graph.model.ENTITY_TYPES)."""
+
+    def get(self, kind: str, key: str | tuple) -> object | None:
+        """One record by id (nodes) or natural key (relationships); cases unfiltered (system use)."""
+
+    def all(self, kind: str) -> Iterator:
+        """Every record of a kind, streamed; cases unfiltered (system use: indexing)."""
+
+    # --- engine reads -----------------------------------------------------------------------
+    def person_profile(self, person_id: str, window: Window, viewer: Viewer) -> PersonProfile | None: ...
+
+    def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
+                   include: Iterable[str] = ()) -> list[Candidate]:
+        """Active people holding any (skill, min level) need, plus `include`, with loads in `window`."""
+
+    def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]: ...
+
+    def collaboration_pairs(self, person_ids: Iterable[str] | None = None) -> list[CollaborationPair]:
+        """Pairs who share a project (both ends in `person_ids` when given)."""
+
+    def skill_neighbourhood(self, skill_id: str, department: str | None = None,
+                            limit: int = 25) -> SkillNeighbourhood | None: ...
+
+    def skills_at_risk(self, max_holders: int = 2, department: str | None = None) -> list[SkillRisk]:
+        """Skills with 1..max_holders active holders at level >= 3 (bus factor)."""
+
+    def get_case(self, case_id: str, viewer: Viewer) -> Case | None:
+        """The case, or None if it does not exist or `viewer` may not see it."""
+
+    def list_cases(self, viewer: Viewer, *, department: str | None = None, project: str | None = None,
+                   skill: str | None = None, language: str | None = None,
+                   limit: int = 100, offset: int = 0) -> list[Case]: ...
+
+    def visible_case_ids(self, viewer: Viewer) -> set[str]: ...
+
+    def evidence(self, person_ids: Iterable[str] | None = None) -> list[EvidenceLink]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The one place that picks a backend, from `settings.store`."""
+    if settings.store == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+        return Neo4jStore.from_settings(settings)
+    from graph.sqlite_store import SqliteStore
+    return SqliteStore(settings.data_dir / "teamgraph.sqlite3")

@@ -1,0 +1,54 @@
+"""Settings, built once at the edge (CLI, create_app) from TEAMGRAPH_* and NEO4J_* variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from teamgraph.errors import FieldProblem, ValidationError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "teamgraph"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = "embedded"  # embedded | neo4j
+    data_dir: Path = Path(".")
+    neo4j_uri: str = "bolt://localhost:7687"
+    neo4j_username: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+    model: str = DEFAULT_MODEL  # sentence-transformers name or path
+    secret_key: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
+        env = os.environ if env is None else env
+        store = env.get("TEAMGRAPH_STORE", "embedded").strip().lower()
+        if store not in ("embedded", "neo4j"):
+            raise ValidationError(FieldProblem(f"must be 'embedded' or 'neo4j', not {store!r}",
+                                               field="TEAMGRAPH_STORE"))
+        s = cls(
+            store=store,
+            data_dir=Path(env.get("TEAMGRAPH_DATA_DIR") or default_data_dir()).expanduser(),
+            neo4j_uri=env.get("NEO4J_URI", cls.neo4j_uri),
+            neo4j_username=env.get("NEO4J_USERNAME", cls.neo4j_username),
+            neo4j_password=env.get("NEO4J_PASSWORD", cls.neo4j_password),
+            neo4j_database=env.get("NEO4J_DATABASE", cls.neo4j_database),
+            model=env.get("TEAMGRAPH_MODEL", cls.model),
+            secret_key=env.get("TEAMGRAPH_SECRET_KEY", ""),
+        )
+        return replace(s, **overrides) if overrides else s
+
+    @property
+    def index_dir(self) -> Path:
+        """Where retrieval indexes live, beside the store (one folder per backend/database)."""
+        sub = "embedded" if self.store == "embedded" else f"neo4j-{self.neo4j_database}"
+        return self.data_dir / "index" / sub
