@@ -1,0 +1,78 @@
+"""`teamgraph demo`: load the sample organisation into the configured store (the embedded
+default unless TEAMGRAPH_STORE says otherwise), build the retrieval indexes, print a summary
+and what to try next, then serve the web pages (unless --no-serve)."""
+
+from __future__ import annotations
+
+import click
+
+from teamgraph.settings import Settings
+
+NEXT_STEPS = """\
+Try next (same TEAMGRAPH_DATA_DIR):
+  teamgraph status                              what the store holds
+  teamgraph person {person}                     a profile: skills, projects, cases, load
+  teamgraph skill {skill}                       a skill's neighbourhood, holders, supply vs. demand
+  teamgraph at-risk                             skills held by only one or two people
+  teamgraph suggest examples/requests/crm-rollout.yaml --alternatives 2
+  teamgraph staff examples/requests/portfolio.yaml
+  teamgraph kickoff --project {project}
+  teamgraph serve --port 8000                   the web pages and API"""
+
+
+def _print_summary(summary: dict) -> None:
+    counts = summary.get("counts", {})
+    click.secho("\nThe sample organisation", bold=True)
+    click.echo("  " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    if summary.get("departments"):
+        click.echo("  departments: " + ", ".join(summary["departments"]))
+    busiest = summary.get("busiest", [])
+    if busiest:
+        click.echo("  busiest people now:")
+        for row in busiest[:5]:
+            bar = "█" * int(round(10 * min(row["load"], 1.5)))
+            click.echo(f"    {row['name']:<24} {bar:<15} {row['load']:.0%}")
+    at_risk = summary.get("at_risk", [])
+    if at_risk:
+        click.echo("  skills at risk (1–2 holders): " + ", ".join(r["name"] for r in at_risk[:8]))
+
+
+@click.command()
+@click.option("--no-serve", is_flag=True, help="Load and summarise, then exit without serving the pages.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to serve on.")
+@click.option("--no-index", is_flag=True, help="Skip building the retrieval indexes (faster, no kickoff).")
+def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
+    """Load the sample organisation and serve the web pages.
+
+    Idempotent: running it again changes nothing. The store and indexes live in
+    TEAMGRAPH_DATA_DIR (default ~/.local/share/teamgraph).
+    """
+    from teamgraph.service import Teamgraph
+    from ingest.sample import load_sample, summary
+
+    settings = Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    service = Teamgraph(settings)
+    click.echo(f"Store: {settings.store} ({settings.data_dir if settings.store == 'embedded' else settings.neo4j_uri})")
+    report = load_sample(service.store, progress=True)
+    click.echo(f"Loaded: {report.describe() if hasattr(report, 'describe') else report.to_dict()}")
+    info = summary(service.store)
+    _print_summary(info)
+    if not no_index:
+        click.echo("\nBuilding the retrieval indexes (first run loads the embedding model)…")
+        service.retriever  # builds or updates the index, with progress
+    from api.auth import demo_tokens
+    tokens = demo_tokens(settings, service.store)
+    click.secho("\nAPI tokens to try (Authorization: Bearer …):", bold=True)
+    for role, token in tokens.items():
+        click.echo(f"  {role:<8} {token}")
+    click.echo("\n" + NEXT_STEPS.format(person=info.get("example_person", "p-0001"),
+                                        skill=info.get("example_skill", "python"),
+                                        project=info.get("example_project", "prj-001")))
+    if no_serve:
+        return
+    from api.app import create_app
+    from api.server import run
+    click.secho(f"\nServing http://{host}:{port}/  (Ctrl-C to stop)", bold=True)
+    run(create_app(settings=settings, service=service), host=host, port=port)
