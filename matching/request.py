@@ -1,0 +1,434 @@
+"""Team requests and portfolios: parsing, validation and skill-name resolution.
+
+A request is validated once, here, at the boundary; past it the engine trusts the types. Every
+problem found is reported at once (ValidationError with FieldProblems naming the request field,
+and the file and line when the request came from a YAML/JSON file).
+
+Skills may be written as ids, names or aliases (Chinese aliases included). Structure is checked
+by `parse_request`; names are resolved against the store's skills by `resolve_skills` (the engine
+calls it), or straight away when `parse_request(..., skills=store.all("skill"))` is given them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from graph.model import Skill, Window
+from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
+
+REQUEST_KEYS = ("name", "brief", "project", "window", "allocation", "size", "requirements",
+                "departments", "budget", "include", "exclude", "preferences")
+DEFAULT_ALLOCATION = 0.5
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """`count` people with `skill` at `level` or above; `allocation` overrides the request's FTE."""
+
+    skill: str
+    level: int = 3
+    count: int = 1
+    allocation: float | None = None
+    label: str = ""  # what the sponsor wrote, for messages
+
+    def to_dict(self) -> dict:
+        return {"skill": self.skill, "level": self.level, "count": self.count,
+                "allocation": self.allocation, "label": self.label or self.skill}
+
+
+@dataclass(frozen=True)
+class TeamRequest:
+    """A sponsor's team request. `requirements` hold skill ids once `resolved` is True."""
+
+    window: Window
+    requirements: tuple[Requirement, ...]
+    name: str = ""
+    brief: str = ""
+    project: str | None = None
+    allocation: float = DEFAULT_ALLOCATION
+    size_min: int = 1
+    size_max: int = 8
+    required_departments: tuple[str, ...] = ()
+    department_caps: Mapping[str, int] = field(default_factory=dict, hash=False)
+    max_per_department: int | None = None
+    budget: float | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    source: str = "request"
+    resolved: bool = False
+    lines: Mapping[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+    def alloc_of(self, r: Requirement) -> float:
+        return r.allocation if r.allocation is not None else self.allocation
+
+    def cap_of(self, department: str) -> int | None:
+        """The cap on members from `department` (the tighter of the specific and the general cap)."""
+        caps = [c for c in (self.department_caps.get(department), self.max_per_department) if c is not None]
+        return min(caps) if caps else None
+
+    def problem(self, message: str, fld: str) -> FieldProblem:
+        return FieldProblem(message, self.source, self.lines.get(fld), fld)
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name, "brief": self.brief, "project": self.project,
+            "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
+            "allocation": self.allocation, "size": {"min": self.size_min, "max": self.size_max},
+            "requirements": [r.to_dict() for r in self.requirements],
+            "departments": {"required": list(self.required_departments),
+                            "caps": dict(self.department_caps),
+                            "max_per_department": self.max_per_department},
+            "budget": self.budget, "include": list(self.include), "exclude": list(self.exclude),
+            "preferences": {"locations": list(self.locations), "languages": list(self.languages)},
+        }
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Many requests staffed at once from one pool."""
+
+    requests: tuple[TeamRequest, ...]
+    name: str = ""
+    max_load: float | None = None
+    source: str = "portfolio"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "max_load": self.max_load,
+                "requests": [r.to_dict() for r in self.requests]}
+
+
+# --- small field parsers (raise ValueError with a message for the sponsor) -----------------------
+
+def _date(v) -> date:
+    if isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v).strip())
+    except ValueError:
+        raise ValueError(f"must be an ISO date YYYY-MM-DD, not {v!r}") from None
+
+
+def _num(v, lo: float, hi: float) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        raise ValueError(f"must be a number from {lo:g} to {hi:g}, not {v!r}")
+    try:
+        x = float(v)
+    except ValueError:
+        raise ValueError(f"must be a number from {lo:g} to {hi:g}, not {v!r}") from None
+    if not lo <= x <= hi:
+        raise ValueError(f"must be from {lo:g} to {hi:g}, not {x:g}")
+    return x
+
+
+def _int(v, lo: int, hi: int) -> int:
+    if isinstance(v, bool) or isinstance(v, float) and not v.is_integer():
+        raise ValueError(f"must be a whole number from {lo} to {hi}, not {v!r}")
+    try:
+        n = int(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a whole number from {lo} to {hi}, not {v!r}") from None
+    if not lo <= n <= hi:
+        raise ValueError(f"must be from {lo} to {hi}, not {n}")
+    return n
+
+
+def _strs(v) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, (list, tuple)) or not all(isinstance(s, (str, int)) for s in v):
+        raise ValueError("must be a list of names")
+    return tuple(str(s).strip() for s in v if str(s).strip())
+
+
+class _Parser:
+    """Collects every problem of one request; `at(field)` gives file/line for a field path."""
+
+    def __init__(self, source: str, lines: Mapping[str, int], prefix: str = ""):
+        self.source, self.lines, self.prefix = source, lines, prefix
+        self.report = ErrorReport()
+
+    def add(self, message: str, fld: str) -> None:
+        full = f"{self.prefix}{fld}"
+        self.report.add(message, file=self.source, line=self.lines.get(full), field=full)
+
+    def get(self, data: Mapping, key: str, parse, default=None, fld: str | None = None):
+        if key not in data or data[key] is None:
+            return default
+        try:
+            return parse(data[key])
+        except ValueError as e:
+            self.add(str(e), fld or key)
+            return default
+
+
+def _close(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    from rapidfuzz import fuzz, process
+    return [c for c, score, _ in process.extract(word, list(choices), scorer=fuzz.WRatio, limit=limit)
+            if score >= 50]
+
+
+def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Skill] | None = None,
+                  lines: Mapping[str, int] | None = None, _prefix: str = "") -> TeamRequest:
+    """Validate a request body (a dict from YAML/JSON or the web form) into a TeamRequest.
+
+    Raises ValidationError listing every problem, each naming its field (e.g.
+    `requirements[2].level`) and, for files, the line. With `skills`, skill names are resolved too.
+    """
+    p = _Parser(source, lines or {}, _prefix)
+    if not isinstance(data, Mapping):
+        p.add("a request must be a mapping of fields", "")
+        p.report.raise_if_any(f"invalid team request in {source}")
+    for key in data:
+        if key not in REQUEST_KEYS:
+            near = _close(str(key), REQUEST_KEYS, 1)
+            p.add("unknown field" + (f"; did you mean {near[0]!r}?" if near else
+                                     f"; known fields: {', '.join(REQUEST_KEYS)}"), str(key))
+    name = p.get(data, "name", lambda v: str(v).strip(), "")
+    brief = p.get(data, "brief", lambda v: str(v).strip(), "")
+    project = p.get(data, "project", lambda v: str(v).strip() or None)
+    allocation = p.get(data, "allocation", lambda v: _num(v, 0.01, 1.0), DEFAULT_ALLOCATION)
+
+    window = None
+    w = data.get("window")
+    if not isinstance(w, Mapping):
+        p.add("required: a mapping with start and end dates (YYYY-MM-DD)", "window")
+    else:
+        start = p.get(w, "start", _date, fld="window.start")
+        end = p.get(w, "end", _date, fld="window.end")
+        for k, v in (("start", start), ("end", end)):
+            if v is None and k not in w:
+                p.add("required", f"window.{k}")
+        if start and end:
+            if end < start:
+                p.add(f"ends before it starts ({end} < {start})", "window.end")
+            else:
+                window = Window(start, end)
+
+    size_min, size_max = 1, 8
+    s = data.get("size")
+    if isinstance(s, Mapping):
+        size_min = p.get(s, "min", lambda v: _int(v, 1, 100), 1, "size.min")
+        size_max = p.get(s, "max", lambda v: _int(v, 1, 100), max(8, size_min), "size.max")
+    elif isinstance(s, (list, tuple)) and len(s) == 2:
+        size_min = p.get({"m": s[0]}, "m", lambda v: _int(v, 1, 100), 1, "size")
+        size_max = p.get({"m": s[1]}, "m", lambda v: _int(v, 1, 100), 8, "size")
+    elif s is not None:
+        try:
+            size_min = size_max = _int(s, 1, 100)
+        except ValueError as e:
+            p.add(f"{e}; or give {{min: N, max: M}}", "size")
+    if size_min > size_max:
+        p.add(f"min ({size_min}) is larger than max ({size_max})", "size")
+
+    reqs: list[Requirement] = []
+    raw = data.get("requirements")
+    if not isinstance(raw, list) or not raw:
+        p.add("required: a non-empty list of {skill, level, count}", "requirements")
+        raw = []
+    for i, r in enumerate(raw):
+        f = f"requirements[{i}]"
+        if isinstance(r, str):
+            r = {"skill": r}
+        if not isinstance(r, Mapping):
+            p.add("must be a mapping like {skill: python, level: 3, count: 1}", f)
+            continue
+        for key in r:
+            if key not in ("skill", "level", "count", "allocation"):
+                p.add("unknown field (use skill, level, count, allocation)", f"{f}.{key}")
+        skill = str(r.get("skill") or "").strip()
+        if not skill:
+            p.add("required: a skill id, name or alias", f"{f}.skill")
+        level = p.get(r, "level", lambda v: _int(v, 1, 5), 3, f"{f}.level")
+        count = p.get(r, "count", lambda v: _int(v, 1, 50), 1, f"{f}.count")
+        alloc = p.get(r, "allocation", lambda v: _num(v, 0.01, 1.0), None, f"{f}.allocation")
+        reqs.append(Requirement(skill, level, count, alloc, skill))
+    if reqs and max(r.count for r in reqs) > size_max:
+        p.add(f"a requirement asks for more people than the team size allows ({size_max})", "size")
+
+    deps = data.get("departments") or {}
+    required, caps, max_per = (), {}, None
+    if isinstance(deps, (list, tuple)):
+        deps = {"required": deps}
+    if not isinstance(deps, Mapping):
+        p.add("must be a mapping {required: [...], caps: {dept: n}, max_per_department: n}", "departments")
+        deps = {}
+    required = p.get(deps, "required", _strs, (), "departments.required")
+    max_per = p.get(deps, "max_per_department", lambda v: _int(v, 1, 100), None,
+                    "departments.max_per_department")
+    raw_caps = deps.get("caps") or {}
+    if not isinstance(raw_caps, Mapping):
+        p.add("must be a mapping {department: max members}", "departments.caps")
+        raw_caps = {}
+    for d, c in raw_caps.items():
+        n = p.get(raw_caps, d, lambda v: _int(v, 0, 100), None, f"departments.caps.{d}")
+        if n is not None:
+            caps[str(d)] = n
+    for d in required:
+        if caps.get(d) == 0:
+            p.add(f"department {d!r} is both required and capped at 0", f"departments.caps.{d}")
+    if len(required) > size_max:
+        p.add(f"{len(required)} required departments cannot fit a team of at most {size_max}",
+              "departments.required")
+
+    budget = p.get(data, "budget", lambda v: _num(v, 0, 1e12), None)
+    include = p.get(data, "include", _strs, ())
+    exclude = p.get(data, "exclude", _strs, ())
+    for person in set(include) & set(exclude):
+        p.add(f"{person!r} is both included and excluded", "exclude")
+    if len(include) > size_max:
+        p.add(f"{len(include)} people included but the team has at most {size_max}", "include")
+    prefs = data.get("preferences") or {}
+    if not isinstance(prefs, Mapping):
+        p.add("must be a mapping {locations: [...], languages: [...]}", "preferences")
+        prefs = {}
+    locations = p.get(prefs, "locations", _strs, (), "preferences.locations")
+    languages = p.get(prefs, "languages", _strs, (), "preferences.languages")
+
+    p.report.raise_if_any(f"invalid team request in {source}")
+    req = TeamRequest(window=window, requirements=tuple(reqs), name=name, brief=brief, project=project,
+                      allocation=allocation, size_min=size_min, size_max=size_max,
+                      required_departments=tuple(required), department_caps=caps,
+                      max_per_department=max_per, budget=budget, include=tuple(include),
+                      exclude=tuple(exclude), locations=tuple(locations), languages=tuple(languages),
+                      source=source, lines=dict(lines or {}))
+    return resolve_skills(req, skills, _prefix) if skills is not None else req
+
+
+def resolve_skills(request: TeamRequest, skills: Iterable[Skill], _prefix: str = "") -> TeamRequest:
+    """Map each requirement's skill (id, name or alias, any case) to a skill id.
+
+    Unknown names raise ValidationError suggesting the closest known skills by id, name or alias.
+    Two requirements on the same skill are merged only if identical; otherwise it is an error,
+    because "python ≥ 3 × 2" and "python ≥ 5 × 1" mean different things and both are kept.
+    """
+    if request.resolved:
+        return request
+    skills = list(skills)
+    index: dict[str, str] = {}
+    labels: dict[str, Skill] = {}
+    for s in skills:
+        for key in (s.id, s.name, *s.aliases):
+            index.setdefault(key.strip().casefold(), s.id)
+            labels.setdefault(key, s)
+    report = ErrorReport()
+    out = []
+    for i, r in enumerate(request.requirements):
+        sid = index.get(r.skill.strip().casefold())
+        if sid is None:
+            near = _close(r.skill, labels, 10)
+            shown, seen = [], set()
+            for n in near:
+                s = labels[n]
+                if s.id in seen:  # one entry per skill, under the name or alias that matched best
+                    continue
+                seen.add(s.id)
+                text = s.name if n in (s.id, s.name) else f"{n} ({s.name})"
+                shown.append(f"{text} [{s.id}]")
+            fld = f"{_prefix}requirements[{i}].skill"
+            report.add(f"unknown skill {r.skill!r}" + (f"; closest known: {', '.join(shown[:3])}"
+                                                          if shown else ""),
+                       file=request.source, line=request.lines.get(fld), field=fld)
+            continue
+        out.append(replace(r, skill=sid, label=r.label or r.skill))
+    report.raise_if_any(f"unknown skills in {request.source}")
+    return replace(request, requirements=tuple(out), resolved=True)
+
+
+# --- files --------------------------------------------------------------------------------------
+
+def _line_index(text: str) -> dict[str, int]:
+    """Field path (`requirements[2].level`) → 1-based line, from the YAML node marks."""
+    import yaml
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, int] = {}
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = f"{path}.{k.value}" if path else str(k.value)
+                out.setdefault(key, k.start_mark.line + 1)
+                walk(v, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                key = f"{path}[{i}]"
+                out.setdefault(key, v.start_mark.line + 1)
+                walk(v, key)
+
+    walk(root, "")
+    return out
+
+
+def _read(path: str | Path) -> tuple[object, dict[str, int], str]:
+    import yaml
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ValidationError(FieldProblem(f"cannot read: {e.strerror}", str(path))) from e
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark else getattr(e, "lineno", None)
+        raise ValidationError(FieldProblem(f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
+                                           f"{getattr(e, 'problem', None) or e}", str(path), line)) from e
+    return data, _line_index(text), str(path)
+
+
+def load_request(path: str | Path, skills: Iterable[Skill] | None = None) -> TeamRequest:
+    """Read and validate a request file (.yaml/.yml or .json)."""
+    data, lines, source = _read(path)
+    return parse_request(data, source, skills=skills, lines=lines)
+
+
+def parse_portfolio(data: Mapping, source: str = "portfolio", *, skills: Iterable[Skill] | None = None,
+                    lines: Mapping[str, int] | None = None, base: Path | None = None) -> Portfolio:
+    """Validate `{name, max_load, requests: [request | {file: path}, …]}`; every problem at once."""
+    report = ErrorReport()
+    lines = lines or {}
+    if not isinstance(data, Mapping) or not isinstance(data.get("requests"), list) or not data["requests"]:
+        raise ValidationError(FieldProblem("required: a non-empty list of requests", source,
+                                           lines.get("requests"), "requests"))
+    for key in data:
+        if key not in ("name", "max_load", "requests"):
+            report.add("unknown field (use name, max_load, requests)", file=source,
+                       line=lines.get(str(key)), field=str(key))
+    max_load = None
+    if data.get("max_load") is not None:
+        try:
+            max_load = _num(data["max_load"], 0.01, 100)
+        except ValueError as e:
+            report.add(str(e), file=source, line=lines.get("max_load"), field="max_load")
+    requests = []
+    skills = list(skills) if skills is not None else None
+    for i, r in enumerate(data["requests"]):
+        prefix = f"requests[{i}]."
+        try:
+            if isinstance(r, Mapping) and set(r) == {"file"}:
+                sub = Path(r["file"]) if base is None else base / r["file"]
+                requests.append(load_request(sub, skills))
+            else:
+                requests.append(parse_request(r, source, skills=skills, lines=lines, _prefix=prefix))
+        except ValidationError as e:
+            report.problems.extend(e.problems)
+    report.raise_if_any(f"invalid portfolio in {source}")
+    names = [r.name or f"request {i + 1}" for i, r in enumerate(requests)]
+    requests = [replace(r, name=n) for r, n in zip(requests, names)]
+    return Portfolio(tuple(requests), str(data.get("name") or ""), max_load, source)
+
+
+def load_portfolio(path: str | Path, skills: Iterable[Skill] | None = None) -> Portfolio:
+    """Read and validate a portfolio file; `{file: x.yaml}` entries are relative to it."""
+    data, lines, source = _read(path)
+    return parse_portfolio(data, source, skills=skills, lines=lines, base=Path(path).parent)
