@@ -1,0 +1,190 @@
+"""Row and cross-file validation: turns raw rows into graph.model records, collecting problems.
+
+`FolderValidator.add_row` parses each field, applies the per-row rules (end ≥ start, rater ≠
+ratee, allocation within the person's capacity, …), detects duplicate keys (naming the earlier
+line) and checks references. Files are fed in graph.model.WRITE_ORDER so every referenced kind
+is complete before it is referenced; the two self-references (department.parent,
+skill.broader) are checked in `finish`, together with cycles. Ids missing from the folder are
+looked up in the optional target store, so a folder may add to what is already loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from graph.model import ENTITY_TYPES, record_key
+from ingest.formats import FileSpec
+from ingest.reader import Row
+from teamgraph.errors import ErrorReport
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+
+_MISSING = object()
+# Node kinds whose ids other records reference, and the field holding their parent.
+PARENT_FIELD = {"department": "parent", "skill": "broader"}
+
+
+def _empty(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, (list, tuple, dict)) and not v)
+
+
+def _key_text(key: tuple) -> str:
+    return key[0] if len(key) == 1 else "(" + ", ".join(map(str, key)) + ")"
+
+
+class FolderValidator:
+    """Accumulates the records of one folder and every problem found in them."""
+
+    def __init__(self, errors: ErrorReport, store: GraphStore | None = None):
+        self.errors = errors
+        self.store = store
+        self.records: dict[str, dict[tuple, object]] = {}
+        self.where: dict[str, dict[tuple, tuple[str, int]]] = {}
+        self.read: dict[str, int] = {}  # rows read per kind (valid or not)
+        self._emails: dict[str, tuple[str, int]] = {}
+        self._store_cache: dict[tuple[str, str], object] = {}
+        self._deferred: list[tuple[str, str, str, int, str]] = []  # kind, id, file, line, field
+
+    # --- lookups -----------------------------------------------------------------------------
+    def lookup(self, kind: str, ident: str) -> object | None:
+        """A node from the folder, else from the target store, else None."""
+        rec = self.records.get(kind, {}).get((ident,))
+        if rec is not None:
+            return rec
+        if self.store is None:
+            return None
+        hit = self._store_cache.get((kind, ident), _MISSING)
+        if hit is _MISSING:
+            hit = self.store.get(kind, ident)
+            self._store_cache[(kind, ident)] = hit
+        return hit
+
+    def _ref(self, kind: str, ident: str, file: str, line: int, field: str) -> None:
+        if self.lookup(kind, ident) is None:
+            plural = {"person": "people", "project_need": "project needs"}.get(kind, f"{kind}s")
+            where = f"{plural} in this folder" + (" or the store" if self.store is not None else "")
+            self.errors.add(f"unknown {kind.replace('_', ' ')} {ident!r} (not among the {where})",
+                            file=file, line=line, field=field)
+
+    # --- rows --------------------------------------------------------------------------------
+    def add_row(self, spec: FileSpec, row: Row) -> None:
+        kind = spec.kind
+        self.read[kind] = self.read.get(kind, 0) + 1
+        values: dict[str, object] = {}
+        complete = True
+        for col in spec.columns:
+            raw = row.values.get(col.name)
+            line = row.line_of(col.name)
+            if _empty(raw):
+                if col.required:
+                    self.errors.add("is required", file=row.file, line=line, field=col.name)
+                    complete = False
+                continue
+            try:
+                value = col.parse(raw)
+            except ValueError as e:
+                self.errors.add(str(e), file=row.file, line=line, field=col.name)
+                complete = complete and not col.required
+                continue
+            if _empty(value) and col.required:
+                self.errors.add("is required", file=row.file, line=line, field=col.name)
+                complete = False
+                continue
+            values[col.name] = value
+            if col.ref:
+                for ident in (value if isinstance(value, tuple) else (value,)):
+                    if col.ref == kind:  # self-reference: the file is not complete yet
+                        self._deferred.append((kind, ident, row.file, line, col.name))
+                    else:
+                        self._ref(col.ref, ident, row.file, line, col.name)
+        self._row_rules(kind, values, row)
+        if not complete:
+            return
+        record = ENTITY_TYPES[kind](**values)
+        key = record_key(record)
+        seen = self.where.setdefault(kind, {})
+        if key in seen:
+            f, ln = seen[key]
+            first = f"line {ln}" if f == row.file else f"{f}:{ln}"
+            fields = "id" if hasattr(record, "id") else "+".join(_key_fields(kind))
+            self.errors.add(f"duplicate {kind.replace('_', ' ')} {_key_text(key)!r}; first defined on {first}",
+                            file=row.file, line=row.line, field=fields)
+            return
+        seen[key] = (row.file, row.line)
+        self.records.setdefault(kind, {})[key] = record
+
+    def _row_rules(self, kind: str, v: dict, row: Row) -> None:
+        """Rules across fields of one row, and against the referenced person."""
+        add = self.errors.add
+        if kind in ("project", "membership") and v.get("start") and v.get("end") and v["end"] < v["start"]:
+            add(f"end {v['end'].isoformat()} is before start {v['start'].isoformat()}",
+                file=row.file, line=row.line_of("end"), field="end")
+        if kind == "person" and "email" in v:
+            email = v["email"].lower()
+            if email in self._emails:
+                f, ln = self._emails[email]
+                add(f"email {v['email']!r} is already used on line {ln}", file=row.file,
+                    line=row.line_of("email"), field="email")
+            else:
+                self._emails[email] = (row.file, row.line)
+        if kind == "membership" and "allocation" in v and "person" in v:
+            person = self.lookup("person", v["person"])
+            cap = getattr(person, "capacity", None)
+            if cap is not None and v["allocation"] > cap + 1e-9:
+                add(f"allocation {v['allocation']:g} exceeds the capacity {cap:g} of person "
+                    f"{v['person']!r}", file=row.file, line=row.line_of("allocation"), field="allocation")
+        if kind == "rating" and v.get("rater") and v.get("rater") == v.get("ratee"):
+            add("a person cannot rate themselves", file=row.file, line=row.line_of("ratee"), field="ratee")
+        if kind == "case" and v.get("visibility") == "department" and not v.get("department"):
+            add("visibility 'department' needs a department", file=row.file,
+                line=row.line_of("visibility"), field="department")
+        if kind == "department" and v.get("parent") and v.get("parent") == v.get("id"):
+            add("a department cannot be its own parent", file=row.file, line=row.line_of("parent"),
+                field="parent")
+        if kind == "skill" and v.get("broader") and v.get("broader") == v.get("id"):
+            add("a skill cannot be broader than itself", file=row.file, line=row.line_of("broader"),
+                field="broader")
+
+    # --- after all rows ----------------------------------------------------------------------
+    def finish(self) -> None:
+        """Self-references and parent cycles, once both files are complete."""
+        for kind, ident, file, line, field in self._deferred:
+            self._ref(kind, ident, file, line, field)
+        for kind, fld in PARENT_FIELD.items():
+            self._cycles(kind, fld)
+
+    def _parent(self, kind: str, fld: str, ident: str) -> str | None:
+        rec = self.lookup(kind, ident)
+        return getattr(rec, fld, None) if rec is not None else None
+
+    def _cycles(self, kind: str, fld: str) -> None:
+        done: set[str] = set()
+        for (start,), rec in self.records.get(kind, {}).items():
+            path: list[str] = []
+            on_path: set[str] = set()
+            node: str | None = start
+            while node is not None and node not in done:
+                if node in on_path:
+                    cycle = path[path.index(node):]
+                    at = next(((c,) for c in cycle if (c,) in self.where.get(kind, {})), None)
+                    if at is not None:  # report on a row of this folder that closes the cycle
+                        f, ln = self.where[kind][at]
+                        self.errors.add(f"{fld} links form a cycle: {' → '.join(cycle + [node])}",
+                                        file=f, line=ln, field=fld)
+                    break
+                path.append(node)
+                on_path.add(node)
+                node = self._parent(kind, fld, node)
+            done.update(path)
+
+    def iter_records(self) -> Iterator[object]:
+        for recs in self.records.values():
+            yield from recs.values()
+
+
+def _key_fields(kind: str) -> tuple[str, ...]:
+    return {"person_skill": ("person", "skill"), "project_need": ("project", "skill"),
+            "membership": ("person", "project", "role"), "expert": ("person", "topic"),
+            "rating": ("rater", "ratee", "project")}.get(kind, ("id",))
