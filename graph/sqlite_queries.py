@@ -1,0 +1,245 @@
+"""The engine's read queries on the embedded store (mixed into SqliteStore).
+
+Every query takes its inputs as parameters; lists of ids travel as one JSON-array parameter
+read with `json_each`, so there is no limit on their length and no SQL built from input.
+Visibility of cases is decided in SQL (`_VISIBLE`), mirroring graph.model.can_see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from graph.load import peak_load
+from graph.model import Case, Membership, PersonSkill, Viewer, Window
+from graph.sqlite_schema import CODECS
+from graph.store import (
+    Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+)
+
+_IDS = "(SELECT value FROM json_each(?))"
+_OPEN_PROJECT = "('proposed', 'active')"
+
+# graph.model.can_see in SQL. Named parameters: :privileged, :vdept, :vprojects, :vperson.
+_VISIBLE = """(c.visibility = 'public' OR :privileged = 1
+    OR (c.visibility = 'department' AND c.department = :vdept)
+    OR (c.visibility NOT IN ('public', 'department') AND (
+        c.project IN (SELECT value FROM json_each(:vprojects))
+        OR EXISTS (SELECT 1 FROM case_author ca WHERE ca.case_id = c.id AND ca.person = :vperson))))"""
+
+_CASE_COLS = CODECS["case"].columns.replace("t.", "c.")
+
+_CANDIDATE_IDS = f"""
+WITH need(skill, level) AS (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
+SELECT DISTINCT ps.person FROM need
+JOIN person_skill ps ON ps.skill = need.skill AND ps.level >= need.level
+JOIN person p ON p.id = ps.person AND p.status = 'active'
+UNION SELECT id FROM person WHERE id IN {_IDS}"""
+
+_MEMBERSHIPS_IN_WINDOW = f"""SELECT {CODECS['membership'].columns} FROM membership t
+WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) AND (t."end" IS NULL OR t."end" >= ?)"""
+
+# Per person and project, the last day they were on it (membership end, else project end);
+# a pair's `last` is the latest day both were still on a shared project.
+_PAIRS = """
+WITH m AS (
+    SELECT mm.person, mm.project, MAX(COALESCE(mm."end", pr."end")) AS last_day
+    FROM membership mm JOIN person p ON p.id = mm.person LEFT JOIN project pr ON pr.id = mm.project
+    WHERE ? IS NULL OR mm.person IN (SELECT value FROM json_each(?))
+    GROUP BY mm.person, mm.project)
+SELECT a.person, b.person, COUNT(*), MAX(MIN(COALESCE(a.last_day, b.last_day), COALESCE(b.last_day, a.last_day)))
+FROM m a JOIN m b ON a.project = b.project AND a.person < b.person
+GROUP BY a.person, b.person ORDER BY a.person, b.person"""
+
+_PAIR_RATINGS = """
+SELECT MIN(rater, ratee), MAX(rater, ratee), AVG((responsiveness + support + problem_solving) / 3.0)
+FROM rating WHERE rater <> ratee
+  AND (? IS NULL OR (rater IN (SELECT value FROM json_each(?)) AND ratee IN (SELECT value FROM json_each(?))))
+GROUP BY 1, 2"""
+
+_HOLDERS = f"""SELECT ps.skill, {CODECS['person'].columns}, ps.level, ps.evidence, ps.last_used
+FROM person_skill ps JOIN person t ON t.id = ps.person AND t.status = 'active'
+WHERE ps.skill IN {_IDS} AND ps.level >= ? AND (? IS NULL OR t.department = ?)
+ORDER BY ps.skill, ps.level DESC, t.id"""
+
+_AT_RISK = """SELECT ps.skill, COUNT(*) AS n FROM person_skill ps
+JOIN person p ON p.id = ps.person AND p.status = 'active'
+WHERE ps.level >= 3 AND (? IS NULL OR p.department = ?)
+GROUP BY ps.skill HAVING n BETWEEN 1 AND ? ORDER BY n, ps.skill"""
+
+_CO_OCCURRING = f"""SELECT {CODECS['skill'].columns}, COUNT(*) AS n
+FROM person_skill mine JOIN person p ON p.id = mine.person AND p.status = 'active'
+JOIN person_skill other ON other.person = mine.person AND other.skill <> mine.skill
+JOIN skill t ON t.id = other.skill
+WHERE mine.skill = ? AND (? IS NULL OR p.department = ?)
+GROUP BY t.id ORDER BY n DESC, t.id LIMIT ?"""
+
+_DEMAND = f"""SELECT COALESCE(SUM(n."count"), 0) FROM project_need n JOIN project pr ON pr.id = n.project
+WHERE n.skill = ? AND pr.status IN {_OPEN_PROJECT} AND (? IS NULL OR pr.department = ?)"""
+
+_EVIDENCE = f"""
+SELECT ca.person, 'authored', ca.case_id, NULL, c.date FROM case_author ca
+JOIN "case" c ON c.id = ca.case_id JOIN person p ON p.id = ca.person
+WHERE ? IS NULL OR ca.person IN {_IDS}
+UNION ALL
+SELECT m.person, 'member', m.project, m.role, m."end" FROM membership m JOIN person p ON p.id = m.person
+WHERE ? IS NULL OR m.person IN {_IDS}
+ORDER BY 1, 2, 3, 4"""
+
+
+def _ids(values: Iterable[str]) -> str:
+    return json.dumps(sorted(set(values)), ensure_ascii=False)
+
+
+def _date(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None
+
+
+def _viewer_params(viewer: Viewer) -> dict:
+    return {"privileged": 1 if viewer.privileged else 0, "vdept": viewer.department,
+            "vprojects": _ids(viewer.projects), "vperson": viewer.person}
+
+
+class SqliteReads:
+    """Engine reads; needs `_con()` and `_guard()` from SqliteStore."""
+
+    def _rows(self, sql: str, params=()) -> list:
+        with self._guard():
+            return self._con().execute(sql, params).fetchall()
+
+    def _decode_all(self, kind: str, where: str, params=(), order: str | None = None) -> list:
+        codec = CODECS[kind]
+        rows = self._rows(f"{codec.select_sql} WHERE {where} ORDER BY {order or codec.order_by}", params)
+        return [codec.decode(r) for r in rows]
+
+    # --- people -----------------------------------------------------------------------------
+    def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
+                   include: Iterable[str] = ()) -> list[Candidate]:
+        """Active people meeting any need, plus every existing person in `include` (whatever
+        their status, so callers can say why a pinned leaver cannot be staffed); each with
+        all their skills and their peak load in `window`. Sorted by person id."""
+        need_arg = json.dumps([[s, int(lvl)] for s, lvl in needs], ensure_ascii=False)
+        ids = [r[0] for r in self._rows(_CANDIDATE_IDS, (need_arg, _ids(include)))]
+        if not ids:
+            return []
+        arg = _ids(ids)
+        people = self._decode_all("person", f"t.id IN {_IDS}", (arg,))
+        skills: dict[str, dict[str, PersonSkill]] = defaultdict(dict)
+        for ps in self._decode_all("person_skill", f"t.person IN {_IDS}", (arg,)):
+            skills[ps.person][ps.skill] = ps
+        by_person: dict[str, list[Membership]] = defaultdict(list)
+        codec = CODECS["membership"]
+        for row in self._rows(_MEMBERSHIPS_IN_WINDOW, (arg, window.end.isoformat(), window.start.isoformat())):
+            m = codec.decode(row)
+            by_person[m.person].append(m)
+        return [Candidate(p, dict(skills[p.id]), peak_load(by_person[p.id], window)) for p in people]
+
+    def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
+        """Memberships of these people, by person, then start date, project and role."""
+        return self._decode_all("membership", f"t.person IN {_IDS}", (_ids(person_ids),),
+                                order='t.person, t.start, t.project, t.role')
+
+    def collaboration_pairs(self, person_ids: Iterable[str] | None = None) -> list[CollaborationPair]:
+        """Pairs of people (a < b) sharing a project: `times` = shared projects; `last` = the
+        latest day both were on a shared project (membership end, else project end); and the
+        mean of every rating either gave the other. Tombstones are not people and never appear."""
+        arg = None if person_ids is None else _ids(person_ids)
+        means = {(a, b): m for a, b, m in self._rows(_PAIR_RATINGS, (arg, arg, arg))}
+        return [CollaborationPair(a, b, n, _date(last), means.get((a, b)))
+                for a, b, n, last in self._rows(_PAIRS, (arg, arg))]
+
+    def person_profile(self, person_id: str, window: Window, viewer: Viewer) -> PersonProfile | None:
+        person = self.get("person", person_id)
+        if person is None:
+            return None
+        pairs = self._rows(
+            f"SELECT {CODECS['membership'].columns}, {CODECS['project'].columns.replace('t.', 'pr.')} "
+            "FROM membership t JOIN project pr ON pr.id = t.project WHERE t.person = ? "
+            "ORDER BY t.start DESC, t.project, t.role", (person_id,))
+        nm = len(CODECS["membership"].fields)
+        memberships = [(CODECS["membership"].decode(r[:nm]), CODECS["project"].decode(r[nm:])) for r in pairs]
+        cases = [CODECS["case"].decode(r) for r in self._rows(
+            f'SELECT {_CASE_COLS} FROM "case" c JOIN case_author a ON a.case_id = c.id '
+            f"WHERE a.person = :me AND {_VISIBLE} ORDER BY c.date DESC, c.id",
+            {"me": person_id, **_viewer_params(viewer)})]
+        ratings = (self._decode_all("rating", "t.ratee = ?", (person_id,), order="t.date DESC, t.rater")
+                   if viewer.privileged else None)
+        return PersonProfile(
+            person=person, department=self.get("department", person.department),
+            skills=self._decode_all("person_skill", "t.person = ?", (person_id,), order="t.level DESC, t.skill"),
+            memberships=memberships, cases=cases,
+            expert_in=self._decode_all("expert", "t.person = ?", (person_id,)),
+            ratings=ratings, load=peak_load([m for m, _ in memberships], window), window=window)
+
+    # --- skills -----------------------------------------------------------------------------
+    def _holders(self, skill_ids: list[str], min_level: int, department: str | None) -> dict[str, list[Holder]]:
+        pc = CODECS["person"]
+        n = len(pc.fields)
+        out: dict[str, list[Holder]] = defaultdict(list)
+        for r in self._rows(_HOLDERS, (_ids(skill_ids), min_level, department, department)):
+            out[r[0]].append(Holder(pc.decode(r[1:n + 1]), r[n + 1], r[n + 2], _date(r[n + 3])))
+        return out
+
+    def skill_neighbourhood(self, skill_id: str, department: str | None = None,
+                            limit: int = 25) -> SkillNeighbourhood | None:
+        """Holders, supply and co-occurring skills count active people (of `department` when
+        given); demand sums the `count` of needs on proposed/active projects (owned by
+        `department` when given). `limit` caps holders and co-occurring skills."""
+        skill = self.get("skill", skill_id)
+        if skill is None:
+            return None
+        holders = self._holders([skill_id], 1, department)[skill_id]
+        sc = CODECS["skill"]
+        co = [(sc.decode(r[:-1]), r[-1]) for r in
+              self._rows(_CO_OCCURRING, (skill_id, department, department, limit))]
+        return SkillNeighbourhood(
+            skill=skill, broader=self.get("skill", skill.broader) if skill.broader else None,
+            narrower=self._decode_all("skill", "t.broader = ?", (skill_id,)),
+            co_occurring=co, holders=holders[:limit],
+            supply=sum(1 for h in holders if h.level >= 3),
+            demand=self._rows(_DEMAND, (skill_id, department, department))[0][0])
+
+    def skills_at_risk(self, max_holders: int = 2, department: str | None = None) -> list[SkillRisk]:
+        """Skills with 1..max_holders active holders at level >= 3, fewest first, then by id."""
+        counts = self._rows(_AT_RISK, (department, department, max_holders))
+        if not counts:
+            return []
+        ids = [r[0] for r in counts]
+        skills = {s.id: s for s in self._decode_all("skill", f"t.id IN {_IDS}", (_ids(ids),))}
+        holders = self._holders(ids, 3, department)
+        return [SkillRisk(skills[i], holders[i]) for i in ids]
+
+    # --- cases ------------------------------------------------------------------------------
+    def get_case(self, case_id: str, viewer: Viewer) -> Case | None:
+        rows = self._rows(f'SELECT {_CASE_COLS} FROM "case" c WHERE c.id = :id AND {_VISIBLE}',
+                          {"id": case_id, **_viewer_params(viewer)})
+        return CODECS["case"].decode(rows[0]) if rows else None
+
+    def list_cases(self, viewer: Viewer, *, department: str | None = None, project: str | None = None,
+                   skill: str | None = None, language: str | None = None,
+                   limit: int = 100, offset: int = 0) -> list[Case]:
+        """Cases `viewer` may see matching every given filter, newest first (then by id)."""
+        sql = (f'SELECT {_CASE_COLS} FROM "case" c WHERE {_VISIBLE} '
+               "AND (:department IS NULL OR c.department = :department) "
+               "AND (:project IS NULL OR c.project = :project) "
+               "AND (:language IS NULL OR c.language = :language) "
+               "AND (:skill IS NULL OR EXISTS (SELECT 1 FROM case_skill s WHERE s.case_id = c.id "
+               "AND s.skill = :skill)) ORDER BY c.date DESC, c.id LIMIT :limit OFFSET :offset")
+        params = {"department": department, "project": project, "language": language, "skill": skill,
+                  "limit": int(limit), "offset": int(offset), **_viewer_params(viewer)}
+        return [CODECS["case"].decode(r) for r in self._rows(sql, params)]
+
+    def visible_case_ids(self, viewer: Viewer) -> set[str]:
+        return {r[0] for r in self._rows(f'SELECT c.id FROM "case" c WHERE {_VISIBLE}', _viewer_params(viewer))}
+
+    def evidence(self, person_ids: Iterable[str] | None = None) -> list[EvidenceLink]:
+        """Authored cases (date = case date) and memberships (date = membership end) of real
+        people, sorted by person, kind, target. Case ids are not visibility-filtered: callers
+        that show them intersect with `visible_case_ids(viewer)`."""
+        arg = None if person_ids is None else _ids(person_ids)
+        return [EvidenceLink(p, k, t, role, _date(d))
+                for p, k, t, role, d in self._rows(_EVIDENCE, (arg, arg, arg, arg))]
+

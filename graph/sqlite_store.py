@@ -1,0 +1,331 @@
+"""The embedded default store: one SQLite file, ACID, no server (stdlib `sqlite3` only).
+
+Concurrency: one connection per thread (a `threading.local`), the file in WAL mode, so the
+Flask server's threads read concurrently while one writer at a time holds `BEGIN IMMEDIATE`
+(others wait up to `timeout` seconds, then get StoreUnavailable). Every `apply` is a single
+transaction: validate references, write with `executemany`, commit; any error rolls back and
+the store is unchanged.
+
+Write semantics shared with the Neo4j store (pinned by tests/contract):
+- deletes run before upserts (reverse WRITE_ORDER), so delete+add in one ChangeSet replaces;
+- deleting a node removes the relationship records attached to it (like Cypher's DETACH
+  DELETE): a person's skills, memberships, expert designations and ratings given/received; a
+  project's memberships, needs and ratings; a skill's holdings and needs. References held in
+  node fields become null or are dropped from tuples (project sponsor/owner, case project/
+  department/authors/skills, skill.broader, department.parent). A department that still has
+  people cannot be deleted;
+- every reference in an upserted record must resolve after the ChangeSet is applied, else
+  ValidationError naming each bad record and field, and nothing is written;
+- `ApplyReport.written` counts rows that actually changed (identical upserts are skipped by
+  the upsert's WHERE clause); `touched` lists the submitted keys of every kind that changed.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet, record_key
+from graph.sqlite_queries import SqliteReads
+from graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES
+from graph.store import ApplyReport
+from teamgraph.errors import (
+    FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
+)
+
+# (kind, field, target): every reference an upserted record makes. "person*" also accepts
+# tombstone ids (memberships and ratings kept by forget_person).
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("department", "parent", "department"), ("skill", "broader", "skill"),
+    ("person", "department", "department"), ("project", "sponsor", "person"),
+    ("project", "department", "department"), ("project", "process_owner", "person"),
+    ("person_skill", "person", "person"), ("person_skill", "skill", "skill"),
+    ("project_need", "project", "project"), ("project_need", "skill", "skill"),
+    ("membership", "person", "person*"), ("membership", "project", "project"),
+    ("case", "project", "project"), ("case", "department", "department"),
+    ("case", "authors", "person"), ("case", "skills", "skill"), ("expert", "person", "person"),
+    ("rating", "rater", "person*"), ("rating", "ratee", "person"), ("rating", "project", "project"),
+)
+_MISSING_SQL = {
+    "department": "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM department)",
+    "skill": "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM skill)",
+    "person": "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM person)",
+    "person*": ("SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM person) "
+                "AND value NOT IN (SELECT id FROM tombstone)"),
+    "project": "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM project)",
+}
+_IDS = "(SELECT value FROM json_each(?))"  # one JSON-array parameter, any length
+
+# What deleting a node does to the records that point at it (see module docstring).
+_NODE_CASCADE: dict[str, tuple[str, ...]] = {
+    "person": (
+        f"DELETE FROM person_skill WHERE person IN {_IDS}",
+        f"DELETE FROM expert WHERE person IN {_IDS}",
+        f"DELETE FROM membership WHERE person IN {_IDS}",
+        f"DELETE FROM rating WHERE rater IN {_IDS}",
+        f"DELETE FROM rating WHERE ratee IN {_IDS}",
+        f"UPDATE project SET sponsor = NULL WHERE sponsor IN {_IDS}",
+        f"UPDATE project SET process_owner = NULL WHERE process_owner IN {_IDS}",
+        'UPDATE "case" SET authors = (SELECT json_group_array(value) FROM json_each("case".authors) '
+        f"WHERE value NOT IN {_IDS}) WHERE id IN (SELECT case_id FROM case_author WHERE person IN {_IDS})",
+    ),
+    "skill": (
+        f"DELETE FROM person_skill WHERE skill IN {_IDS}",
+        f"DELETE FROM project_need WHERE skill IN {_IDS}",
+        f"UPDATE skill SET broader = NULL WHERE broader IN {_IDS}",
+        'UPDATE "case" SET skills = (SELECT json_group_array(value) FROM json_each("case".skills) '
+        f"WHERE value NOT IN {_IDS}) WHERE id IN (SELECT case_id FROM case_skill WHERE skill IN {_IDS})",
+    ),
+    "project": (
+        f"DELETE FROM membership WHERE project IN {_IDS}",
+        f"DELETE FROM project_need WHERE project IN {_IDS}",
+        f"DELETE FROM rating WHERE project IN {_IDS}",
+        f'UPDATE "case" SET project = NULL WHERE project IN {_IDS}',
+    ),
+    "department": (
+        f"UPDATE department SET parent = NULL WHERE parent IN {_IDS}",
+        f"UPDATE project SET department = NULL WHERE department IN {_IDS}",
+        f'UPDATE "case" SET department = NULL WHERE department IN {_IDS}',
+    ),
+}
+
+
+class SqliteStore(SqliteReads):
+    """GraphStore on a single SQLite file (created with its schema on first open)."""
+
+    def __init__(self, path: str | Path, timeout: float = 30.0):
+        self.path = Path(path)
+        self.timeout = timeout
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._closed = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreUnavailable(f"cannot create the folder of the store {self.path}: {e}") from e
+        with self._guard():
+            con = self._con()
+            con.execute("PRAGMA journal_mode = WAL")
+            con.executescript(SCHEMA)
+
+    # --- connections ----------------------------------------------------------------------
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            if self._closed:
+                raise StoreUnavailable(f"store {self.path} is closed")
+            # check_same_thread=False only so close() may close every thread's connection.
+            con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
+                                  check_same_thread=False)
+            con.execute("PRAGMA foreign_keys = ON")
+            con.execute("PRAGMA synchronous = NORMAL")
+            self._local.con = con
+            with self._conns_lock:
+                self._conns.append(con)
+        return con
+
+    def _guard(self):
+        return _Guard(self.path)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._conns_lock:
+            for con in self._conns:
+                con.close()
+            self._conns.clear()
+        self._local = threading.local()
+
+    # --- writes ---------------------------------------------------------------------------
+    def apply(self, changes: ChangeSet) -> ApplyReport:
+        """Deletes, then upserts, in one transaction; references checked before COMMIT."""
+        _check_kinds(changes)
+        return self._write(lambda con: self._apply_in(con, changes))
+
+    def _apply_in(self, con: sqlite3.Connection, changes: ChangeSet) -> tuple[dict, dict, dict]:
+        written: dict[str, int] = {}
+        deleted: dict[str, int] = {}
+        touched: dict[str, frozenset] = {}
+        for kind in reversed(WRITE_ORDER):
+            keys = [tuple(k) if isinstance(k, (tuple, list)) else (k,)
+                    for k in changes.deletes.get(kind, ())]
+            if not keys:
+                continue
+            if kind in _NODE_CASCADE:
+                self._detach(con, kind, [k[0] for k in keys])
+            n = con.executemany(CODECS[kind].delete_sql, keys).rowcount
+            if n:
+                deleted[kind] = n
+                touched[kind] = frozenset(keys)
+        for kind in WRITE_ORDER:
+            records = changes.upserts.get(kind, ())
+            if not records:
+                continue
+            codec = CODECS[kind]
+            n = con.executemany(codec.upsert_sql, map(codec.encode, records)).rowcount
+            if n:
+                written[kind] = n
+                touched[kind] = touched.get(kind, frozenset()) | {codec.key_of(r) for r in records}
+        self._check_references(con, changes)
+        return written, deleted, touched
+
+    def _detach(self, con: sqlite3.Connection, kind: str, ids: list[str]) -> None:
+        arg = json.dumps(ids, ensure_ascii=False)
+        if kind == "department":
+            row = con.execute(f"SELECT department, COUNT(*) FROM person WHERE department IN {_IDS} "
+                              "GROUP BY department LIMIT 1", (arg,)).fetchone()
+            if row:
+                raise ValidationError(FieldProblem(
+                    f"department {row[0]!r} still has {row[1]} people; move or delete them first",
+                    field="department"), "cannot delete a department that still has people; nothing was written")
+        for sql in _NODE_CASCADE[kind]:
+            con.execute(sql, (arg,) * sql.count("json_each(?)"))
+
+    def _check_references(self, con: sqlite3.Connection, changes: ChangeSet) -> None:
+        wanted: dict[str, set[str]] = {}
+        for kind, fld, target in REFERENCES:
+            for r in changes.upserts.get(kind, ()):
+                v = getattr(r, fld)
+                wanted.setdefault(target, set()).update(v if isinstance(v, tuple) else
+                                                        () if v is None else (v,))
+        missing: dict[str, set[str]] = {}
+        for target, ids in wanted.items():
+            if ids:
+                rows = con.execute(_MISSING_SQL[target], (json.dumps(sorted(ids), ensure_ascii=False),))
+                missing[target] = {r[0] for r in rows}
+        if not any(missing.values()):
+            return
+        problems = []
+        for kind, fld, target in REFERENCES:
+            bad = missing.get(target)
+            for r in changes.upserts.get(kind, ()) if bad else ():
+                v = getattr(r, fld)
+                for ref in (v if isinstance(v, tuple) else (v,)):
+                    if ref in bad:
+                        problems.append(FieldProblem(
+                            f"{kind} {_show_key(record_key(r))}: unknown {target.rstrip('*')} {ref!r}",
+                            field=fld))
+        raise ValidationError(problems, f"{len(problems)} unresolved reference(s); nothing was written")
+
+    def forget_person(self, person_id: str) -> ApplyReport:
+        """See GraphStore.forget_person. The tombstone id is random, so it cannot be traced back."""
+        def run(con: sqlite3.Connection):
+            if con.execute("SELECT 1 FROM person WHERE id = ?", (person_id,)).fetchone() is None:
+                raise NotFoundError("person", person_id)
+            tomb = f"forgotten-{secrets.token_hex(8)}"
+            con.execute("INSERT INTO tombstone (id) VALUES (?)", (tomb,))
+            kept_m = con.execute("UPDATE membership SET person = ? WHERE person = ?", (tomb, person_id)).rowcount
+            con.execute("DELETE FROM rating WHERE ratee = ?", (person_id,))
+            # Scores stay so the ratee's mean is unchanged; the free-text comment is the
+            # forgotten person's own words, so it goes.
+            kept_r = con.execute("UPDATE rating SET rater = ?, comment = '' WHERE rater = ?",
+                                 (tomb, person_id)).rowcount
+            self._detach(con, "person", [person_id])
+            con.execute("DELETE FROM person WHERE id = ?", (person_id,))
+            written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}
+            return written, {"person": 1}, {"person": frozenset({(person_id,)})}
+        return self._write(run)
+
+    def clear_all(self) -> None:
+        """Delete every record (tests and `ingest --replace`); the revision still moves forward."""
+        def run(con: sqlite3.Connection):
+            n = sum(con.execute(f"DELETE FROM {t}").rowcount for t in ALL_TABLES)
+            return ({}, {"all": n} if n else {}, {})
+        self._write(run)
+
+    def _write(self, body) -> ApplyReport:
+        with self._guard():
+            con = self._con()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                written, deleted, touched = body(con)
+                if written or deleted:
+                    con.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
+                revision = con.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        return ApplyReport(written=written, deleted=deleted, touched=touched, revision=revision)
+
+    # --- generic reads --------------------------------------------------------------------
+    def revision(self) -> int:
+        with self._guard():
+            return self._con().execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        with self._guard():
+            con = self._con()
+            return {k: con.execute(f"SELECT COUNT(*) FROM {TABLES[k]}").fetchone()[0] for k in ENTITY_TYPES}
+
+    def get(self, kind: str, key: str | tuple) -> object | None:
+        codec = CODECS[_known(kind)]
+        key = tuple(key) if isinstance(key, (tuple, list)) else (key,)
+        if len(key) != len(codec.key):
+            raise ValidationError(FieldProblem(f"a {kind} key has {len(codec.key)} part(s): "
+                                               f"{', '.join(codec.key)}", field="key"))
+        with self._guard():
+            row = self._con().execute(f"{codec.select_sql} WHERE {codec.key_where}", key).fetchone()
+        return codec.decode(row) if row else None
+
+    def all(self, kind: str) -> Iterator:
+        """Streams in key order, 1000 rows at a time (never the whole table in memory)."""
+        codec = CODECS[_known(kind)]
+        with self._guard():
+            cur = self._con().execute(f"{codec.select_sql} ORDER BY {codec.order_by}")
+        while True:
+            with self._guard():
+                rows = cur.fetchmany(1000)
+            if not rows:
+                return
+            yield from map(codec.decode, rows)
+
+
+class _Guard:
+    """Turns sqlite3 failures into TeamgraphErrors that name the file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or isinstance(exc, TeamgraphError) or not isinstance(exc, sqlite3.Error):
+            return False
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise ValidationError(FieldProblem(f"rejected by the store: {exc}"),
+                                  "the change set breaks a store constraint; nothing was written") from exc
+        raise StoreUnavailable(f"embedded store {self.path} is unavailable: {exc}") from exc
+
+
+def _known(kind: str) -> str:
+    if kind not in ENTITY_TYPES:
+        raise ValidationError(FieldProblem(f"unknown entity kind {kind!r}; one of {', '.join(ENTITY_TYPES)}",
+                                           field="kind"))
+    return kind
+
+
+def _check_kinds(changes: ChangeSet) -> None:
+    problems = []
+    for kind, records in changes.upserts.items():
+        if kind not in ENTITY_TYPES:
+            problems.append(FieldProblem(f"unknown entity kind {kind!r}", field="kind"))
+            continue
+        for r in records:
+            if not isinstance(r, ENTITY_TYPES[kind]):
+                problems.append(FieldProblem(f"{type(r).__name__} filed under {kind!r}", field="kind"))
+    for kind in changes.deletes:
+        if kind not in ENTITY_TYPES:
+            problems.append(FieldProblem(f"unknown entity kind {kind!r}", field="kind"))
+    if problems:
+        raise ValidationError(problems, "malformed change set; nothing was written")
+
+
+def _show_key(key: tuple) -> str:
+    return repr(key[0]) if len(key) == 1 else repr(key)
