@@ -50,7 +50,8 @@ WITH m AS (
     FROM membership mm JOIN person p ON p.id = mm.person LEFT JOIN project pr ON pr.id = mm.project
     WHERE ? IS NULL OR mm.person IN (SELECT value FROM json_each(?))
     GROUP BY mm.person, mm.project)
-SELECT a.person, b.person, COUNT(*), MAX(MIN(COALESCE(a.last_day, b.last_day), COALESCE(b.last_day, a.last_day)))
+SELECT a.person, b.person, COUNT(*),
+       MAX(MIN(COALESCE(a.last_day, b.last_day), COALESCE(b.last_day, a.last_day)))
 FROM m a JOIN m b ON a.project = b.project AND a.person < b.person
 GROUP BY a.person, b.person ORDER BY a.person, b.person"""
 
@@ -132,7 +133,8 @@ class SqliteReads:
             skills[ps.person][ps.skill] = ps
         by_person: dict[str, list[Membership]] = defaultdict(list)
         codec = CODECS["membership"]
-        for row in self._rows(_MEMBERSHIPS_IN_WINDOW, (arg, window.end.isoformat(), window.start.isoformat())):
+        window_args = (arg, window.end.isoformat(), window.start.isoformat())
+        for row in self._rows(_MEMBERSHIPS_IN_WINDOW, window_args):
             m = codec.decode(row)
             by_person[m.person].append(m)
         return [Candidate(p, dict(skills[p.id]), peak_load(by_person[p.id], window)) for p in people]
@@ -169,13 +171,15 @@ class SqliteReads:
                    if viewer.privileged else None)
         return PersonProfile(
             person=person, department=self.get("department", person.department),
-            skills=self._decode_all("person_skill", "t.person = ?", (person_id,), order="t.level DESC, t.skill"),
+            skills=self._decode_all("person_skill", "t.person = ?", (person_id,),
+                                    order="t.level DESC, t.skill"),
             memberships=memberships, cases=cases,
             expert_in=self._decode_all("expert", "t.person = ?", (person_id,)),
             ratings=ratings, load=peak_load([m for m, _ in memberships], window), window=window)
 
     # --- skills -----------------------------------------------------------------------------
-    def _holders(self, skill_ids: list[str], min_level: int, department: str | None) -> dict[str, list[Holder]]:
+    def _holders(self, skill_ids: list[str], min_level: int,
+                 department: str | None) -> dict[str, list[Holder]]:
         pc = CODECS["person"]
         n = len(pc.fields)
         out: dict[str, list[Holder]] = defaultdict(list)
@@ -233,7 +237,8 @@ class SqliteReads:
         return [CODECS["case"].decode(r) for r in self._rows(sql, params)]
 
     def visible_case_ids(self, viewer: Viewer) -> set[str]:
-        return {r[0] for r in self._rows(f'SELECT c.id FROM "case" c WHERE {_VISIBLE}', _viewer_params(viewer))}
+        rows = self._rows(f'SELECT c.id FROM "case" c WHERE {_VISIBLE}', _viewer_params(viewer))
+        return {r[0] for r in rows}
 
     def evidence(self, person_ids: Iterable[str] | None = None) -> list[EvidenceLink]:
         """Authored cases (date = case date) and memberships (date = membership end) of real

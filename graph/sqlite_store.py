@@ -181,7 +181,8 @@ class SqliteStore(SqliteReads):
             if row:
                 raise ValidationError(FieldProblem(
                     f"department {row[0]!r} still has {row[1]} people; move or delete them first",
-                    field="department"), "cannot delete a department that still has people; nothing was written")
+                    field="department"), "a department that still has people cannot be deleted; "
+                                         "nothing was written")
         for sql in _NODE_CASCADE[kind]:
             con.execute(sql, (arg,) * sql.count("json_each(?)"))
 
@@ -218,7 +219,8 @@ class SqliteStore(SqliteReads):
                 raise NotFoundError("person", person_id)
             tomb = f"forgotten-{secrets.token_hex(8)}"
             con.execute("INSERT INTO tombstone (id) VALUES (?)", (tomb,))
-            kept_m = con.execute("UPDATE membership SET person = ? WHERE person = ?", (tomb, person_id)).rowcount
+            kept_m = con.execute("UPDATE membership SET person = ? WHERE person = ?",
+                                 (tomb, person_id)).rowcount
             con.execute("DELETE FROM rating WHERE ratee = ?", (person_id,))
             # Scores stay so the ratee's mean is unchanged; the free-text comment is the
             # forgotten person's own words, so it goes.
