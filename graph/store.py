@@ -8,7 +8,7 @@ Two implementations pass one contract suite (tests/contract): `graph.sqlite_stor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -21,8 +21,29 @@ if TYPE_CHECKING:
     from teamgraph.settings import Settings
 
 
+def jsonable(value):
+    """A JSON-ready copy: dataclasses become dicts, dates ISO strings, tuples lists, sets sorted lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+class _ToDict:
+    def to_dict(self) -> dict:
+        """JSON-ready data (dates as ISO strings), for the API and `--json`."""
+        return jsonable(self)
+
+
 @dataclass(frozen=True)
-class ApplyReport:
+class ApplyReport(_ToDict):
     """What one `apply` did: records written and deleted per kind, keys touched, new revision."""
 
     written: dict[str, int]
@@ -32,7 +53,7 @@ class ApplyReport:
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(_ToDict):
     """A person who meets at least one skill need, with their skills and load in the window."""
 
     person: Person
@@ -41,7 +62,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class CollaborationPair:
+class CollaborationPair(_ToDict):
     """Two people (a < b) who worked on `times` projects together, last ending `last`."""
 
     a: str
@@ -52,7 +73,7 @@ class CollaborationPair:
 
 
 @dataclass(frozen=True)
-class Holder:
+class Holder(_ToDict):
     person: Person
     level: int
     evidence: str
@@ -60,7 +81,7 @@ class Holder:
 
 
 @dataclass(frozen=True)
-class SkillNeighbourhood:
+class SkillNeighbourhood(_ToDict):
     skill: Skill
     broader: Skill | None
     narrower: list[Skill]
@@ -69,15 +90,20 @@ class SkillNeighbourhood:
     supply: int  # active holders at level >= 3
     demand: int  # people asked for by proposed/active projects' needs
 
+    def to_dict(self) -> dict:
+        d = jsonable(self)
+        d["co_occurring"] = [{"skill": jsonable(s), "count": n} for s, n in self.co_occurring]
+        return d
+
 
 @dataclass(frozen=True)
-class SkillRisk:
+class SkillRisk(_ToDict):
     skill: Skill
     holders: list[Holder]
 
 
 @dataclass(frozen=True)
-class EvidenceLink:
+class EvidenceLink(_ToDict):
     """Why a person may know about something: they wrote a case, or worked on a project."""
 
     person: str
@@ -88,7 +114,7 @@ class EvidenceLink:
 
 
 @dataclass
-class PersonProfile:
+class PersonProfile(_ToDict):
     person: Person
     department: Department | None
     skills: list[PersonSkill]
@@ -98,6 +124,11 @@ class PersonProfile:
     ratings: list[CollaborationRating] | None  # received; None unless the viewer is HR/admin
     load: float  # peak load in the window
     window: Window = field(default=None)  # type: ignore[assignment]
+
+    def to_dict(self) -> dict:
+        d = jsonable(self)
+        d["memberships"] = [{"membership": jsonable(m), "project": jsonable(p)} for m, p in self.memberships]
+        return d
 
 
 @runtime_checkable
