@@ -1,0 +1,52 @@
+"""The application factory (the Flask tutorial's shape: create_app, blueprints, init_app)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from teamgraph.settings import Settings
+
+
+def _secret_key(settings: Settings) -> str:
+    """TEAMGRAPH_SECRET_KEY, else a random key kept in the data folder so sessions survive restarts."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None, *, settings: Settings | None = None, service=None) -> Flask:
+    """Build the app. `settings` default to the environment; `service` to a new `Teamgraph`."""
+    from api import auth, errors, openapi, pages, people, skills, teams, knowledge, uploads
+    from api.web import ReadCache
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=_secret_key(settings),
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,  # ingest uploads
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SUGGEST_TIME_LIMIT=10.0,
+    )
+    if test_config:
+        app.config.update(test_config)
+    if service is None:
+        from teamgraph.service import Teamgraph
+        service = Teamgraph(settings)
+    app.extensions["teamgraph"] = service
+    app.extensions["teamgraph.settings"] = settings
+    app.extensions["teamgraph.cache"] = ReadCache()
+
+    errors.init_app(app)
+    auth.init_app(app)
+    for module in (skills, people, teams, knowledge, uploads, openapi, pages):
+        module.init_app(app)
+    return app

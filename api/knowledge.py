@@ -1,0 +1,101 @@
+"""Retrieval endpoints: similar cases, experts, and the kickoff package (project or ad-hoc brief).
+
+Visibility is enforced inside retrieval (the viewer is passed down); these views only shape
+requests and apply the role redactions (loads as availability bands for non-HR viewers).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Flask, request
+
+from api import serialize
+from api.auth import ALL, PLANNERS, is_privileged, principal, require, viewer
+from api.web import arg_int, arg_required, body_field, cached_read, json_body, json_response, service
+from teamgraph.errors import FieldProblem, ValidationError
+
+bp = Blueprint("knowledge", __name__, url_prefix="/api/v1")
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(FieldProblem(f"must be an ISO date (YYYY-MM-DD), not {raw!r}", field=name)) from None
+
+
+def _filters() -> dict:
+    f = {k: request.args.get(k) or None for k in ("department", "process", "language")}
+    f["since"], f["until"] = _date_arg("since"), _date_arg("until")
+    skills = [s for s in (request.args.get("skills") or "").split(",") if s.strip()]
+    f["skills"] = [s.strip() for s in skills] or None
+    return {k: v for k, v in f.items() if v is not None}
+
+
+def _redacted(data):
+    return serialize.redact(data, privileged=is_privileged())
+
+
+@bp.get("/cases/similar")
+@require(*ALL)
+def similar_cases():
+    """Cases similar to a brief (?q=), each with why it matched; filters: department, process,
+    since, until, language, skills (comma-separated)."""
+    q, k, f = arg_required("q"), arg_int("k", 5, 1, 50), _filters()
+    return cached_read(lambda: _redacted({"query": q, "cases": [
+        h.to_dict() for h in service().similar_cases(q, viewer(), k=k, **f)]}))
+
+
+@bp.get("/experts")
+@require(*ALL)
+def experts():
+    """People ranked by evidence relevant to a brief (?q=), with their load."""
+    q, k = arg_required("q"), arg_int("k", 5, 1, 50)
+    return cached_read(lambda: _redacted({"query": q, "experts": [
+        h.to_dict() for h in service().experts(q, viewer(), k=k)]}))
+
+
+def _with_team() -> bool:
+    return principal().role in PLANNERS
+
+
+@bp.get("/projects/<project_id>/kickoff")
+@require(*ALL)
+def project_kickoff(project_id: str):
+    """The kickoff package of a project: similar cases, lessons to read first, experts, the suggested team."""
+    kc, ke = arg_int("k_cases", 5, 1, 20), arg_int("k_experts", 5, 1, 20)
+    return cached_read(lambda: _redacted(service().kickoff(
+        viewer(), project_id=project_id, k_cases=kc, k_experts=ke, with_team=_with_team()).to_dict()))
+
+
+@bp.post("/kickoff")
+@require(*ALL)
+def brief_kickoff():
+    """The kickoff package of an ad-hoc brief (`{"brief": "...", "request": {...}?}`)."""
+    data = json_body()
+    brief = body_field(data, "brief", str, required=True).strip()
+    if not brief:
+        raise ValidationError(FieldProblem("must not be empty", field="brief"))
+    kc, ke = body_field(data, "k_cases", int, 5), body_field(data, "k_experts", int, 5)
+    for name, v in (("k_cases", kc), ("k_experts", ke)):
+        if not 1 <= v <= 20:
+            raise ValidationError(FieldProblem("must be between 1 and 20", field=name))
+    team_request = body_field(data, "request", dict, None)
+    return json_response(_redacted(service().kickoff(
+        viewer(), brief=brief, k_cases=kc, k_experts=ke, with_team=_with_team(),
+        team_request=team_request).to_dict()))
+
+
+@bp.get("/index/status")
+@require(*ALL)
+def index_status():
+    """Whether the retrieval indexes exist and match the store revision."""
+    return json_response(service().index_status())
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,120 @@
+"""Server-rendered pages: home, sponsor request form, kickoff pages, HR skill graph, person pages.
+
+Pages sign in through the session (see api.auth.login). Data comes from the same service calls
+as the API; the sponsor form and the skill graph call the JSON API from small scripts.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+
+from api import serialize
+from api.auth import ALL, PEOPLE_DATA, PLANNERS, is_privileged, principal, viewer
+from api.people import profile_dict, project_dict, window_args
+from api.web import service
+from teamgraph.errors import AccessDenied
+
+bp = Blueprint("pages", __name__)
+
+
+def page(*roles: str):
+    """Like api.auth.require, but sends anonymous visitors to the login page."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            p = principal()
+            if p is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if p.role not in roles:
+                raise AccessDenied(f"this page is for {', '.join(roles)}; you are signed in as {p.role}")
+            return view(*args, **kwargs)
+        wrapper.roles = roles
+        return wrapper
+    return decorate
+
+
+@bp.app_context_processor
+def inject_user():
+    p = principal() if request.endpoint and not request.endpoint.startswith("static") else None
+    name = None
+    if p is not None and p.person:
+        person = service().store.get("person", p.person)
+        name = person.name if person else p.person
+    return {"user": p, "user_name": name, "csrf": session.get("csrf", ""),
+            "can_plan": p is not None and p.role in PLANNERS,
+            "can_people": p is not None and p.role in PEOPLE_DATA}
+
+
+@bp.get("/")
+@page(*ALL)
+def home():
+    projects = sorted((p for p in service().store.all("project") if p.status in ("proposed", "active")),
+                      key=lambda p: (p.status != "proposed", p.start or date.min))
+    return render_template("home.html", projects=projects[:12], counts=service().store.counts())
+
+
+@bp.get("/sponsor")
+@page(*PLANNERS)
+def sponsor():
+    departments = sorted(service().store.all("department"), key=lambda d: d.name)
+    return render_template("sponsor.html", departments=departments, today=date.today())
+
+
+@bp.get("/kickoff")
+@page(*ALL)
+def kickoff_index():
+    brief = (request.args.get("brief") or "").strip()
+    if brief:
+        package = service().kickoff(viewer(), brief=brief, k_cases=5, k_experts=5,
+                                    with_team=principal().role in PLANNERS).to_dict()
+        return render_template("kickoff.html", package=serialize.redact(package, privileged=is_privileged()),
+                               project=None, brief=brief)
+    projects = sorted(service().store.all("project"),
+                      key=lambda p: ({"proposed": 0, "active": 1}.get(p.status, 2), -(p.start or date.min).toordinal()))
+    return render_template("kickoff_index.html", projects=projects)
+
+
+@bp.get("/projects/<project_id>/kickoff")
+@page(*ALL)
+def kickoff(project_id: str):
+    project = project_dict(project_id)
+    package = service().kickoff(viewer(), project_id=project_id, k_cases=5, k_experts=5,
+                                with_team=principal().role in PLANNERS).to_dict()
+    return render_template("kickoff.html", package=serialize.redact(package, privileged=is_privileged()),
+                           project=project, brief=None)
+
+
+@bp.get("/graph")
+@page(*PLANNERS)
+def graph():
+    departments = sorted(service().store.all("department"), key=lambda d: d.name)
+    start = request.args.get("skill") or ""
+    return render_template("graph.html", departments=departments, start_skill=start)
+
+
+@bp.get("/people/<person_id>")
+@page(*ALL)
+def person(person_id: str):
+    prof = profile_dict(person_id, window_args())
+    skills = {s.id: s for s in service().skills()}
+    return render_template("person.html", prof=prof, skills=skills, privileged=is_privileged())
+
+
+@bp.get("/people")
+@page(*ALL)
+def people():
+    q = (request.args.get("q") or "").strip().lower()
+    if not q:
+        return render_template("people.html", people=[], q="")
+    found = service().search_people(q, 50)
+    if len(found) == 1:
+        return redirect(url_for("pages.person", person_id=found[0].id))
+    return render_template("people.html", people=found, q=q)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.filters["pct"] = lambda v: "" if v is None else f"{float(v):.0%}"

@@ -1,0 +1,92 @@
+"""Skill endpoints: search (autocomplete), a skill's graph, skills at risk (bus factor)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, request
+
+from api import serialize
+from api.auth import ALL, PEOPLE_DATA, PLANNERS, require
+from api.web import arg_int, cached_read, service
+from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
+
+bp = Blueprint("skills", __name__, url_prefix="/api/v1/skills")
+
+
+def _department_arg() -> str | None:
+    dept = (request.args.get("department") or "").strip() or None
+    if dept and service().store.get("department", dept) is None:
+        raise ValidationError(FieldProblem(f"unknown department {dept!r}", field="department"))
+    return dept
+
+
+@bp.get("")
+@require(*ALL)
+def search():
+    """Search skills by id, name or alias (autocomplete)."""
+    q, limit = request.args.get("q", ""), arg_int("limit", 10, 1, 100)
+    return cached_read(lambda: {"skills": [serialize.skill(s) for s in service().search_skills(q, limit)]})
+
+
+def graph_of(n) -> dict:
+    """Nodes and edges for drawing: the skill, its broader/narrower/co-occurring skills, its
+    holders (with levels) and their departments."""
+    nodes, edges = [], []
+    center = n.skill.id
+    nodes.append({"id": f"skill:{center}", "kind": "skill", "label": n.skill.name, "center": True})
+    if n.broader:
+        nodes.append({"id": f"skill:{n.broader.id}", "kind": "skill", "label": n.broader.name})
+        edges.append({"source": f"skill:{center}", "target": f"skill:{n.broader.id}", "kind": "broader"})
+    for s in n.narrower:
+        nodes.append({"id": f"skill:{s.id}", "kind": "skill", "label": s.name})
+        edges.append({"source": f"skill:{s.id}", "target": f"skill:{center}", "kind": "broader"})
+    seen = {x["id"] for x in nodes}
+    for s, shared in n.co_occurring:
+        if f"skill:{s.id}" not in seen:
+            nodes.append({"id": f"skill:{s.id}", "kind": "skill", "label": s.name})
+            seen.add(f"skill:{s.id}")
+        edges.append({"source": f"skill:{center}", "target": f"skill:{s.id}", "kind": "co-occurs", "weight": shared})
+    for h in n.holders:
+        nodes.append({"id": f"person:{h.person.id}", "kind": "person", "label": h.person.name, "level": h.level})
+        edges.append({"source": f"person:{h.person.id}", "target": f"skill:{center}", "kind": "has-skill",
+                      "level": h.level})
+        dept = f"department:{h.person.department}"
+        if dept not in seen:
+            nodes.append({"id": dept, "kind": "department", "label": h.person.department})
+            seen.add(dept)
+        edges.append({"source": f"person:{h.person.id}", "target": dept, "kind": "member-of"})
+    return {"nodes": nodes, "edges": edges}
+
+
+@bp.get("/<skill_id>/graph")
+@require(*PLANNERS)
+def skill_graph(skill_id: str):
+    """A skill's neighbourhood: broader/narrower, co-occurring skills, holders with levels, supply vs demand."""
+    dept, limit = _department_arg(), arg_int("limit", 25, 1, 200)
+
+    def compute():
+        n = service().store.skill_neighbourhood(skill_id, department=dept, limit=limit)
+        if n is None:
+            raise NotFoundError("skill", skill_id)
+        return {**serialize.neighbourhood(n), "department": dept, "graph": graph_of(n)}
+    return cached_read(compute)
+
+
+@bp.get("/at-risk")
+@require(*PEOPLE_DATA)
+def at_risk():
+    """Skills held at level 3 or more by only one or two active people (bus factor)."""
+    dept, max_holders = _department_arg(), arg_int("max_holders", 2, 1, 10)
+    return cached_read(lambda: {"department": dept, "max_holders": max_holders, "skills": [
+        serialize.risk(r) for r in service().store.skills_at_risk(max_holders=max_holders, department=dept)]})
+
+
+@bp.get("/supply-demand")
+@require(*PLANNERS)
+def supply_demand():
+    """Skills asked for by proposed and active projects: supply vs demand, largest shortfall first."""
+    dept, limit = _department_arg(), arg_int("limit", 25, 1, 200)
+    return cached_read(lambda: {"department": dept, "skills": service().supply_demand(dept, limit)})
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,101 @@
+"""Team endpoints: suggest, why-not, pin-and-re-solve, and portfolio staffing.
+
+Bodies wrap the team request (the same format as `teamgraph suggest REQUEST.yaml`) with options:
+`{"request": {...}, "alternatives": 2}`. An infeasible request is an answer, not an error:
+200 with `status: "infeasible"` and the diagnosis.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app
+
+from api import serialize
+from api.auth import PEOPLE_DATA, PLANNERS, is_privileged, require, viewer
+from api.web import body_field, json_body, json_response, service
+from teamgraph.errors import FieldProblem, ValidationError
+
+bp = Blueprint("teams", __name__, url_prefix="/api/v1")
+
+
+def _request(data: dict) -> dict:
+    req = data.get("request")
+    if not isinstance(req, dict):
+        raise ValidationError(FieldProblem("must be a team request object", field="request"))
+    return req
+
+
+def _ids(data: dict, name: str) -> list[str]:
+    value = body_field(data, name, list, [])
+    if not all(isinstance(x, str) and x for x in value):
+        raise ValidationError(FieldProblem("must be a list of person ids", field=name))
+    return value
+
+
+def _options(data: dict) -> dict:
+    alternatives = body_field(data, "alternatives", int, 2)
+    min_diff = body_field(data, "min_diff", int, 1)
+    if not 0 <= alternatives <= 5:
+        raise ValidationError(FieldProblem("must be between 0 and 5", field="alternatives"))
+    if min_diff < 1:
+        raise ValidationError(FieldProblem("must be at least 1", field="min_diff"))
+    return {"alternatives": alternatives, "min_diff": min_diff, "seed": body_field(data, "seed", int, 0),
+            "time_limit": _time_limit(data)}
+
+
+def _time_limit(data: dict, setting: str = "SUGGEST_TIME_LIMIT") -> float:
+    cap = float(current_app.config[setting])
+    value = body_field(data, "time_limit", (int, float), cap)
+    if isinstance(value, bool) or not 0 < value <= cap:
+        raise ValidationError(FieldProblem(f"must be a number of seconds in (0, {cap:g}]", field="time_limit"))
+    return float(value)
+
+
+def _answer(result) -> object:
+    return json_response(serialize.redact(result.to_dict(), privileged=is_privileged()))
+
+
+@bp.post("/teams/suggest")
+@require(*PLANNERS)
+def suggest():
+    """Suggest the best team for a request, with diverse alternatives and explanations."""
+    data = json_body()
+    return _answer(service().suggest(_request(data), viewer(), pins=_ids(data, "pins"), **_options(data)))
+
+
+@bp.post("/teams/why-not")
+@require(*PLANNERS)
+def why_not():
+    """Why is this person not in the suggested team: the binding reason, or the cost of swapping them in."""
+    data = json_body()
+    person = body_field(data, "person", str, required=True)
+    return _answer(service().why_not(_request(data), person, viewer(), **_options(data)))
+
+
+@bp.post("/teams/resolve")
+@require(*PLANNERS)
+def resolve():
+    """Pin members, change the request, re-solve; returns the new team and the diff to `previous`."""
+    data = json_body()
+    return _answer(service().resolve(_request(data), viewer(), pins=_ids(data, "pins"),
+                                     previous=_ids(data, "previous"), time_limit=_time_limit(data)))
+
+
+@bp.post("/portfolio/staff")
+@require(*PEOPLE_DATA)
+def staff():
+    """Staff many requests at once from one pool, minimising the organisation-wide peak load."""
+    data = json_body()
+    portfolio = data.get("portfolio")
+    if not isinstance(portfolio, dict):
+        raise ValidationError(FieldProblem("must be a portfolio object", field="portfolio"))
+    max_load = body_field(data, "max_load", (int, float), None)
+    if max_load is not None and (isinstance(max_load, bool) or not 0 < max_load <= 10):
+        raise ValidationError(FieldProblem("must be a number in (0, 10]", field="max_load"))
+    return _answer(service().staff(portfolio, viewer(), max_load=max_load,
+                                   time_limit=_time_limit(data, "PORTFOLIO_TIME_LIMIT"),
+                                   seed=body_field(data, "seed", int, 0)))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("PORTFOLIO_TIME_LIMIT", 30.0)
+    app.register_blueprint(bp)
