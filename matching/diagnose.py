@@ -1,0 +1,230 @@
+"""Why a request is infeasible, and the smallest relaxation that makes it feasible.
+
+The model is rebuilt over the whole pool (over-capacity and excluded people included) with one
+assumption literal per hard constraint group: each requirement, team size, each required
+department, each department cap, the budget, capacity, exclusions and each included person.
+CP-SAT returns a set of assumptions that together cannot hold (the conflict). A second solve
+minimises a weighted count of relaxations (a missing person on a requirement, a person over
+capacity, an excluded person used, …), which is the smallest change that admits a team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from graph.load import peak_load
+from graph.model import Window
+from matching.model import EPS
+from matching.problem import Problem
+
+# Relaxation costs: asking a busy person or dropping a required person weighs more than a
+# department or size change, so the proposal keeps the request's substance where it can.
+COST = {"coverage": 3, "capacity": 2, "exclude": 2, "include": 2, "budget": 1, "department": 1,
+        "cap": 1, "size": 1}
+
+
+@dataclass
+class Relaxation:
+    kind: str  # coverage | capacity | exclude | include | budget | department | cap | size
+    message: str
+    target: str | None = None
+    amount: float = 1
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "target": self.target, "amount": self.amount, "message": self.message}
+
+
+@dataclass
+class Diagnosis:
+    """Which requirements cannot be met and why, the conflicting constraints, and a relaxation."""
+
+    summary: str
+    requirements: list[dict] = field(default_factory=list)  # per requirement: needed/available/why
+    conflict: list[str] = field(default_factory=list)  # names of constraints that cannot all hold
+    relaxation: list[Relaxation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"summary": self.summary, "requirements": self.requirements, "conflict": self.conflict,
+                "relaxation": [r.to_dict() for r in self.relaxation]}
+
+    def __str__(self) -> str:
+        lines = [self.summary]
+        lines += [f"  - {r['message']}" for r in self.requirements if not r["satisfiable_alone"]]
+        if self.conflict:
+            lines.append("  conflicting constraints: " + "; ".join(self.conflict))
+        if self.relaxation:
+            lines.append("  smallest relaxation: " + "; ".join(r.message for r in self.relaxation))
+        return "\n".join(lines)
+
+
+def free_from(memberships, allocation: float, capacity: float, window: Window) -> date | None:
+    """First day from which the person could take `allocation` for the window's length, or None."""
+    ms = list(memberships)
+    length = window.end - window.start
+    days = sorted({window.start} | {m.end + timedelta(days=1) for m in ms if m.end and m.end >= window.start})
+    for d in days:
+        if peak_load(ms, Window(d, d + length)) + allocation <= capacity + EPS:
+            return d
+    return None
+
+
+def _skill_name(store, sid: str) -> str:
+    s = store.get("skill", sid)
+    return s.name if s else sid
+
+
+def requirement_report(store, pb: Problem) -> list[dict]:
+    """Per requirement: how many qualified people exist, are available, over capacity (until when)."""
+    req = pb.request
+    out = []
+    mems = {}
+    over = sorted({i for q in pb.qualified for i in q if not pb.eligible(i)})
+    if over:
+        for m in store.memberships_of([pb.people[i].id for i in over]):
+            mems.setdefault(m.person, []).append(m)
+    excluded_q = {}
+    for r, rq in enumerate(req.requirements):
+        excluded_q[r] = [c.id for c in pb.people if c.id in pb.excluded and
+                         (ps := c.skills.get(rq.skill)) is not None and ps.level >= rq.level]
+    for r, rq in enumerate(req.requirements):
+        avail = [i for i in pb.qualified[r] if pb.eligible(i) and pb.people[i].util(pb.alloc(r)) <= 1 + EPS]
+        busy = [i for i in pb.qualified[r] if i not in avail]
+        frees = []
+        for i in busy:
+            c = pb.people[i]
+            frees.append(free_from(mems.get(c.id, []), pb.alloc(r), c.person.capacity, req.window))
+        name = f"{_skill_name(store, rq.skill)} ≥ {rq.level}"
+        msg = (f"{name} needs {rq.count} {'person' if rq.count == 1 else 'people'}: "
+               f"{len(avail)} qualified {'person is' if len(avail) == 1 else 'people are'} available")
+        if busy:
+            known = [d for d in frees if d is not None]
+            until = f" until {max(known).isoformat()}" if known and len(known) == len(frees) else (
+                f" (free from {min(known).isoformat()} at the earliest)" if known else " with no end in sight")
+            msg += f"; {len(busy)} more {'is' if len(busy) == 1 else 'are'} over capacity{until}"
+        if excluded_q[r]:
+            msg += f"; {len(excluded_q[r])} excluded ({', '.join(excluded_q[r][:5])})"
+        out.append({"requirement": r, "skill": rq.skill, "level": rq.level, "count": rq.count,
+                    "available": len(avail), "over_capacity": [pb.people[i].id for i in busy],
+                    "free_from": {pb.people[i].id: (d.isoformat() if d else None) for i, d in zip(busy, frees)},
+                    "excluded": excluded_q[r], "satisfiable_alone": len(avail) >= rq.count,
+                    "message": msg})
+    return out
+
+
+def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> Diagnosis:
+    """Explain why no team satisfies `pb.request`; see the module docstring."""
+    from ortools.sat.python import cp_model
+
+    from matching.model import solver_for
+    req = pb.request
+    people = pb.people
+    reports = requirement_report(store, pb)
+    allowed = [i for i, c in enumerate(people) if c.person.status == "active" or i in pb.forced]
+
+    def build(relax: bool):
+        model = cp_model.CpModel()
+        x = {i: model.NewBoolVar(f"x[{people[i].id}]") for i in allowed}
+        lits: dict[str, object] = {}
+        penalties = []
+
+        def lit(name: str):
+            lits[name] = model.NewBoolVar(name)
+            return lits[name]
+
+        def soft(kind: str, name: str, target=None):
+            """A relaxation indicator (relax=True) or the assumption literal enforcing it."""
+            v = model.NewBoolVar(name)
+            if relax:
+                penalties.append((COST[kind], v, kind, name, target))
+                return v.Not()
+            lits[name] = v
+            return v
+
+        for r, rq in enumerate(req.requirements):
+            ys = []
+            for i in allowed:
+                ps = people[i].skills.get(rq.skill)
+                if ps is not None and ps.level >= rq.level:
+                    v = model.NewBoolVar(f"y[{people[i].id},{r}]")
+                    model.AddImplication(v, x[i])
+                    ys.append(v)
+            name = f"requirement: {reports[r]['message'].split(':')[0]}"
+            if relax:  # shortfall counts people missing, each a relaxation
+                short = model.NewIntVar(0, rq.count, f"short[{r}]")
+                model.Add(sum(ys) + short >= rq.count)
+                penalties.append((COST["coverage"], short, "coverage", name, rq.skill))
+            else:
+                model.Add(sum(ys) >= rq.count).OnlyEnforceIf(lit(name))
+        model.Add(sum(x.values()) >= req.size_min).OnlyEnforceIf(soft("size", f"team size ≥ {req.size_min}"))
+        model.Add(sum(x.values()) <= req.size_max).OnlyEnforceIf(soft("size", f"team size ≤ {req.size_max}"))
+        for i in allowed:
+            c = people[i]
+            if c.util(pb.alloc0) > 1 + EPS:
+                model.Add(x[i] == 0).OnlyEnforceIf(soft("capacity", f"capacity of {c.id}", c.id))
+            if c.id in req.exclude:
+                model.Add(x[i] == 0).OnlyEnforceIf(soft("exclude", f"exclusion of {c.id}", c.id))
+        for i in pb.forced:
+            if i in x:
+                model.Add(x[i] == 1).OnlyEnforceIf(soft("include", f"inclusion of {people[i].id}", people[i].id))
+        by_dept: dict[str, list[int]] = {}
+        for i in allowed:
+            by_dept.setdefault(people[i].department, []).append(i)
+        for d in req.required_departments:
+            model.Add(sum(x[i] for i in by_dept.get(d, [])) >= 1).OnlyEnforceIf(
+                soft("department", f"department {d} represented", d))
+        for d, ids in by_dept.items():
+            cap = req.cap_of(d)
+            if cap is not None:
+                model.Add(sum(x[i] for i in ids) <= cap).OnlyEnforceIf(
+                    soft("cap", f"at most {cap} from {d}", d))
+        if req.budget is not None:
+            cost = sum(round(pb.cost(i, pb.alloc0) * 100) * x[i] for i in allowed)
+            model.Add(cost <= round(req.budget * 100)).OnlyEnforceIf(
+                soft("budget", f"budget {req.budget:g}", None))
+        return model, lits, penalties
+
+    model, lits, _ = build(relax=False)
+    model.AddAssumptions(list(lits.values()))
+    solver = solver_for(seed, time_limit)
+    st = solver.Solve(model)
+    conflict = []
+    if st == cp_model.INFEASIBLE:
+        core = set(solver.SufficientAssumptionsForInfeasibility())
+        conflict = [name for name, v in lits.items() if v.Index() in core]
+
+    model, _, penalties = build(relax=True)
+    model.Minimize(sum(w * v for w, v, *_ in penalties))
+    solver = solver_for(seed, time_limit)
+    st2 = solver.Solve(model)
+    relax = []
+    if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for w, v, kind, name, target in penalties:
+            amount = solver.Value(v)
+            if amount:
+                relax.append(_describe(kind, name, target, amount, reports, pb))
+    bad = [r["message"] for r in reports if not r["satisfiable_alone"]]
+    if bad:
+        summary = f"No team can meet {len(bad)} of {len(reports)} requirements with the available people."
+    elif conflict:
+        summary = "Each requirement can be met on its own, but not all constraints together."
+    else:
+        summary = "No team satisfies the request within the solver's time limit."
+    if relax:
+        summary += " Smallest relaxation: " + "; ".join(r.message for r in relax) + "."
+    return Diagnosis(summary, reports, conflict, relax)
+
+
+def _describe(kind: str, name: str, target, amount: int, reports: list[dict], pb: Problem) -> Relaxation:
+    if kind == "coverage":
+        rep = next(r for r in reports if r["skill"] == target)
+        return Relaxation(kind, f"ask for {rep['count'] - amount} instead of {rep['count']} on "
+                                f"{name.removeprefix('requirement: ')}", target, amount)
+    if kind == "capacity":
+        c = pb.people[pb.index()[target]]
+        return Relaxation(kind, f"allow {target} above capacity ({c.util(pb.alloc0):.0%} after assignment)",
+                          target, amount)
+    verbs = {"exclude": f"lift the exclusion of {target}", "include": f"drop the inclusion of {target}",
+             "budget": "raise the budget", "department": f"drop the requirement that {target} is represented",
+             "cap": f"relax the department cap on {target}", "size": f"relax '{name}'"}
+    return Relaxation(kind, verbs[kind], target, amount)

@@ -1,0 +1,153 @@
+"""The team formation engine: suggest, alternatives, pin and re-solve, why-not.
+
+    suggestion = suggest(store, load_request("request.yaml"), alternatives=2)
+    why = why_not(store, request, "bo", suggestion=suggestion)
+    again = resolve(store, request, pins=["fay"], previous=suggestion)
+
+Infeasible requests return a Suggestion with status "infeasible" and a Diagnosis instead of
+raising, so callers can show it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from graph.load import weekly_load
+from graph.model import SYSTEM, Viewer
+from graph.store import GraphStore
+from matching.diagnose import diagnose
+from matching.explain import Diff, Suggestion, WhyNot, team_result
+from matching.model import EPS
+from matching.problem import SCALE, Problem, Relevance, Weights, build_problem
+from matching.prune import prune
+from matching.request import TeamRequest
+from matching.solve import Search
+from teamgraph.errors import NotFoundError
+
+
+def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int, min_diff: int,
+           seed: int, time_limit: float | None, t0: float) -> Suggestion:
+    res = Search(pb, seed=seed, time_limit=time_limit).run()
+    sug = Suggestion(request=pb.request.to_dict(), status=res.status, team=None,
+                     weights=pb.weights.to_dict(), solves=res.solves,
+                     pool={"candidates": len(pb.people), "eligible": sum(pb.eligible(i) for i in range(len(pb.people))),
+                           "kept_after_pruning": len(pb.kept), "pruned": pb.pruned},
+                     notes=[pb.relevance_note], pins=[pb.people[i].id for i in sorted(pb.forced)])
+    if res.team is None:
+        if res.status == "infeasible":
+            sug.diagnosis = diagnose(store, pb, seed=seed)
+        else:
+            sug.notes.append("no team found within the time limit")
+        sug.seconds = time.perf_counter() - t0
+        return sug
+    sug.team = team_result(store, pb, res.team.members, res.team.roles, viewer)
+    sug.proven_optimal = res.status == "optimal"
+    sug.gap = res.gap(pb)
+    if sug.proven_optimal:
+        sug.notes.append(f"proven optimal over the pool; {pb.pruned} candidates pruned by dominance, "
+                         "which cannot remove every optimal team")
+    teams = [res.team]
+    cuts = [(frozenset(res.team.members), min_diff)]
+    for _ in range(alternatives):
+        # Pruning again with earlier members excluded as dominators keeps the no-good cuts safe.
+        prune(pb, avoid={i for t in teams for i in t.members})
+        left = None if time_limit is None else max(0.05, time_limit - (time.perf_counter() - t0))
+        alt = Search(pb, seed=seed, time_limit=left, cuts=cuts).run()
+        sug.solves += alt.solves
+        if alt.team is None:
+            sug.notes.append(f"only {len(teams) - 1} alternative(s) differ by ≥ {min_diff} members from every earlier team"
+                             if alt.status == "infeasible" else "alternatives stopped at the time limit")
+            break
+        teams.append(alt.team)
+        cuts.append((frozenset(alt.team.members), min_diff))
+        sug.alternatives.append(team_result(store, pb, alt.team.members, alt.team.roles, viewer))
+    prune(pb)
+    sug.seconds = time.perf_counter() - t0
+    return sug
+
+
+def suggest(store: GraphStore, request: TeamRequest, *, viewer: Viewer = SYSTEM, alternatives: int = 0,
+            min_diff: int = 1, relevance: Relevance | None = None, weights: Weights | None = None,
+            seed: int = 0, time_limit: float | None = None, pins: Iterable[str] = ()) -> Suggestion:
+    """The best team for `request` (and up to `alternatives` others, each differing from every
+    earlier one in ≥ `min_diff` members), explained for `viewer`. Deterministic for a given seed.
+
+    `relevance(brief, person_ids) -> {person_id: score in [0, 1]}` plugs in retrieval; without it
+    the relevance term is 0 (and the result's notes say so). `pins` must be in the team.
+    """
+    t0 = time.perf_counter()
+    pb = build_problem(store, request, weights=weights, relevance=relevance, pins=pins)
+    return _solve(store, pb, viewer=viewer, alternatives=alternatives, min_diff=min_diff, seed=seed,
+                  time_limit=time_limit, t0=t0)
+
+
+def resolve(store: GraphStore, request: TeamRequest, *, pins: Iterable[str] = (),
+            previous: Suggestion | None = None, **kw) -> Suggestion:
+    """Re-solve with `pins` locked in (and the request possibly changed); `.diff` against `previous`."""
+    sug = suggest(store, request, pins=pins, **kw)
+    if previous is not None and previous.team is not None:
+        before = previous.team.ids
+        after = sug.team.ids if sug.team else []
+        sug.diff = Diff(added=[p for p in after if p not in before], removed=[p for p in before if p not in after],
+                        kept=[p for p in after if p in before])
+    return sug
+
+
+def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggestion: Suggestion | None = None,
+            viewer: Viewer = SYSTEM, **kw) -> WhyNot:
+    """Why `person_id` is not in the suggested team: the binding reason, or if they could be, the
+    objective cost of swapping them in and whom they would replace. `kw` go to `suggest`."""
+    person = store.get("person", person_id)
+    if person is None:
+        raise NotFoundError("person", person_id)
+    if suggestion is None:
+        suggestion = suggest(store, request, viewer=viewer, **kw)
+    if suggestion.team is not None and person_id in suggestion.team.ids:
+        return WhyNot(person_id, True, True, f"{person.name} is in the suggested team", "in_team")
+    if person.status != "active":
+        return WhyNot(person_id, False, False, f"{person.name} is a {person.status}", "leaver")
+    if person_id in request.exclude:
+        return WhyNot(person_id, False, False, f"{person.name} is excluded by the request", "excluded")
+    t0 = time.perf_counter()
+    pb = build_problem(store, request, weights=kw.get("weights"), relevance=kw.get("relevance"),
+                       pins=(*suggestion.pins, person_id) if suggestion.pins else (person_id,))
+    i = pb.index()[person_id]
+    c = pb.people[i]
+    req = pb.request
+    levels = {rq.skill: (c.skills[rq.skill].level if rq.skill in c.skills else 0) for rq in req.requirements}
+    if not any(i in q for q in pb.qualified):
+        need = "; ".join(f"{rq.label or rq.skill} ≥ {rq.level} (has {levels[rq.skill] or 'none'})"
+                         for rq in req.requirements)
+        return WhyNot(person_id, False, False, f"{person.name} meets no requirement at its level: {need}",
+                      "missing_level", {"levels": levels})
+    if c.util(pb.alloc0) > 1 + EPS:
+        weeks = [(w, l) for w, l in weekly_load(store.memberships_of([person_id]), req.window)
+                 if l + pb.alloc0 > c.person.capacity + EPS]
+        shown = ", ".join(f"{w.isoformat()} ({l:.0%})" for w, l in weeks[:8]) + (" …" if len(weeks) > 8 else "")
+        return WhyNot(person_id, False, False,
+                      f"{person.name} would be over capacity ({c.person.capacity:.0%}) with {pb.alloc0:g} FTE "
+                      f"in {len(weeks)} week(s): {shown}", "over_capacity",
+                      {"weeks": [{"week": w.isoformat(), "load": l} for w, l in weeks],
+                       "capacity": c.person.capacity, "allocation": pb.alloc0})
+    sug = _solve(store, pb, viewer=viewer, alternatives=0, min_diff=1, seed=kw.get("seed", 0),
+                 time_limit=kw.get("time_limit"), t0=t0)
+    if sug.team is None:
+        diag = sug.diagnosis
+        conflict = diag.conflict if diag else []
+        kind = "conflict"
+        if any(n.startswith("at most") for n in conflict):
+            kind = "department_cap"
+        elif any(n.startswith("budget") for n in conflict):
+            kind = "budget"
+        return WhyNot(person_id, False, False,
+                      f"no valid team includes {person.name}: " + ("; ".join(conflict) or str(diag)), kind,
+                      {"diagnosis": diag.to_dict() if diag else None})
+    base = suggestion.team.total if suggestion.team else 0.0
+    cost = round(base - sug.team.total, 4)
+    replaced = [p for p in (suggestion.team.ids if suggestion.team else []) if p not in sug.team.ids]
+    return WhyNot(person_id, False, True,
+                  f"{person.name} could join; the best team with them scores {cost:g} lower "
+                  f"({sug.team.total:g} vs {base:g})" + (f", replacing {', '.join(replaced)}" if replaced else ""),
+                  "cost", {"cost": cost, "replaces": replaced, "team": sug.team.ids,
+                           "score": sug.team.score, "scale": SCALE})

@@ -1,0 +1,242 @@
+"""The candidate problem: everything the model needs, read once from a GraphStore.
+
+Only the GraphStore protocol is used (`candidates`, `collaboration_pairs`, `get`, `all`), so the
+problem is the same on every backend. Numbers that enter the objective are computed here, in one
+place, from `Weights`, and kept as integers (× SCALE) because CP-SAT objectives are integral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from graph.model import Person, PersonSkill
+from graph.store import GraphStore
+from matching.request import TeamRequest, resolve_skills
+from teamgraph.errors import FieldProblem, ValidationError
+
+SCALE = 1000  # objective units per 1.0 of a weighted term
+HOURS_PER_DAY = 8  # Person.cost_rate is per hour; one FTE works 8 hours a working day
+Relevance = Callable[[str, list[str]], dict[str, float]]
+
+EVIDENCE_WEIGHT = {"confirmed": 1.0, "inferred-from-project": 0.85, "self-declared": 0.7}
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights. Defaults are chosen so that one level above the minimum (+0.25 fit)
+    is worth about 12 points of the team's maximum utilisation, and a strong worked-together pair
+    about one level.
+
+    fit: per requirement slot × skill fit = evidence (confirmed 1.0, inferred 0.85, self-declared
+        0.7) × recency (1.0 if used in the last year, −0.1 a year, floor 0.5; unknown 0.6)
+        × (1 + 0.25 per level above the minimum).
+    relevance: per member × relevance of their past projects and cases to the brief, in [0, 1]
+        (from the retrieval component; 0 when none is plugged in).
+    cohesion: per pair of members × strength in [−0.5, 1]: 0.5 × min(projects together, 3)/3
+        + 0.5 × (mean mutual rating − 3)/2 when rated.
+    novelty: per pair of departments in the team × how rarely they work together, in [0, 1].
+    max_util: per 1.0 (100 %) of the team's maximum post-assignment utilisation (load ÷ capacity).
+    busy: per FTE placed on a person × their utilisation before (penalises pushing busy people up).
+    preference: per member who matches a preferred location or language.
+    member: per member, a cost: every member is an FTE commitment, so the team is not padded
+        with people who cover nothing for a little cohesion (team size min still applies).
+    """
+
+    fit: float = 1.0
+    relevance: float = 1.0
+    cohesion: float = 0.3
+    novelty: float = 0.2
+    max_util: float = 2.0
+    busy: float = 1.0
+    preference: float = 0.2
+    member: float = 0.1
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Cand:
+    """One person in the pool, with their data for this request."""
+
+    person: Person
+    skills: dict[str, PersonSkill]
+    load: float  # peak load in the window before the assignment
+
+    @property
+    def id(self) -> str:
+        return self.person.id
+
+    @property
+    def department(self) -> str:
+        return self.person.department
+
+    def util(self, allocation: float) -> float:
+        """Post-assignment utilisation if given `allocation` FTE in the window."""
+        return (self.load + allocation) / self.person.capacity if self.person.capacity > 0 else float("inf")
+
+
+@dataclass
+class Problem:
+    request: TeamRequest
+    weights: Weights
+    people: list[Cand]
+    qualified: list[list[int]]  # per requirement: indices of people at ≥ level (excluded ones removed)
+    fit: dict[tuple[int, int], int]  # (person, requirement) → scaled fit
+    relevance: list[int]
+    relevance_raw: list[float]
+    preference: list[int]
+    pairs: dict[tuple[int, int], int]  # i < j → scaled cohesion
+    pair_info: dict[tuple[int, int], tuple[int, float | None]]  # → (times, mean rating)
+    novelty: dict[tuple[str, str], int]  # department pair → scaled novelty
+    forced: set[int]  # included or pinned: must be in the team
+    excluded: dict[str, str]  # person id → reason (request exclude list, leaver)
+    duration_days: int
+    relevance_note: str = ""
+    kept: list[int] = field(default_factory=list)  # candidates left after safe pruning
+    pruned: int = 0
+
+    # --- derived numbers --------------------------------------------------------------------
+    def alloc(self, r: int) -> float:
+        return self.request.alloc_of(self.request.requirements[r])
+
+    @property
+    def alloc0(self) -> float:
+        return self.request.allocation
+
+    def eligible(self, i: int) -> bool:
+        """Within capacity with the base allocation and not excluded."""
+        return self.people[i].id not in self.excluded and self.people[i].util(self.alloc0) <= 1.0 + 1e-9
+
+    def busy(self, i: int) -> float:
+        """Scaled penalty per FTE placed on person i."""
+        c = self.people[i]
+        return self.weights.busy * SCALE * (c.load / c.person.capacity if c.person.capacity else 1.0)
+
+    def cost(self, i: int, allocation: float) -> float:
+        """Budget charge: cost rate (per hour) × allocation (FTE) × 8 hours × working days."""
+        return self.people[i].person.cost_rate * allocation * HOURS_PER_DAY * self.duration_days
+
+    def util_penalty(self, u: float) -> int:
+        return round(self.weights.max_util * SCALE * u)
+
+    def index(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.people)}
+
+
+def working_days(start: date, end: date) -> int:
+    """Mon–Fri days in [start, end]: the duration budgets are charged for."""
+    days = (end - start).days + 1
+    full, rest = divmod(days, 7)
+    n = full * 5
+    for k in range(rest):
+        if (start + timedelta(days=full * 7 + k)).weekday() < 5:
+            n += 1
+    return n
+
+
+def skill_fit(ps: PersonSkill, min_level: int, on: date) -> float:
+    """Unweighted fit of one holding for a requirement (see Weights.fit)."""
+    if ps.last_used is None:
+        recency = 0.6
+    else:
+        years = max(0.0, (on - ps.last_used).days / 365.25)
+        recency = max(0.5, 1.0 - 0.1 * max(0.0, years - 1.0))
+    return EVIDENCE_WEIGHT.get(ps.evidence, 0.7) * recency * (1 + 0.25 * (ps.level - min_level))
+
+
+def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights | None = None,
+                  relevance: Relevance | None = None, pins: Iterable[str] = ()) -> Problem:
+    """Read the pool for `request` from `store` and compute every objective coefficient."""
+    weights = weights or Weights()
+    request = resolve_skills(request, store.all("skill"))
+    pins = tuple(pins)
+    forced_ids = tuple(dict.fromkeys((*request.include, *pins)))
+    problems = []
+    for fld, ids in (("include", request.include), ("pins", pins), ("exclude", request.exclude)):
+        for pid in ids:
+            if store.get("person", pid) is None:
+                problems.append(FieldProblem(f"unknown person {pid!r}", request.source,
+                                             request.lines.get(fld), fld))
+    for p in set(pins) & set(request.exclude):
+        problems.append(FieldProblem(f"{p!r} is pinned but excluded", request.source, None, "pins"))
+    for d in request.required_departments:
+        if store.get("department", d) is None:
+            problems.append(FieldProblem(f"unknown department {d!r}", request.source,
+                                         request.lines.get("departments.required"), "departments.required"))
+    if problems:
+        raise ValidationError(problems, f"invalid team request in {request.source}")
+
+    needs = sorted({(r.skill, r.level) for r in request.requirements})
+    cands = store.candidates(needs, request.window, include=forced_ids)
+    people = sorted((Cand(c.person, dict(c.skills), c.load) for c in cands), key=lambda c: c.id)
+    excluded = {pid: "excluded by the request" for pid in request.exclude}
+    for c in people:
+        if c.person.status != "active" and c.id not in excluded:
+            excluded[c.id] = f"status is {c.person.status}"
+    idx = {c.id: i for i, c in enumerate(people)}
+
+    on = request.window.start
+    qualified: list[list[int]] = []
+    fit: dict[tuple[int, int], int] = {}
+    for r, req in enumerate(request.requirements):
+        q = []
+        for i, c in enumerate(people):
+            ps = c.skills.get(req.skill)
+            if ps is not None and ps.level >= req.level and c.id not in excluded:
+                q.append(i)
+                fit[i, r] = round(weights.fit * SCALE * skill_fit(ps, req.level, on))
+        qualified.append(q)
+
+    ids = [c.id for c in people]
+    note = "no relevance scorer plugged in: the relevance term is 0"
+    rel_raw = [0.0] * len(people)
+    if relevance is not None and request.brief and ids:
+        scores = relevance(request.brief, ids)
+        rel_raw = [min(1.0, max(0.0, float(scores.get(p, 0.0)))) for p in ids]
+        note = "relevance of past projects and cases to the brief"
+    elif relevance is not None:
+        note = "the request has no brief: the relevance term is 0"
+    rel = [round(weights.relevance * SCALE * v) for v in rel_raw]
+
+    locs = {s.casefold() for s in request.locations}
+    langs = {s.casefold() for s in request.languages}
+    pref = []
+    for c in people:
+        match = (c.person.location.casefold() in locs) or bool(langs & {x.casefold() for x in c.person.languages})
+        pref.append(round(weights.preference * SCALE) if match else 0)
+
+    pairs, info, dept_pairs = {}, {}, {}
+    for cp in store.collaboration_pairs(ids) if ids else []:
+        if cp.a not in idx or cp.b not in idx:
+            continue
+        i, j = sorted((idx[cp.a], idx[cp.b]))
+        strength = 0.5 * min(cp.times, 3) / 3
+        if cp.mean_rating is not None:
+            strength += 0.5 * (cp.mean_rating - 3) / 2
+        pairs[i, j] = round(weights.cohesion * SCALE * strength)
+        info[i, j] = (cp.times, cp.mean_rating)
+        da, db = sorted((people[i].department, people[j].department))
+        if da != db:
+            dept_pairs[da, db] = dept_pairs.get((da, db), 0) + cp.times
+    # Rarity of department pairs, measured on the skilled pool: 1 for never, 0 for the most common.
+    depts = sorted({c.department for c in people})
+    top = max(dept_pairs.values(), default=0)
+    novelty = {}
+    for a in range(len(depts)):
+        for b in range(a + 1, len(depts)):
+            key = (depts[a], depts[b])
+            rarity = 1.0 - dept_pairs.get(key, 0) / top if top else 1.0
+            if rarity > 0:
+                novelty[key] = round(weights.novelty * SCALE * rarity)
+
+    pb = Problem(request=request, weights=weights, people=people, qualified=qualified, fit=fit,
+                 relevance=rel, relevance_raw=rel_raw, preference=pref, pairs=pairs, pair_info=info,
+                 novelty=novelty, forced={idx[p] for p in forced_ids if p in idx}, excluded=excluded,
+                 duration_days=working_days(request.window.start, request.window.end),
+                 relevance_note=note)
+    from matching.prune import prune
+    prune(pb)
+    return pb

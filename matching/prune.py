@@ -1,0 +1,91 @@
+"""Safe candidate pruning by dominance, so large organisations stay fast without losing optimality.
+
+Person q *dominates* p when swapping p out of any team for q keeps every constraint and cannot
+lower the objective:
+  - same department (department requirements, caps and novelty are unchanged);
+  - q qualifies for every requirement p does, each with at least p's fit;
+  - q's post-assignment utilisation is ≤ p's at every allocation the request uses (capacity and the
+    fixed utilisation cap U stay satisfied, the team's maximum cannot rise);
+  - q's cost rate ≤ p's (the budget stays satisfied);
+  - q's relevance + preference − busy penalty beats p's by at least p's largest possible cohesion
+    gain plus q's largest possible cohesion loss (pair terms are bounded over size_max − 1 partners);
+  - q is neither forced into the team nor in `avoid` (members of earlier teams, whose no-good cuts
+    the swap could otherwise break).
+If p has at least size_max dominators that are kept, then any team containing p misses one of them,
+and swapping gives a team at least as good: some optimal team uses kept people only. Dominators are
+only counted among kept people, so the argument holds whatever order people are processed in; the
+order (strongest first) only decides how much is pruned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+
+def _pair_bounds(pb, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per person: largest sum of k positive pair terms, and |smallest sum of k negative ones|."""
+    n = len(pb.people)
+    pos: list[list[int]] = [[] for _ in range(n)]
+    neg: list[list[int]] = [[] for _ in range(n)]
+    for (i, j), w in pb.pairs.items():
+        for a in (i, j):
+            (pos if w > 0 else neg)[a].append(w)
+    up = np.array([sum(sorted(v, reverse=True)[:k]) for v in pos], dtype=np.int64)
+    down = np.array([-sum(sorted(v)[:k]) for v in neg], dtype=np.int64)
+    return up, down
+
+
+def prune(pb, avoid: Iterable[int] = ()) -> None:
+    """Set `pb.kept` to the eligible people that survive dominance pruning, and `pb.pruned`."""
+    req = pb.request
+    avoid = set(avoid)
+    eligible = [i for i in range(len(pb.people)) if pb.eligible(i) or i in pb.forced]
+    smax = req.size_max
+    R = len(req.requirements)
+    allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
+    a_min, a_max = pb.alloc0, max(allocs)
+    up, down = _pair_bounds(pb, max(0, smax - 1))
+
+    fits = np.zeros((len(pb.people), R), dtype=np.int64)
+    mask = np.zeros(len(pb.people), dtype=np.int64)
+    for (i, r), f in pb.fit.items():
+        fits[i, r] = f
+        mask[i] |= 1 << r
+    util = np.array([[c.util(a) for a in allocs] for c in pb.people]).reshape(len(pb.people), len(allocs))
+    rate = np.array([c.person.cost_rate for c in pb.people], dtype=float)
+    base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
+    busy = np.array([pb.busy(i) for i in range(len(pb.people))], dtype=float)
+
+    kept: list[int] = []
+    by_dept: dict[str, list[int]] = {}
+    for i in eligible:
+        by_dept.setdefault(pb.people[i].department, []).append(i)
+    pruned = 0
+    for dept, members in by_dept.items():
+        # Strongest first: more fit, more base value, less loaded.
+        members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + busy[i] * a_min, util[i, 0],
+                                    pb.people[i].id))
+        k_idx: list[int] = []  # kept here that may dominate (not forced, not avoided)
+        for p in members:
+            if p in pb.forced or p in avoid or R > 62 or not k_idx:
+                kept.append(p)
+                if p not in pb.forced and p not in avoid:
+                    k_idx.append(p)
+                continue
+            q = np.asarray(k_idx)
+            ok = ((mask[q] & mask[p]) == mask[p])
+            ok &= (fits[q] >= fits[p]).all(axis=1)
+            ok &= (util[q] <= util[p] + 1e-12).all(axis=1)
+            ok &= rate[q] <= rate[p]
+            dbusy = busy[p] - busy[q]
+            busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
+            ok &= (base[q] - base[p]) + busy_slack >= up[p] + down[q]
+            if int(ok.sum()) >= smax:
+                pruned += 1
+            else:
+                kept.append(p)
+                k_idx.append(p)
+    pb.kept = sorted(kept)
+    pb.pruned = pruned

@@ -1,0 +1,64 @@
+"""Plain-text rendering of suggestions, why-nots and portfolio results for the CLI."""
+
+from __future__ import annotations
+
+WIDTH = 20
+
+
+def load_bar(before: float, after: float, capacity: float) -> str:
+    """`████▒▒▒·····  40%→70%`: existing load solid, the new allocation shaded, on a capacity scale."""
+    cap = capacity or 1.0
+    b = min(WIDTH, round(WIDTH * before / cap))
+    a = min(WIDTH, round(WIDTH * after / cap))
+    return "█" * b + "▒" * (a - b) + "·" * (WIDTH - a) + f" {before / cap:4.0%}→{after / cap:4.0%}"
+
+
+def _table(rows: list[list[str]], header: list[str]) -> list[str]:
+    widths = [max(len(str(r[k])) for r in rows + [header]) for k in range(len(header))]
+    fmt = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+
+
+def team_text(team, title: str) -> list[str]:
+    rows = []
+    for m in team.members:
+        covers = ", ".join(f"{c['label']} {c['level']}≥{c['required_level']}" for c in m.covers) or "-"
+        rows.append([m.name, m.department, covers, f"{m.allocation:g}", load_bar(m.load_before, m.load_after,
+                                                                                m.capacity)])
+    out = [f"{title}  (score {team.total:g}, max utilisation {team.max_util:.0%})"]
+    out += ["  " + line for line in _table(rows, ["member", "dept", "covers", "FTE", "load before→after"])]
+    out.append("  score: " + ", ".join(f"{k} {v:+g}" for k, v in team.score.items()))
+    return out
+
+
+def suggestion_text(sug) -> str:
+    out = [f"{sug.request.get('name') or 'request'}: {sug.status}"
+           + (" (proven optimal)" if sug.proven_optimal else f" (gap {sug.gap:.1%})" if sug.team else "")
+           + f" in {sug.seconds:.2f}s, {sug.solves} solves; pool {sug.pool.get('candidates')} candidates,"
+           f" {sug.pool.get('kept_after_pruning')} after safe pruning"]
+    if sug.team is None:
+        out.append(str(sug.diagnosis) if sug.diagnosis is not None else "no team found")
+    else:
+        out += team_text(sug.team, "Best team")
+        for k, alt in enumerate(sug.alternatives, 1):
+            out += team_text(alt, f"Alternative {k}")
+    if sug.diff:
+        out.append(f"diff: +{', '.join(sug.diff.added) or '-'}  −{', '.join(sug.diff.removed) or '-'}")
+    out += [f"note: {n}" for n in sug.notes]
+    return "\n".join(out)
+
+
+def portfolio_text(res) -> str:
+    out = [f"{res.mode} mode: {res.status}; max utilisation {res.max_util:.0%} (lower bound {res.lower_bound:.0%},"
+           f" gap {res.gap:.1%}); greedy baseline {res.baseline_max_util:.0%}; covered "
+           f"{res.covered}/{res.required} requirement slots in {res.seconds:.1f}s"]
+    for t in res.teams:
+        members = ", ".join(f"{m['id']}({'/'.join(m['covers']) or '-'})" for m in t["members"])
+        out.append(f"  {t['request']}: {members or '(not staffed)'}")
+        for u in t.get("uncovered", []):
+            out.append(f"    uncovered: {u['skill']} ≥ {u['level']} × {u['missing']}")
+    if res.people:
+        rows = [[p["id"], load_bar(p["load_before"], p["load_after"], p["capacity"])] for p in res.people[:30]]
+        out += ["  " + line for line in _table(rows, ["busiest assigned people", "load before→after"])]
+    out += [f"note: {n}" for n in res.notes]
+    return "\n".join(out)

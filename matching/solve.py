@@ -1,0 +1,187 @@
+"""Exact search over the utilisation cap U (see MEASURED.md: fix U, bisect, step up).
+
+The total objective is F(team) − λ·u(team), where u is the team's maximum post-assignment
+utilisation and F everything else. For a fixed cap U the model is pure 0-1 (matching.model).
+Only the distinct utilisations of the pool matter as caps ("levels"). The search:
+  1. bisect the levels for the smallest feasible cap U₀ (pure feasibility solves);
+  2. optimise F at U₀ and at the largest level;
+  3. branch and bound over intervals of levels (a, b]: any team whose maximum lies in the interval
+     scores at most F*(level b) − λ·level(a+1); intervals whose bound cannot beat the best team so
+     far are closed, the others are split at their middle level and optimised there.
+When every sub-solve was proven optimal and every interval is closed, the team is proven optimal
+(over the pruned pool, which matching.prune keeps optimal). Otherwise the gap to the best open
+bound is reported.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass, field
+
+from matching.model import EPS, build_team_model, member_allocation, score_team, solver_for
+from matching.problem import Problem
+
+
+@dataclass
+class Team:
+    members: list[int]
+    roles: dict[int, list[int]]  # member → requirements whose slots they fill
+    F: int  # objective without the utilisation term
+    u: float  # maximum post-assignment utilisation
+
+    def total(self, pb: Problem) -> int:
+        return self.F - pb.util_penalty(self.u)
+
+
+@dataclass
+class SearchResult:
+    team: Team | None
+    status: str  # optimal | feasible | infeasible | unknown
+    bound: int | None  # best upper bound on the total objective
+    solves: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def gap(self, pb: Problem) -> float:
+        if self.team is None or self.bound is None:
+            return 0.0
+        best = self.team.total(pb)
+        return max(0.0, (self.bound - best) / max(1.0, abs(self.bound)))
+
+
+def _read_team(pb: Problem, tm, solver) -> Team:
+    members = sorted(i for i, v in tm.x.items() if solver.BooleanValue(v))
+    roles: dict[int, list[int]] = {i: [] for i in members}
+    for (i, r), v in tm.y.items():
+        if solver.BooleanValue(v):
+            roles[i].append(r)
+    u = max((pb.people[i].util(member_allocation(pb, roles[i])) for i in members), default=0.0)
+    s = score_team(pb, members, roles)
+    return Team(members, roles, sum(v for k, v in s.items() if k != "max_util"), u)
+
+
+class Search:
+    """One exact search; `cuts` make it find alternatives to earlier teams."""
+
+    def __init__(self, pb: Problem, *, seed: int = 0, time_limit: float | None = None,
+                 cuts=(), pool=None, hint: Team | None = None):
+        self.pb, self.seed, self.cuts, self.pool = pb, seed, list(cuts), pool
+        self.deadline = None if time_limit is None else time.perf_counter() + time_limit
+        self.solves = 0
+        self.proven = True
+        self.hint = hint
+
+    def _left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.perf_counter()
+
+    def _solve(self, U: float, objective: bool):
+        """(status, team, bound) at cap U. status: optimal | feasible | infeasible | unknown."""
+        from ortools.sat.python import cp_model
+        tm = build_team_model(self.pb, U, pool=self.pool, cuts=self.cuts, objective=objective,
+                              hint=(set(self.hint.members), self.hint.roles) if self.hint else None)
+        if tm is None:
+            return "infeasible", None, None
+        left = self._left()
+        if left is not None and left <= 0:
+            return "unknown", None, None
+        solver = solver_for(self.seed, left)
+        st = solver.Solve(tm.model)
+        self.solves += 1
+        if st == cp_model.INFEASIBLE or st == cp_model.MODEL_INVALID:
+            return "infeasible", None, None
+        if st == cp_model.UNKNOWN:
+            return "unknown", None, None
+        team = _read_team(self.pb, tm, solver)
+        self.hint = team
+        if not objective:
+            return "feasible", team, None
+        bound = int(solver.BestObjectiveBound() + 1e-6) if st == cp_model.FEASIBLE else team.F
+        return ("optimal" if st == cp_model.OPTIMAL else "feasible"), team, bound
+
+    def run(self) -> SearchResult:
+        t0 = time.perf_counter()
+        pb = self.pb
+        pool = pb.kept if self.pool is None else self.pool
+        levels = sorted({round(pb.people[i].util(pb.alloc0), 9) for i in pool
+                         if pb.eligible(i) or i in pb.forced})
+        floor = max((pb.people[i].util(pb.alloc0) for i in pb.forced), default=0.0)
+        levels = [u for u in levels if u >= floor - EPS] or [floor]
+        # Roles with larger allocations add their own breakpoints.
+        extra = {round(pb.people[i].util(pb.alloc(r)), 9) for r, q in enumerate(pb.qualified) for i in q
+                 if i in set(pool) and pb.alloc(r) > pb.alloc0 + EPS}
+        levels = sorted(set(levels) | {u for u in extra if floor - EPS <= u <= max(1.0, levels[-1]) + EPS
+                                       and u <= 1.0 + EPS})
+        res = SearchResult(None, "unknown", None)
+
+        # 1. Feasible at all (largest cap)?
+        st, team, _ = self._solve(levels[-1], objective=False)
+        if st != "feasible":
+            res.status = st
+            res.solves, res.seconds = self.solves, time.perf_counter() - t0
+            return res
+        # 2. Bisect for the smallest feasible cap.
+        lo, hi = -1, len(levels) - 1  # levels[lo] infeasible (or none), levels[hi] feasible
+        hi_team = team
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            st, team, _ = self._solve(levels[mid], objective=False)
+            if st == "feasible":
+                hi, hi_team = mid, team
+            elif st == "infeasible":
+                lo = mid
+            else:  # out of time: stop bisecting, keep what is proven feasible
+                self.proven = False
+                break
+        m = max(hi, next(k for k, u in enumerate(levels) if u >= hi_team.u - EPS))
+        n = len(levels) - 1
+        best: Team | None = hi_team
+        best_val = hi_team.total(pb)
+
+        # 3. Optimise at the smallest feasible cap, then branch and bound over the rest.
+        def optimise(k: int):
+            nonlocal best, best_val
+            st, team, bound = self._solve(levels[k], objective=True)
+            if st in ("unknown", "infeasible") or team is None:
+                self.proven = False
+                return None
+            if st != "optimal":
+                self.proven = False
+            if team.total(pb) > best_val:
+                best, best_val = team, team.total(pb)
+            return bound
+
+        f_m = optimise(m)
+        heap: list[tuple[int, int, int, int]] = []  # (-bound, a, b, F bound at b)
+        if n > m:
+            f_n = optimise(n)
+            if f_n is not None:
+                heapq.heappush(heap, (-(f_n - pb.util_penalty(levels[m + 1])), m, n, f_n))
+            else:
+                heap = []
+        open_bound = None
+        while heap:
+            neg, a, b, f_b = heapq.heappop(heap)
+            if -neg <= best_val:
+                continue
+            if b == a + 1:
+                continue  # the solve at b already found the best team whose maximum is levels[b]
+            if self._left() is not None and self._left() <= 0:
+                open_bound = max(-neg, max((-h[0] for h in heap), default=-neg))
+                self.proven = False
+                break
+            mid = (a + b) // 2
+            f_mid = optimise(mid)
+            if f_mid is None:
+                open_bound = max(-neg, max((-h[0] for h in heap), default=-neg))
+                break
+            heapq.heappush(heap, (-(f_mid - pb.util_penalty(levels[a + 1])), a, mid, f_mid))
+            heapq.heappush(heap, (-(f_b - pb.util_penalty(levels[mid + 1])), mid, b, f_b))
+        if f_m is None:
+            self.proven = False
+        bound = best_val if self.proven else max(best_val, open_bound or best_val,
+                                                 (f_m or best.F) - pb.util_penalty(levels[m]))
+        res.team, res.bound = best, bound
+        res.status = "optimal" if self.proven else "feasible"
+        res.solves, res.seconds = self.solves, time.perf_counter() - t0
+        return res
