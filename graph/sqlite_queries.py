@@ -44,27 +44,33 @@ WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) AND (t."end" IS N
 
 # Per person and project, the last day they were on it (membership end, else project end);
 # a pair's `last` is the latest day both were still on a shared project.
+# {among} is one of two fixed fragments (never input), so the planner can use the person index.
 _PAIRS = """
 WITH m AS (
     SELECT mm.person, mm.project, MAX(COALESCE(mm."end", pr."end")) AS last_day
     FROM membership mm JOIN person p ON p.id = mm.person LEFT JOIN project pr ON pr.id = mm.project
-    WHERE ? IS NULL OR mm.person IN (SELECT value FROM json_each(?))
+    {among}
     GROUP BY mm.person, mm.project)
 SELECT a.person, b.person, COUNT(*),
        MAX(MIN(COALESCE(a.last_day, b.last_day), COALESCE(b.last_day, a.last_day)))
 FROM m a JOIN m b ON a.project = b.project AND a.person < b.person
 GROUP BY a.person, b.person ORDER BY a.person, b.person"""
+_PAIRS_ALL = _PAIRS.format(among="")
+_PAIRS_AMONG = _PAIRS.format(among=f"WHERE mm.person IN {_IDS}")
 
 _PAIR_RATINGS = """
 SELECT MIN(rater, ratee), MAX(rater, ratee), AVG((responsiveness + support + problem_solving) / 3.0)
-FROM rating WHERE rater <> ratee
-  AND (? IS NULL OR (rater IN (SELECT value FROM json_each(?)) AND ratee IN (SELECT value FROM json_each(?))))
-GROUP BY 1, 2"""
+FROM rating WHERE rater <> ratee {among} GROUP BY 1, 2"""
+_PAIR_RATINGS_ALL = _PAIR_RATINGS.format(among="")
+_PAIR_RATINGS_AMONG = _PAIR_RATINGS.format(among=f"AND rater IN {_IDS} AND ratee IN {_IDS}")
 
 _HOLDERS = f"""SELECT ps.skill, {CODECS['person'].columns}, ps.level, ps.evidence, ps.last_used
 FROM person_skill ps JOIN person t ON t.id = ps.person AND t.status = 'active'
 WHERE ps.skill IN {_IDS} AND ps.level >= ? AND (? IS NULL OR t.department = ?)
-ORDER BY ps.skill, ps.level DESC, t.id"""
+ORDER BY ps.skill, ps.level DESC, t.id LIMIT ?"""
+
+_SUPPLY = """SELECT COUNT(*) FROM person_skill ps JOIN person p ON p.id = ps.person AND p.status = 'active'
+WHERE ps.skill = ? AND ps.level >= 3 AND (? IS NULL OR p.department = ?)"""
 
 _AT_RISK = """SELECT ps.skill, COUNT(*) AS n FROM person_skill ps
 JOIN person p ON p.id = ps.person AND p.status = 'active'
@@ -81,14 +87,16 @@ GROUP BY t.id ORDER BY n DESC, t.id LIMIT ?"""
 _DEMAND = f"""SELECT COALESCE(SUM(n."count"), 0) FROM project_need n JOIN project pr ON pr.id = n.project
 WHERE n.skill = ? AND pr.status IN {_OPEN_PROJECT} AND (? IS NULL OR pr.department = ?)"""
 
-_EVIDENCE = f"""
+_EVIDENCE = """
 SELECT ca.person, 'authored', ca.case_id, NULL, c.date FROM case_author ca
-JOIN "case" c ON c.id = ca.case_id JOIN person p ON p.id = ca.person
-WHERE ? IS NULL OR ca.person IN {_IDS}
+JOIN "case" c ON c.id = ca.case_id JOIN person p ON p.id = ca.person {among_authors}
 UNION ALL
 SELECT m.person, 'member', m.project, m.role, m."end" FROM membership m JOIN person p ON p.id = m.person
-WHERE ? IS NULL OR m.person IN {_IDS}
+{among_members}
 ORDER BY 1, 2, 3, 4"""
+_EVIDENCE_ALL = _EVIDENCE.format(among_authors="", among_members="")
+_EVIDENCE_AMONG = _EVIDENCE.format(among_authors=f"WHERE ca.person IN {_IDS}",
+                                   among_members=f"WHERE m.person IN {_IDS}")
 
 
 def _ids(values: Iterable[str]) -> str:
@@ -148,10 +156,14 @@ class SqliteReads:
         """Pairs of people (a < b) sharing a project: `times` = shared projects; `last` = the
         latest day both were on a shared project (membership end, else project end); and the
         mean of every rating either gave the other. Tombstones are not people and never appear."""
-        arg = None if person_ids is None else _ids(person_ids)
-        means = {(a, b): m for a, b, m in self._rows(_PAIR_RATINGS, (arg, arg, arg))}
-        return [CollaborationPair(a, b, n, _date(last), means.get((a, b)))
-                for a, b, n, last in self._rows(_PAIRS, (arg, arg))]
+        if person_ids is None:
+            means = {(a, b): m for a, b, m in self._rows(_PAIR_RATINGS_ALL)}
+            pairs = self._rows(_PAIRS_ALL)
+        else:
+            arg = _ids(person_ids)
+            means = {(a, b): m for a, b, m in self._rows(_PAIR_RATINGS_AMONG, (arg, arg))}
+            pairs = self._rows(_PAIRS_AMONG, (arg,))
+        return [CollaborationPair(a, b, n, _date(last), means.get((a, b))) for a, b, n, last in pairs]
 
     def person_profile(self, person_id: str, window: Window, viewer: Viewer) -> PersonProfile | None:
         person = self.get("person", person_id)
@@ -178,12 +190,12 @@ class SqliteReads:
             ratings=ratings, load=peak_load([m for m, _ in memberships], window), window=window)
 
     # --- skills -----------------------------------------------------------------------------
-    def _holders(self, skill_ids: list[str], min_level: int,
-                 department: str | None) -> dict[str, list[Holder]]:
+    def _holders(self, skill_ids: list[str], min_level: int, department: str | None,
+                 limit: int = -1) -> dict[str, list[Holder]]:
         pc = CODECS["person"]
         n = len(pc.fields)
         out: dict[str, list[Holder]] = defaultdict(list)
-        for r in self._rows(_HOLDERS, (_ids(skill_ids), min_level, department, department)):
+        for r in self._rows(_HOLDERS, (_ids(skill_ids), min_level, department, department, limit)):
             out[r[0]].append(Holder(pc.decode(r[1:n + 1]), r[n + 1], r[n + 2], _date(r[n + 3])))
         return out
 
@@ -195,15 +207,15 @@ class SqliteReads:
         skill = self.get("skill", skill_id)
         if skill is None:
             return None
-        holders = self._holders([skill_id], 1, department)[skill_id]
+        holders = self._holders([skill_id], 1, department, limit)[skill_id]
         sc = CODECS["skill"]
         co = [(sc.decode(r[:-1]), r[-1]) for r in
               self._rows(_CO_OCCURRING, (skill_id, department, department, limit))]
         return SkillNeighbourhood(
             skill=skill, broader=self.get("skill", skill.broader) if skill.broader else None,
             narrower=self._decode_all("skill", "t.broader = ?", (skill_id,)),
-            co_occurring=co, holders=holders[:limit],
-            supply=sum(1 for h in holders if h.level >= 3),
+            co_occurring=co, holders=holders,
+            supply=self._rows(_SUPPLY, (skill_id, department, department))[0][0],
             demand=self._rows(_DEMAND, (skill_id, department, department))[0][0])
 
     def skills_at_risk(self, max_holders: int = 2, department: str | None = None) -> list[SkillRisk]:
@@ -244,7 +256,10 @@ class SqliteReads:
         """Authored cases (date = case date) and memberships (date = membership end) of real
         people, sorted by person, kind, target. Case ids are not visibility-filtered: callers
         that show them intersect with `visible_case_ids(viewer)`."""
-        arg = None if person_ids is None else _ids(person_ids)
-        return [EvidenceLink(p, k, t, role, _date(d))
-                for p, k, t, role, d in self._rows(_EVIDENCE, (arg, arg, arg, arg))]
+        if person_ids is None:
+            rows = self._rows(_EVIDENCE_ALL)
+        else:
+            arg = _ids(person_ids)
+            rows = self._rows(_EVIDENCE_AMONG, (arg, arg))
+        return [EvidenceLink(p, k, t, role, _date(d)) for p, k, t, role, d in rows]
 
