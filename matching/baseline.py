@@ -1,0 +1,116 @@
+"""Today's staffing, for comparison only: fill each requirement slot, one at a time, with the best
+available person (highest level, then best fit), never looking at the team as a whole.
+
+A person is available when the slot's allocation keeps them within capacity (or within a load
+cap in portfolio mode). Required departments, inclusions and the minimum size are patched in at
+the end with the best available person; if a cap, the size or the budget is then broken, the
+greedy has failed — as slot-by-slot tools do when the first choices paint them into a corner.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from matching.model import EPS, member_allocation, score_team
+from matching.problem import Problem
+
+
+@dataclass
+class GreedyTeam:
+    members: list[int]
+    roles: dict[int, list[int]]
+    feasible: bool
+    uncovered: list[tuple[int, int]]  # (requirement, missing count)
+    seconds: float = 0.0
+    reason: str = ""
+
+    def max_util(self, pb: Problem) -> float:
+        return max((pb.people[i].util(member_allocation(pb, self.roles[i])) for i in self.members), default=0.0)
+
+    def total(self, pb: Problem) -> int:
+        return sum(score_team(pb, self.members, self.roles).values())
+
+
+def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, cap: float = 1.0) -> GreedyTeam:
+    """The slot-by-slot team for `pb`. `extra_load` adds load already placed (portfolio mode) and
+    `cap` is the utilisation limit."""
+    t0 = time.perf_counter()
+    req = pb.request
+    extra = extra_load or {}
+    team: list[int] = []
+    roles: dict[int, list[int]] = {}
+
+    def fits(i: int, alloc: float) -> bool:
+        c = pb.people[i]
+        if c.id in pb.excluded:
+            return False
+        a = max(alloc, member_allocation(pb, roles.get(i, ())))
+        return (c.load + extra.get(i, 0.0) + a) / c.person.capacity <= cap + EPS if c.person.capacity else False
+
+    def add(i: int) -> None:
+        if i not in roles:
+            team.append(i)
+            roles[i] = []
+
+    for i in sorted(pb.forced):
+        add(i)
+    uncovered = []
+    for r, rq in enumerate(req.requirements):
+        for slot in range(rq.count):
+            best = None
+            for i in pb.qualified[r]:
+                if r in roles.get(i, ()) or not fits(i, pb.alloc(r)):
+                    continue
+                ps = pb.people[i].skills[rq.skill]
+                key = (ps.level, pb.fit[i, r], -pb.people[i].load, pb.people[i].id)
+                if best is None or key > best[0]:
+                    best = (key, i)
+            if best is None:
+                uncovered.append((r, rq.count - slot))
+                break
+            add(best[1])
+            roles[best[1]].append(r)
+
+    def best_of(cands) -> int | None:
+        cands = [i for i in cands if i not in roles and fits(i, pb.alloc0)]
+        return min(cands, key=lambda i: (pb.people[i].util(pb.alloc0), pb.people[i].id)) if cands else None
+
+    reason = ""
+    for dept in req.required_departments:
+        if not any(pb.people[i].department == dept for i in team):
+            i = best_of(k for k in range(len(pb.people)) if pb.people[k].department == dept)
+            if i is None:
+                reason = reason or f"no available person from {dept}"
+            else:
+                add(i)
+    while len(team) < req.size_min:
+        i = best_of(range(len(pb.people)))
+        if i is None:
+            reason = reason or "too few available people for the minimum size"
+            break
+        add(i)
+    if len(team) > req.size_max:
+        reason = reason or f"{len(team)} people exceed the maximum size {req.size_max}"
+    counts: dict[str, int] = {}
+    for i in team:
+        counts[pb.people[i].department] = counts.get(pb.people[i].department, 0) + 1
+    for dept, n in counts.items():
+        cap_d = req.cap_of(dept)
+        if cap_d is not None and n > cap_d:
+            reason = reason or f"{n} people from {dept} exceed its cap {cap_d}"
+    if req.budget is not None:
+        cost = sum(pb.cost(i, member_allocation(pb, roles[i])) for i in team)
+        if cost > req.budget + 1e-6:
+            reason = reason or f"cost {cost:.0f} exceeds the budget {req.budget:g}"
+    if uncovered:
+        reason = reason or "a requirement slot found nobody available"
+    return GreedyTeam(sorted(team), roles, not reason and not uncovered, uncovered,
+                      time.perf_counter() - t0, reason)
+
+
+def greedy_team(store, request, *, weights=None, relevance=None) -> tuple[Problem, GreedyTeam]:
+    """The baseline team for `request`, with the problem it was scored on (same objective as the engine)."""
+    from matching.problem import build_problem
+    pb = build_problem(store, request, weights=weights, relevance=relevance)
+    return pb, greedy_members(pb)
