@@ -88,7 +88,8 @@ def main() -> None:
         timed("skills_at_risk()", lambda: len(store.skills_at_risk()), rows)
         viewer = Viewer(role="member", person="u1", department="d1", projects=frozenset({"p1", "p2"}))
         timed("visible_case_ids(member)", lambda: len(store.visible_case_ids(viewer)), rows)
-        timed("list_cases(member, skill, 20)", lambda: len(store.list_cases(viewer, skill="s0", limit=20)), rows)
+        timed("list_cases(member, skill, 20)",
+              lambda: len(store.list_cases(viewer, skill="s0", limit=20)), rows)
         timed("all('person_skill') streamed", lambda: sum(1 for _ in store.all("person_skill")), rows)
         timed("forget_person", lambda: store.forget_person("u5").revision, rows)
         store.close()

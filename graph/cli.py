@@ -1,0 +1,209 @@
+"""Read-only graph commands (`status`, `person`, `skill`, `at-risk`, `cases`) and `forget`.
+
+Thin over the GraphStore: each command opens the configured store, calls one method and
+prints a table (or `--json` through the read models' `to_dict`). The CLI is a trusted local
+operator, so it sees everything (viewer role admin) unless `--as-role`/`--as-person` asks to
+see what someone else would.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import click
+
+from graph.model import ROLES, Viewer, Window
+from graph.store import jsonable
+from teamgraph.errors import NotFoundError
+
+
+@contextmanager
+def _store():
+    from graph.store import open_store
+    from teamgraph.settings import Settings
+    store = open_store(Settings.from_env())
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _viewer(store, role: str | None, person: str | None) -> Viewer:
+    """Admin by default; otherwise the person's department and projects, as the API would."""
+    if person is None:
+        return Viewer(role=role or "admin")
+    p = store.get("person", person)
+    if p is None:
+        raise NotFoundError("person", person)
+    projects = frozenset(m.project for m in store.memberships_of([person]))
+    return Viewer(role=role or "member", person=person, department=p.department, projects=projects)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+
+    def line(vals: list[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    if isinstance(v, (tuple, list)):
+        return ", ".join(map(str, v)) or "-"
+    return str(v)
+
+
+def _json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _as_options(f):
+    f = click.option("--as-person", "as_person", metavar="ID", help="See what this person may see.")(f)
+    return click.option("--as-role", "as_role", type=click.Choice(ROLES),
+                        help="Viewer role (default admin; member with --as-person).")(f)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(as_json: bool) -> None:
+    """Show which store is configured, its revision and how many records of each kind it holds."""
+    from teamgraph.settings import Settings
+    settings = Settings.from_env()
+    where = (f"neo4j {settings.neo4j_uri} (database {settings.neo4j_database})" if settings.store == "neo4j"
+             else f"embedded {settings.data_dir / 'teamgraph.sqlite3'}")
+    with _store() as store:
+        counts, revision = store.counts(), store.revision()
+    if as_json:
+        return _json({"store": settings.store, "location": where.split(" ", 1)[1], "revision": revision,
+                      "counts": counts})
+    click.echo(f"store: {where}\nrevision: {revision}")
+    click.echo(_table(["kind", "records"], [[k, n] for k, n in counts.items()]))
+
+
+@click.command()
+@click.argument("person_id")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Load window start (default today).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
+              help="Load window end (default start + 90 days).")
+@_as_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> None:
+    """Show a person's profile: skills, projects, cases they wrote, expert topics, peak load."""
+    start = start.date() if start else date.today()
+    end = end.date() if end else start + timedelta(days=90)
+    if end < start:
+        raise click.BadParameter("must not be before --from", param_hint="--to")
+    with _store() as store:
+        prof = store.person_profile(person_id, Window(start, end), _viewer(store, as_role, as_person))
+    if prof is None:
+        raise NotFoundError("person", person_id)
+    if as_json:
+        return _json(prof.to_dict())
+    p = prof.person
+    dept = prof.department.name if prof.department else p.department
+    click.echo(f"{p.name} ({p.id}) - {p.title or 'no title'}, {dept}, {p.status}")
+    click.echo(f"{p.email} | {p.location or '-'} ({p.timezone or '-'}) | capacity {p.capacity:.2f} FTE | "
+               f"languages {', '.join(p.languages) or '-'}")
+    click.echo(f"peak load {start}..{end}: {prof.load:.2f} of {p.capacity:.2f} FTE\n")
+    click.echo(_table(["skill", "level", "evidence", "last used"],
+                      [[s.skill, s.level, s.evidence, s.last_used] for s in prof.skills]) + "\n")
+    click.echo(_table(["project", "name", "role", "allocation", "start", "end", "status"],
+                      [[m.project, pr.name, m.role, m.allocation, m.start, m.end, pr.status]
+                       for m, pr in prof.memberships]) + "\n")
+    click.echo(_table(["case", "date", "visibility", "title"],
+                      [[c.id, c.date, c.visibility, c.title] for c in prof.cases]))
+    if prof.expert_in:
+        click.echo("\nexpert in: " + ", ".join(f"{e.topic} ({e.source})" for e in prof.expert_in))
+    if prof.ratings:
+        mean = sum(r.mean for r in prof.ratings) / len(prof.ratings)
+        click.echo(f"ratings received: {len(prof.ratings)}, mean {mean:.2f} of 5")
+
+
+@click.command()
+@click.argument("skill_id")
+@click.option("--department", help="Count holders, supply and demand in this department only.")
+@click.option("--limit", default=25, show_default=True, help="Holders and co-occurring skills shown.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def skill(skill_id: str, department: str | None, limit: int, as_json: bool) -> None:
+    """Show a skill's neighbourhood: broader/narrower, co-occurring skills, holders, supply vs demand."""
+    with _store() as store:
+        n = store.skill_neighbourhood(skill_id, department=department, limit=limit)
+    if n is None:
+        raise NotFoundError("skill", skill_id)
+    if as_json:
+        return _json(n.to_dict())
+    s = n.skill
+    click.echo(f"{s.name} ({s.id}) [{s.category or 'no category'}]  aliases: {', '.join(s.aliases) or '-'}")
+    click.echo(f"broader: {n.broader.id if n.broader else '-'} | narrower: "
+               f"{', '.join(x.id for x in n.narrower) or '-'}")
+    scope = f" in {department}" if department else ""
+    click.echo(f"supply{scope}: {n.supply} active at level >= 3 | demand from open projects: {n.demand}\n")
+    click.echo(_table(["holder", "name", "department", "level", "evidence", "last used"],
+                      [[h.person.id, h.person.name, h.person.department, h.level, h.evidence, h.last_used]
+                       for h in n.holders]))
+    if n.co_occurring:
+        click.echo("\nco-occurring: " + ", ".join(f"{x.id} ({k})" for x, k in n.co_occurring))
+
+
+@click.command("at-risk")
+@click.option("--max-holders", default=2, show_default=True, help="At most this many holders at level >= 3.")
+@click.option("--department", help="Count holders in this department only.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def at_risk(max_holders: int, department: str | None, as_json: bool) -> None:
+    """List skills held at level >= 3 by only 1..N active people (bus factor)."""
+    with _store() as store:
+        risks = store.skills_at_risk(max_holders=max_holders, department=department)
+    if as_json:
+        return _json([r.to_dict() for r in risks])
+    if not risks:
+        return click.echo(f"no skill has 1 to {max_holders} holders at level >= 3")
+    click.echo(_table(["skill", "name", "holders", "who (level)"],
+                      [[r.skill.id, r.skill.name, len(r.holders),
+                        ", ".join(f"{h.person.id} ({h.level})" for h in r.holders)] for r in risks]))
+
+
+@click.command()
+@click.option("--department")
+@click.option("--project")
+@click.option("--skill")
+@click.option("--language", help="e.g. en, zh")
+@click.option("--limit", default=100, show_default=True)
+@_as_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def cases(department, project, skill, language, limit, as_role, as_person, as_json: bool) -> None:
+    """List retrospective cases, newest first, as the viewer may see them (default: everything)."""
+    with _store() as store:
+        found = store.list_cases(_viewer(store, as_role, as_person), department=department, project=project,
+                                 skill=skill, language=language, limit=limit)
+    if as_json:
+        return _json([jsonable(c) for c in found])
+    click.echo(_table(["case", "date", "visibility", "lang", "department", "project", "title"],
+                      [[c.id, c.date, c.visibility, c.language, c.department, c.project, c.title]
+                       for c in found]))
+
+
+@click.command()
+@click.argument("person_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget(person_id: str, yes: bool) -> None:
+    """Delete a person everywhere (right to be forgotten); anonymised aggregates stay correct."""
+    if not yes:
+        click.confirm(f"Forget {person_id} everywhere? This cannot be undone", abort=True)
+    with _store() as store:
+        report = store.forget_person(person_id)
+    kept = report.written
+    click.echo(f"forgot {person_id}: profile, skills, expert designations, ratings about them and authorship "
+               f"removed; {kept.get('membership', 0)} membership(s) and {kept.get('rating', 0)} rating(s) "
+               f"they gave kept under an anonymous id (revision {report.revision})")
