@@ -1,0 +1,271 @@
+"""GraphStore on a Neo4j 5 server through the official `neo4j` driver.
+
+Same semantics as the embedded store, pinned by tests/contract (see graph/sqlite_store.py):
+deletes run first (detaching what pointed at the deleted nodes), then upserts; every reference of
+an upserted record must resolve afterwards, else ValidationError naming each bad record and
+field; `written` counts records that actually changed; the revision moves only when something
+changed. One `apply` is ONE managed write transaction (all or nothing; transient errors such as
+deadlocks are retried by the driver), written in `UNWIND $rows` batches of `batch_size` rows.
+Cypher lives in graph/cypher.py; inputs are always parameters. The `neo4j` package is imported
+only here, and only when a store is opened.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from graph import cypher as q
+from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet, record_key
+from graph.neo4j_codec import decode, encode, key_map, key_of
+from graph.neo4j_reads import Neo4jReads
+from graph.sqlite_store import REFERENCES, _check_kinds, _show_key
+from graph.store import ApplyReport
+from teamgraph.errors import (
+    FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
+)
+
+DEFAULT_BATCH = 20_000  # rows per UNWIND statement: Neo4j's guidance is 10k-50k
+
+
+class Neo4jStore(Neo4jReads):
+    """GraphStore on Neo4j. Open with `from_settings`; one pooled driver per store."""
+
+    def __init__(self, uri: str, username: str, password: str, database: str = "neo4j", *,
+                 batch_size: int = DEFAULT_BATCH, max_pool_size: int = 50):
+        try:
+            import neo4j
+        except ImportError as e:  # pragma: no cover - neo4j is a hard dependency
+            raise StoreUnavailable("the `neo4j` driver is not installed: pip install neo4j") from e
+        self.uri, self.database, self.batch_size = uri, database, batch_size
+        self._neo4j = neo4j
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(username, password), max_connection_pool_size=max_pool_size,
+                connection_acquisition_timeout=30, connection_timeout=10,
+                notifications_min_severity="OFF")  # e.g. "type does not exist yet" on a new graph
+        except (ValueError, neo4j.exceptions.ConfigurationError) as e:
+            raise StoreUnavailable(f"invalid NEO4J_URI {uri!r}: {e}") from e
+        with self._guard():
+            self._driver.verify_connectivity()
+            self._ensure_schema()
+
+    @classmethod
+    def from_settings(cls, settings, **kwargs) -> Neo4jStore:
+        """From NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (teamgraph Settings)."""
+        return cls(settings.neo4j_uri, settings.neo4j_username, settings.neo4j_password,
+                   settings.neo4j_database, **kwargs)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # --- plumbing -------------------------------------------------------------------------------
+    @contextmanager
+    def _guard(self):
+        """Driver failures become TeamgraphErrors a user can act on."""
+        ex = self._neo4j.exceptions
+        try:
+            yield
+        except TeamgraphError:
+            raise
+        except ex.AuthError as e:
+            raise StoreUnavailable(f"Neo4j at {self.uri} rejected the credentials "
+                                   f"(check NEO4J_USERNAME/NEO4J_PASSWORD): {e.message}") from e
+        except (ex.ServiceUnavailable, ex.SessionExpired, OSError) as e:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable (is the server running? "
+                                   f"`.ci/neo4j/start` starts one locally): {e}") from e
+        except ex.ConstraintError as e:
+            raise ValidationError(FieldProblem(f"rejected by the store: {e.message}"),
+                                  "the change set breaks a store constraint; nothing was written") from e
+        except ex.ClientError as e:
+            if e.code and "DatabaseNotFound" in e.code:
+                raise StoreUnavailable(f"Neo4j at {self.uri} has no database {self.database!r} "
+                                       "(check NEO4J_DATABASE)") from e
+            raise
+
+    def _session(self, **kw):
+        return self._driver.session(database=self.database, **kw)
+
+    def _read(self, query: str, **params) -> list:
+        """All records of one read query (a managed transaction, retried on transient errors)."""
+        def work(tx):
+            return list(tx.run(query, params))
+        with self._guard(), self._session() as s:
+            return s.execute_read(work)
+
+    def _ensure_schema(self) -> None:
+        """Uniqueness constraints and indexes, idempotently (IF NOT EXISTS), once per store."""
+        with self._session() as s:
+            for stmt in q.SCHEMA:
+                s.run(stmt).consume()
+            s.run(q.AWAIT_INDEXES, seconds=120).consume()
+
+    def _batches(self, rows: list):
+        for i in range(0, len(rows), self.batch_size):
+            yield rows[i:i + self.batch_size]
+
+    # --- writes ---------------------------------------------------------------------------------
+    def apply(self, changes: ChangeSet) -> ApplyReport:
+        """Deletes, then upserts, then the reference check, in one write transaction."""
+        _check_kinds(changes)
+        return self._write(lambda tx: self._apply_in(tx, changes))
+
+    def _write(self, body) -> ApplyReport:
+        def work(tx):
+            tx.run(q.LOCK_META).consume()
+            written, deleted, touched = body(tx)
+            rec = tx.run(q.BUMP_REVISION if (written or deleted) else q.REVISION).single()
+            return ApplyReport(written=written, deleted=deleted, touched=touched, revision=rec["revision"])
+        with self._guard(), self._session() as s:
+            return s.execute_write(work)
+
+    def _apply_in(self, tx, changes: ChangeSet):
+        written: dict[str, int] = {}
+        deleted: dict[str, int] = {}
+        touched: dict[str, frozenset] = {}
+        for kind in reversed(WRITE_ORDER):
+            keys = [tuple(k) if isinstance(k, (tuple, list)) else (k,) for k in changes.deletes.get(kind, ())]
+            if keys:
+                n = self._delete(tx, kind, list(dict.fromkeys(keys)))
+                if n:
+                    deleted[kind] = n
+                    touched[kind] = frozenset(keys)
+        for kind in WRITE_ORDER:
+            records = changes.upserts.get(kind, ())
+            if records:
+                n = self._upsert(tx, kind, records)
+                if n:
+                    written[kind] = n
+                    touched[kind] = touched.get(kind, frozenset()) | {key_of(kind, r) for r in records}
+        if "expert" in changes.deletes or "person" in changes.deletes:
+            tx.run(q.DROP_ORPHAN_TOPICS).consume()
+        self._check_references(tx, changes)
+        return written, deleted, touched
+
+    def _delete(self, tx, kind: str, keys: list[tuple]) -> int:
+        n = 0
+        for batch in self._batches(keys):
+            if kind in q.RELS:
+                rows = [key_map(kind, k) for k in batch]
+                n += tx.run(q.delete_rels_query(kind), keys=rows).single()["n"]
+                continue
+            ids = [k[0] for k in batch]
+            if kind == "department":
+                busy = tx.run(q.DEPARTMENT_STILL_STAFFED, ids=ids).single()
+                if busy:
+                    raise ValidationError(FieldProblem(
+                        f"department {busy['id']!r} still has {busy['n']} people; move or delete them first",
+                        field="department"), "a department that still has people cannot be deleted; nothing was written")
+            n += tx.run(q.DELETE_NODES[kind], ids=ids).single()["n"]
+        return n
+
+    def _upsert(self, tx, kind: str, records) -> int:
+        """Write the records that differ from what is stored; returns how many did."""
+        # Later duplicates of a key win, as with SQLite's row-by-row upsert.
+        latest = {key_of(kind, r): r for r in records}
+        changed = []
+        for batch in self._batches(list(latest.items())):
+            found = tx.run(q.by_keys_query(kind), keys=[key_map(kind, k) for k, _ in batch])
+            stored = {key_of(kind, rec): rec for rec in (decode(kind, row["row"]) for row in found)}
+            changed += [r for k, r in batch if stored.get(k) != r]
+        if kind in q.NODES:
+            self_refs = q.link_self_refs_query(kind)
+            rows = [encode(kind, r) for r in changed]
+            for batch in self._batches(rows):
+                tx.run(q.upsert_nodes_query(kind), rows=batch).consume()
+            if self_refs:  # after every node of the kind exists
+                for batch in self._batches(rows):
+                    tx.run(self_refs, rows=batch).consume()
+        else:
+            for batch in self._batches([encode(kind, r) for r in changed]):
+                tx.run(q.upsert_rels_query(kind), rows=batch).consume()
+        return len(changed)
+
+    def _check_references(self, tx, changes: ChangeSet) -> None:
+        """Every reference of every upserted record must resolve now (same rule and messages as
+        the embedded store); a failure raises, which rolls the whole transaction back."""
+        wanted: dict[str, set[str]] = {}
+        for kind, fld, target in REFERENCES:
+            for r in changes.upserts.get(kind, ()):
+                v = getattr(r, fld)
+                wanted.setdefault(target, set()).update(v if isinstance(v, tuple) else () if v is None else (v,))
+        missing: dict[str, set[str]] = {}
+        for target, ids in wanted.items():
+            for batch in self._batches(sorted(ids)):
+                missing.setdefault(target, set()).update(
+                    row["id"] for row in tx.run(q.missing_ids_query(target), ids=batch))
+        if not any(missing.values()):
+            return
+        problems = []
+        for kind, fld, target in REFERENCES:
+            bad = missing.get(target)
+            for r in changes.upserts.get(kind, ()) if bad else ():
+                v = getattr(r, fld)
+                for ref in (v if isinstance(v, tuple) else (v,)):
+                    if ref in bad:
+                        problems.append(FieldProblem(
+                            f"{kind} {_show_key(record_key(r))}: unknown {target.rstrip('*')} {ref!r}", field=fld))
+        raise ValidationError(problems, f"{len(problems)} unresolved reference(s); nothing was written")
+
+    def forget_person(self, person_id: str) -> ApplyReport:
+        """See GraphStore.forget_person. The tombstone id is random, so it cannot be traced back."""
+        def body(tx):
+            if tx.run(q.PERSON_EXISTS, id=person_id).single()["n"] == 0:
+                raise NotFoundError("person", person_id)
+            tomb = f"forgotten-{secrets.token_hex(8)}"
+            kept_m = tx.run(q.FORGET_MOVE_MEMBERSHIPS, id=person_id, tomb=tomb).single()["n"]
+            tx.run(q.FORGET_DROP_RATINGS_ABOUT, id=person_id).consume()
+            kept_r = tx.run(q.FORGET_MOVE_RATINGS_GIVEN, id=person_id, tomb=tomb).single()["n"]
+            tx.run(q.DELETE_NODES["person"], ids=[person_id]).consume()
+            tx.run(q.DROP_ORPHAN_TOPICS).consume()
+            written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}
+            return written, {"person": 1}, {"person": frozenset({(person_id,)})}
+        return self._write(body)
+
+    def clear_all(self) -> None:
+        """Delete every record (tests and `ingest --replace`); the revision still moves forward."""
+        with self._guard(), self._session() as s:
+            n = s.run(q.CLEAR_ALL).single()["n"]
+            if n:
+                s.execute_write(lambda tx: tx.run(q.BUMP_REVISION).consume())
+
+    # --- generic reads --------------------------------------------------------------------------
+    def revision(self) -> int:
+        return self._read(q.REVISION)[0]["revision"]
+
+    def counts(self) -> dict[str, int]:
+        def work(tx):
+            return {k: tx.run(q.count_query(k)).single()["n"] for k in ENTITY_TYPES}
+        with self._guard(), self._session() as s:
+            return s.execute_read(work)
+
+    def get(self, kind: str, key: str | tuple) -> object | None:
+        key = tuple(key) if isinstance(key, (tuple, list)) else (key,)
+        fields = _key_fields(kind)
+        if len(key) != len(fields):
+            raise ValidationError(FieldProblem(f"a {kind} key has {len(fields)} part(s): {', '.join(fields)}",
+                                               field="key"))
+        rows = self._read(q.by_keys_query(kind), keys=[key_map(kind, key)])
+        return decode(kind, rows[0]["row"]) if rows else None
+
+    def all(self, kind: str) -> Iterator:
+        """Streams in key order; the driver fetches 1000 records at a time."""
+        _key_fields(kind)
+        with self._guard():
+            session = self._session(fetch_size=1000)
+        try:
+            with self._guard():
+                result = session.run(q.all_query(kind))
+                for row in result:
+                    yield decode(kind, row["row"])
+        finally:
+            session.close()
+
+
+def _key_fields(kind: str) -> tuple[str, ...]:
+    if kind not in ENTITY_TYPES:
+        raise ValidationError(FieldProblem(f"unknown entity kind {kind!r}; one of {', '.join(ENTITY_TYPES)}",
+                                           field="kind"))
+    from graph.neo4j_codec import KEY_FIELDS
+    return KEY_FIELDS[kind]
