@@ -148,10 +148,15 @@ def skill_fit(ps: PersonSkill, min_level: int, on: date) -> float:
 
 
 def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights | None = None,
-                  relevance: Relevance | None = None, pins: Iterable[str] = ()) -> Problem:
-    """Read the pool for `request` from `store` and compute every objective coefficient."""
+                  relevance: Relevance | None = None, pins: Iterable[str] = (), light: bool = False,
+                  skills: list | None = None) -> Problem:
+    """Read the pool for `request` from `store` and compute every objective coefficient.
+
+    `light` (portfolio mode) skips collaboration pairs, department novelty and pruning;
+    `skills` saves re-reading the skill list when many requests are built.
+    """
     weights = weights or Weights()
-    request = resolve_skills(request, store.all("skill"))
+    request = resolve_skills(request, skills if skills is not None else store.all("skill"))
     pins = tuple(pins)
     forced_ids = tuple(dict.fromkeys((*request.include, *pins)))
     problems = []
@@ -209,7 +214,7 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
         pref.append(round(weights.preference * SCALE) if match else 0)
 
     pairs, info, dept_pairs = {}, {}, {}
-    for cp in store.collaboration_pairs(ids) if ids else []:
+    for cp in store.collaboration_pairs(ids) if ids and not light else []:
         if cp.a not in idx or cp.b not in idx:
             continue
         i, j = sorted((idx[cp.a], idx[cp.b]))
@@ -237,6 +242,9 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
                  novelty=novelty, forced={idx[p] for p in forced_ids if p in idx}, excluded=excluded,
                  duration_days=working_days(request.window.start, request.window.end),
                  relevance_note=note)
-    from matching.prune import prune
-    prune(pb)
+    if light:
+        pb.kept = [i for i in range(len(people)) if pb.eligible(i) or i in pb.forced]
+    else:
+        from matching.prune import prune
+        prune(pb)
     return pb

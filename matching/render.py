@@ -49,9 +49,13 @@ def suggestion_text(sug) -> str:
 
 
 def portfolio_text(res) -> str:
-    out = [f"{res.mode} mode: {res.status}; max utilisation {res.max_util:.0%} (lower bound {res.lower_bound:.0%},"
-           f" gap {res.gap:.1%}); greedy baseline {res.baseline_max_util:.0%}; covered "
-           f"{res.covered}/{res.required} requirement slots in {res.seconds:.1f}s"]
+    if res.mode == "hard":
+        head = (f"max utilisation {res.max_util:.0%} (lower bound {res.lower_bound:.0%}, gap {res.gap:.1%}; "
+                f"greedy baseline {res.baseline_max_util:.0%})")
+    else:
+        head = f"max utilisation {res.max_util:.0%} (greedy baseline covers {res.baseline_covered})"
+    out = [f"{res.mode} mode: {res.status}; {head}; covered {res.covered}/{res.required} requirement slots"
+           f" in {res.seconds:.1f}s"]
     for t in res.teams:
         members = ", ".join(f"{m['id']}({'/'.join(m['covers']) or '-'})" for m in t["members"])
         out.append(f"  {t['request']}: {members or '(not staffed)'}")
