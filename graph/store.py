@@ -135,7 +135,16 @@ class PersonProfile(_ToDict):
 class GraphStore(Protocol):
     # --- writes -----------------------------------------------------------------------------
     def apply(self, changes: ChangeSet) -> ApplyReport:
-        """Upsert and delete everything in `changes` in one transaction; all or nothing."""
+        """Upsert and delete everything in `changes` in one transaction; all or nothing.
+
+        Deletes run first, then upserts. Deleting a node also removes the relationship records
+        attached to it (skills, needs, memberships, ratings, expert designations) and drops or
+        nulls references to it in other nodes; a department that still has people cannot be
+        deleted. Every reference of an upserted record must resolve once the change set is
+        applied, else ValidationError naming each record and field, and nothing is written.
+        Identical upserts change nothing: `written` counts changed rows and the revision moves
+        only when something changed.
+        """
 
     def forget_person(self, person_id: str) -> ApplyReport:
         """Right to be forgotten: remove the person and their personal data everywhere.
@@ -143,7 +152,8 @@ class GraphStore(Protocol):
         Anonymised aggregates stay correct: their memberships and the ratings they gave are
         kept under an opaque tombstone id (not a Person), so project head-counts and others'
         mean ratings do not change; ratings about them, skills, expert designations and
-        authorship are removed; sponsor/process-owner references become null.
+        authorship are removed; sponsor/process-owner references become null. The comments of
+        the kept ratings are blanked (their author's own words). Unknown id: NotFoundError.
         """
 
     def revision(self) -> int:
@@ -160,33 +170,57 @@ class GraphStore(Protocol):
         """Every record of a kind, streamed; cases unfiltered (system use: indexing)."""
 
     # --- engine reads -----------------------------------------------------------------------
-    def person_profile(self, person_id: str, window: Window, viewer: Viewer) -> PersonProfile | None: ...
+    def person_profile(self, person_id: str, window: Window, viewer: Viewer) -> PersonProfile | None:
+        """Skills (highest level first), memberships (newest first), visible authored cases
+        (newest first), expert topics, ratings received (HR/admin only) and peak load."""
 
     def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
                    include: Iterable[str] = ()) -> list[Candidate]:
-        """Active people holding any (skill, min level) need, plus `include`, with loads in `window`."""
+        """Active people holding any (skill, min level) need, plus `include`, with loads in `window`.
 
-    def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]: ...
+        `include` adds existing people whatever their skills or status (a pinned leaver comes
+        back with status "leaver" so callers can explain). Each candidate carries all their
+        skills. Sorted by person id.
+        """
+
+    def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
+        """Their memberships, sorted by person, start, project, role."""
 
     def collaboration_pairs(self, person_ids: Iterable[str] | None = None) -> list[CollaborationPair]:
-        """Pairs who share a project (both ends in `person_ids` when given)."""
+        """Pairs who share a project (both ends in `person_ids` when given), sorted by (a, b).
+
+        `times` = shared projects; `last` = the latest day both were still on a shared project
+        (per project, the earlier of their membership ends, falling back to the project end);
+        `mean_rating` = mean of CollaborationRating.mean over every rating either gave the
+        other. Tombstones are not people and never appear.
+        """
 
     def skill_neighbourhood(self, skill_id: str, department: str | None = None,
-                            limit: int = 25) -> SkillNeighbourhood | None: ...
+                            limit: int = 25) -> SkillNeighbourhood | None:
+        """None for an unknown skill. Holders (level desc, then id), supply and co-occurring
+        skills (count desc, then id) count active people, of `department` when given; demand
+        sums `count` of needs on proposed/active projects (owned by `department` when given);
+        `limit` caps holders and co_occurring, not supply."""
 
     def skills_at_risk(self, max_holders: int = 2, department: str | None = None) -> list[SkillRisk]:
-        """Skills with 1..max_holders active holders at level >= 3 (bus factor)."""
+        """Skills with 1..max_holders active holders at level >= 3 (bus factor); fewest holders
+        first, then skill id; holders level desc, then person id."""
 
     def get_case(self, case_id: str, viewer: Viewer) -> Case | None:
         """The case, or None if it does not exist or `viewer` may not see it."""
 
     def list_cases(self, viewer: Viewer, *, department: str | None = None, project: str | None = None,
                    skill: str | None = None, language: str | None = None,
-                   limit: int = 100, offset: int = 0) -> list[Case]: ...
+                   limit: int = 100, offset: int = 0) -> list[Case]:
+        """Visible cases matching every given filter (skill: one of the case's skills), newest
+        first, then by id."""
 
     def visible_case_ids(self, viewer: Viewer) -> set[str]: ...
 
-    def evidence(self, person_ids: Iterable[str] | None = None) -> list[EvidenceLink]: ...
+    def evidence(self, person_ids: Iterable[str] | None = None) -> list[EvidenceLink]:
+        """Authored links (date = case date) and member links (role, date = membership end) of
+        real people, sorted by person, kind, target. Not visibility-filtered: callers showing
+        case ids intersect them with `visible_case_ids(viewer)`."""
 
     def close(self) -> None: ...
 
