@@ -11,7 +11,7 @@ from datetime import date
 from flask import Blueprint, Flask, request
 
 from api import serialize
-from api.auth import ALL, PLANNERS, is_privileged, principal, require, viewer
+from api.auth import ALL, PLANNERS, principal, require, viewer
 from api.web import arg_int, arg_required, body_field, cached_read, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
@@ -37,7 +37,7 @@ def _filters() -> dict:
 
 
 def _redacted(data):
-    return serialize.redact(data, privileged=is_privileged())
+    return serialize.redact(data, principal().role)
 
 
 @bp.get("/cases/similar")

@@ -44,6 +44,9 @@ QUERY = {"q": "string", "k": "integer", "limit": "integer", "offset": "integer",
          "process": "string", "language": "string", "since": "string", "until": "string", "skills": "string",
          "start": "string", "end": "string", "max_holders": "integer", "status": "string", "project": "string",
          "skill": "string", "k_cases": "integer", "k_experts": "integer", "dry_run": "boolean"}
+# Helpers that read several query arguments on a view's behalf.
+HELPERS = {"_filters()": ("department", "process", "language", "since", "until", "skills"),
+           "_department_arg()": ("department",), "window_args()": ("start", "end")}
 QUERY_USED = re.compile(r"""(?:request\.args\.get|arg_int|arg_required|_date_arg)\(\s*["'](\w+)["']""")
 
 
@@ -59,7 +62,8 @@ def _operation(rule, method: str, view) -> dict:
         source = inspect.getsource(view)
     except (OSError, TypeError):
         source = ""
-    for name in dict.fromkeys(QUERY_USED.findall(source)):
+    used = QUERY_USED.findall(source) + [n for h, names in HELPERS.items() if h in source for n in names]
+    for name in dict.fromkeys(used):
         params.append({"name": name, "in": "query", "schema": {"type": QUERY.get(name, "string")}})
     if params:
         op["parameters"] = params

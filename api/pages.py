@@ -7,7 +7,7 @@ as the API; the sponsor form and the skill graph call the JSON API from small sc
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 
@@ -60,7 +60,11 @@ def home():
 @page(*PLANNERS)
 def sponsor():
     departments = sorted(service().store.all("department"), key=lambda d: d.name)
-    return render_template("sponsor.html", departments=departments, today=date.today())
+    # Default window: the next full quarter-ish, from the first of next month for 13 weeks.
+    today = date.today()
+    start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return render_template("sponsor.html", departments=departments, start=start.isoformat(),
+                           end=(start + timedelta(days=90)).isoformat())
 
 
 @bp.get("/kickoff")
@@ -70,7 +74,7 @@ def kickoff_index():
     if brief:
         package = service().kickoff(viewer(), brief=brief, k_cases=5, k_experts=5,
                                     with_team=principal().role in PLANNERS).to_dict()
-        return render_template("kickoff.html", package=serialize.redact(package, privileged=is_privileged()),
+        return render_template("kickoff.html", package=serialize.redact(package, principal().role),
                                project=None, brief=brief)
     projects = sorted(service().store.all("project"),
                       key=lambda p: ({"proposed": 0, "active": 1}.get(p.status, 2), -(p.start or date.min).toordinal()))
@@ -83,7 +87,7 @@ def kickoff(project_id: str):
     project = project_dict(project_id)
     package = service().kickoff(viewer(), project_id=project_id, k_cases=5, k_experts=5,
                                 with_team=principal().role in PLANNERS).to_dict()
-    return render_template("kickoff.html", package=serialize.redact(package, privileged=is_privileged()),
+    return render_template("kickoff.html", package=serialize.redact(package, principal().role),
                            project=project, brief=None)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app
 
 from api import serialize
-from api.auth import PEOPLE_DATA, PLANNERS, is_privileged, require, viewer
+from api.auth import PEOPLE_DATA, PLANNERS, principal, require, viewer
 from api.web import body_field, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
@@ -51,7 +51,7 @@ def _time_limit(data: dict, setting: str = "SUGGEST_TIME_LIMIT") -> float:
 
 
 def _answer(result) -> object:
-    return json_response(serialize.redact(result.to_dict(), privileged=is_privileged()))
+    return json_response(serialize.redact(result.to_dict(), principal().role))
 
 
 @bp.post("/teams/suggest")
@@ -68,7 +68,9 @@ def why_not():
     """Why is this person not in the suggested team: the binding reason, or the cost of swapping them in."""
     data = json_body()
     person = body_field(data, "person", str, required=True)
-    return _answer(service().why_not(_request(data), person, viewer(), **_options(data)))
+    result = service().why_not(_request(data), person, viewer(), **_options(data))
+    name = service().store.get("person", person).name
+    return json_response(serialize.why_not(result.to_dict(), principal().role, name))
 
 
 @bp.post("/teams/resolve")

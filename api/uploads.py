@@ -88,7 +88,7 @@ def ingest():
             # Name files as the uploader knows them, not by the temporary folder's path.
             raise ValidationError([replace(p, file=_relative(p.file, root)) for p in e.problems],
                                   str(e).splitlines()[0]) from e
-    return json_response({"dry_run": dry_run, **report})
+    return json_response({**report, "folder": "(upload)", "dry_run": dry_run})
 
 
 def init_app(app: Flask) -> None:

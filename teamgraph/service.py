@@ -8,15 +8,18 @@ retrieval call: ~5 s, then warm), and shared by every request thread.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 from graph.model import SYSTEM, Viewer
 from teamgraph.errors import FieldProblem, IndexMissing, NotFoundError, ValidationError
 from teamgraph.settings import Settings
 
+log = logging.getLogger("teamgraph.service")
 REVISION_TTL = 1.0  # seconds a store revision is trusted before asking the store again
 
 
@@ -131,6 +134,149 @@ class Teamgraph:
         if record is None:
             raise NotFoundError(kind, ident)
         return record
+
+    # --- retrieval ----------------------------------------------------------------------------
+    @property
+    def retriever(self):
+        """The retriever over the store, built once: loads the encoder, builds the indexes when
+        missing or syncs them when stale (with progress), and warms the model up."""
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    from embeddings.encoder import load_encoder
+                    from embeddings.retriever import Retriever
+                    encoder = self._encoder or load_encoder(self.settings.model)
+                    # on_stale="sync": a long-running service catches up with writes made elsewhere.
+                    r = Retriever(self.store, self.settings.index_dir, encoder, on_stale="sync")
+                    status = r.status()
+                    if not status.get("built"):
+                        r.build(progress=self._progress)
+                    elif status.get("stale"):
+                        r.sync(progress=self._progress)
+                    r.similar_cases("warm up the model", SYSTEM, k=1)
+                    self._retriever = r
+        return self._retriever
+
+    def index_status(self) -> dict:
+        if self._retriever is None and not (self.settings.index_dir / "manifest.json").exists():
+            return {"built": False, "loaded": False, "index_dir": str(self.settings.index_dir)}
+        return {"loaded": self._retriever is not None, **self.retriever.status()}
+
+    def similar_cases(self, brief: str, viewer: Viewer, *, k: int = 5, **filters) -> list:
+        return self.retriever.similar_cases(brief, viewer, k=k, **filters)
+
+    def experts(self, brief: str, viewer: Viewer, *, k: int = 5, **kw) -> list:
+        return self.retriever.experts(brief, viewer, k=k, **kw)
+
+    def _relevance(self, viewer: Viewer):
+        """The matching engine's relevance term from retrieval, for this viewer's visible evidence;
+        None (the engine then notes it) when retrieval cannot be loaded."""
+        try:
+            retriever = self.retriever
+        except (IndexMissing, ImportError, OSError) as e:
+            log.warning("retrieval unavailable, suggesting without the relevance term: %s", e)
+            return None
+        return lambda brief, person_ids: retriever.person_relevance(brief, person_ids, viewer)
+
+    # --- matching -----------------------------------------------------------------------------
+    def team_request(self, data: dict, field: str = "request"):
+        """Validate a request body (`matching.request.parse_request`) with skills resolved; field
+        names in errors are prefixed with `field.` so they point into the API body."""
+        from matching.request import parse_request
+        try:
+            return parse_request(data, field, skills=self.skills())
+        except ValidationError as e:
+            raise ValidationError([replace(p, file=None, field=f"{field}.{p.field}" if p.field else field)
+                                   for p in e.problems], str(e).splitlines()[0]) from e
+
+    def suggest(self, data: dict, viewer: Viewer, *, alternatives: int = 2, min_diff: int = 1, seed: int = 0,
+                time_limit: float | None = 10.0, pins=()):
+        """The best team for a request body, with alternatives, explained for `viewer`."""
+        from matching.engine import suggest
+        request = self.team_request(data)
+        self._check_people(pins, "pins")
+        result = suggest(self.store, request, viewer=viewer, alternatives=alternatives, min_diff=min_diff,
+                         relevance=self._relevance(viewer), seed=seed, time_limit=time_limit, pins=pins)
+        self._remember(data, viewer, seed, pins, result)
+        return result
+
+    def why_not(self, data: dict, person_id: str, viewer: Viewer, *, alternatives: int = 0, min_diff: int = 1,
+                seed: int = 0, time_limit: float | None = 10.0):
+        """Why `person_id` is not in the team suggested for this request (reuses that suggestion)."""
+        from matching.engine import why_not
+        request = self.team_request(data)
+        self._check_people([person_id], "person")
+        previous = self._suggestions.get(self._key(data, viewer, seed, ()))
+        return why_not(self.store, request, person_id, suggestion=previous, viewer=viewer,
+                       relevance=self._relevance(viewer), seed=seed, time_limit=time_limit)
+
+    def resolve(self, data: dict, viewer: Viewer, *, pins=(), previous=(), seed: int = 0,
+                time_limit: float | None = 10.0):
+        """Re-solve with `pins` locked in; the result's diff is against the `previous` member ids."""
+        from matching.engine import suggest
+        from matching.explain import Diff
+        request = self.team_request(data)
+        self._check_people(pins, "pins")
+        result = suggest(self.store, request, viewer=viewer, alternatives=0, relevance=self._relevance(viewer),
+                         seed=seed, time_limit=time_limit, pins=pins)
+        after = result.team.ids if result.team else []
+        before = list(previous)
+        result.diff = Diff(added=[p for p in after if p not in before], removed=[p for p in before if p not in after],
+                           kept=[p for p in after if p in before])
+        return result
+
+    def staff(self, data: dict, viewer: Viewer, *, max_load: float | None = None, time_limit: float = 30.0,
+              seed: int = 0):
+        """Staff a portfolio body (`{requests: [...]}`) from one pool."""
+        from matching.portfolio import staff
+        from matching.request import parse_portfolio
+        requests = data.get("requests")
+        if isinstance(requests, list):
+            # `{file: …}` entries would read files on the server: only inline requests over the API.
+            bad = [i for i, r in enumerate(requests) if isinstance(r, dict) and "file" in r]
+            if bad:
+                raise ValidationError([FieldProblem("file references are not accepted here; inline the request",
+                                                    field=f"portfolio.requests[{i}].file") for i in bad])
+        try:
+            portfolio = parse_portfolio(data, "portfolio", skills=self.skills())
+        except ValidationError as e:
+            raise ValidationError([replace(p, file=None, field=f"portfolio.{p.field}" if p.field else "portfolio")
+                                   for p in e.problems], str(e).splitlines()[0]) from e
+        return staff(self.store, portfolio, max_load=max_load if max_load is not None else portfolio.max_load,
+                     time_limit=time_limit, seed=seed)
+
+    def _check_people(self, ids, field: str) -> None:
+        missing = [p for p in ids if self.store.get("person", p) is None]
+        if missing:
+            raise ValidationError([FieldProblem(f"unknown person {p!r}", field=field) for p in missing])
+
+    def _key(self, data: dict, viewer: Viewer, seed: int, pins) -> tuple:
+        return (json.dumps(data, sort_keys=True, default=str), viewer.role, viewer.person, seed,
+                tuple(sorted(pins)), self.revision())
+
+    def _remember(self, data, viewer, seed, pins, result) -> None:
+        """Keep recent suggestions so why-not explains the team the sponsor is looking at."""
+        with self._lock:
+            self._suggestions[self._key(data, viewer, seed, pins)] = result
+            while len(self._suggestions) > 256:
+                self._suggestions.popitem(last=False)
+
+    # --- ingest -------------------------------------------------------------------------------
+    def ingest(self, folder: str | Path, *, dry_run: bool = False, replace_missing: bool = False) -> dict:
+        """Validate a data folder completely, write it in one transaction (unless `dry_run`),
+        then bring the retrieval indexes up to date incrementally."""
+        from ingest.loader import ingest_folder
+        with self._lock:
+            report = ingest_folder(self.store, folder, dry_run=dry_run, replace=replace_missing,
+                                   progress=self._progress)
+            out = report.to_dict()
+            if not dry_run and report.changed:
+                self._changed()
+                if self._retriever is not None:
+                    applied = getattr(report, "apply_report", None)
+                    out["index"] = (self._retriever.update(applied) if applied is not None
+                                    else self._retriever.sync(progress=self._progress))
+        return out
 
     def close(self) -> None:
         with self._lock:

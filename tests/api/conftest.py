@@ -1,4 +1,4 @@
-"""API fixtures in the Flask tutorial's shape: `app`, `client`, plus a token per role.
+"""API fixtures in the Flask tutorial's shape: `app`, `client`, `runner`, plus a token per role.
 
 The app runs over `tiny_store` (each backend), with tokens in a temporary data folder:
 sponsor acts as fay (fin; sponsor of p-crm/p-new), member as bo (eng; on p-wms and p-plat),
@@ -24,8 +24,10 @@ def settings(tmp_path):
 
 @pytest.fixture
 def service(settings, tiny_store):
-    svc = Teamgraph(settings, store=tiny_store)
-    yield svc
+    """The service over tiny_store; retrieval uses the deterministic hashing encoder (the API's
+    behaviour, not ranking quality, is under test here)."""
+    from embeddings.encoder import HashingEncoder
+    return Teamgraph(settings, store=tiny_store, encoder=HashingEncoder(), progress=False)
 
 
 @pytest.fixture
@@ -39,12 +41,41 @@ def client(app):
 
 
 @pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def tokens(settings, app):
     ts = token_store_for(settings.data_dir)
     return {role: ts.create(role, person, label="test")[0] for role, person in PERSONS.items()}
 
 
 @pytest.fixture
+def login(client, tokens):
+    """login("sponsor") signs the test client in through the page form; returns the CSRF token."""
+    def do(role: str) -> str:
+        resp = client.post("/login", data={"token": tokens[role]})
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+        with client.session_transaction() as s:
+            return s["csrf"]
+    return do
+
+
+@pytest.fixture
 def auth(tokens):
     """auth("hr") -> headers for that role."""
     return lambda role: {"Authorization": f"Bearer {tokens[role]}"}
+
+
+# A request the tiny organisation can staff in Q2 2026 (ana and bo are busy on p-plat then).
+REQUEST = {"name": "Pricing engine", "brief": "A pricing engine for quotes, with budgeting and SQL reports",
+           "window": {"start": "2026-04-01", "end": "2026-06-30"}, "allocation": 0.3,
+           "requirements": [{"skill": "sql", "level": 3, "count": 2}, {"skill": "Budgeting", "level": 3}],
+           "size": {"min": 2, "max": 4}}
+
+
+@pytest.fixture
+def team_request():
+    import copy
+    return copy.deepcopy(REQUEST)

@@ -1,0 +1,79 @@
+"""`teamgraph serve` and `teamgraph token …` (thin: the work is in api.app, api.server, api.tokens)."""
+
+from __future__ import annotations
+
+import click
+
+from teamgraph.settings import Settings
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--threads", default=None, type=click.IntRange(1, 256), help="Worker threads (default: 2 × CPUs, at least 4).")
+@click.option("--no-warm", is_flag=True, help="Do not load the embedding model and indexes before serving.")
+def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
+    """Serve the API (/api/v1) and the pages with waitress, a production WSGI server.
+
+    Sign in to the pages, or call the API, with a token from `teamgraph token create`.
+    """
+    from api.app import create_app
+    from api.server import default_threads, run
+    from teamgraph.service import Teamgraph
+
+    settings = Settings.from_env()
+    service = Teamgraph(settings)
+    click.echo(f"Store: {settings.store}; revision {service.revision()}")
+    if not no_warm:
+        click.echo("Loading the embedding model and retrieval indexes…", err=True)
+        service.retriever
+    click.secho(f"Serving http://{host}:{port}/ with {threads or default_threads()} threads (Ctrl-C to stop)", bold=True)
+    try:
+        run(create_app(settings=settings, service=service), host=host, port=port, threads=threads)
+    finally:
+        service.close()
+
+
+@click.group()
+def token() -> None:
+    """Create, list and revoke API tokens (stored hashed in TEAMGRAPH_DATA_DIR/tokens.sqlite3)."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice(["sponsor", "member", "hr", "admin"]), help="What the token may do.")
+@click.option("--person", default=None, help="Person id the token acts as (required except for admin).")
+@click.option("--label", default="", help="A note to recognise the token by.")
+def token_create(role: str, person: str | None, label: str) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    from api.tokens import token_store_for
+    from graph.store import open_store
+    from teamgraph.errors import NotFoundError
+
+    settings = Settings.from_env()
+    if person:
+        store = open_store(settings)
+        try:
+            if store.get("person", person) is None:
+                raise NotFoundError("person", person)
+        finally:
+            store.close()
+    secret, record = token_store_for(settings.data_dir).create(role, person, label)
+    click.echo(secret)
+    click.echo(f"token {record.id}: role {role}" + (f", acting as {person}" if person else ""), err=True)
+
+
+@token.command("list")
+def token_list() -> None:
+    """List tokens (ids, roles, people; never the secrets)."""
+    from api.tokens import token_store_for
+    for r in token_store_for(Settings.from_env().data_dir).list():
+        click.echo(f"{r.id:>4}  {r.role:<8} {r.person or '-':<16} {r.created}  {r.label}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by id (a running server notices within 30 s)."""
+    from api.tokens import token_store_for
+    token_store_for(Settings.from_env().data_dir).revoke(token_id)
+    click.echo(f"revoked token {token_id}")

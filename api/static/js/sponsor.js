@@ -1,0 +1,150 @@
+/* Sponsor page: build a team request from the form, POST it, draw the team and alternatives
+   (coverage, evidence, load before/after as bars), why-not, diagnosis, pin and re-solve. */
+"use strict";
+(() => {
+  const { api, el, pct } = TG;
+  const $ = (id) => document.getElementById(id);
+  const result = $("result");
+  let lastRequest = null, lastResult = null, shown = 0, whyPerson = null;
+
+  function addRequirement(skill = "", level = 3, count = 1) {
+    const input = el("input", { class: "req-skill", placeholder: "Skill, e.g. Python", value: skill, "aria-label": "Skill" });
+    const row = el("div", { class: "reqrow" },
+      el("div", {}, input),
+      el("select", { class: "req-level", "aria-label": "Minimum level" }, [1, 2, 3, 4, 5].map((n) => el("option", { value: n, selected: n === level }, "≥ " + n))),
+      el("input", { class: "req-count", type: "number", min: 1, max: 20, value: count, "aria-label": "People" }),
+      el("button", { type: "button", title: "Remove", onclick: () => row.remove() }, "×"));
+    $("requirements").append(row);
+    TG.autocomplete(input, TG.skillSource);
+    return row;
+  }
+
+  function readForm() {
+    const reqs = [...document.querySelectorAll(".reqrow")].map((r) => ({
+      skill: r.querySelector(".req-skill").value.trim(), level: +r.querySelector(".req-level").value,
+      count: +r.querySelector(".req-count").value || 1,
+    })).filter((r) => r.skill);
+    const req = {
+      name: $("name").value.trim(), brief: $("brief").value.trim(),
+      window: { start: $("start").value, end: $("end").value },
+      allocation: +$("allocation").value, size: { min: +$("size_min").value, max: +$("size_max").value },
+      requirements: reqs,
+      departments: { required: [...document.querySelectorAll('input[name="dept"]:checked')].map((c) => c.value) },
+    };
+    const cap = $("max_per_department").value;
+    if (cap) req.departments.max_per_department = +cap;
+    return req;
+  }
+
+  const busy = (on) => { $("submit").disabled = on; if (on) result.replaceChildren(el("div", { class: "empty" }, el("span", { class: "spinner" }), " Solving…")); };
+
+  async function submit(ev) {
+    ev.preventDefault();
+    lastRequest = readForm();
+    busy(true);
+    try {
+      lastResult = await api("/api/v1/teams/suggest", { method: "POST", body: { request: lastRequest, alternatives: +$("alternatives").value } });
+      shown = 0; render();
+    } catch (err) { result.replaceChildren(TG.errorBox(err)); $("whynot-box").hidden = true; }
+    finally { $("submit").disabled = false; }
+  }
+
+  function header(r) {
+    const status = el("span", { class: `pill status-${r.status}` }, r.status === "optimal" ? "proven optimal" : r.status);
+    return el("div", { class: "row", style: "align-items:center" },
+      el("h2", { style: "margin:0" }, r.request.name || "Suggested team"),
+      el("div", { style: "text-align:right" }, status, " ", el("span", { class: "muted small" },
+        `${r.seconds.toFixed(2)} s · ${r.pool.eligible ?? "?"} eligible of ${r.pool.candidates ?? "?"} candidates` + (r.gap ? ` · gap ${pct(r.gap)}` : ""))));
+  }
+
+  function render() {
+    const r = lastResult;
+    $("whynot-box").hidden = false;
+    if (!r.team) { result.replaceChildren(header(r), diagnosis(r.diagnosis), notes(r)); return; }
+    const teams = [r.team, ...r.alternatives];
+    const tabs = el("div", { class: "tabs" }, teams.map((t, i) => el("button", { type: "button", class: i === shown ? "on" : null,
+      onclick: () => { shown = i; render(); } }, i === 0 ? "Suggested team" : `Alternative ${i}`)));
+    const team = teams[shown];
+    result.replaceChildren(header(r), r.diff ? diffBox(r.diff) : null, teams.length > 1 ? tabs : null, teamView(team), notes(r));
+  }
+
+  const TERM_LABELS = { skill_fit: "skill fit", relevance: "relevance", cohesion: "cohesion", novelty: "cross-dept novelty",
+    preference: "preferences", busy: "busy penalty", members: "team size", max_util: "peak load" };
+
+  function teamView(t) {
+    const scores = el("div", { class: "scores" }, el("span", { class: "score" }, el("b", {}, "score " + t.total.toFixed(2))),
+      el("span", { class: "score" }, "peak utilisation " + pct(t.max_util)),
+      Object.entries(t.score).filter(([, v]) => v).map(([k, v]) => el("span", { class: "score", title: "objective term (weights applied)" }, `${TERM_LABELS[k] || k} ${v > 0 ? "+" : ""}${v.toFixed(2)}`)));
+    const members = el("div", {}, t.members.map(memberView));
+    const pinned = () => [...result.querySelectorAll(".pin:checked")].map((c) => c.value);
+    const resolveBtn = el("button", { type: "button", id: "resolve", onclick: async () => {
+      const pins = pinned();
+      resolveBtn.disabled = true; resolveBtn.replaceChildren(el("span", { class: "spinner" }), " Re-solving…");
+      try {
+        lastRequest = readForm();
+        lastResult = await api("/api/v1/teams/resolve", { method: "POST", body: { request: lastRequest, pins, previous: t.members.map((m) => m.id) } });
+        shown = 0; render();
+      } catch (err) { result.append(TG.errorBox(err)); resolveBtn.disabled = false; resolveBtn.textContent = "Re-solve with pinned members"; }
+    } }, "Re-solve with pinned members");
+    return el("div", {}, scores, members, el("p", { class: "muted small" }, "Tick the people to keep, change the form if you like, then ", resolveBtn));
+  }
+
+  function loadBars(m) {
+    const scale = Math.max(1.2, m.capacity, m.load_after) ;
+    const bar = (label, v, cls) => el("div", { class: "bar" }, el("span", {}, label),
+      el("div", { class: "track" }, el("div", { class: `fill ${cls}${v > m.capacity + 1e-9 ? " over" : ""}`, style: `width:${Math.min(100, 100 * v / scale)}%` }),
+        el("div", { class: "cap", style: `left:${100 * m.capacity / scale}%`, title: `capacity ${pct(m.capacity)}` })),
+      el("b", {}, pct(v)));
+    return el("div", { class: "bars", title: "peak load in the window, before and after joining (line = capacity)" },
+      bar("before", m.load_before, ""), bar("after", m.load_after, "after"));
+  }
+
+  function memberView(m) {
+    const covers = m.covers.length ? m.covers.map((c) => el("span", { class: "chip", title: `${c.evidence}${c.last_used ? ", last used " + c.last_used : ""}` },
+      `${c.label} ${c.level} ≥ ${c.required_level}`)) : [el("span", { class: "chip dept" }, "no requirement: adds balance")];
+    const evidence = [
+      ...m.projects.slice(0, 3).map((p) => el("li", {}, el("a", { href: `/projects/${encodeURIComponent(p.id)}/kickoff` }, p.name), el("span", { class: "muted" }, ` · ${p.role}${p.outcome ? " · " + p.outcome : ""}`))),
+      ...m.cases.slice(0, 2).map((c) => el("li", {}, "wrote “", c.title, "”")),
+    ];
+    return el("div", { class: "member", "data-person": m.id },
+      el("div", {}, el("label", { class: "checks", style: "margin:0" }, el("input", { type: "checkbox", class: "pin", value: m.id, checked: (lastResult.pins || []).includes(m.id) }),
+        el("a", { class: "name", href: `/people/${encodeURIComponent(m.id)}` }, m.name)),
+        el("div", { class: "muted small" }, `${m.title} · `, el("span", { class: "chip dept" }, m.department), ` ${pct(m.allocation)} FTE`),
+        el("div", {}, covers)),
+      el("div", { class: "small" }, el("div", { class: "muted" }, "Evidence"), evidence.length ? el("ul", { style: "margin:.2rem 0;padding-left:1.1rem" }, evidence) : el("div", { class: "muted" }, "none recorded")),
+      loadBars(m));
+  }
+
+  function diagnosis(d) {
+    if (!d) return el("div", { class: "diagnosis" }, "No team was found within the time limit.");
+    return el("div", { class: "diagnosis", id: "diagnosis" }, el("b", {}, d.summary),
+      el("ul", {}, d.requirements.map((q) => el("li", { style: q.satisfiable_alone ? "color:var(--muted)" : "" }, q.message))),
+      d.conflict.length ? el("p", {}, el("b", {}, "Constraints that cannot all hold: "), d.conflict.join("; ")) : null,
+      d.relaxation.length ? el("p", {}, el("b", {}, "Smallest change that makes it feasible: "), d.relaxation.map((x) => x.message).join("; ")) : null);
+  }
+
+  const notes = (r) => r.notes && r.notes.length ? el("p", { class: "muted small" }, r.notes.filter(Boolean).join(" · ")) : null;
+  const diffBox = (d) => el("div", { class: "diff" }, el("b", {}, "Changes: "),
+    d.added.length ? el("span", { class: "in" }, "+ " + d.added.join(", ") + "  ") : null,
+    d.removed.length ? el("span", { class: "out" }, d.removed.join(", ")) : null,
+    !d.added.length && !d.removed.length ? "same team" : null,
+    d.kept.length ? el("span", { class: "muted" }, "  kept: " + d.kept.join(", ")) : null);
+
+  async function whyNot() {
+    const person = whyPerson || $("whynot-person").value.trim();
+    const box = $("whynot-result");
+    if (!person || !lastRequest) return;
+    box.replaceChildren(el("span", { class: "spinner" }));
+    try {
+      const w = await api("/api/v1/teams/why-not", { method: "POST", body: { request: lastRequest, person } });
+      box.replaceChildren(el("div", { class: "whynot" }, el("span", { class: "pill" }, w.kind.replace(/_/g, " ")), " ", w.reason));
+    } catch (err) { box.replaceChildren(TG.errorBox(err)); }
+  }
+
+  TG.autocomplete($("whynot-person"), TG.personSource, (it) => { whyPerson = it.id; $("whynot-person").value = it.label; });
+  $("whynot-person").addEventListener("input", () => { whyPerson = null; });
+  $("whynot-go").addEventListener("click", whyNot);
+  $("add-skill").addEventListener("click", () => addRequirement());
+  $("request-form").addEventListener("submit", submit);
+  addRequirement(); addRequirement();
+})();
