@@ -26,6 +26,7 @@ from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
 
+_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DEFAULT_BATCH = 20_000  # rows per UNWIND statement: Neo4j's guidance is 10k-50k
 
 
@@ -39,6 +40,9 @@ class Neo4jStore(Neo4jReads):
         except ImportError as e:  # pragma: no cover - neo4j is a hard dependency
             raise StoreUnavailable("the `neo4j` driver is not installed: pip install neo4j") from e
         self.uri, self.database, self.batch_size = uri, database, batch_size
+        if uri.split("://", 1)[0] not in _SCHEMES:
+            raise StoreUnavailable(f"invalid NEO4J_URI {uri!r}: use one of "
+                                   f"{', '.join(s + '://' for s in _SCHEMES)} (e.g. bolt://localhost:7687)")
         self._neo4j = neo4j
         try:
             self._driver = neo4j.GraphDatabase.driver(

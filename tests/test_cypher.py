@@ -1,0 +1,173 @@
+"""The Neo4j store's Cypher, tested as text (always) and against a real server (marked neo4j).
+
+The security rule: inputs reach Neo4j only as `$parameters`. Every statement is a module constant
+or built from the fixed graph model by entity kind, so these tests enumerate them all and check
+that the only string literals in any of them are the model's own vocabulary; with a real server
+they check that every statement compiles, and that hostile ids round-trip without ever appearing
+in the text of a query the store sent.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from graph import cypher as q
+from graph.model import (
+    Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill, Project,
+    Skill, SYSTEM, Viewer,
+)
+
+KINDS = list(q.NODES) + list(q.RELS)
+# Every quoted literal any statement may contain: the fixed vocabulary of the graph model.
+ALLOWED_LITERALS = {"teamgraph", "active", "proposed", "public", "department", "authored", "member", ""}
+
+
+def all_statements() -> dict[str, str]:
+    out = {name: v for name, v in vars(q).items() if name.isupper() and isinstance(v, str)}
+    out.update({f"SCHEMA[{i}]": s for i, s in enumerate(q.SCHEMA)})
+    out.update({f"DELETE_NODES[{k}]": s for k, s in q.DELETE_NODES.items()})
+    for kind in KINDS:
+        out[f"count_query({kind})"] = q.count_query(kind)
+        out[f"by_keys_query({kind})"] = q.by_keys_query(kind)
+        out[f"all_query({kind})"] = q.all_query(kind)
+        if kind in q.NODES:
+            out[f"upsert_nodes_query({kind})"] = q.upsert_nodes_query(kind)
+            if q.link_self_refs_query(kind):
+                out[f"link_self_refs_query({kind})"] = q.link_self_refs_query(kind)
+        else:
+            out[f"upsert_rels_query({kind})"] = q.upsert_rels_query(kind)
+            out[f"delete_rels_query({kind})"] = q.delete_rels_query(kind)
+    for target in ("department", "skill", "person", "person*", "project"):
+        out[f"missing_ids_query({target})"] = q.missing_ids_query(target)
+    return {k: v for k, v in out.items() if not k.startswith("_")}
+
+
+STATEMENTS = all_statements()
+
+
+def test_enumerates_every_statement():
+    assert len(STATEMENTS) > 60
+    assert {"GET_CASE", "LIST_CASES", "CANDIDATE_IDS", "FORGET_MOVE_MEMBERSHIPS"} <= set(STATEMENTS)
+
+
+@pytest.mark.parametrize("name", sorted(STATEMENTS))
+def test_statement_has_only_model_literals(name):
+    """No value from outside the model is spliced into a statement: every string literal in it is
+    model vocabulary, and nothing looks like a leftover Python placeholder."""
+    text = STATEMENTS[name]
+    literals = set(re.findall(r"'([^']*)'", text))
+    assert literals <= ALLOWED_LITERALS, f"{name} contains literals {literals - ALLOWED_LITERALS}"
+    assert '"' not in text, f"{name} contains a double-quoted literal"
+    assert not re.search(r"\{\s*\}|%s|\{[a-z_]+!r\}|None", text), name
+
+
+@pytest.mark.parametrize("name", ["GET_CASE", "LIST_CASES", "VISIBLE_CASE_IDS", "AUTHORED_CASES"])
+def test_case_reads_filter_visibility_with_parameters(name):
+    text = STATEMENTS[name]
+    for param in ("$privileged", "$vdept", "$vprojects", "$vperson"):
+        assert param in text, f"{name} must apply the visibility rule ({param})"
+
+
+def test_writes_are_batched_with_unwind():
+    for kind in KINDS:
+        builder = q.upsert_nodes_query if kind in q.NODES else q.upsert_rels_query
+        assert builder(kind).startswith("UNWIND $rows AS row"), kind
+    for kind in q.RELS:
+        assert q.delete_rels_query(kind).startswith("UNWIND $keys AS k"), kind
+    for kind, text in q.DELETE_NODES.items():
+        assert text.startswith("UNWIND $ids AS id"), kind
+
+
+def test_builders_accept_only_model_kinds():
+    for builder in (q.upsert_nodes_query, q.upsert_rels_query, q.by_keys_query, q.count_query):
+        with pytest.raises(KeyError):
+            builder("person}) DETACH DELETE n //")
+
+
+def test_node_projection_reads_references_from_relationships():
+    assert q.node_projection("person") == "n{.*, department: head([(n)-[:IN]->(x:Department) | x.id])}"
+    text = q.node_projection("project", "b")
+    assert "(b)<-[:SPONSORS]-(x:Person)" in text and "(b)-[:OWNED_BY]->(x:Department)" in text
+
+
+def test_schema_is_idempotent_and_unique_on_ids():
+    assert all("IF NOT EXISTS" in s for s in q.SCHEMA)
+    for label in ("Department", "Skill", "Person", "Project", "Case", "Topic", "Tombstone", "Meta"):
+        assert any(f"(n:{label}) REQUIRE n.id IS UNIQUE" in s for s in q.SCHEMA), label
+
+
+# --- against a real Neo4j -------------------------------------------------------------------------
+
+@pytest.fixture
+def neo4j_store(tmp_path):
+    """An empty Neo4j store (skips with the shared reason when NEO4J_URI is not set)."""
+    from conftest import make_store
+    s = make_store("neo4j", tmp_path)
+    yield s
+    s.close()
+
+
+@pytest.mark.neo4j
+def test_every_statement_compiles(neo4j_store):
+    with neo4j_store._session() as s:
+        for name, text in STATEMENTS.items():
+            if "IN TRANSACTIONS" in text or text.startswith(("CREATE ", "CALL db.", "(")):
+                continue  # schema commands, batched deletes and fragments (VISIBLE) are not plans
+            s.run("EXPLAIN " + text).consume()
+
+
+HOSTILE = "x'}) DETACH DELETE n WITH 1 AS y MATCH (m) DETACH DELETE m //\"$ids"
+
+
+@pytest.mark.neo4j
+def test_hostile_ids_are_only_ever_parameters(neo4j_store, monkeypatch):
+    import neo4j
+
+    sent: list[str] = []
+    for cls in (neo4j.ManagedTransaction, neo4j.Session):
+        original = cls.run
+
+        def spy(self, query, parameters=None, _original=original, **kw):
+            sent.append(str(query))
+            return _original(self, query, parameters, **kw)
+        monkeypatch.setattr(cls, "run", spy)
+
+    s = neo4j_store
+    d, sk, p = "d" + HOSTILE, "s" + HOSTILE, "p" + HOSTILE
+    j, c = "j" + HOSTILE, "c" + HOSTILE
+    cs = ChangeSet().add(
+        Department(d, HOSTILE), Skill(sk, HOSTILE, aliases=(HOSTILE,)),
+        Person(p, HOSTILE, HOSTILE, d, languages=(HOSTILE,)), Person("other", "O", "o@x", d),
+        Project(j, HOSTILE, sponsor=p, department=d, status="active", kpis={HOSTILE: 1.0}),
+        PersonSkill(p, sk, 4, last_used=date(2025, 1, 2)),
+        Membership(p, j, HOSTILE, 0.5, date(2025, 1, 1)), Membership("other", j, "m", 0.5),
+        Case(c, HOSTILE, HOSTILE, project=j, department=d, skills=(sk,), authors=(p,), visibility="confidential"),
+        Expert(p, HOSTILE), CollaborationRating(p, "other", j, comment=HOSTILE))
+    report = s.apply(cs)
+    assert report.written["person"] == 2
+
+    viewer = Viewer(person=p, department=d, projects=frozenset({j}))
+    assert s.get("person", p) == cs.upserts["person"][0]
+    assert s.get("project", j).kpis == {HOSTILE: 1.0}
+    assert s.get_case(c, viewer).authors == (p,)
+    assert s.get_case(c, Viewer(department=d)) is None  # confidential, not a member or author
+    assert [x.id for x in s.list_cases(viewer, department=d, project=j, skill=sk)] == [c]
+    assert s.person_profile(p, _window(), SYSTEM).skills[0].skill == sk
+    assert [x.person.id for x in s.candidates([(sk, 3)], _window())] == [p]
+    assert s.skill_neighbourhood(sk, department=d).holders[0].person.id == p
+    assert s.collaboration_pairs([p, "other"])[0].mean_rating == 3.0
+    assert s.evidence([p])
+    s.forget_person(p)
+    assert s.get("person", p) is None and s.counts()["membership"] == 2
+
+    assert sent, "the spy saw no statements"
+    for text in sent:
+        assert HOSTILE not in text and "DETACH DELETE m" not in text
+
+
+def _window():
+    from graph.model import Window
+    return Window(date(2025, 1, 1), date(2025, 12, 31))
