@@ -21,7 +21,7 @@ from ingest.validate import FolderValidator
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
+    from graph.store import ApplyReport, GraphStore
 
 STORE_FILE = "(store)"  # `file` of problems found in the target store rather than the folder
 
@@ -75,6 +75,7 @@ class IngestReport:
     files: dict[str, int] = field(default_factory=dict)
     revision_before: int = 0
     revision_after: int = 0
+    apply_report: ApplyReport | None = None  # what the store reported (None when nothing was applied)
 
     @property
     def written(self) -> int:
@@ -87,6 +88,18 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         return bool(self.written or self.deleted)
+
+    def describe(self) -> str:
+        """One line for people: what was (or would be, on a dry run) written."""
+        verb = "would write" if self.dry_run else "wrote"
+        parts = [f"{c.written} {k}" for k, c in self.kinds.items() if c.written]
+        text = f"{verb} {self.written} record(s)" + (f" ({', '.join(parts)})" if parts else "")
+        unchanged = sum(c.unchanged for c in self.kinds.values())
+        if unchanged:
+            text += f", {unchanged} unchanged"
+        if self.deleted:
+            text += f", {'would delete' if self.dry_run else 'deleted'} {self.deleted}"
+        return text + f"; revision {self.revision_before} → {self.revision_after}"
 
     def to_dict(self) -> dict:
         return {"folder": self.folder, "dry_run": self.dry_run, "replace": self.replace,
@@ -117,18 +130,21 @@ def folder_files(path: Path, errors: ErrorReport) -> list[tuple[FileSpec, str, P
     return found
 
 
-def load_folder(path: str | Path, progress: bool = True,
-                store: GraphStore | None = None) -> LoadedFolder:
+def load_folder(path: str | Path, progress: bool = True, store: GraphStore | None = None,
+                replace: bool = False) -> LoadedFolder:
     """Read and validate every file of `path`; raise ValidationError listing every problem.
 
-    With `store`, references to ids that are not in the folder are resolved in the store.
+    With `store`, references to ids that are not in the folder are resolved in the store
+    (with `replace`, only for kinds that have no file in the folder, since the others will
+    be replaced by the folder's records).
     """
     from tqdm import tqdm
 
     path = Path(path)
     errors = ErrorReport()
     files = folder_files(path, errors)
-    validator = FolderValidator(errors, store)
+    validator = FolderValidator(errors, store,
+                                frozenset(spec.kind for spec, _, _ in files) if replace else frozenset())
     rows_per_file: dict[str, int] = {}
     total = sum(p.stat().st_size for _, _, p in files)
     with tqdm(total=total, unit="B", unit_scale=True, desc="validating", file=sys.stderr,
@@ -185,7 +201,7 @@ def ingest_folder(store: GraphStore, path: str | Path, *, dry_run: bool = False,
     longer contains (e.g. a people.csv without someone deletes that person); kinds without a
     file in the folder are left alone. `dry_run=True` validates and counts but writes nothing.
     """
-    loaded = load_folder(path, progress=progress, store=store)
+    loaded = load_folder(path, progress=progress, store=store, replace=replace)
     report = IngestReport(str(path), dry_run, replace, files=loaded.files,
                           revision_before=store.revision())
     changes = ChangeSet()
@@ -217,6 +233,6 @@ def ingest_folder(store: GraphStore, path: str | Path, *, dry_run: bool = False,
             raise ValidationError(problems, f"{len(problems)} problem(s) with --replace; nothing was written")
     changes.upserts = {k: v for k, v in changes.upserts.items() if v}
     if not dry_run and len(changes):
-        store.apply(changes)
+        report.apply_report = store.apply(changes)
     report.revision_after = store.revision()
     return report

@@ -37,9 +37,11 @@ def _key_text(key: tuple) -> str:
 class FolderValidator:
     """Accumulates the records of one folder and every problem found in them."""
 
-    def __init__(self, errors: ErrorReport, store: GraphStore | None = None):
+    def __init__(self, errors: ErrorReport, store: GraphStore | None = None,
+                 folder_only: frozenset[str] = frozenset()):
         self.errors = errors
         self.store = store
+        self.folder_only = folder_only  # kinds resolved in the folder only (--replace deletes the rest)
         self.records: dict[str, dict[tuple, object]] = {}
         self.where: dict[str, dict[tuple, tuple[str, int]]] = {}
         self.read: dict[str, int] = {}  # rows read per kind (valid or not)
@@ -53,7 +55,7 @@ class FolderValidator:
         rec = self.records.get(kind, {}).get((ident,))
         if rec is not None:
             return rec
-        if self.store is None:
+        if self.store is None or kind in self.folder_only:
             return None
         hit = self._store_cache.get((kind, ident), _MISSING)
         if hit is _MISSING:
@@ -64,7 +66,8 @@ class FolderValidator:
     def _ref(self, kind: str, ident: str, file: str, line: int, field: str) -> None:
         if self.lookup(kind, ident) is None:
             plural = {"person": "people", "project_need": "project needs"}.get(kind, f"{kind}s")
-            where = f"{plural} in this folder" + (" or the store" if self.store is not None else "")
+            in_store = self.store is not None and kind not in self.folder_only
+            where = f"{plural} in this folder" + (" or the store" if in_store else "")
             self.errors.add(f"unknown {kind.replace('_', ' ')} {ident!r} (not among the {where})",
                             file=file, line=line, field=field)
 
@@ -169,7 +172,7 @@ class FolderValidator:
                 if node in on_path:
                     cycle = path[path.index(node):]
                     at = next(((c,) for c in cycle if (c,) in self.where.get(kind, {})), None)
-                    if at is not None:  # report on a row of this folder that closes the cycle
+                    if at is not None and len(cycle) > 1:  # self-links are reported per row
                         f, ln = self.where[kind][at]
                         self.errors.add(f"{fld} links form a cycle: {' → '.join(cycle + [node])}",
                                         file=f, line=ln, field=fld)

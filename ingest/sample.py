@@ -1,0 +1,77 @@
+"""The packaged sample organisation ("Meridian Aerospace", ingest/sample/) and its summary.
+
+Built reproducibly by scripts/build_sample.py from real public data (NASA Lessons Learned,
+ESCO, O*NET; see ingest/sample/ATTRIBUTION.md). Its "today" is SAMPLE_TODAY: projects active
+then give people current allocations, so summaries default to the window starting there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from graph.load import loads_by_person
+from graph.model import Window
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+    from ingest.loader import IngestReport
+
+SAMPLE_TODAY = date(2026, 11, 26)
+
+
+def sample_path() -> Path:
+    """The folder holding the sample organisation in the ingest format."""
+    return Path(str(files("ingest") / "sample"))
+
+
+def load_sample(store: GraphStore, progress: bool = True) -> IngestReport:
+    """Ingest the sample into `store` (validated first; idempotent: a second run writes nothing)."""
+    from ingest.loader import ingest_folder
+
+    return ingest_folder(store, sample_path(), progress=progress)
+
+
+def current_window(today: date | None = None, days: int = 90) -> Window:
+    """The next `days` days from `today` (default: the later of SAMPLE_TODAY and the real date)."""
+    start = today or max(SAMPLE_TODAY, date.today())
+    return Window(start, start + timedelta(days=days))
+
+
+def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> dict:
+    """What the store holds, for `teamgraph demo`: counts, departments with head counts, the
+    busiest active people in `window` (peak load), skills held by only one or two people, and
+    example ids to try next. JSON-ready."""
+    window = window or current_window()
+    people = {p.id: p for p in store.all("person")}
+    heads: dict[str, int] = {}
+    for p in people.values():
+        if p.status == "active":
+            heads[p.department] = heads.get(p.department, 0) + 1
+    departments = [f"{d.name} ({heads.get(d.id, 0)})" for d in store.all("department")]
+    loads = loads_by_person(store.all("membership"), window)
+    busiest = sorted(((pid, load) for pid, load in loads.items()
+                      if pid in people and people[pid].status == "active" and load > 0),
+                     key=lambda x: (-x[1] / (people[x[0]].capacity or 1.0), x[0]))[:top]
+    at_risk = store.skills_at_risk(max_holders=2)
+    holders: dict[str, int] = {}
+    for ps in store.all("person_skill"):
+        if ps.level >= 3 and people.get(ps.person) and people[ps.person].status == "active":
+            holders[ps.skill] = holders.get(ps.skill, 0) + 1
+    projects = [p for p in store.all("project") if p.status in ("active", "proposed")]
+    needed = {n.project for n in store.all("project_need")}
+    return {
+        "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+        "counts": store.counts(),
+        "departments": departments,
+        "busiest": [{"id": pid, "name": people[pid].name, "department": people[pid].department,
+                     "load": load, "capacity": people[pid].capacity} for pid, load in busiest],
+        "at_risk": [{"id": r.skill.id, "name": r.skill.name,
+                     "holders": [h.person.name for h in r.holders]} for r in at_risk],
+        "example_person": busiest[0][0] if busiest else next(iter(people), None),
+        "example_skill": max(sorted(holders), key=holders.get) if holders else None,
+        "example_project": next((p.id for p in projects if p.id in needed),
+                                projects[0].id if projects else None),
+    }
