@@ -52,7 +52,8 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
     def line(vals: list[str]) -> str:
         return "  ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths)).rstrip()
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])
+    body = [line(r) for r in cells] or ["(none)"]
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + body)
 
 
 def _cell(v) -> str:

@@ -60,6 +60,8 @@ def test_person(run):
 
 
 def test_person_as_someone_else_hides_ratings_and_private_cases(run):
+    text = run("person", "dee", "--as-person", "cy").output
+    assert "(none)" in text and "c-2" not in text and "ratings received" not in text
     data = _json(run("person", "dee", "--as-person", "cy", "--json"))
     assert data["ratings"] is None and data["cases"] == []  # c-2 is ops-only, c-3 confidential
 
