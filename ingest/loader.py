@@ -162,6 +162,8 @@ def load_folder(path: str | Path, progress: bool = True, store: GraphStore | Non
                 n += 1
             rows_per_file[name] = n
     validator.finish()
+    order = {name: i for i, (_, name, _) in enumerate(files)}
+    errors.problems.sort(key=lambda p: (order.get(p.file or "", -1), p.line or 0))  # stable: file, line
     errors.raise_if_any(f"{len(errors.problems)} problem(s) in {path}; nothing was written")
     return LoadedFolder(path, validator.records, rows_per_file)
 

@@ -102,6 +102,12 @@ class FolderWriter:
             else:
                 w.writerow([cell(values[n]) for n in names])
 
+    def write_row(self, kind: str, row) -> None:
+        """A CSV row as values in the file's column order (fast path for the generator)."""
+        _, w = self._writer(kind)
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        w.writerow([cell(v) for v in row])
+
     def close(self) -> None:
         for f, _ in self._files.values():
             f.close()
