@@ -300,6 +300,9 @@ class _Guard:
     def __exit__(self, exc_type, exc, tb):
         if exc is None or isinstance(exc, TeamgraphError) or not isinstance(exc, sqlite3.Error):
             return False
+        if isinstance(exc, (sqlite3.InterfaceError, sqlite3.ProgrammingError)) and "binding" in str(exc):
+            raise ValidationError(FieldProblem(f"a value of an unsupported type: {exc}"),
+                                  "a value cannot be stored; nothing was written") from exc
         if isinstance(exc, sqlite3.IntegrityError):
             raise ValidationError(FieldProblem(f"rejected by the store: {exc}"),
                                   "the change set breaks a store constraint; nothing was written") from exc

@@ -114,3 +114,16 @@ def test_clear_all_empties_the_store_and_moves_the_revision_forward(tmp_path):
     s.apply(tiny_org())  # and it can be filled again
     assert s.counts()["case"] == 5
     s.close()
+
+
+def test_a_value_sqlite_cannot_store_is_a_validation_error(tmp_path):
+    from decimal import Decimal
+
+    from teamgraph.errors import ValidationError
+    s = SqliteStore(tmp_path / "org.sqlite3")
+    s.apply(ChangeSet().add(Department("eng", "Engineering")))
+    rev = s.revision()
+    with pytest.raises(ValidationError, match="unsupported type"):
+        s.apply(ChangeSet().add(Person("a", "A", "a@example.org", "eng", capacity=Decimal("1.0"))))
+    assert s.counts()["person"] == 0 and s.revision() == rev
+    s.close()
