@@ -8,7 +8,6 @@ then give people current allocations, so summaries default to the window startin
 from __future__ import annotations
 
 from datetime import date, timedelta
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +22,9 @@ SAMPLE_TODAY = date(2026, 11, 26)
 
 
 def sample_path() -> Path:
-    """The folder holding the sample organisation in the ingest format."""
-    return Path(str(files("ingest") / "sample"))
+    """The folder holding the sample organisation in the ingest format (package data beside this
+    module; resolved from __file__ so a `tests/ingest` namespace folder on sys.path cannot shadow it)."""
+    return Path(__file__).resolve().parent / "sample"
 
 
 def load_sample(store: GraphStore, progress: bool = True) -> IngestReport:
