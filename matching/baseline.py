@@ -24,6 +24,7 @@ class GreedyTeam:
     uncovered: list[tuple[int, int]]  # (requirement, missing count)
     seconds: float = 0.0
     reason: str = ""
+    breaks_limits: bool = False  # over the maximum size, a department cap or the budget
 
     def max_util(self, pb: Problem) -> float:
         return max((pb.people[i].util(member_allocation(pb, self.roles[i])) for i in self.members), default=0.0)
@@ -90,23 +91,25 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
             reason = reason or "too few available people for the minimum size"
             break
         add(i)
+    limits = ""
     if len(team) > req.size_max:
-        reason = reason or f"{len(team)} people exceed the maximum size {req.size_max}"
+        limits = f"{len(team)} people exceed the maximum size {req.size_max}"
     counts: dict[str, int] = {}
     for i in team:
         counts[pb.people[i].department] = counts.get(pb.people[i].department, 0) + 1
     for dept, n in counts.items():
         cap_d = req.cap_of(dept)
         if cap_d is not None and n > cap_d:
-            reason = reason or f"{n} people from {dept} exceed its cap {cap_d}"
+            limits = limits or f"{n} people from {dept} exceed its cap {cap_d}"
     if req.budget is not None:
         cost = sum(pb.cost(i, member_allocation(pb, roles[i])) for i in team)
         if cost > req.budget + 1e-6:
-            reason = reason or f"cost {cost:.0f} exceeds the budget {req.budget:g}"
+            limits = limits or f"cost {cost:.0f} exceeds the budget {req.budget:g}"
+    reason = reason or limits
     if uncovered:
         reason = reason or "a requirement slot found nobody available"
     return GreedyTeam(sorted(team), roles, not reason and not uncovered, uncovered,
-                      time.perf_counter() - t0, reason)
+                      time.perf_counter() - t0, reason, bool(limits))
 
 
 def greedy_team(store, request, *, weights=None, relevance=None) -> tuple[Problem, GreedyTeam]:

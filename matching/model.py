@@ -9,7 +9,7 @@ Variables (each named):
   y[p,r]     p fills one of the `count` slots of requirement r (only if qualified and within U)
   l[p,k]     p's allocation reaches the k-th larger per-role allocation level (only when roles differ)
   z[p,q]     both p and q are in the team (only for pairs who worked together)
-  d[dept]    the department is represented;  n[d,e] both departments are represented
+  d[dept]    the department is represented (for the novelty term)
 """
 
 from __future__ import annotations
@@ -152,6 +152,7 @@ def _objective(pb: Problem, tm: TeamModel, by_dept: dict[str, list[int]], steps:
         prev = a
     # Cohesion: z[p,q] is 1 exactly when both are members (one side of the link suffices, as the
     # objective pushes z up for positive pairs and down for negative ones).
+    partners: dict[int, list] = {}
     for (i, j), w in pb.pairs.items():
         if w == 0 or i not in x or j not in x:
             continue
@@ -162,17 +163,24 @@ def _objective(pb: Problem, tm: TeamModel, by_dept: dict[str, list[int]], steps:
         else:
             model.AddBoolOr([x[i].Not(), x[j].Not(), z])
         terms["cohesion"].append((w, z))
-    # Novelty: pairs of represented departments that rarely work together.
-    d = {}
+        if w > 0:
+            partners.setdefault(i, []).append(z)
+            partners.setdefault(j, []).append(z)
+    # Redundant cuts that tighten the LP bound a lot: a member has at most size_max − 1 partners,
+    # and a team at most size_max·(size_max − 1)/2 pairs.
+    smax = pb.request.size_max
+    for i, zs in partners.items():
+        if len(zs) > smax - 1:
+            model.Add(sum(zs) <= (smax - 1) * x[i])
+    all_z = [z for zs in partners.values() for z in zs]
+    if len(all_z) // 2 > smax * (smax - 1) // 2:
+        model.Add(sum(all_z) <= smax * (smax - 1))  # each pair is counted twice in all_z
+    # Novelty: departments that rarely work with the others, when represented.
     for dept, ids in by_dept.items():
-        d[dept] = model.NewBoolVar(f"d[{dept}]")
-        model.AddBoolOr([x[i] for i in ids]).OnlyEnforceIf(d[dept])
-    for (a, b), w in pb.novelty.items():
-        if a in d and b in d:
-            n = model.NewBoolVar(f"n[{a},{b}]")
-            model.AddImplication(n, d[a])
-            model.AddImplication(n, d[b])
-            terms["novelty"].append((w, n))
+        if pb.novelty.get(dept):
+            d = model.NewBoolVar(f"d[{dept}]")
+            model.AddBoolOr([x[i] for i in ids]).OnlyEnforceIf(d)
+            terms["novelty"].append((pb.novelty[dept], d))
     tm.terms = terms
     model.Maximize(sum(c * v for ts in terms.values() for c, v in ts if c))
 
@@ -198,8 +206,7 @@ def score_team(pb: Problem, team: Iterable[int], roles: dict[int, list[int]]) ->
            "preference": sum(pb.preference[i] for i in team),
            "members": -round(pb.weights.member * SCALE) * len(team),
            "busy": -sum(round(pb.busy(i) * pb.alloc0) + _busy_steps(pb, i, roles.get(i, ())) for i in team)}
-    depts = sorted({pb.people[i].department for i in team})
-    out["novelty"] = sum(pb.novelty.get((a, b), 0) for k, a in enumerate(depts) for b in depts[k + 1:])
+    out["novelty"] = sum(pb.novelty.get(d, 0) for d in {pb.people[i].department for i in team})
     u = max((pb.people[i].util(member_allocation(pb, roles.get(i, ()))) for i in team), default=0.0)
     out["max_util"] = -pb.util_penalty(u)
     return out

@@ -66,10 +66,11 @@ def _pieces(windows: list) -> list[frozenset[int]]:
     return [s for s in set(sets) if not any(s < t for t in sets)]
 
 
-class _Pool:
+class PortfolioPool:
     """All requests' problems merged over one global set of people."""
 
     def __init__(self, store: GraphStore, pf: Portfolio, progress: bool):
+        self.portfolio = pf
         skills = list(store.all("skill"))
         self.pbs = [build_problem(store, r, light=True, skills=skills)
                     for r in tqdm(pf.requests, desc="reading requests", disable=not progress, file=None)]
@@ -144,7 +145,7 @@ class _Pool:
         return sorted(g for g in keep if pb.people[self.local[k][g]].id not in pb.excluded)
 
 
-def _build(pool: _Pool, lists: list[list[int]], U: float, soft: bool, hint=None):
+def _build(pool: PortfolioPool, lists: list[list[int]], U: float, soft: bool, hint=None):
     """The portfolio model at utilisation cap U; returns (model, x, y)."""
     from ortools.sat.python import cp_model
     model = cp_model.CpModel()
@@ -209,24 +210,52 @@ def _build(pool: _Pool, lists: list[list[int]], U: float, soft: bool, hint=None)
     return model, x, y
 
 
-def _objective(pool: _Pool, model, x, y, soft: bool) -> None:
+def _objective(pool: PortfolioPool, model, x, y, soft: bool, coverage_only: bool = False) -> int | None:
     fit = sum(pool.pbs[k].fit[pool.local[k][g], r] * v for (g, k, r), v in y.items())
     # Pushing busy people up costs utilisation-before × FTE; every member also costs a little, so
     # teams are not padded with people who cover nothing (Weights.member, as in single-team mode).
     busy = sum((round(pool.util(g, 0) * 100) * round(pool.pbs[k].alloc0 * 10)
                 + round(pool.pbs[k].weights.member * 1000)) * v for (g, k), v in x.items())
     if soft:
+        # Redundant but decisive: slots coverable at all bound the objective, so the search stops
+        # as soon as it covers them instead of proving it through the LP.
+        slots: dict[tuple[int, int], int] = {}
+        for _, k, r in y:
+            slots[k, r] = slots.get((k, r), 0) + 1
+        ub = sum(min(n, pool.pbs[k].request.requirements[r].count) for (k, r), n in slots.items())
+        model.Add(sum(y.values()) <= ub)
+    else:
+        ub = None
+    if coverage_only:
+        model.Maximize(sum(y.values()))
+    elif soft:
         model.Maximize(10_000_000 * sum(y.values()) + 10 * fit - busy)
     else:
         model.Maximize(10 * fit - busy)
+    return ub
 
 
 def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None, time_limit: float = 30,
-          seed: int = 0, candidates_per_slot: int = 12, progress: bool = False) -> PortfolioResult:
-    """Staff every request of `portfolio` at once (see the module docstring for the two modes)."""
-    from ortools.sat.python import cp_model
+          seed: int = 0, candidates_per_slot: int = 12, progress: bool = False,
+          tie_break: bool = True) -> PortfolioResult:
+    """Staff every request of `portfolio` at once (see the module docstring for the two modes).
+
+    `candidates_per_slot` bounds the shortlist per requirement; `tie_break=False` skips the
+    soft mode's second phase (fit among maximum-coverage staffings).
+    """
     t0 = time.perf_counter()
-    pool = _Pool(store, portfolio, progress)
+    pool = PortfolioPool(store, portfolio, progress)
+    return staff_pool(pool, max_load=max_load, time_limit=time_limit - (time.perf_counter() - t0), seed=seed,
+                      candidates_per_slot=candidates_per_slot, tie_break=tie_break, t0=t0)
+
+
+def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit: float = 30, seed: int = 0,
+               candidates_per_slot: int = 12, tie_break: bool = True, t0: float | None = None) -> PortfolioResult:
+    """`staff` over an already-read pool (evaluations re-use one pool for many load caps)."""
+    from ortools.sat.python import cp_model
+    t0 = time.perf_counter() if t0 is None else t0
+    time_limit += time.perf_counter() - t0  # the deadline counts from t0
+    portfolio = pool.portfolio
     soft = max_load is not None or portfolio.max_load is not None
     cap = max_load if max_load is not None else (portfolio.max_load or 1.0)
     lists = [pool.shortlist(k, candidates_per_slot) for k in range(len(pool.pbs))]
@@ -249,15 +278,30 @@ def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = N
             by_person.setdefault(inv[i], []).append((k, a))
     g_util = _max_util(pool, placed)
     g_cov = sum(len(r) for gt in greedy for r in gt.roles.values())
+    # The greedy as a fallback staffing: only its teams within size, caps and budget.
+    usable = {k for k, gt in enumerate(greedy) if not gt.breaks_limits}
+    g_xs = {key for key in placed if key[1] in usable}
+    g_ys = {(g, k, r) for g, k in g_xs for r in greedy[k].roles[pool.local[k][g]]}
     required = sum(rq.count for pb in pool.pbs for rq in pb.request.requirements)
     lb = pool.lower_bound()
 
-    def run(U: float, objective: bool, budget: float, hint):
+    def run(U: float, objective: bool, budget: float, hint, coverage_only=False, min_covered=0):
         model, x, y = _build(pool, lists, U, soft, hint)
-        if objective:
-            _objective(pool, model, x, y, soft)
+        if min_covered:
+            model.Add(sum(y.values()) >= min_covered)
+        ub = _objective(pool, model, x, y, soft, coverage_only) if objective else None
         solver = solver_for(seed, max(0.05, budget))
-        st = solver.Solve(model)
+        if coverage_only and ub is not None:
+            # Every coverable slot covered is optimal by counting; stop there instead of proving it.
+            class _StopAtBound(cp_model.CpSolverSolutionCallback):
+                def on_solution_callback(self):
+                    if self.ObjectiveValue() >= ub:
+                        self.StopSearch()
+            st = solver.Solve(model, _StopAtBound())
+            if st == cp_model.FEASIBLE and solver.ObjectiveValue() >= ub:
+                st = cp_model.OPTIMAL
+        else:
+            st = solver.Solve(model)
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return st, {key for key, v in x.items() if solver.BooleanValue(v)}, \
                 {key for key, v in y.items() if solver.BooleanValue(v)}
@@ -266,8 +310,19 @@ def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = N
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
     hint = set(placed)
     if soft:
-        st, xs, ys = run(cap, True, left(), hint)
+        # Lexicographic: first the most slots covered (and its proof), then fit and busy people.
+        st, xs, ys = run(cap, True, left() * (0.6 if tie_break else 1.0), hint, coverage_only=True)
         status = "optimal" if st == cp_model.OPTIMAL else "feasible" if xs is not None else "unknown"
+        if xs is None or len(ys) < len(g_ys):  # the greedy is a valid staffing too: never return less
+            xs, ys, status = g_xs, g_ys, "feasible"
+            notes.append("the solver did not improve on the greedy warm start within the time limit")
+        if tie_break and xs is not None and left() > 0.05:
+            st2, xs2, ys2 = run(cap, True, left(), xs, min_covered=len(ys))
+            if xs2 is not None:
+                xs, ys = xs2, ys2
+                if st2 != cp_model.OPTIMAL:
+                    notes.append("coverage is proven optimal; the fit tie-break stopped at the time limit"
+                                 if status == "optimal" else "stopped at the time limit")
     else:
         # Bisect U on a 0.5 % grid between the lower bound and 100 % (or the greedy's, if it staffed all).
         hi = min(1.0, g_util) if all(gt.feasible for gt in greedy) else 1.0
@@ -300,7 +355,7 @@ def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = N
     return _result(pool, soft, status, xs, ys, lb, g_util, g_cov, required, t0, notes)
 
 
-def _placed(pool: _Pool, xs, ys) -> dict[tuple[int, int], float]:
+def _placed(pool: PortfolioPool, xs, ys) -> dict[tuple[int, int], float]:
     roles: dict[tuple[int, int], list[int]] = {}
     for g, k, r in ys:
         roles.setdefault((g, k), []).append(r)
@@ -308,7 +363,7 @@ def _placed(pool: _Pool, xs, ys) -> dict[tuple[int, int], float]:
             for g, k in xs}
 
 
-def _post(pool: _Pool, placed) -> dict[int, float]:
+def _post(pool: PortfolioPool, placed) -> dict[int, float]:
     """Post-assignment peak load per assigned person, piece by piece."""
     mine: dict[int, list[tuple[int, float]]] = {}
     for (g, k), a in placed.items():
@@ -317,7 +372,7 @@ def _post(pool: _Pool, placed) -> dict[int, float]:
             for g, ka in mine.items()}
 
 
-def _max_util(pool: _Pool, placed) -> float:
+def _max_util(pool: PortfolioPool, placed) -> float:
     return max((load / pool.cap[g] for g, load in _post(pool, placed).items()), default=0.0)
 
 

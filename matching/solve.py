@@ -75,8 +75,9 @@ class Search:
     def _left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
 
-    def _solve(self, U: float, objective: bool):
-        """(status, team, bound) at cap U. status: optimal | feasible | infeasible | unknown."""
+    def _solve(self, U: float, objective: bool, cap: float | None = None):
+        """(status, team, bound) at cap U. status: optimal | feasible | infeasible | unknown.
+        `cap` limits this solve's deterministic time (for solves that only need to bound an interval)."""
         from ortools.sat.python import cp_model
         tm = build_team_model(self.pb, U, pool=self.pool, cuts=self.cuts, objective=objective,
                               hint=(set(self.hint.members), self.hint.roles) if self.hint else None)
@@ -86,6 +87,8 @@ class Search:
         if left is not None and left <= 0:
             return "unknown", None, None
         solver = solver_for(self.seed, left)
+        if cap is not None:  # deterministic time, so capped solves stay reproducible
+            solver.parameters.max_deterministic_time = cap
         st = solver.Solve(tm.model)
         self.solves += 1
         if st == cp_model.INFEASIBLE or st == cp_model.MODEL_INVALID:
@@ -133,54 +136,55 @@ class Search:
             else:  # out of time: stop bisecting, keep what is proven feasible
                 self.proven = False
                 break
-        m = max(hi, next(k for k, u in enumerate(levels) if u >= hi_team.u - EPS))
-        n = len(levels) - 1
+
+        # 3. Branch and bound over intervals (a, b] of levels. Solving at b bounds every team whose
+        #    maximum lies in the interval by F*(b) − λ·level(a+1). A solve that only bounds an
+        #    interval gets a short time cap: its BestObjectiveBound is valid even when not optimal.
         best: Team | None = hi_team
         best_val = hi_team.total(pb)
+        heap: list[tuple[int, int, int, int, bool]] = []  # (-bound, a, b, F bound at b, exact)
+        capped = 1.0
 
-        # 3. Optimise at the smallest feasible cap, then branch and bound over the rest.
-        def optimise(k: int):
+        def explore(a: int, b: int, cap: float | None) -> bool:
             nonlocal best, best_val
-            st, team, bound = self._solve(levels[k], objective=True)
-            if st in ("unknown", "infeasible") or team is None:
-                self.proven = False
-                return None
-            if st != "optimal":
-                self.proven = False
+            st, team, bound = self._solve(levels[b], objective=True, cap=cap)
+            if team is None:
+                return False
             if team.total(pb) > best_val:
                 best, best_val = team, team.total(pb)
-            return bound
+            exact = st == "optimal"
+            if not (exact and b == a + 1):  # an exact solve of a one-level interval closes it
+                heapq.heappush(heap, (-(bound - pb.util_penalty(levels[a + 1])), a, b, bound, exact))
+            return True
 
-        f_m = optimise(m)
-        heap: list[tuple[int, int, int, int]] = []  # (-bound, a, b, F bound at b)
-        if n > m:
-            f_n = optimise(n)
-            if f_n is not None:
-                heapq.heappush(heap, (-(f_n - pb.util_penalty(levels[m + 1])), m, n, f_n))
-            else:
-                heap = []
+        m = hi
+        n = len(levels) - 1
+        ok = explore(m - 1, m, None) if m > 0 else explore(-1, 0, None)
+        if ok and n > m:
+            ok = explore(m, n, capped)
         open_bound = None
-        while heap:
-            neg, a, b, f_b = heapq.heappop(heap)
+        while ok and heap:
+            neg, a, b, f_b, exact = heap[0]
             if -neg <= best_val:
-                continue
-            if b == a + 1:
-                continue  # the solve at b already found the best team whose maximum is levels[b]
+                heap.clear()  # the largest bound cannot beat the best team: every interval is closed
+                break
             if self._left() is not None and self._left() <= 0:
-                open_bound = max(-neg, max((-h[0] for h in heap), default=-neg))
-                self.proven = False
                 break
-            mid = (a + b) // 2
-            f_mid = optimise(mid)
-            if f_mid is None:
-                open_bound = max(-neg, max((-h[0] for h in heap), default=-neg))
-                break
-            heapq.heappush(heap, (-(f_mid - pb.util_penalty(levels[a + 1])), a, mid, f_mid))
-            heapq.heappush(heap, (-(f_b - pb.util_penalty(levels[mid + 1])), mid, b, f_b))
-        if f_m is None:
+            heapq.heappop(heap)
+            if b == a + 1 or a < 0:
+                ok = explore(a, b, None)  # one level left: solve it exactly
+            else:
+                mid = (a + b) // 2
+                ok = explore(a, mid, capped)
+                if exact:
+                    heapq.heappush(heap, (-(f_b - pb.util_penalty(levels[mid + 1])), mid, b, f_b, exact))
+                else:
+                    ok = ok and explore(mid, b, capped * 2)
+                capped *= 2  # bounding solves that did not close their interval get longer next time
+        if heap or not ok:
             self.proven = False
-        bound = best_val if self.proven else max(best_val, open_bound or best_val,
-                                                 (f_m or best.F) - pb.util_penalty(levels[m]))
+            open_bound = max([-h[0] for h in heap], default=best_val)
+        bound = best_val if self.proven else max(best_val, open_bound or best_val)
         res.team, res.bound = best, bound
         res.status = "optimal" if self.proven else "feasible"
         res.solves, res.seconds = self.solves, time.perf_counter() - t0

@@ -32,8 +32,8 @@ def resolved(store, req):
 
 # Hand-computed objective of {cy, fay} (× 1/1000): cy python fit 0.7 (self-declared) × 0.8 (last
 # used 3 years before the window) = 560; fay budgeting 1.0 × 1.0 × (1 + 0.25·2) = 1500;
-# busy: cy at 0.4/0.8 = 50 % × 0.3 FTE = −150; members 2 × −100; max utilisation
-# (0.4 + 0.3)/0.8 = 0.875 → −2 × 875 = −1750. Total −40 → −0.04.
+# busy: cy at 0.4/0.8 = 50 % × 0.3 FTE = −150; members 2 × −200; max utilisation
+# (0.4 + 0.3)/0.8 = 0.875 → −2 × 875 = −1750. Total −240 → −0.24.
 def test_known_optimum_and_independent_check(tiny_store):
     req = request()
     sug = suggest(tiny_store, req)
@@ -41,7 +41,7 @@ def test_known_optimum_and_independent_check(tiny_store):
     assert sorted(sug.team.ids) == ["cy", "fay"]
     assert sug.team.score["skill_fit"] == pytest.approx(2.06)
     assert sug.team.score["busy"] == pytest.approx(-0.15)
-    assert sug.team.total == pytest.approx(-0.04)
+    assert sug.team.total == pytest.approx(-0.24)
     assert sug.team.max_util == pytest.approx(0.875)
     assert violations(tiny_store, resolved(tiny_store, req), sug.team) == []
     cy = next(m for m in sug.team.members if m.id == "cy")
@@ -109,9 +109,9 @@ def test_why_not(tiny_store):
     assert why_not(tiny_store, req, "cy", suggestion=sug).kind == "in_team"
     assert why_not(tiny_store, request(exclude=["gus"]), "gus").kind == "excluded"
     gus = why_not(tiny_store, req, "gus", suggestion=sug)
-    # Best team with gus is {cy, fay, gus}: + cohesion fay–gus 0.05 − member 0.1 = 0.05 lower.
+    # Best team with gus is {cy, fay, gus}: + cohesion fay–gus 0.05 − member 0.2 = 0.15 lower.
     assert gus.kind == "cost" and gus.feasible
-    assert gus.details["cost"] == pytest.approx(0.05) and gus.details["replaces"] == []
+    assert gus.details["cost"] == pytest.approx(0.15) and gus.details["replaces"] == []
     capped = request(include=["fay"], departments={"caps": {"fin": 1}})
     why = why_not(tiny_store, capped, "gus")
     assert why.kind == "department_cap" and "at most 1 from fin" in why.reason
