@@ -11,10 +11,22 @@ def default_threads() -> int:
     return max(4, 2 * (os.cpu_count() or 2))
 
 
-def run(app, host: str = "127.0.0.1", port: int = 8000, threads: int | None = None) -> None:
-    """Serve `app` on host:port until interrupted."""
-    from waitress import serve
+def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int | None = None):
+    """A waitress server for `app`, bound but not yet serving (`.run()`, `.close()`; port 0 picks one)."""
+    from waitress.server import create_server
 
     logging.getLogger("waitress").setLevel(logging.WARNING)
-    serve(app, host=host, port=port, threads=threads or default_threads(), ident="teamgraph",
-          connection_limit=1000, channel_timeout=120, backlog=2048, clear_untrusted_proxy_headers=True)
+    return create_server(app, host=host, port=port, threads=threads or default_threads(), ident="teamgraph",
+                         connection_limit=1000, channel_timeout=120, backlog=2048,
+                         clear_untrusted_proxy_headers=True)
+
+
+def run(app, host: str = "127.0.0.1", port: int = 8000, threads: int | None = None) -> None:
+    """Serve `app` on host:port until interrupted."""
+    server = make_server(app, host, port, threads)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

@@ -42,7 +42,7 @@ def graph_of(n) -> dict:
     seen = {x["id"] for x in nodes}
     for s, shared in n.co_occurring:
         if f"skill:{s.id}" not in seen:
-            nodes.append({"id": f"skill:{s.id}", "kind": "skill", "label": s.name})
+            nodes.append({"id": f"skill:{s.id}", "kind": "skill", "label": s.name, "co": True})
             seen.add(f"skill:{s.id}")
         edges.append({"source": f"skill:{center}", "target": f"skill:{s.id}", "kind": "co-occurs", "weight": shared})
     for h in n.holders:
@@ -51,7 +51,8 @@ def graph_of(n) -> dict:
                       "level": h.level})
         dept = f"department:{h.person.department}"
         if dept not in seen:
-            nodes.append({"id": dept, "kind": "department", "label": h.person.department})
+            record = service().store.get("department", h.person.department)
+            nodes.append({"id": dept, "kind": "department", "label": record.name if record else h.person.department})
             seen.add(dept)
         edges.append({"source": f"person:{h.person.id}", "target": dept, "kind": "member-of"})
     return {"nodes": nodes, "edges": edges}

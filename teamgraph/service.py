@@ -168,6 +168,29 @@ class Teamgraph:
     def experts(self, brief: str, viewer: Viewer, *, k: int = 5, **kw) -> list:
         return self.retriever.experts(brief, viewer, k=k, **kw)
 
+    def kickoff(self, viewer: Viewer, *, brief: str | None = None, project_id: str | None = None,
+                k_cases: int = 5, k_experts: int = 5, with_team: bool = False, team_request: dict | None = None):
+        """The kickoff package (embeddings.kickoff) for a project or an ad-hoc brief; with
+        `with_team`, the matching engine suggests the team (for `viewer`, from the project's
+        needs or `team_request`)."""
+        from embeddings.kickoff import kickoff_package
+        if project_id is not None:
+            self.require("project", project_id)
+        suggester = self._team_suggester(viewer, team_request) if with_team else None
+        return kickoff_package(self.retriever, self.store, brief=brief, project_id=project_id, viewer=viewer,
+                               k_cases=k_cases, k_experts=k_experts, team_suggester=suggester)
+
+    def _team_suggester(self, viewer: Viewer, team_request: dict | None):
+        """What the kickoff package calls for its team: a TeamRequest (or a request body) → Suggestion."""
+        from matching.engine import suggest
+
+        def suggester(request=None):
+            if team_request is not None or isinstance(request, dict):
+                request = self.team_request(team_request if team_request is not None else request)
+            return suggest(self.store, request, viewer=viewer, alternatives=0, relevance=self._relevance(viewer),
+                           time_limit=5.0)
+        return suggester
+
     def _relevance(self, viewer: Viewer):
         """The matching engine's relevance term from retrieval, for this viewer's visible evidence;
         None (the engine then notes it) when retrieval cannot be loaded."""

@@ -39,6 +39,9 @@ const TG = (() => {
     return node;
   }
 
+  /** Replace a node's children, skipping null/false (replaceChildren would print "null"). */
+  const put = (node, ...children) => node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+
   const pct = (v) => (v === null || v === undefined ? "–" : Math.round(v * 100) + "%");
 
   /** Autocomplete on an <input>: `source(q)` returns [{value, label, hint}], `pick(item)` is called on choice. */
@@ -87,5 +90,5 @@ const TG = (() => {
       err.fields && err.fields.length ? el("ul", {}, err.fields.map((f) => el("li", {}, (f.field ? f.field + ": " : "") + f.message))) : null);
   }
 
-  return { api, el, pct, autocomplete, skillSource, personSource, errorBox };
+  return { api, el, put, pct, autocomplete, skillSource, personSource, errorBox };
 })();

@@ -36,7 +36,7 @@
     return req;
   }
 
-  const busy = (on) => { $("submit").disabled = on; if (on) result.replaceChildren(el("div", { class: "empty" }, el("span", { class: "spinner" }), " Solving…")); };
+  const busy = (on) => { $("submit").disabled = on; if (on) TG.put(result, el("div", { class: "empty" }, el("span", { class: "spinner" }), " Solving…")); };
 
   async function submit(ev) {
     ev.preventDefault();
@@ -45,14 +45,14 @@
     try {
       lastResult = await api("/api/v1/teams/suggest", { method: "POST", body: { request: lastRequest, alternatives: +$("alternatives").value } });
       shown = 0; render();
-    } catch (err) { result.replaceChildren(TG.errorBox(err)); $("whynot-box").hidden = true; }
+    } catch (err) { TG.put(result, TG.errorBox(err)); $("whynot-box").hidden = true; }
     finally { $("submit").disabled = false; }
   }
 
   function header(r) {
     const status = el("span", { class: `pill status-${r.status}` }, r.status === "optimal" ? "proven optimal" : r.status);
     return el("div", { class: "row", style: "align-items:center" },
-      el("h2", { style: "margin:0" }, r.request.name || "Suggested team"),
+      el("h2", { style: "margin:0" }, r.team ? (r.request.name || "Suggested team") : "No team can meet this request yet"),
       el("div", { style: "text-align:right" }, status, " ", el("span", { class: "muted small" },
         `${r.seconds.toFixed(2)} s · ${r.pool.eligible ?? "?"} eligible of ${r.pool.candidates ?? "?"} candidates` + (r.gap ? ` · gap ${pct(r.gap)}` : ""))));
   }
@@ -60,12 +60,12 @@
   function render() {
     const r = lastResult;
     $("whynot-box").hidden = false;
-    if (!r.team) { result.replaceChildren(header(r), diagnosis(r.diagnosis), notes(r)); return; }
+    if (!r.team) { TG.put(result, header(r), diagnosis(r.diagnosis), notes(r)); return; }
     const teams = [r.team, ...r.alternatives];
     const tabs = el("div", { class: "tabs" }, teams.map((t, i) => el("button", { type: "button", class: i === shown ? "on" : null,
       onclick: () => { shown = i; render(); } }, i === 0 ? "Suggested team" : `Alternative ${i}`)));
     const team = teams[shown];
-    result.replaceChildren(header(r), r.diff ? diffBox(r.diff) : null, teams.length > 1 ? tabs : null, teamView(team), notes(r));
+    TG.put(result, header(r), r.diff ? diffBox(r.diff) : null, teams.length > 1 ? tabs : null, teamView(team), notes(r));
   }
 
   const TERM_LABELS = { skill_fit: "skill fit", relevance: "relevance", cohesion: "cohesion", novelty: "cross-dept novelty",
@@ -79,7 +79,7 @@
     const pinned = () => [...result.querySelectorAll(".pin:checked")].map((c) => c.value);
     const resolveBtn = el("button", { type: "button", id: "resolve", onclick: async () => {
       const pins = pinned();
-      resolveBtn.disabled = true; resolveBtn.replaceChildren(el("span", { class: "spinner" }), " Re-solving…");
+      resolveBtn.disabled = true; TG.put(resolveBtn, el("span", { class: "spinner" }), " Re-solving…");
       try {
         lastRequest = readForm();
         lastResult = await api("/api/v1/teams/resolve", { method: "POST", body: { request: lastRequest, pins, previous: t.members.map((m) => m.id) } });
@@ -100,11 +100,14 @@
   }
 
   function memberView(m) {
+    const required = (lastResult.request.departments && lastResult.request.departments.required) || [];
     const covers = m.covers.length ? m.covers.map((c) => el("span", { class: "chip", title: `${c.evidence}${c.last_used ? ", last used " + c.last_used : ""}` },
-      `${c.label} ${c.level} ≥ ${c.required_level}`)) : [el("span", { class: "chip dept" }, "no requirement: adds balance")];
+      `${c.label} ${c.level} ≥ ${c.required_level}`))
+      : [el("span", { class: "chip dept", title: "covers no listed skill" },
+          required.includes(m.department) ? `represents ${m.department} (required)` : "no listed skill: relevance and cohesion")];
     const evidence = [
-      ...m.projects.slice(0, 3).map((p) => el("li", {}, el("a", { href: `/projects/${encodeURIComponent(p.id)}/kickoff` }, p.name), el("span", { class: "muted" }, ` · ${p.role}${p.outcome ? " · " + p.outcome : ""}`))),
-      ...m.cases.slice(0, 2).map((c) => el("li", {}, "wrote “", c.title, "”")),
+      ...m.projects.slice(0, 2).map((p) => el("li", {}, el("a", { href: `/projects/${encodeURIComponent(p.id)}/kickoff` }, p.name), el("span", { class: "muted" }, ` · ${p.role}${p.outcome ? " · " + p.outcome : ""}`))),
+      ...m.cases.slice(0, 1).map((c) => el("li", {}, "wrote “", c.title, "”")),
     ];
     return el("div", { class: "member", "data-person": m.id },
       el("div", {}, el("label", { class: "checks", style: "margin:0" }, el("input", { type: "checkbox", class: "pin", value: m.id, checked: (lastResult.pins || []).includes(m.id) }),
@@ -134,11 +137,11 @@
     const person = whyPerson || $("whynot-person").value.trim();
     const box = $("whynot-result");
     if (!person || !lastRequest) return;
-    box.replaceChildren(el("span", { class: "spinner" }));
+    TG.put(box, el("span", { class: "spinner" }));
     try {
       const w = await api("/api/v1/teams/why-not", { method: "POST", body: { request: lastRequest, person } });
-      box.replaceChildren(el("div", { class: "whynot" }, el("span", { class: "pill" }, w.kind.replace(/_/g, " ")), " ", w.reason));
-    } catch (err) { box.replaceChildren(TG.errorBox(err)); }
+      TG.put(box, el("div", { class: "whynot" }, el("span", { class: "pill" }, w.kind.replace(/_/g, " ")), " ", w.reason));
+    } catch (err) { TG.put(box, TG.errorBox(err)); }
   }
 
   TG.autocomplete($("whynot-person"), TG.personSource, (it) => { whyPerson = it.id; $("whynot-person").value = it.label; });

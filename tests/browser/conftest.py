@@ -1,0 +1,93 @@
+"""Browser fixtures: the app served by waitress on loopback, and headless Debian Chromium.
+
+Screenshots go to $TEAMGRAPH_SCREENSHOTS if set, else a temporary folder printed at the end of
+the run (they are test artefacts: CI uploads that folder).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("TEAMGRAPH_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    yield folder
+    print(f"\nbrowser screenshots: {folder}", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """(base url, tokens by role) for the tiny organisation served by waitress on 127.0.0.1."""
+    from api.app import create_app
+    from api.server import make_server
+    from api.tokens import token_store_for
+    from embeddings.encoder import HashingEncoder
+    from graph.sqlite_store import SqliteStore
+    from teamgraph.service import Teamgraph
+    from teamgraph.settings import Settings
+    from tinyorg import tiny_org
+
+    data = tmp_path_factory.mktemp("live")
+    store = SqliteStore(data / "teamgraph.sqlite3")
+    store.apply(tiny_org())
+    settings = Settings(data_dir=data, secret_key="browser-tests")
+    service = Teamgraph(settings, store=store, encoder=HashingEncoder(), progress=False)
+    ts = token_store_for(data)
+    tokens = {role: ts.create(role, person)[0] for role, person in
+              {"sponsor": "fay", "member": "bo", "hr": "ivy", "admin": None}.items()}
+    server = make_server(create_app(settings=settings, service=service), "127.0.0.1", 0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}", tokens
+    server.close()
+    service.close()
+
+
+@pytest.fixture
+def browser():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip(f"needs Debian chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}); "
+                    "`apt-get install chromium chromium-driver` (.ci/run installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="tg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def signed_in(browser, live):
+    """signed_in("sponsor") logs the browser in through the login form; returns the base url."""
+    from selenium.webdriver.common.by import By
+
+    base, tokens = live
+
+    def sign_in(role: str) -> str:
+        browser.get(base + "/login")
+        browser.find_element(By.ID, "token").send_keys(tokens[role])
+        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        assert browser.find_element(By.CSS_SELECTOR, ".role").text.lower() == role
+        return base
+    return sign_in
