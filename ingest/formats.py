@@ -26,11 +26,14 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _ID_RE = re.compile(r"^[^\s|,]+$")  # ids may be any text without whitespace, '|' or ','
+_ID_MATCH = _ID_RE.match
 
 
 # --- value parsers -------------------------------------------------------------------------------
 
 def text(v: object) -> str:
+    if v.__class__ is str:  # fast path: nearly every value comes from CSV
+        return v.strip()  # type: ignore[union-attr]
     if not isinstance(v, (str, int, float)) or isinstance(v, bool):
         raise ValueError(f"expected text, got {type(v).__name__}")
     return str(v).strip()
@@ -38,7 +41,7 @@ def text(v: object) -> str:
 
 def ident(v: object) -> str:
     s = text(v)
-    if not _ID_RE.match(s):
+    if not _ID_MATCH(s):
         raise ValueError(f"{s!r} is not a valid id (no spaces, '|' or ',')")
     return s
 

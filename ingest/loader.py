@@ -23,6 +23,7 @@ from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 if TYPE_CHECKING:
     from graph.store import ApplyReport, GraphStore
 
+SMALL_FOLDER = 2000  # records of one kind up to which ingest compares by key look-ups, not a full scan
 STORE_FILE = "(store)"  # `file` of problems found in the target store rather than the folder
 
 
@@ -213,7 +214,11 @@ def ingest_folder(store: GraphStore, path: str | Path, *, dry_run: bool = False,
             continue
         counts = report.kinds[kind] = KindCounts(read=len(folder))
         existing: set[tuple] = set()
-        for old in store.all(kind):
+        if replace or len(folder) > SMALL_FOLDER:
+            stored = store.all(kind)  # one streamed pass beats many look-ups
+        else:  # a small correction to a big store: look its keys up one by one
+            stored = (r for r in (store.get(kind, key if len(key) > 1 else key[0]) for key in folder) if r)
+        for old in stored:
             key = record_key(old)
             new = folder.get(key)
             if new is None:

@@ -54,7 +54,7 @@ def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> d
     loads = loads_by_person(store.all("membership"), window)
     busiest = sorted(((pid, load) for pid, load in loads.items()
                       if pid in people and people[pid].status == "active" and load > 0),
-                     key=lambda x: (-x[1] / (people[x[0]].capacity or 1.0), x[0]))[:top]
+                     key=lambda x: (-x[1], -x[1] / (people[x[0]].capacity or 1.0), x[0]))[:top]
     at_risk = store.skills_at_risk(max_holders=2)
     holders: dict[str, int] = {}
     for ps in store.all("person_skill"):
@@ -67,7 +67,8 @@ def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> d
         "counts": store.counts(),
         "departments": departments,
         "busiest": [{"id": pid, "name": people[pid].name, "department": people[pid].department,
-                     "load": load, "capacity": people[pid].capacity} for pid, load in busiest],
+                     "load": load, "capacity": people[pid].capacity,
+                     "utilisation": round(load / (people[pid].capacity or 1.0), 3)} for pid, load in busiest],
         "at_risk": [{"id": r.skill.id, "name": r.skill.name,
                      "holders": [h.person.name for h in r.holders]} for r in at_risk],
         "example_person": busiest[0][0] if busiest else next(iter(people), None),
