@@ -1,0 +1,210 @@
+"""A searchable collection of documents: dense vectors + BM25 + per-document metadata.
+
+Dense vectors are per passage: all-MiniLM-L6-v2 was trained on ≤128 word pieces and silently
+truncates at 256, so one vector per long lesson would only see its opening. Documents are cut
+into passages of ≤ PASSAGE_WORDS words at sentence boundaries and a document scores as its best
+passage (MaxP, Dai & Callan, SIGIR 2019). BM25 sees the whole document.
+
+Used for cases, projects and person profiles by the Retriever, and by the evaluation harness
+on plain folders, so both exercise the same retrieval code. A document's text digest decides
+whether it must be re-encoded: metadata-only changes (a project's process, a case's authors)
+never touch the encoder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.encoder import Encoder
+from embeddings.fusion import rrf
+from embeddings.index import VectorIndex
+from embeddings.lexical import LexicalIndex, tokenize
+
+
+PASSAGE_WORDS = 100
+SEP = "\x1f"  # passage key = document key + SEP + passage number
+_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _size(text: str) -> int:
+    """Rough word-piece budget: whitespace words plus CJK characters (one piece each)."""
+    return len(text.split()) + len(_CJK_CHAR.findall(text))
+
+
+def passages(text: str, max_words: int = PASSAGE_WORDS) -> list[str]:
+    """Consecutive sentence groups of ≤ max_words (an over-long sentence is cut by words)."""
+    out: list[str] = []
+    cur: list[str] = []
+    size = 0
+    for sent in (x.strip() for x in _SENTENCE.split(text)):
+        if not sent:
+            continue
+        n = _size(sent)
+        if n > max_words:  # split a run-on sentence into word windows
+            words = sent.split()
+            pieces = [" ".join(words[i:i + max_words]) for i in range(0, len(words), max_words)] \
+                if len(words) > 1 else [sent[i:i + max_words] for i in range(0, len(sent), max_words)]
+        else:
+            pieces = [sent]
+        for piece in pieces:
+            n = _size(piece)
+            if cur and size + n > max_words:
+                out.append(" ".join(cur))
+                cur, size = [], 0
+            cur.append(piece)
+            size += n
+    if cur:
+        out.append(" ".join(cur))
+    return out or [text[:1000]]
+
+
+@dataclass
+class Doc:
+    key: str
+    text: str
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.blake2b(self.text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One retrieved document: fused score, and the raw parts (None = not in that list)."""
+
+    key: str
+    score: float
+    dense: float | None
+    bm25: float | None
+    dense_rank: int | None
+    bm25_rank: int | None
+
+
+class Corpus:
+    def __init__(self, name: str, dim: int, approx_threshold: int | None = None):
+        self.name = name
+        self.vectors = VectorIndex(dim) if approx_threshold is None else VectorIndex(dim, approx_threshold)
+        self.lexical = LexicalIndex()
+        self.terms: dict[str, list[str]] = {}
+        self.meta: dict[str, dict] = {}
+        self.digests: dict[str, str] = {}
+        self.passages: dict[str, int] = {}  # document key → number of passage vectors
+        self._lexical_dirty = True
+
+    def __len__(self) -> int:
+        return len(self.meta)
+
+    def keys(self) -> list[str]:
+        return list(self.meta)
+
+    def upsert(self, docs: Iterable[Doc], encoder: Encoder, progress: bool = False,
+               batch_size: int = 64) -> int:
+        """Insert or update documents; returns how many were (re-)encoded."""
+        changed: list[Doc] = []
+        for d in docs:
+            self.meta[d.key] = d.meta
+            if self.digests.get(d.key) != d.digest or d.key not in self.passages:
+                changed.append(d)
+        if changed:
+            keys, texts = [], []
+            for d in changed:
+                self.vectors.remove(self._passage_keys(d.key))
+                parts = passages(d.text)
+                self.passages[d.key] = len(parts)
+                keys += [f"{d.key}{SEP}{i}" for i in range(len(parts))]
+                texts += parts
+            vecs = encoder.encode(texts, batch_size=batch_size, progress=progress)
+            self.vectors.add(keys, vecs)
+            for d in changed:
+                self.digests[d.key] = d.digest
+                self.terms[d.key] = tokenize(d.text)
+            self._lexical_dirty = True
+        return len(changed)
+
+    def remove(self, keys: Iterable[str]) -> int:
+        keys = [k for k in keys if k in self.meta]
+        for k in keys:
+            self.vectors.remove(self._passage_keys(k))
+            self.passages.pop(k, None)
+            self.meta.pop(k, None)
+            self.terms.pop(k, None)
+            self.digests.pop(k, None)
+        if keys:
+            self._lexical_dirty = True
+        return len(keys)
+
+    def _passage_keys(self, key: str) -> list[str]:
+        return [f"{key}{SEP}{i}" for i in range(self.passages.get(key, 0))]
+
+    def _lex(self) -> LexicalIndex:
+        if self._lexical_dirty:
+            self.lexical.fit(self.terms)
+            self._lexical_dirty = False
+        return self.lexical
+
+    # --- search ------------------------------------------------------------------------------
+    def dense(self, qvec: np.ndarray, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """Top-k documents by their best passage's cosine, restricted to `allowed` documents."""
+        allowed_p = None if allowed is None else {p for d in allowed for p in self._passage_keys(d)}
+        total = len(self.vectors) if allowed_p is None else len(allowed_p)
+        depth = 3 * k
+        while True:  # widen until k distinct documents (or every allowed passage) are in
+            best: dict[str, float] = {}
+            for pkey, score in self.vectors.search(qvec, min(depth, total), allowed_p)[0]:
+                doc = pkey.rsplit(SEP, 1)[0]
+                if doc not in best:  # results come best first
+                    best[doc] = score
+            if len(best) >= k or depth >= total:
+                return list(best.items())[:k]
+            depth *= 4
+
+    def bm25(self, qterms: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        return self._lex().search(qterms, k, allowed)
+
+    def hybrid(self, qvec: np.ndarray | None, qterms: list[str], k: int, allowed: set[str] | None = None,
+               extra: dict[str, list[str]] | None = None, depth: int | None = None) -> list[Scored]:
+        """RRF of dense and BM25 top-`depth` lists (plus any `extra` rankings), top `k` fused."""
+        depth = max(depth or 0, 4 * k, 50)
+        dense = self.dense(qvec, depth, allowed) if qvec is not None else []
+        lex = self.bm25(qterms, depth, allowed)
+        lists = {"dense": [key for key, _ in dense], "bm25": [key for key, _ in lex], **(extra or {})}
+        fused = rrf(lists)
+        dsc, bsc = dict(dense), dict(lex)
+        drank = {key: r for r, key in enumerate(lists["dense"], 1)}
+        brank = {key: r for r, key in enumerate(lists["bm25"], 1)}
+        order = sorted(fused, key=lambda key: (-fused[key], key))[:k]
+        return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key))
+                for key in order]
+
+    # --- persistence -------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.vectors.save(folder / f"{self.name}.vectors")
+        data = {"meta": self.meta, "terms": self.terms, "digests": self.digests, "passages": self.passages}
+        tmp = folder / f"{self.name}.docs.json.tmp"
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(folder / f"{self.name}.docs.json")
+
+    @classmethod
+    def load(cls, folder: Path, name: str) -> Corpus:
+        vectors = VectorIndex.load(folder / f"{name}.vectors")
+        self = cls(name, vectors.dim)
+        self.vectors = vectors
+        data = json.loads((folder / f"{name}.docs.json").read_text(encoding="utf-8"))
+        self.meta, self.terms, self.digests = data["meta"], data["terms"], data["digests"]
+        self.passages = data["passages"]
+        self._lexical_dirty = True
+        return self
+
+    @staticmethod
+    def exists(folder: Path, name: str) -> bool:
+        return all((folder / f"{name}{s}").exists() for s in (".vectors.faiss", ".vectors.json", ".docs.json"))

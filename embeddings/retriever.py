@@ -1,0 +1,439 @@
+"""The public retrieval API: similar cases, experts and person relevance for a brief.
+
+Indexes (cases, projects, person profiles; dense + BM25 each) live in `index_dir` with a
+manifest recording the store revision and model they reflect. Data comes only through the
+GraphStore protocol, so both backends behave the same.
+
+Freshness: `update(report)` applies one write's touched keys incrementally (re-encoding only
+documents whose text changed); `sync()` reconciles against a full scan of the store, again
+re-encoding only what changed; `build()` starts from nothing. A search on an index whose
+revision differs from `store.revision()` raises IndexMissing with the fix (on_stale="error",
+the default) or first syncs incrementally (on_stale="sync", what the long-running service uses).
+
+Visibility is enforced inside retrieval: the allow-list `store.visible_case_ids(viewer)` is
+passed into the FAISS search (IDSelector) and the BM25 scoring (mask), so hidden cases are
+never scored, counted or used as expert evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from embeddings.corpus import Corpus
+from embeddings.documents import case_doc, person_doc, project_doc, skill_terms
+from embeddings.encoder import Encoder
+from embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
+from embeddings.fusion import RRF_K, ranked
+from embeddings.lexical import matching_terms, tokenize
+from embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
+from graph.load import peak_load
+from graph.model import SYSTEM, Viewer, Window
+from teamgraph.errors import IndexMissing, ValidationError, FieldProblem
+
+CORPORA = ("case", "project", "person")
+MANIFEST = "manifest.json"
+FORMAT = 1
+EVIDENCE_DEPTH = 100  # documents retrieved per brief to collect expert evidence from
+BUILD_HINT = "run `teamgraph index build`"
+
+
+class Retriever:
+    """Similar cases and experts over one store. Thread-safe; load once per process."""
+
+    def __init__(self, store, index_dir: str | Path, encoder: Encoder, *, on_stale: str = "error"):
+        if on_stale not in ("error", "sync"):
+            raise ValueError("on_stale must be 'error' or 'sync'")
+        self.store, self.index_dir, self.encoder, self.on_stale = store, Path(index_dir), encoder, on_stale
+        self._lock = threading.RLock()
+        self._corpora: dict[str, Corpus] | None = None
+        self._revision: int | None = None
+        self._cache: dict[str, tuple[int, object]] = {}
+
+    # --- index lifecycle ---------------------------------------------------------------------
+    def build(self, progress: bool = True) -> dict:
+        """Index everything from scratch (encodes every document); returns `status()`."""
+        with self._lock:
+            dim = self.encoder.dim
+            self._corpora = {name: Corpus(name, dim) for name in CORPORA}
+            self._sync_all(progress)
+            return self.status()
+
+    def sync(self, progress: bool = False) -> dict:
+        """Reconcile with a full scan of the store, re-encoding only changed texts."""
+        with self._lock:
+            try:
+                self._load()
+            except IndexMissing:
+                return self.build(progress)
+            self._sync_all(progress)
+            return self.status()
+
+    def update(self, report) -> dict:
+        """Apply one ApplyReport incrementally: touched keys (and what they cascade to) only.
+
+        If the index was not at the revision just before this write (another writer got in
+        between), falls back to `sync()`, which is still incremental in encoding.
+        """
+        with self._lock:
+            self._load()
+            if report.revision == self._revision:
+                return {"mode": "noop", "revision": self._revision}
+            if self._revision != report.revision - 1 or self.store.revision() != report.revision:
+                self.sync()
+                return {"mode": "sync", "revision": self._revision}
+            changed = self._apply_touched(report.touched)
+            self._revision = report.revision
+            self._save()
+            return {"mode": "incremental", "revision": self._revision, "changed": changed}
+
+    def status(self, viewer: Viewer | None = None) -> dict:
+        """Sizes, model, revision and staleness. Case counts are per-viewer when `viewer` is given."""
+        with self._lock:
+            try:
+                self._load()
+            except IndexMissing as e:
+                return {"built": False, "index_dir": str(self.index_dir), "error": str(e),
+                        "store_revision": self.store.revision()}
+            store_rev = self.store.revision()
+            sizes = {n: len(c) for n, c in self._corpora.items()}
+            if viewer is not None and not viewer.privileged:
+                visible = self.store.visible_case_ids(viewer)
+                sizes["case"] = sum(1 for k in self._corpora["case"].meta if k in visible)
+            return {"built": True, "index_dir": str(self.index_dir), "model": self.encoder.name,
+                    "revision": self._revision, "store_revision": store_rev,
+                    "stale": self._revision != store_rev, "sizes": sizes,
+                    "layout": {n: c.vectors.stats or {"kind": c.vectors.kind} for n, c in self._corpora.items()}}
+
+    def _load(self) -> None:
+        if self._corpora is not None:
+            return
+        manifest = self.index_dir / MANIFEST
+        if not manifest.exists() or not all(Corpus.exists(self.index_dir, n) for n in CORPORA):
+            raise IndexMissing(f"no retrieval index in {self.index_dir}: {BUILD_HINT}")
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        if m.get("format") != FORMAT or m.get("model") != self.encoder.name:
+            raise IndexMissing(f"the index in {self.index_dir} was built with model {m.get('model')!r} "
+                               f"(format {m.get('format')}), not {self.encoder.name!r}: {BUILD_HINT}")
+        corpora = {n: Corpus.load(self.index_dir, n) for n in CORPORA}
+        if any(set(c.meta) != set(c.passages) or sum(c.passages.values()) != len(c.vectors)
+               for c in corpora.values()):
+            raise IndexMissing(f"the index in {self.index_dir} is incomplete (interrupted write?): {BUILD_HINT}")
+        self._corpora, self._revision = corpora, m["revision"]
+
+    def _save(self) -> None:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        for c in self._corpora.values():
+            c.save(self.index_dir)
+        tmp = self.index_dir / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps({"format": FORMAT, "model": self.encoder.name, "revision": self._revision,
+                                   "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}),
+                       encoding="utf-8")
+        tmp.replace(self.index_dir / MANIFEST)
+        self._cache.clear()
+
+    def _ready(self) -> dict[str, Corpus]:
+        with self._lock:
+            self._load()
+            store_rev = self.store.revision()
+            if self._revision != store_rev:
+                if self.on_stale == "sync":
+                    self.sync()
+                else:
+                    raise IndexMissing(f"the retrieval index reflects store revision {self._revision} but the "
+                                       f"store is at {store_rev}: run `teamgraph index update` (incremental) "
+                                       "or `teamgraph index build`")
+            return self._corpora
+
+    # --- documents from the store ------------------------------------------------------------
+    def _sync_all(self, progress: bool) -> None:
+        rev = self.store.revision()
+        projects = {p.id: p for p in self.store.all("project")}
+        skills = {s.id: s for s in self.store.all("skill")}
+        by_person: dict[str, dict[str, list]] = {}
+        for kind in ("person_skill", "membership", "expert"):
+            for r in self.store.all(kind):
+                by_person.setdefault(r.person, {}).setdefault(kind, []).append(r)
+        docs = {
+            "case": [case_doc(c, projects.get(c.project)) for c in self.store.all("case")],
+            "project": [project_doc(p) for p in projects.values()],
+            "person": [person_doc(p, by_person.get(p.id, {}).get("person_skill", ()),
+                                  by_person.get(p.id, {}).get("membership", ()), projects,
+                                  by_person.get(p.id, {}).get("expert", ()), skills)
+                       for p in self.store.all("person")],
+        }
+        for name, ds in docs.items():
+            c = self._corpora[name]
+            c.remove(set(c.meta) - {d.key for d in ds})
+            c.upsert(ds, self.encoder, progress=progress)
+        self._revision = rev
+        self._save()
+
+    def _person_docs(self, ids: set[str]) -> tuple[list, list[str]]:
+        found, gone = [], []
+        skills = {s.id: s for s in self.store.all("skill")}
+        window = Window(date(1900, 1, 1), date(1900, 1, 1))
+        for pid in sorted(ids):
+            prof = self.store.person_profile(pid, window, SYSTEM)
+            if prof is None:
+                gone.append(pid)
+                continue
+            projects = {p.id: p for _, p in prof.memberships}
+            found.append(person_doc(prof.person, prof.skills, [m for m, _ in prof.memberships],
+                                    projects, prof.expert_in, skills))
+        return found, gone
+
+    def _apply_touched(self, touched: dict) -> dict[str, int]:
+        cases, projects, people = set(), set(), set()
+        cmeta, pmeta = self._corpora["case"].meta, self._corpora["person"].meta
+        for kind, keys in touched.items():
+            first = {k[0] for k in keys}
+            if kind == "case":
+                cases |= first
+            elif kind == "project":
+                projects |= first
+                # a project's process/outcome is case metadata; its deletion drops memberships
+                cases |= {c for c, m in cmeta.items() if m.get("project") in first}
+                people |= {p for p, m in pmeta.items() if any(pr in first for pr, _ in m["projects"])}
+            elif kind in ("person", "person_skill", "membership", "expert"):
+                people |= first
+                if kind == "person":  # deleting a person strips authorship from cases
+                    cases |= {c for c, m in cmeta.items() if first & set(m.get("authors", ()))}
+            elif kind == "skill":
+                people |= {p for p, m in pmeta.items() if first & set(m["skills"])}
+                cases |= {c for c, m in cmeta.items() if first & set(m.get("skills", ()))}
+        changed = {}
+        if cases:
+            present = [(cid, self.store.get("case", cid)) for cid in sorted(cases)]
+            proj = {}
+            for _, c in present:
+                if c is not None and c.project and c.project not in proj:
+                    proj[c.project] = self.store.get("project", c.project)
+            docs = [case_doc(c, proj.get(c.project)) for _, c in present if c is not None]
+            changed["case"] = self._corpora["case"].upsert(docs, self.encoder) + \
+                self._corpora["case"].remove([cid for cid, c in present if c is None])
+        if projects:
+            present = [(pid, self.store.get("project", pid)) for pid in sorted(projects)]
+            changed["project"] = self._corpora["project"].upsert(
+                [project_doc(p) for _, p in present if p is not None], self.encoder) + \
+                self._corpora["project"].remove([pid for pid, p in present if p is None])
+        if people:
+            found, gone = self._person_docs(people)
+            changed["person"] = self._corpora["person"].upsert(found, self.encoder) + \
+                self._corpora["person"].remove(gone)
+        return changed
+
+    # --- shared query pieces -----------------------------------------------------------------
+    def _cached(self, name: str, build):
+        rev = self._revision
+        hit = self._cache.get(name)
+        if hit is None or hit[0] != rev:
+            hit = (rev, build())
+            self._cache[name] = hit
+        return hit[1]
+
+    def _skills_in(self, text: str) -> set[str]:
+        """Skills a brief names (id, name or alias, as whole index terms; CJK aliases as substrings)."""
+        def table():
+            out = []
+            for s in self.store.all("skill"):
+                for name in skill_terms(s):
+                    terms = tokenize(name)
+                    if terms:
+                        out.append((s.id, name, frozenset(terms)))
+            return out
+        terms = set(tokenize(text))
+        return {sid for sid, name, ts in self._cached("skills", table)
+                if ts <= terms or (not name.isascii() and len(name) >= 2 and name in text)}
+
+    def _encode(self, text: str) -> np.ndarray | None:
+        return self.encoder.encode([text])[0] if text.strip() else None
+
+    def _case_search(self, brief: str, viewer: Viewer, k: int, *, department=None, process=None,
+                     since=None, until=None, language=None, skills=(), prefer_department=None,
+                     prefer_process=None, qvec=None, depth: int | None = None):
+        corpora = self._ready()
+        cases = corpora["case"]
+        visible = self.store.visible_case_ids(viewer)
+        since_s, until_s = (d.isoformat() if d else None for d in (since, until))
+        allowed = {cid for cid in visible if cid in cases.meta and _passes(
+            cases.meta[cid], department, process, since_s, until_s, language)}
+        qterms = tokenize(brief)
+        if qvec is None:
+            qvec = self._encode(brief)
+        wanted = set(skills) | self._skills_in(brief)
+        depth = max(depth or 0, 4 * k, 50)
+        graph: dict[str, float] = {}
+        if wanted or prefer_department or prefer_process:
+            pool = allowed
+            if qvec is not None or qterms:  # graph signals re-rank text candidates; they never add noise
+                pool = {key for key, _ in cases.dense(qvec, depth, allowed)} if qvec is not None else set()
+                pool |= {key for key, _ in cases.bm25(qterms, depth, allowed)}
+            graph = {cid: _graph_score(cases.meta[cid], wanted, prefer_department, prefer_process)
+                     for cid in pool}
+        extra = {"graph": ranked(graph)} if graph else {}
+        scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth)
+        return scored, graph, wanted, qterms, qvec
+
+    # --- public queries ----------------------------------------------------------------------
+    def similar_cases(self, brief: str, viewer: Viewer, *, k: int = 10, department: str | None = None,
+                      process: str | None = None, since: date | None = None, until: date | None = None,
+                      language: str | None = None, skills=(), prefer_department: str | None = None,
+                      prefer_process: str | None = None) -> list[CaseHit]:
+        """Cases like the brief that `viewer` may see, best first, each with why it matched.
+
+        department/process/since/until/language filter; skills, prefer_department and
+        prefer_process are graph signals (shared skills, same department/process) fused by RRF.
+        """
+        _check_brief(brief, skills)
+        scored, graph, wanted, _, _ = self._case_search(
+            brief, viewer, k, department=department, process=process, since=since, until=until,
+            language=language, skills=skills, prefer_department=prefer_department, prefer_process=prefer_process)
+        cases = self._corpora["case"]
+        grank = {key: r for r, key in enumerate(ranked(graph), 1)}
+        hits = []
+        for s in scored:
+            case = self.store.get_case(s.key, viewer)
+            if case is None:  # deleted or hidden since the index was written: never show it
+                continue
+            m = cases.meta[s.key]
+            hits.append(CaseHit(
+                id=case.id, title=case.title, problem=case.problem, action=case.action, result=case.result,
+                lesson=case.lesson, project=case.project, department=case.department,
+                process=m.get("process", ""), outcome=m.get("outcome", ""),
+                date=case.date.isoformat() if case.date else None, language=case.language,
+                skills=tuple(case.skills), score=s.score,
+                matching_terms=tuple(matching_terms(brief, cases.terms.get(s.key, ()))),
+                shared_skills=tuple(sorted(wanted & set(case.skills))),
+                same_process=bool(prefer_process and m.get("process") == prefer_process),
+                same_department=bool(prefer_department and case.department == prefer_department),
+                parts=ScoreParts(fused=s.score, dense=s.dense, bm25=s.bm25, graph=graph.get(s.key),
+                                 dense_rank=s.dense_rank, bm25_rank=s.bm25_rank, graph_rank=grank.get(s.key))))
+        return hits
+
+    def _people_signals(self, brief: str, viewer: Viewer, skills, prefer_department, prefer_process):
+        """Per-signal person scores for a brief, plus the case/project rankings used as evidence."""
+        corpora = self._ready()
+        qvec = self._encode(brief)
+        scored, _, wanted, qterms, _ = self._case_search(
+            brief, viewer, EVIDENCE_DEPTH, skills=skills, prefer_department=prefer_department,
+            prefer_process=prefer_process, qvec=qvec, depth=EVIDENCE_DEPTH)
+        case_rank = [s.key for s in scored]
+        cmeta, pmeta, projmeta = corpora["case"].meta, corpora["person"].meta, corpora["project"].meta
+        proj_rank = [s.key for s in corpora["project"].hybrid(qvec, qterms, EVIDENCE_DEPTH)]
+        members = self._cached("members", lambda: _members_by_project(pmeta))
+        track = {p: len(m["projects"]) for p, m in pmeta.items()}
+        for cid in self.store.visible_case_ids(viewer):  # only cases this viewer may see count
+            for a in cmeta.get(cid, {}).get("authors", ()):
+                if a in track:
+                    track[a] += 1
+        signals = evidence_signals(
+            case_rank, {c: cmeta[c].get("authors", ()) for c in case_rank},
+            project_rank=proj_rank, project_people={p: [m for m, _ in members.get(p, ())] for p in proj_rank},
+            project_weight={p: OUTCOME_WEIGHT.get(projmeta[p].get("outcome", ""), 0.85) for p in proj_rank},
+            wanted=wanted, skills_of={p: m["skills"] for p, m in pmeta.items()}, track=track,
+            profile_rank=[s.key for s in corpora["person"].hybrid(qvec, qterms, EVIDENCE_DEPTH)])
+        eligible = {p for p, m in pmeta.items() if m.get("status", "active") == "active"}
+        return signals, eligible, case_rank, proj_rank, wanted, members
+
+    def _mean_ratings(self) -> dict[str, tuple[float, int]]:
+        def build():
+            acc: dict[str, list[float]] = {}
+            for r in self.store.all("rating"):
+                acc.setdefault(r.ratee, []).append(r.mean)
+            return {p: (sum(v) / len(v), len(v)) for p, v in acc.items()}
+        return self._cached("ratings", build)
+
+    def experts(self, brief: str, viewer: Viewer, *, k: int = 10, skills=(), window: Window | None = None,
+                prefer_department: str | None = None, prefer_process: str | None = None) -> list[ExpertHit]:
+        """Active people ranked by evidence for the brief, discounted by load in `window`
+        (default: the next 90 days). See embeddings.experts for the signals and the discount."""
+        _check_brief(brief, skills)
+        signals, eligible, case_rank, proj_rank, wanted, members = self._people_signals(
+            brief, viewer, skills, prefer_department, prefer_process)
+        fused, ranks = fuse_people(signals, eligible)
+        if not fused:
+            return []
+        window = window or Window(date.today(), date.today() + timedelta(days=90))
+        ratings = self._mean_ratings()
+        pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
+        loads = _loads(self.store.memberships_of(pool), window)
+        pmeta, cmeta = self._corpora["person"].meta, self._corpora["case"].meta
+        projmeta = self._corpora["project"].meta
+        hits = []
+        for pid in pool:
+            m = pmeta[pid]
+            mean = ratings.get(pid)
+            disc = load_discount(loads.get(pid, 0.0), m.get("capacity", 1.0))
+            score = fused[pid] * rating_factor(mean[0] if mean else None) * disc
+            evidence = [Evidence("case", c, cmeta[c]["title"], r, outcome=cmeta[c].get("outcome", ""))
+                        for r, c in enumerate(case_rank, 1) if pid in cmeta[c].get("authors", ())][:5]
+            evidence += [Evidence("project", p, projmeta[p]["name"], r, role=role,
+                                  outcome=projmeta[p].get("outcome", ""))
+                         for r, p in enumerate(proj_rank, 1) for who, role in members.get(p, ()) if who == pid][:5]
+            hits.append(ExpertHit(
+                person=pid, name=m["name"], department=m["department"], title=m.get("title", ""),
+                score=score, relevance=fused[pid], load=loads.get(pid, 0.0),
+                capacity=m.get("capacity", 1.0), load_discount=disc, evidence=tuple(evidence),
+                skills=tuple((s, *m["skills"][s]) for s in sorted(wanted) if s in m["skills"]),
+                expert_in=tuple(m.get("expert_in", ())), ranks=ranks.get(pid, {}),
+                ratings=({"mean": round(mean[0], 3), "count": mean[1]} if mean and viewer.privileged else None)))
+        hits.sort(key=lambda h: (-h.score, h.person))
+        return hits[:k]
+
+    def person_relevance(self, brief: str, person_ids, viewer: Viewer | None = None, *, skills=()) -> dict[str, float]:
+        """Relevance of each person to the brief in [0, 1] (1 = first on every evidence signal;
+        0 = no evidence), as in `experts`. Load is NOT applied: the matching engine handles it.
+        Without a viewer only public cases count as evidence, so a team never reflects hidden cases."""
+        viewer = viewer or Viewer(role="member")
+        ids = list(person_ids)
+        if not brief.strip() and not skills:
+            return {p: 0.0 for p in ids}
+        signals, *_ = self._people_signals(brief, viewer, skills, None, None)
+        fused, _ = fuse_people(signals)
+        return {p: round(min(1.0, fused.get(p, 0.0)), 6) for p in ids}
+
+
+def _check_brief(brief: str, skills) -> None:
+    if not isinstance(brief, str) or (not brief.strip() and not skills):
+        raise ValidationError(FieldProblem("give a brief text or at least one skill", field="brief"))
+
+
+def _passes(m: dict, department, process, since, until, language) -> bool:
+    d = m.get("date")
+    return ((department is None or m.get("department") == department)
+            and (process is None or m.get("process") == process)
+            and (language is None or m.get("language") == language)
+            and (since is None or (d is not None and d >= since))
+            and (until is None or (d is not None and d <= until)))
+
+
+def _graph_score(m: dict, wanted: set[str], department, process) -> float:
+    """Shared-skill share first, then same process, then same department, then a known outcome."""
+    shared = len(wanted & set(m.get("skills", ()))) / len(wanted) if wanted else 0.0
+    base = (shared + 0.5 * bool(process and m.get("process") == process)
+            + 0.25 * bool(department and m.get("department") == department))
+    return base + 0.05 * bool(m.get("outcome")) if base else 0.0
+
+
+def _members_by_project(pmeta: dict) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for pid, m in pmeta.items():
+        for project, role in m["projects"]:
+            out.setdefault(project, []).append((pid, role))
+    return out
+
+
+def _loads(memberships, window: Window) -> dict[str, float]:
+    by: dict[str, list] = {}
+    for mm in memberships:
+        by.setdefault(mm.person, []).append(mm)
+    return {p: peak_load(ms, window) for p, ms in by.items()}
+
+
+__all__ = ["Retriever", "RRF_K"]
