@@ -86,6 +86,21 @@ def iso_date(v: object) -> date:
         raise ValueError(f"{s!r} is not a real date") from None
 
 
+_ZONES: set[str] | None = None
+
+
+def timezone(v: object) -> str:
+    """An IANA time zone name (checked against the system's tz database when it has one)."""
+    global _ZONES
+    s = text(v)
+    if _ZONES is None:
+        import zoneinfo
+        _ZONES = zoneinfo.available_timezones()
+    if _ZONES and s not in _ZONES:
+        raise ValueError(f"{s!r} is not an IANA time zone such as Europe/Berlin or Asia/Shanghai")
+    return s
+
+
 def email(v: object) -> str:
     s = text(v)
     if not _EMAIL_RE.match(s):
@@ -191,7 +206,7 @@ SPECS: tuple[FileSpec, ...] = (
     FileSpec("people.csv", "person", (
         C("id", ident, True), C("name", text, True), C("email", email, True),
         C("department", ident, True, ref="department"), C("title", text), C("location", text),
-        C("timezone", text), C("capacity", FTE), C("cost_rate", number(0.0, 1e6)),
+        C("timezone", timezone), C("capacity", FTE), C("cost_rate", number(0.0, 1e6)),
         C("languages", pipe_list(language)), C("status", enum(PERSON_STATUSES)))),
     FileSpec("projects.csv", "project", (
         C("id", ident, True), C("name", text, True), C("description", text),

@@ -10,6 +10,7 @@ looked up in the optional target store, so a folder may add to what is already l
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,15 @@ class FolderValidator:
             plural = {"person": "people", "project_need": "project needs"}.get(kind, f"{kind}s")
             in_store = self.store is not None and kind not in self.folder_only
             where = f"{plural} in this folder" + (" or the store" if in_store else "")
-            self.errors.add(f"unknown {kind.replace('_', ' ')} {ident!r} (not among the {where})",
-                            file=file, line=line, field=field)
+            self.errors.add(f"unknown {kind.replace('_', ' ')} {ident!r} (not among the {where})"
+                            + self._suggest(kind, ident), file=file, line=line, field=field)
+
+    def _suggest(self, kind: str, ident: str) -> str:
+        """'; did you mean …?' from the folder's ids (only for the first problems: it is a scan)."""
+        if len(self.errors.problems) > 100 or len(self.records.get(kind, ())) > 50_000:
+            return ""
+        close = difflib.get_close_matches(ident, [k[0] for k in self.records.get(kind, ())], n=1, cutoff=0.75)
+        return f"; did you mean {close[0]!r}?" if close else ""
 
     # --- rows --------------------------------------------------------------------------------
     def add_row(self, spec: FileSpec, row: Row) -> None:

@@ -183,3 +183,26 @@ def test_unknown_data_file_is_an_error(tmp_path):
     with pytest.raises(ValidationError) as e:
         load_folder(d, progress=False)
     assert any(p.file == "peopel.csv" and "unknown data file" in p.message for p in e.value.problems)
+
+
+def test_multiline_quoted_field_keeps_physical_line_numbers(tmp_path):
+    d = tiny_folder(tmp_path / "ml")
+    edit(d / "projects.csv", "Move sales pipeline to the new CRM; lead-to-cash data cleanup.",
+         '"Move sales pipeline to the new CRM;\nlead-to-cash data cleanup."')
+    edit(d / "projects.csv", "2025-03-01,2025-12-31", "2025-03-01,2025-02-28")  # p-wms, after the 2-line record
+    with pytest.raises(ValidationError) as e:
+        load_folder(d, progress=False)
+    assert [(p.file, p.line, p.field) for p in e.value.problems] == [
+        ("projects.csv", line_of(d / "projects.csv", "p-wms,"), "end")]
+    assert line_of(d / "projects.csv", "p-wms,") == 4  # header, p-crm on lines 2–3
+
+
+def test_unknown_reference_suggests_a_close_id_and_bad_timezone(tmp_path):
+    d = tiny_folder(tmp_path / "sg")
+    edit(d / "memberships.csv", "eli,p-wms,", "eli,p-wmz,")
+    edit(d / "people.csv", "Europe/Prague", "Europe/Praha-ish")
+    with pytest.raises(ValidationError) as e:
+        load_folder(d, progress=False)
+    msgs = {p.field: p.message for p in e.value.problems}
+    assert "did you mean 'p-wms'?" in msgs["project"]
+    assert "not an IANA time zone" in msgs["timezone"]
