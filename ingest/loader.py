@@ -204,6 +204,8 @@ def ingest_folder(store: GraphStore, path: str | Path, *, dry_run: bool = False,
     longer contains (e.g. a people.csv without someone deletes that person); kinds without a
     file in the folder are left alone. `dry_run=True` validates and counts but writes nothing.
     """
+    from tqdm import tqdm
+
     loaded = load_folder(path, progress=progress, store=store, replace=replace)
     report = IngestReport(str(path), dry_run, replace, files=loaded.files,
                           revision_before=store.revision())
@@ -218,7 +220,8 @@ def ingest_folder(store: GraphStore, path: str | Path, *, dry_run: bool = False,
             stored = store.all(kind)  # one streamed pass beats many look-ups
         else:  # a small correction to a big store: look its keys up one by one
             stored = (r for r in (store.get(kind, key if len(key) > 1 else key[0]) for key in folder) if r)
-        for old in stored:
+        for old in tqdm(stored, desc=f"comparing {kind}", unit=" rec", file=sys.stderr,
+                        disable=not progress, leave=False):
             key = record_key(old)
             new = folder.get(key)
             if new is None:
