@@ -30,7 +30,7 @@ from embeddings.lexical import LexicalIndex, tokenize
 
 PASSAGE_WORDS = 100
 SEP = "\x1f"  # passage key = document key + SEP + passage number
-_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -40,29 +40,31 @@ def _size(text: str) -> int:
 
 
 def passages(text: str, max_words: int = PASSAGE_WORDS) -> list[str]:
-    """Consecutive sentence groups of ≤ max_words (an over-long sentence is cut by words)."""
+    """Groups of consecutive sentences of ≤ max_words, never spanning a line break (fields of a
+    document are lines, so a field's passages do not depend on the other fields)."""
     out: list[str] = []
-    cur: list[str] = []
-    size = 0
-    for sent in (x.strip() for x in _SENTENCE.split(text)):
-        if not sent:
-            continue
-        n = _size(sent)
-        if n > max_words:  # split a run-on sentence into word windows
+    for block in text.split("\n"):
+        cur: list[str] = []
+        size = 0
+        for sent in (x.strip() for x in _SENTENCE.split(block)):
+            if not sent:
+                continue
             words = sent.split()
-            pieces = [" ".join(words[i:i + max_words]) for i in range(0, len(words), max_words)] \
-                if len(words) > 1 else [sent[i:i + max_words] for i in range(0, len(sent), max_words)]
-        else:
-            pieces = [sent]
-        for piece in pieces:
-            n = _size(piece)
-            if cur and size + n > max_words:
-                out.append(" ".join(cur))
-                cur, size = [], 0
-            cur.append(piece)
-            size += n
-    if cur:
-        out.append(" ".join(cur))
+            if _size(sent) <= max_words:
+                pieces = [sent]
+            elif len(words) > 1:  # a run-on sentence: cut into word windows
+                pieces = [" ".join(words[i:i + max_words]) for i in range(0, len(words), max_words)]
+            else:  # unspaced (e.g. Chinese) text: cut by characters
+                pieces = [sent[i:i + max_words] for i in range(0, len(sent), max_words)]
+            for piece in pieces:
+                n = _size(piece)
+                if cur and size + n > max_words:
+                    out.append(" ".join(cur))
+                    cur, size = [], 0
+                cur.append(piece)
+                size += n
+        if cur:
+            out.append(" ".join(cur))
     return out or [text[:1000]]
 
 

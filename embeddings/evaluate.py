@@ -97,6 +97,22 @@ def _topics(row: dict) -> set[str]:
     return {t for t in row.get("nasa_topics") or () if t and t != "None"}
 
 
+class _Memo:
+    """Encodes each distinct text once across the task variants (passages repeat between them)."""
+
+    def __init__(self, encoder):
+        self.encoder, self.name, self.dim, self._vecs = encoder, encoder.name, encoder.dim, {}
+
+    def encode(self, texts, batch_size: int = 64, progress: bool = False):
+        import numpy as np
+        texts = list(texts)
+        todo = list(dict.fromkeys(t for t in texts if t not in self._vecs))
+        if todo:
+            for t, v in zip(todo, self.encoder.encode(todo, batch_size=batch_size, progress=progress)):
+                self._vecs[t] = v
+        return np.vstack([self._vecs[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
 def _corpus(name: str, texts: dict[str, str], encoder, progress: bool):
     from embeddings.corpus import Corpus, Doc
     c = Corpus(name, encoder.dim)
@@ -124,6 +140,7 @@ def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = Fal
 
 def eval_cases(folder: Path, encoder, progress: bool = False) -> dict:
     rows = load_lessons(folder)
+    encoder = _Memo(encoder)
     by_key = {str(r["lesson_number"]): r for r in rows}
     result: dict = {"n": len(rows)}
     for task, field in (("title", "title"), ("event", "driving_event")):

@@ -26,6 +26,10 @@ HNSW_EF_CONSTRUCTION = 40
 EXACT_FALLBACK_SHARE = 0.05
 
 
+def _with(path: Path, suffix: str) -> Path:
+    return path.parent / (path.name + suffix)
+
+
 def _faiss():
     import faiss
     return faiss
@@ -178,22 +182,22 @@ class VectorIndex:
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        """Write `<path>.faiss` and `<path>.json` (key map, counters, stats), atomically each."""
+        """Write `<path>.faiss` and `<path>.json` (key map, counters, stats), each atomically."""
         faiss = _faiss()
-        tmp = path.with_suffix(".faiss.tmp")
+        tmp = _with(path, ".faiss.tmp")
         faiss.write_index(self._index, str(tmp))
-        tmp.replace(path.with_suffix(".faiss"))
+        tmp.replace(_with(path, ".faiss"))
         meta = {"dim": self.dim, "approx_threshold": self.approx_threshold, "next_id": self.next_id,
                 "dead": self.dead, "stats": self.stats, "keys": self.key_to_id}
-        tmpj = path.with_suffix(".json.tmp")
+        tmpj = _with(path, ".json.tmp")
         tmpj.write_text(json.dumps(meta), encoding="utf-8")
-        tmpj.replace(path.with_suffix(".json"))
+        tmpj.replace(_with(path, ".json"))
 
     @classmethod
     def load(cls, path: Path) -> VectorIndex:
-        meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        meta = json.loads(_with(path, ".json").read_text(encoding="utf-8"))
         self = cls(meta["dim"], meta["approx_threshold"])
-        self._index = _faiss().read_index(str(path.with_suffix(".faiss")))
+        self._index = _faiss().read_index(str(_with(path, ".faiss")))
         self.next_id, self.dead, self.stats = meta["next_id"], meta["dead"], meta["stats"]
         self.key_to_id = {k: int(v) for k, v in meta["keys"].items()}
         self.id_to_key = {v: k for k, v in self.key_to_id.items()}
