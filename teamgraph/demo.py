@@ -8,16 +8,18 @@ import click
 
 from teamgraph.settings import Settings
 
-NEXT_STEPS = """\
-Try next (same TEAMGRAPH_DATA_DIR):
-  teamgraph status                              what the store holds
-  teamgraph person {person}                     a profile: skills, projects, cases, load
-  teamgraph skill {skill}                       a skill's neighbourhood, holders, supply vs. demand
-  teamgraph at-risk                             skills held by only one or two people
-  teamgraph suggest examples/requests/crm-rollout.yaml --alternatives 2
-  teamgraph staff examples/requests/portfolio.yaml
-  teamgraph kickoff --project {project}
-  teamgraph serve --port 8000                   the web pages and API"""
+EXAMPLE_REQUEST = "examples/requests/telemetry-dashboard.yaml"
+EXAMPLE_PORTFOLIO = "examples/requests/portfolio.yaml"
+NEXT_STEPS = (
+    ("teamgraph status", "what the store holds"),
+    ("teamgraph person {person}", "a profile: skills, projects, cases, load"),
+    ("teamgraph skill {skill}", "a skill's neighbourhood, holders, supply vs. demand"),
+    ("teamgraph at-risk", "skills held by only one or two people"),
+    ("teamgraph suggest {request} --alternatives 2", "a load-balanced team, explained"),
+    ("teamgraph staff {portfolio}", "staff several projects at once"),
+    ("teamgraph kickoff --project {project}", "similar cases, lessons and experts for a project"),
+    ("teamgraph serve --port 8000", "the web pages and API"),
+)
 
 
 def _print_summary(summary: dict) -> None:
@@ -35,6 +37,18 @@ def _print_summary(summary: dict) -> None:
     at_risk = summary.get("at_risk", [])
     if at_risk:
         click.echo("  skills at risk (1–2 holders): " + ", ".join(r["name"] for r in at_risk[:8]))
+
+
+def _print_next_steps(info: dict) -> None:
+    values = {"person": info["example_person"], "skill": info["example_skill"],
+              "project": info["example_project"], "request": EXAMPLE_REQUEST,
+              "portfolio": EXAMPLE_PORTFOLIO}
+    rows = [(cmd.format(**values), why) for cmd, why in NEXT_STEPS]
+    width = min(max(len(cmd) for cmd, _ in rows), 44) + 2
+    click.secho("\nTry next (same TEAMGRAPH_DATA_DIR):", bold=True)
+    for cmd, why in rows:
+        pad = " " * (width - len(cmd)) if len(cmd) < width else "\n" + " " * (width + 2)
+        click.echo(f"  {cmd}{pad}{why}")
 
 
 @click.command()
@@ -67,9 +81,7 @@ def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
     click.secho("\nAPI tokens to try (Authorization: Bearer …):", bold=True)
     for role, token in tokens.items():
         click.echo(f"  {role:<8} {token}")
-    click.echo("\n" + NEXT_STEPS.format(person=info.get("example_person", "p-0001"),
-                                        skill=info.get("example_skill", "python"),
-                                        project=info.get("example_project", "prj-001")))
+    _print_next_steps(info)
     if no_serve:
         return
     from api.app import create_app
