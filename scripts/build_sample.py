@@ -173,11 +173,10 @@ def classify(lesson: dict, tags: tuple[str, ...], skill_dept: dict[str, str]) ->
     else:
         process = "demand-to-delivery"
     votes: dict[str, int] = {}
-    for t in tags:
-        if t in skill_dept:
+    for t in tags:  # the departments whose skills the text mentions, among those running the process
+        if skill_dept.get(t) in PROCESS_DEPTS[process]:
             votes[skill_dept[t]] = votes.get(skill_dept[t], 0) + 1
-    dept = max(sorted(votes), key=votes.get) if votes else (
-        "software" if "software" in text else "operations" if "ground" in text else "systems")
+    dept = max(sorted(votes), key=votes.get) if votes else PROCESS_DEPTS[process][0]
     return process, dept
 
 
@@ -316,12 +315,11 @@ def build(data: Path, out: Path) -> dict[str, int]:
         while p.end >= TODAY:
             p = new_project(case[0], case[1], start - timedelta(days=365), rng.randint(3, 10), "closed")
         zh_projects.append((p, case))
-    current = [new_project(rng.choice(list(PROCESS_DEPTS)), rng.choice(list(DEPARTMENTS)),
-                           TODAY - timedelta(days=rng.randint(20, 250)), rng.randint(6, 12), "active")
-               for _ in range(24)]
-    proposed = [new_project(rng.choice(list(PROCESS_DEPTS)), rng.choice(list(DEPARTMENTS)),
-                            TODAY + timedelta(days=rng.randint(20, 150)), rng.randint(4, 10), "proposed")
-                for _ in range(14)]
+    open_processes = [rng.choice(list(PROCESS_DEPTS)) for _ in range(38)]
+    current = [new_project(pr, rng.choice(PROCESS_DEPTS[pr][:3]), TODAY - timedelta(days=rng.randint(20, 250)),
+                           rng.randint(6, 12), "active") for pr in open_processes[:24]]
+    proposed = [new_project(pr, rng.choice(PROCESS_DEPTS[pr][:3]), TODAY + timedelta(days=rng.randint(20, 150)),
+                            rng.randint(4, 10), "proposed") for pr in open_processes[24:]]
 
     # --- memberships -----------------------------------------------------------------------------
     memberships: list[Membership] = []
