@@ -39,13 +39,12 @@ class _Shape:
         if kind in q.NODES:
             spec = q.NODES[kind]
             self.refs = [r.field for r in spec.refs]
-            self.props = [f for f in self.fields if f not in self.refs]  # list refs stay properties too
+            self.props = q.stored_props(kind)  # list refs stay properties too
             self.row_extra = self.refs + [r.field for r in spec.list_refs]
         else:
             spec = q.RELS[kind]
             self.refs = []
-            ends = {spec.start_field, spec.end_field}
-            self.props = [f for f in self.fields if f not in ends]  # includes the key property
+            self.props = q.stored_props(kind)  # includes the key property
             self.row_extra = [spec.start_field, spec.end_field] + ([spec.key_prop] if spec.key_prop else [])
 
     def value(self, name: str, v):

@@ -168,23 +168,30 @@ class Neo4jStore(Neo4jReads):
         """Write the records that differ from what is stored; returns how many did."""
         # Later duplicates of a key win, as with SQLite's row-by-row upsert.
         latest = {key_of(kind, r): r for r in records}
-        changed = []
+        new, changed = [], []
+        if tx.run(q.count_query(kind)).single()["n"] == 0:  # count store, sees this transaction
+            new, latest = list(latest.values()), {}  # nothing stored yet: all new, skip lookups
         for batch in self._batches(list(latest.items())):
             found = tx.run(q.by_keys_query(kind), keys=[key_map(kind, k) for k, _ in batch])
             stored = {key_of(kind, rec): rec for rec in (decode(kind, row["row"]) for row in found)}
-            changed += [r for k, r in batch if stored.get(k) != r]
-        if kind in q.NODES:
-            self_refs = q.link_self_refs_query(kind)
-            rows = [encode(kind, r) for r in changed]
-            for batch in self._batches(rows):
-                tx.run(q.upsert_nodes_query(kind), rows=batch).consume()
-            if self_refs:  # after every node of the kind exists
-                for batch in self._batches(rows):
-                    tx.run(self_refs, rows=batch).consume()
-        else:
-            for batch in self._batches([encode(kind, r) for r in changed]):
-                tx.run(q.upsert_rels_query(kind), rows=batch).consume()
-        return len(changed)
+            for k, r in batch:
+                if k not in stored:
+                    new.append(r)
+                elif stored[k] != r:
+                    changed.append(r)
+        build = q.upsert_nodes_query if kind in q.NODES else q.upsert_rels_query
+        # New records take the CREATE path (no MERGE lookups, nothing to unlink): bulk loads.
+        for records_, is_new in ((new, True), (changed, False)):
+            query = build(kind, new=is_new)
+            for batch in self._batches(records_):
+                # Not consumed here: the driver buffers the previous result when the next
+                # statement is sent, so encoding the next batch overlaps the server's work.
+                tx.run(query, rows=[encode(kind, r) for r in batch])
+        self_refs = q.link_self_refs_query(kind) if kind in q.NODES else None
+        if self_refs:  # after every node of the kind exists, so a parent may come later
+            for batch in self._batches([encode(kind, r) for r in new + changed]):
+                tx.run(self_refs, rows=batch).consume()
+        return len(new) + len(changed)
 
     def _check_references(self, tx, changes: ChangeSet) -> None:
         """Every reference of every upserted record must resolve now (same rule and messages as
