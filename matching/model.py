@@ -191,6 +191,9 @@ def solver_for(seed: int, time_limit: float | None, workers: int = 1):
     s = cp_model.CpSolver()
     s.parameters.num_workers = workers
     s.parameters.random_seed = seed
+    # The full LP relaxation with cuts: with one worker the default level left the objective bound
+    # 15-50 % loose on 150-candidate teams (no proof in 30 s); level 2 proves them in 0.05-0.2 s.
+    s.parameters.linearization_level = 2
     if time_limit is not None:
         s.parameters.max_time_in_seconds = max(0.01, time_limit)
     return s

@@ -204,9 +204,12 @@ def _build(pool: PortfolioPool, lists: list[list[int]], U: float, soft: bool, hi
             ks = [k for k in piece if k in by_req]
             if len(ks) > 1 or (ks and sum(len(by_req[k]) for k in ks) > 1):
                 model.Add(sum(t for k in ks for t in by_req[k]) <= room)
-    if hint:
+    if hint:  # (x keys, y keys) of a known staffing, e.g. the greedy's
+        hx, hy = hint
         for key, v in x.items():
-            model.AddHint(v, key in hint)
+            model.AddHint(v, key in hx)
+        for key, v in y.items():
+            model.AddHint(v, key in hy)
     return model, x, y
 
 
@@ -308,7 +311,7 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
         return st, None, None
 
     left = lambda: time_limit - (time.perf_counter() - t0)  # noqa: E731
-    hint = set(placed)
+    hint = (g_xs, g_ys)
     if soft:
         # Lexicographic: first the most slots covered (and its proof), then fit and busy people.
         st, xs, ys = run(cap, True, left() * (0.6 if tie_break else 1.0), hint, coverage_only=True)
@@ -317,7 +320,7 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
             xs, ys, status = g_xs, g_ys, "feasible"
             notes.append("the solver did not improve on the greedy warm start within the time limit")
         if tie_break and xs is not None and left() > 0.05:
-            st2, xs2, ys2 = run(cap, True, left(), xs, min_covered=len(ys))
+            st2, xs2, ys2 = run(cap, True, left(), (xs, ys), min_covered=len(ys))
             if xs2 is not None:
                 xs, ys = xs2, ys2
                 if st2 != cp_model.OPTIMAL:
@@ -336,7 +339,7 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
             lo = lb
             while hi - lo > 0.005 and left() > time_limit * 0.35:
                 mid = (lo + hi) / 2
-                st2, xs2, ys2 = run(mid, False, min(left() * 0.3, 5.0), xs)
+                st2, xs2, ys2 = run(mid, False, min(left() * 0.3, 5.0), (xs, ys))
                 if xs2 is not None:
                     hi, xs, ys = mid, xs2, ys2
                 elif st2 == cp_model.INFEASIBLE:
@@ -344,7 +347,7 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
                 else:
                     break
             hi = _max_util(pool, _placed(pool, xs, ys))
-            st3, xs3, ys3 = run(hi + 1e-9, True, left(), xs)
+            st3, xs3, ys3 = run(hi + 1e-9, True, left(), (xs, ys))
             if xs3 is not None:
                 xs, ys = xs3, ys3
             if hi <= lb + 1e-9 and st3 == cp_model.OPTIMAL:

@@ -1,0 +1,159 @@
+"""Single-team benchmark: teamgraph's exact search vs. the slot-by-slot greedy, on generated orgs.
+
+    python bench/bench_team.py --people 1000 10000 100000 --requests 20
+
+For each org size (generated with `teamgraph generate --seed 1` and ingested into an embedded
+store under --work, re-used when present) it draws random cross-functional requests (5–8 people,
+6–8 skills at level ≥ 3, two required departments, 0.3–0.5 FTE, the sample's current 90-day
+window), solves each with `matching.engine.suggest` and `matching.baseline.greedy_team`, re-checks
+every returned team with the independent checker of tests/matching, and prints a markdown table
+and JSON: latency p50/p95 (wall and CPU — the machine is shared, CPU time is the steadier
+figure), proven-optimal share, objective and maximum utilisation vs. the greedy.
+Not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "matching"))
+PY = sys.executable
+
+
+def org_store(n: int, work: Path):
+    """An embedded store holding a generated org of n people (generated and ingested once)."""
+    from graph.sqlite_store import SqliteStore
+    data = work / f"s{n}"
+    db = data / "teamgraph.sqlite3"
+    if not db.exists():
+        folder = work / f"g{n}"
+        if not folder.exists():
+            subprocess.run([PY, "-m", "teamgraph", "generate", "--people", str(n), "--out", str(folder),
+                            "--seed", "1"], check=True)
+        subprocess.run([PY, "-m", "teamgraph", "ingest", str(folder)], check=True,
+                       env={**__import__("os").environ, "TEAMGRAPH_DATA_DIR": str(data)})
+    return SqliteStore(db)
+
+
+def draw_requests(store, k: int, seed: int):
+    """k random requests over skills with enough level ≥ 3 holders, as the issue's shape."""
+    from ingest.sample import SAMPLE_TODAY, current_window
+    from matching.request import parse_request
+    rng = random.Random(seed)
+    holders: dict[str, int] = {}
+    active = {p.id for p in store.all("person") if p.status == "active"}
+    dept_of = {p.id: p.department for p in store.all("person")}
+    for ps in store.all("person_skill"):
+        if ps.level >= 3 and ps.person in active:
+            holders[ps.skill] = holders.get(ps.skill, 0) + 1
+    skills = sorted(s for s, n in holders.items() if n >= 8)
+    depts = sorted({dept_of[p] for p in active})
+    w = current_window(SAMPLE_TODAY)
+    out = []
+    for q in range(k):
+        size = rng.randint(5, 8)
+        reqs = [{"skill": s, "level": 3, "count": 1} for s in rng.sample(skills, rng.randint(6, min(8, len(skills))))]
+        reqs[0]["count"] = 2
+        out.append(parse_request({
+            "name": f"bench-{q}", "brief": "", "window": {"start": w.start.isoformat(), "end": w.end.isoformat()},
+            "allocation": rng.choice([0.3, 0.4, 0.5]), "size": {"min": 3, "max": size},
+            "requirements": reqs, "departments": {"required": rng.sample(depts, 2), "max_per_department": 3}}))
+    return out
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
+
+
+def bench(n: int, k: int, work: Path, seed: int, time_limit: float | None) -> dict:
+    from matching.baseline import greedy_members
+    from matching.engine import suggest
+    from matching.problem import SCALE, build_problem
+    from matching.request import resolve_skills
+    from teamcheck import violations
+    store = org_store(n, work)
+    rows = []
+    try:
+        skills = list(store.all("skill"))
+        for req in draw_requests(store, k, seed):
+            req = resolve_skills(req, skills)
+            t0, c0 = time.perf_counter(), time.process_time()
+            sug = suggest(store, req, time_limit=time_limit)
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            pb = build_problem(store, req)
+            t1 = time.perf_counter()
+            gt = greedy_members(pb)
+            g_wall = time.perf_counter() - t1
+            bad = violations(store, req, sug.team) if sug.team else []
+            rows.append({"status": sug.status, "wall": wall, "cpu": cpu, "gap": sug.gap,
+                         "total": sug.team.total if sug.team else None,
+                         "max_util": sug.team.max_util if sug.team else None,
+                         "pool": sug.pool, "violations": bad,
+                         "greedy_feasible": gt.feasible, "greedy_wall": g_wall,
+                         "greedy_total": gt.total(pb) / SCALE if gt.feasible else None,
+                         "greedy_max_util": gt.max_util(pb) if gt.feasible else None})
+            print(f"  n={n} {req.name}: {sug.status} {wall:.2f}s (cpu {cpu:.2f}s) pool {sug.pool} "
+                  f"total {rows[-1]['total']} greedy {rows[-1]['greedy_total']}", file=sys.stderr)
+    finally:
+        store.close()
+    solved = [r for r in rows if r["total"] is not None]
+    both = [r for r in solved if r["greedy_feasible"]]
+    return {
+        "people": n, "requests": k,
+        "p50_wall": pct([r["wall"] for r in rows], 0.5), "p95_wall": pct([r["wall"] for r in rows], 0.95),
+        "p50_cpu": pct([r["cpu"] for r in rows], 0.5), "p95_cpu": pct([r["cpu"] for r in rows], 0.95),
+        "proven_optimal": sum(r["status"] == "optimal" for r in rows), "infeasible": sum(r["status"] == "infeasible"
+                                                                                        for r in rows),
+        "max_gap": max((r["gap"] for r in solved), default=0.0),
+        "violations": sum(len(r["violations"]) for r in rows),
+        "greedy_failed_where_feasible": sum(not r["greedy_feasible"] for r in solved),
+        "mean_total": statistics.fmean([r["total"] for r in both]) if both else None,
+        "mean_greedy_total": statistics.fmean([r["greedy_total"] for r in both]) if both else None,
+        "mean_max_util": statistics.fmean([r["max_util"] for r in both]) if both else None,
+        "mean_greedy_max_util": statistics.fmean([r["greedy_max_util"] for r in both]) if both else None,
+        "greedy_p50_wall": pct([r["greedy_wall"] for r in rows], 0.5),
+        "mean_pool": statistics.fmean([r["pool"]["candidates"] for r in rows]),
+        "mean_kept": statistics.fmean([r["pool"]["kept_after_pruning"] for r in rows]),
+        "rows": rows,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--people", type=int, nargs="+", default=[1000, 10000, 100000])
+    ap.add_argument("--requests", type=int, default=20)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/teamgraph-bench"))
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--time-limit", type=float, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="also write the full results here")
+    a = ap.parse_args()
+    a.work.mkdir(parents=True, exist_ok=True)
+    results = [bench(n, a.requests, a.work, a.seed, a.time_limit) for n in a.people]
+    print("| people | requests | p50 s (cpu) | p95 s (cpu) | proven optimal | max gap | pool → kept | "
+          "objective vs greedy | max util vs greedy | greedy failed | checker violations |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        obj = (f"{r['mean_total']:.3f} vs {r['mean_greedy_total']:.3f}" if r["mean_total"] is not None else "-")
+        util = (f"{r['mean_max_util']:.0%} vs {r['mean_greedy_max_util']:.0%}" if r["mean_max_util"] is not None
+                else "-")
+        print(f"| {r['people']:,} | {r['requests']} | {r['p50_wall']:.2f} ({r['p50_cpu']:.2f}) | "
+              f"{r['p95_wall']:.2f} ({r['p95_cpu']:.2f}) | {r['proven_optimal']}/{r['requests']} | "
+              f"{r['max_gap']:.1%} | {r['mean_pool']:.0f} → {r['mean_kept']:.0f} | {obj} | {util} | "
+              f"{r['greedy_failed_where_feasible']} | {r['violations']} |")
+    summary = [{k: v for k, v in r.items() if k != "rows"} for r in results]
+    print(json.dumps(summary))
+    if a.json:
+        a.json.write_text(json.dumps(results, default=str, indent=1))
+
+
+if __name__ == "__main__":
+    main()
