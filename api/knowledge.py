@@ -75,7 +75,8 @@ def project_kickoff(project_id: str):
 @bp.post("/kickoff")
 @require(*ALL)
 def brief_kickoff():
-    """The kickoff package of an ad-hoc brief (`{"brief": "...", "request": {...}?}`)."""
+    """The kickoff package of an ad-hoc brief (`{"brief": "...", "skills"?, "department"?, "process"?,
+    "request"?: a team request for the suggested team}`)."""
     data = json_body()
     brief = body_field(data, "brief", str, required=True).strip()
     if not brief:
@@ -85,9 +86,11 @@ def brief_kickoff():
         if not 1 <= v <= 20:
             raise ValidationError(FieldProblem("must be between 1 and 20", field=name))
     team_request = body_field(data, "request", dict, None)
+    skills = body_field(data, "skills", list, [])
     return json_response(_redacted(service().kickoff(
-        viewer(), brief=brief, k_cases=kc, k_experts=ke, with_team=_with_team(),
-        team_request=team_request).to_dict()))
+        viewer(), brief=brief, k_cases=kc, k_experts=ke, with_team=_with_team(), team_request=team_request,
+        skills=skills, department=body_field(data, "department", str, None),
+        process=body_field(data, "process", str, None)).to_dict()))
 
 
 @bp.get("/index/status")

@@ -38,7 +38,7 @@ BODIES = {
         "max_load": {"type": "number"}, "time_limit": {"type": "number"}, "seed": {"type": "integer"}}},
     ("/api/v1/kickoff", "post"): {"required": ["brief"], "properties": {
         "brief": {"type": "string"}, "k_cases": {"type": "integer"}, "k_experts": {"type": "integer"},
-        "request": TEAM_REQUEST}},
+        "skills": IDS, "department": {"type": "string"}, "process": {"type": "string"}, "request": TEAM_REQUEST}},
 }
 QUERY = {"q": "string", "k": "integer", "limit": "integer", "offset": "integer", "department": "string",
          "process": "string", "language": "string", "since": "string", "until": "string", "skills": "string",

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, request
 from api import serialize
 from api.auth import ALL, is_privileged, require, viewer
 from api.web import arg_int, cached_read, service
+from graph.load import weekly_load
 from graph.model import Window
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
@@ -37,7 +38,11 @@ def profile_dict(person_id: str, window: Window) -> dict:
     prof = service().store.person_profile(person_id, window, v)
     if prof is None:
         raise NotFoundError("person", person_id)
-    return serialize.profile(prof, privileged=is_privileged(), is_self=v.person == person_id)
+    out = serialize.profile(prof, privileged=is_privileged(), is_self=v.person == person_id)
+    if "load" in out:  # detailed load, week by week: HR/admin and the person themself only
+        out["weekly_load"] = [{"week": w.isoformat(), "load": load} for w, load in
+                              weekly_load(service().store.memberships_of([person_id]), window)]
+    return out
 
 
 @bp.get("/people/<person_id>")

@@ -16,6 +16,8 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8000, threads: int | N
     from waitress.server import create_server
 
     logging.getLogger("waitress").setLevel(logging.WARNING)
+    # "Task queue depth is N" is normal under load (requests wait for a worker thread).
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     return create_server(app, host=host, port=port, threads=threads or default_threads(), ident="teamgraph",
                          connection_limit=1000, channel_timeout=120, backlog=2048,
                          clear_untrusted_proxy_headers=True)

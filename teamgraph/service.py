@@ -169,26 +169,59 @@ class Teamgraph:
         return self.retriever.experts(brief, viewer, k=k, **kw)
 
     def kickoff(self, viewer: Viewer, *, brief: str | None = None, project_id: str | None = None,
-                k_cases: int = 5, k_experts: int = 5, with_team: bool = False, team_request: dict | None = None):
+                k_cases: int = 5, k_experts: int = 5, with_team: bool = False, team_request: dict | None = None,
+                skills=(), department: str | None = None, process: str | None = None):
         """The kickoff package (embeddings.kickoff) for a project or an ad-hoc brief; with
-        `with_team`, the matching engine suggests the team (for `viewer`, from the project's
-        needs or `team_request`)."""
+        `with_team`, the matching engine suggests the team for `viewer` (from the project's
+        needs, `team_request`, or the brief's skills)."""
         from embeddings.kickoff import kickoff_package
-        if project_id is not None:
-            self.require("project", project_id)
-        suggester = self._team_suggester(viewer, team_request) if with_team else None
+        suggester = self._team_suggester(viewer, team_request, project_id) if with_team else None
         return kickoff_package(self.retriever, self.store, brief=brief, project_id=project_id, viewer=viewer,
-                               k_cases=k_cases, k_experts=k_experts, team_suggester=suggester)
+                               k_cases=k_cases, k_experts=k_experts, team_suggester=suggester,
+                               skills=self.skill_ids(skills), department=department, process=process)
 
-    def _team_suggester(self, viewer: Viewer, team_request: dict | None):
-        """What the kickoff package calls for its team: a TeamRequest (or a request body) → Suggestion."""
+    def skill_ids(self, names, field: str = "skills") -> tuple[str, ...]:
+        """Skill ids for ids, names or aliases (any case); unknown ones are a 400 naming them."""
+        index = {}
+        for s in self.skills():
+            for key in (s.id, s.name, *s.aliases):
+                index.setdefault(key.strip().casefold(), s.id)
+        out, problems = [], []
+        for i, name in enumerate(names):
+            sid = index.get(str(name).strip().casefold())
+            if sid is None:
+                near = [s.name for s in self.search_skills(str(name)[:3], 3)]
+                problems.append(FieldProblem(f"unknown skill {name!r}" + (f"; try {', '.join(near)}" if near else ""),
+                                             field=f"{field}[{i}]"))
+            else:
+                out.append(sid)
+        if problems:
+            raise ValidationError(problems)
+        return tuple(out)
+
+    def _team_suggester(self, viewer: Viewer, team_request: dict | None, project_id: str | None):
+        """The kickoff's team: `context` {brief, project, skills, window, …} → a Suggestion dict.
+        A project's needs give the requirements (level, count); a brief's skills ask for one
+        person at level 3 each, unless the caller sent a full team request."""
         from matching.engine import suggest
 
-        def suggester(request=None):
-            if team_request is not None or isinstance(request, dict):
-                request = self.team_request(team_request if team_request is not None else request)
+        def suggester(context: dict) -> dict:
+            if team_request is not None:
+                request = self.team_request(team_request)
+            else:
+                needs = [n for n in self.store.all("project_need") if n.project == project_id] if project_id else []
+                reqs = ([{"skill": n.skill, "level": n.level, "count": n.count} for n in needs]
+                        or [{"skill": sk, "level": 3, "count": 1} for sk in context.get("skills") or ()])
+                if not reqs:
+                    raise ValidationError(FieldProblem("no skill needs to staff: the project lists none and the "
+                                                       "brief names no skills", field="skills"))
+                window = context["window"]
+                request = self.team_request({
+                    "name": context.get("project") or "", "brief": context.get("brief") or "",
+                    "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
+                    "requirements": reqs, "size": {"min": 1, "max": max(2, sum(r["count"] for r in reqs) + 1)}})
             return suggest(self.store, request, viewer=viewer, alternatives=0, relevance=self._relevance(viewer),
-                           time_limit=5.0)
+                           time_limit=5.0).to_dict()
         return suggester
 
     def _relevance(self, viewer: Viewer):

@@ -76,9 +76,11 @@ def test_ratings_and_detailed_loads_are_hr_only_on_profiles(client, auth):
     hr = client.get("/api/v1/people/ana?start=2026-01-01&end=2026-03-31", headers=auth("hr")).get_json()
     assert hr["load"] == pytest.approx(0.9) and "ratings" in hr and len(hr["ratings"]) == 2
     assert all("allocation" in p for p in hr["projects"]) and "cost_rate" in hr["person"]
+    assert max(w["load"] for w in hr["weekly_load"]) == pytest.approx(0.9)
     for role in ("sponsor", "member"):
         other = client.get("/api/v1/people/ana?start=2026-01-01&end=2026-03-31", headers=auth(role)).get_json()
         assert "ratings" not in other and "load" not in other and "cost_rate" not in other["person"]
+        assert "weekly_load" not in other
         assert all("allocation" not in p for p in other["projects"])
         assert other["availability"] == "busy"
 
@@ -143,7 +145,8 @@ def test_team_members_ratings_only_for_hr(client, auth):
 
 
 def test_why_not_weeks_without_load_figures_for_sponsors(client, auth):
-    body = {"request": REQUEST, "person": "bo"}  # bo is at 100 % on p-plat through June
+    # bo (python 4) is at 100 % on p-plat through June
+    body = {"request": dict(REQUEST, requirements=[{"skill": "python", "level": 3}]), "person": "bo"}
     hr = client.post("/api/v1/teams/why-not", json=body, headers=auth("hr")).get_json()
     sp = client.post("/api/v1/teams/why-not", json=body, headers=auth("sponsor")).get_json()
     assert hr["kind"] == sp["kind"] == "over_capacity"

@@ -87,7 +87,7 @@ def signed_in(browser, live):
     def sign_in(role: str) -> str:
         browser.get(base + "/login")
         browser.find_element(By.ID, "token").send_keys(tokens[role])
-        browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         assert browser.find_element(By.CSS_SELECTOR, ".role").text.lower() == role
         return base
     return sign_in
