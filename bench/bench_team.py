@@ -4,7 +4,7 @@
 
 For each org size (generated with `teamgraph generate --seed 1` and ingested into an embedded
 store under --work, re-used when present) it draws random cross-functional requests (5–8 people,
-6–8 skills at level ≥ 3, two required departments, 0.3–0.5 FTE, the sample's current 90-day
+6–8 skills at level ≥ 3, two required departments, half with a cap of 3 per department, 0.3–0.5 FTE, the sample's current 90-day
 window), solves each with `matching.engine.suggest` and `matching.baseline.greedy_team`, re-checks
 every returned team with the independent checker of tests/matching, and prints a markdown table
 and JSON: latency p50/p95 (wall and CPU — the machine is shared, CPU time is the steadier
@@ -49,23 +49,29 @@ def draw_requests(store, k: int, seed: int):
     from matching.request import parse_request
     rng = random.Random(seed)
     holders: dict[str, int] = {}
+    depts_of: dict[str, set[str]] = {}
     active = {p.id for p in store.all("person") if p.status == "active"}
     dept_of = {p.id: p.department for p in store.all("person")}
     for ps in store.all("person_skill"):
         if ps.level >= 3 and ps.person in active:
             holders[ps.skill] = holders.get(ps.skill, 0) + 1
+            depts_of.setdefault(ps.skill, set()).add(dept_of[ps.person])
     skills = sorted(s for s, n in holders.items() if n >= 8)
-    depts = sorted({dept_of[p] for p in active})
     w = current_window(SAMPLE_TODAY)
     out = []
     for q in range(k):
-        size = rng.randint(5, 8)
-        reqs = [{"skill": s, "level": 3, "count": 1} for s in rng.sample(skills, rng.randint(6, min(8, len(skills))))]
-        reqs[0]["count"] = 2
+        chosen = rng.sample(skills, rng.randint(6, min(8, len(skills))))
+        reqs = [{"skill": s, "level": 3, "count": 1} for s in chosen]
+        # Two departments that hold some of the skills must be represented; half the requests cap
+        # every department at three members.
+        pool = sorted(set().union(*(depts_of[s] for s in chosen)))
+        deps = {"required": rng.sample(pool, min(2, len(pool)))}
+        if q % 2:
+            deps["max_per_department"] = 3
         out.append(parse_request({
             "name": f"bench-{q}", "brief": "", "window": {"start": w.start.isoformat(), "end": w.end.isoformat()},
-            "allocation": rng.choice([0.3, 0.4, 0.5]), "size": {"min": 3, "max": size},
-            "requirements": reqs, "departments": {"required": rng.sample(depts, 2), "max_per_department": 3}}))
+            "allocation": rng.choice([0.3, 0.4, 0.5]), "size": {"min": 5, "max": 8},
+            "requirements": reqs, "departments": deps}))
     return out
 
 

@@ -2,11 +2,12 @@
 
 Person q *dominates* p when swapping p out of any team for q keeps every constraint and cannot
 lower the objective:
-  - same department (department requirements, caps and novelty are unchanged);
+  - same department when that department is required or capped (otherwise any department, and
+    the slack below must also cover the novelty bonus p's department may bring);
   - q qualifies for every requirement p does, each with at least p's fit;
   - q's post-assignment utilisation is ≤ p's at every allocation the request uses (capacity and the
     fixed utilisation cap U stay satisfied, the team's maximum cannot rise);
-  - q's cost rate ≤ p's (the budget stays satisfied);
+  - q's cost rate ≤ p's when there is a budget (it stays satisfied);
   - q's relevance + preference − busy penalty beats p's by at least p's largest possible cohesion
     gain plus q's largest possible cohesion loss (pair terms are bounded over size_max − 1 partners);
   - q is neither forced into the team nor in `avoid` (members of earlier teams, whose no-good cuts
@@ -58,10 +59,18 @@ def prune(pb, avoid: Iterable[int] = ()) -> None:
     base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
     busy = np.array([pb.busy(i) for i in range(len(pb.people))], dtype=float)
 
+    # Departments only need to match when they matter: a cap applies, or the department is required.
+    # Elsewhere anyone may stand in for p, with p's department novelty added to the slack needed.
+    def pinned(dept: str) -> bool:
+        return req.cap_of(dept) is not None or dept in req.required_departments
+
     kept: list[int] = []
     by_dept: dict[str, list[int]] = {}
     for i in eligible:
-        by_dept.setdefault(pb.people[i].department, []).append(i)
+        d = pb.people[i].department
+        by_dept.setdefault(d if pinned(d) else "", []).append(i)
+    nov = np.array([pb.novelty.get(c.department, 0) for c in pb.people], dtype=np.int64)
+    budget = req.budget is not None
     pruned = 0
     for dept, members in by_dept.items():
         # Strongest first: more fit, more base value, less loaded.
@@ -78,10 +87,12 @@ def prune(pb, avoid: Iterable[int] = ()) -> None:
             ok = ((mask[q] & mask[p]) == mask[p])
             ok &= (fits[q] >= fits[p]).all(axis=1)
             ok &= (util[q] <= util[p] + 1e-12).all(axis=1)
-            ok &= rate[q] <= rate[p]
+            if budget:  # cost only matters under a budget
+                ok &= rate[q] <= rate[p]
             dbusy = busy[p] - busy[q]
             busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
-            ok &= (base[q] - base[p]) + busy_slack >= up[p] + down[q]
+            need = up[p] + down[q] + (nov[p] if dept == "" else 0)
+            ok &= (base[q] - base[p]) + busy_slack >= need
             if int(ok.sum()) >= smax:
                 pruned += 1
             else:
