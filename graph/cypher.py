@@ -195,17 +195,23 @@ def by_keys_query(kind: str) -> str:
     return f"{_match_keys(kind)} RETURN {rel_projection(kind)} AS row"
 
 
-def all_query(kind: str) -> str:
-    """Every record of a kind in key order (streamed by the caller)."""
+def all_page_query(kind: str) -> str:
+    """One page of every record of a kind, in key order: the records of the next $page nodes
+    (for relationships: start nodes) with id > $after, as ONE record {last, rows}. Keyset
+    paging keeps memory bounded, and one record per page instead of one per row saves the
+    Python driver's per-record cost (5-10x faster to read everything)."""
     if kind in NODES:
-        return f"MATCH (n:{NODES[kind].label}) RETURN {node_projection(kind)} AS row ORDER BY n.id"
+        label = NODES[kind].label
+        return (f"MATCH (n:{label}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $page "
+                f"WITH collect(n) AS page RETURN last(page).id AS last, "
+                f"[n IN page | {node_projection(kind)}] AS rows")
     spec = RELS[kind]
+    starts = " UNION ".join(f"MATCH (a:{label}) WHERE a.id > $after RETURN a ORDER BY a.id LIMIT $page"
+                            for label in spec.start_label.split("|"))
     order = f"a.id, b.id{', r.' + spec.key_prop if spec.key_prop else ''}"
-    if kind == "rating":  # key is (rater, ratee, project)
-        order = "a.id, b.id, r.project"
-    elif kind == "membership":  # key is (person, project, role)
-        order = "a.id, b.id, r.role"
-    return f"MATCH {rel_match(kind)} RETURN {rel_projection(kind)} AS row ORDER BY {order}"
+    return (f"CALL () {{ {starts} }} WITH a ORDER BY a.id LIMIT $page WITH collect(a) AS page "
+            f"RETURN last(page).id AS last, COLLECT {{ UNWIND page AS a MATCH (a)-[r:{spec.rel}]->(b) "
+            f"WITH a, r, b ORDER BY {order} RETURN {rel_projection(kind)} }} AS rows")
 
 
 # --- writes ------------------------------------------------------------------------------------

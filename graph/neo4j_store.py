@@ -260,18 +260,17 @@ class Neo4jStore(Neo4jReads):
         rows = self._read(q.by_keys_query(kind), keys=[key_map(kind, key)])
         return decode(kind, rows[0]["row"]) if rows else None
 
-    def all(self, kind: str) -> Iterator:
-        """Streams in key order; the driver fetches 1000 records at a time."""
+    def all(self, kind: str, page: int = 5000) -> Iterator:
+        """Streams in key order, one keyset page (of `page` nodes or start nodes) at a time."""
         _key_fields(kind)
-        with self._guard():
-            session = self._session(fetch_size=1000)
-        try:
-            with self._guard():
-                result = session.run(q.all_query(kind))
-                for row in result:
-                    yield decode(kind, row["row"])
-        finally:
-            session.close()
+        query, after = q.all_page_query(kind), ""
+        while True:
+            rec = self._read(query, after=after, page=page)[0]
+            if rec["last"] is None:
+                return
+            for row in rec["rows"]:
+                yield decode(kind, row)
+            after = rec["last"]
 
 
 def _key_fields(kind: str) -> tuple[str, ...]:

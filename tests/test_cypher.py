@@ -32,7 +32,7 @@ def all_statements() -> dict[str, str]:
     for kind in KINDS:
         out[f"count_query({kind})"] = q.count_query(kind)
         out[f"by_keys_query({kind})"] = q.by_keys_query(kind)
-        out[f"all_query({kind})"] = q.all_query(kind)
+        out[f"all_page_query({kind})"] = q.all_page_query(kind)
         if kind in q.NODES:
             out[f"upsert_nodes_query({kind})"] = q.upsert_nodes_query(kind)
             if q.link_self_refs_query(kind):

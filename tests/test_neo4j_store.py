@@ -32,7 +32,10 @@ def test_bad_uri_is_store_unavailable():
 
 def _settings(**overrides):
     if not os.environ.get("NEO4J_URI"):
-        pytest.skip("needs NEO4J_URI (`bash .ci/run` starts a local Neo4j 5.26 and sets it)")
+        from conftest import NEO4J_SKIP_REASON
+        if os.environ.get("TEAMGRAPH_REQUIRE_NEO4J"):
+            pytest.fail("TEAMGRAPH_REQUIRE_NEO4J is set but NEO4J_URI is not")
+        pytest.skip(NEO4J_SKIP_REASON)
     from teamgraph.settings import Settings
     return Settings.from_env(**overrides)
 
