@@ -109,14 +109,17 @@ def _literal_map(kind: str) -> str:
 
 # --- schema ------------------------------------------------------------------------------------
 
-SCHEMA: tuple[str, ...] = tuple(
-    f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+# name -> statement; a uniqueness constraint's backing index has the constraint's name.
+SCHEMA_BY_NAME: dict[str, str] = {
+    f"{label.lower()}_id": f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
     for label in ("Department", "Skill", "Person", "Project", "Case", "Topic", "Tombstone", "Meta")
-) + (
-    "CREATE INDEX rated_project IF NOT EXISTS FOR ()-[r:RATED]-() ON (r.project)",
-    "CREATE INDEX case_date IF NOT EXISTS FOR (c:Case) ON (c.date)",
-    "CREATE INDEX project_status IF NOT EXISTS FOR (p:Project) ON (p.status)",
-)
+} | {
+    "rated_project": "CREATE INDEX rated_project IF NOT EXISTS FOR ()-[r:RATED]-() ON (r.project)",
+    "case_date": "CREATE INDEX case_date IF NOT EXISTS FOR (c:Case) ON (c.date)",
+    "project_status": "CREATE INDEX project_status IF NOT EXISTS FOR (p:Project) ON (p.status)",
+}
+SCHEMA: tuple[str, ...] = tuple(SCHEMA_BY_NAME.values())
+SCHEMA_NAMES = "SHOW INDEXES YIELD name RETURN collect(name) AS names"
 AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
 
 # --- revision and housekeeping -----------------------------------------------------------------

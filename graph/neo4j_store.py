@@ -27,6 +27,7 @@ from teamgraph.errors import (
 )
 
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_SCHEMA_READY: set[tuple[str, str]] = set()  # (uri, database) whose schema this process checked
 DEFAULT_BATCH = 20_000  # rows per UNWIND statement: Neo4j's guidance is 10k-50k
 
 
@@ -99,11 +100,18 @@ class Neo4jStore(Neo4jReads):
             return s.execute_read(work)
 
     def _ensure_schema(self) -> None:
-        """Uniqueness constraints and indexes, idempotently (IF NOT EXISTS), once per store."""
+        """Uniqueness constraints and indexes, idempotently (IF NOT EXISTS): one look at what
+        exists per process and database, and schema statements only for what is missing."""
+        if (self.uri, self.database) in _SCHEMA_READY:
+            return
         with self._session() as s:
-            for stmt in q.SCHEMA:
+            have = set(s.run(q.SCHEMA_NAMES).single()["names"])
+            missing = [stmt for name, stmt in q.SCHEMA_BY_NAME.items() if name not in have]
+            for stmt in missing:
                 s.run(stmt).consume()
-            s.run(q.AWAIT_INDEXES, seconds=120).consume()
+            if missing:
+                s.run(q.AWAIT_INDEXES, seconds=120).consume()
+        _SCHEMA_READY.add((self.uri, self.database))
 
     def _batches(self, rows: list):
         for i in range(0, len(rows), self.batch_size):
