@@ -71,6 +71,7 @@ class Search:
         self.solves = 0
         self.proven = True
         self.hint = hint
+        self._exact: dict = {}
 
     def _left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
@@ -79,7 +80,10 @@ class Search:
         """(status, team, bound) at cap U. status: optimal | feasible | infeasible | unknown.
         `cap` limits this solve's deterministic time (for solves that only need to bound an interval)."""
         from ortools.sat.python import cp_model
-        tm = build_team_model(self.pb, U, pool=self.pool, cuts=self.cuts, objective=objective,
+        if (U, cap) in self._exact:  # an exact solve at this cap answers every later question
+            st, team, bound = self._exact[U, cap]
+            return ("feasible" if team is not None and not objective else st), team, (bound if objective else None)
+        tm = build_team_model(self.pb, U, pool=self.pool, cuts=self.cuts, objective=True,
                               hint=(set(self.hint.members), self.hint.roles) if self.hint else None)
         if tm is None:
             return "infeasible", None, None
@@ -87,11 +91,14 @@ class Search:
         if left is not None and left <= 0:
             return "unknown", None, None
         solver = solver_for(self.seed, left)
+        if not objective:  # feasibility: the objective's LP still guides the search to a first team
+            solver.parameters.stop_after_first_solution = True
         if cap is not None:  # deterministic time, so capped solves stay reproducible
             solver.parameters.max_deterministic_time = cap
         st = solver.Solve(tm.model)
         self.solves += 1
         if st == cp_model.INFEASIBLE or st == cp_model.MODEL_INVALID:
+            self._exact[U, None] = ("infeasible", None, None)
             return "infeasible", None, None
         if st == cp_model.UNKNOWN:
             return "unknown", None, None
@@ -100,7 +107,10 @@ class Search:
         if not objective:
             return "feasible", team, None
         bound = int(solver.BestObjectiveBound() + 1e-6) if st == cp_model.FEASIBLE else team.F
-        return ("optimal" if st == cp_model.OPTIMAL else "feasible"), team, bound
+        out = ("optimal" if st == cp_model.OPTIMAL else "feasible"), team, bound
+        if out[0] == "optimal" and cap is None:
+            self._exact[U, None] = out
+        return out
 
     def run(self) -> SearchResult:
         t0 = time.perf_counter()
@@ -117,15 +127,25 @@ class Search:
                                        and u <= 1.0 + EPS})
         res = SearchResult(None, "unknown", None)
 
-        # 1. Feasible at all (largest cap)?
-        st, team, _ = self._solve(levels[-1], objective=False)
-        if st != "feasible":
-            res.status = st
-            res.solves, res.seconds = self.solves, time.perf_counter() - t0
-            return res
-        # 2. Bisect for the smallest feasible cap.
-        lo, hi = -1, len(levels) - 1  # levels[lo] infeasible (or none), levels[hi] feasible
-        hi_team = team
+        # 1. No team has a maximum below the per-requirement bound: the count-th smallest
+        #    utilisation among the requirement's qualified people. Try that level first; it is
+        #    often feasible, which makes the bisection unnecessary.
+        start = 0
+        for r, rq in enumerate(pb.request.requirements):
+            us = sorted(pb.people[i].util(pb.alloc(r)) for i in pb.qualified[r] if i in set(pool))
+            if len(us) >= rq.count:
+                start = max(start, next((k for k, u in enumerate(levels) if u >= us[rq.count - 1] - EPS),
+                                        len(levels) - 1))
+        st, team, _ = self._solve(levels[start], objective=True)  # exact: re-used by step 3
+        lo, hi, hi_team = start - 1, start, team
+        if team is None:
+            # 2. Feasible at all (largest cap)? Then bisect for the smallest feasible cap.
+            st, team, _ = self._solve(levels[-1], objective=False)
+            if st != "feasible":
+                res.status = st
+                res.solves, res.seconds = self.solves, time.perf_counter() - t0
+                return res
+            lo, hi, hi_team = start, len(levels) - 1, team
         while hi - lo > 1:
             mid = (lo + hi) // 2
             st, team, _ = self._solve(levels[mid], objective=False)
