@@ -117,3 +117,9 @@ def greedy_team(store, request, *, weights=None, relevance=None) -> tuple[Proble
     from matching.problem import build_problem
     pb = build_problem(store, request, weights=weights, relevance=relevance)
     return pb, greedy_members(pb)
+
+
+def greedy_portfolio(store, portfolio, *, max_load=None):
+    """The baseline for a whole portfolio (see matching.portfolio.greedy_portfolio)."""
+    from matching.portfolio import greedy_portfolio as run
+    return run(store, portfolio, max_load=max_load)

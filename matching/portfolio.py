@@ -238,6 +238,40 @@ def _objective(pool: PortfolioPool, model, x, y, soft: bool, coverage_only: bool
     return ub
 
 
+def greedy_staffing(pool: PortfolioPool, cap: float):
+    """Today's way, for comparison: request after request, slot after slot (matching.baseline),
+    with the load already placed on overlapping requests. Returns ((person, request) → FTE, teams)."""
+    overlap = [set().union(*(p for p in pool.pieces if k in p)) for k in range(len(pool.pbs))]
+    placed: dict[tuple[int, int], float] = {}
+    by_person: dict[int, list[tuple[int, float]]] = {}
+    greedy = []
+    for k, pb in enumerate(pool.pbs):
+        inv = {i: g for g, i in pool.local[k].items()}
+        extra = {i: pool.base[g] - pb.people[i].load + sum(a for k2, a in by_person.get(g, ()) if k2 in overlap[k])
+                 for i, g in inv.items()}
+        gt = greedy_members(pb, extra_load=extra, cap=cap)
+        greedy.append(gt)
+        for i in gt.members:
+            a = max([pb.alloc0, *(pb.alloc(r) for r in gt.roles[i])])
+            placed[inv[i], k] = a
+            by_person.setdefault(inv[i], []).append((k, a))
+    return placed, greedy
+
+
+def greedy_portfolio(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None) -> PortfolioResult:
+    """The baseline staffing of a whole portfolio, reported like `staff` (mode "greedy")."""
+    t0 = time.perf_counter()
+    pool = PortfolioPool(store, portfolio, progress=False)
+    cap = max_load if max_load is not None else (portfolio.max_load or 1.0)
+    placed, greedy = greedy_staffing(pool, cap)
+    xs = set(placed)
+    ys = {(g, k, r) for g, k in xs for r in greedy[k].roles[pool.local[k][g]]}
+    required = sum(rq.count for pb in pool.pbs for rq in pb.request.requirements)
+    res = _result(pool, True, "feasible", xs, ys, 0.0, _max_util(pool, placed), len(ys), required, t0, [])
+    res.mode, res.notes = "greedy", ["slot-by-slot baseline, for comparison only"]
+    return res
+
+
 def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None, time_limit: float = 30,
           seed: int = 0, candidates_per_slot: int = 12, progress: bool = False,
           tie_break: bool = True) -> PortfolioResult:
@@ -265,20 +299,7 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
     notes = []
 
     # Greedy baseline, request by request, also the warm start.
-    overlap = [set().union(*(p for p in pool.pieces if k in p)) for k in range(len(pool.pbs))]
-    placed: dict[tuple[int, int], float] = {}
-    by_person: dict[int, list[tuple[int, float]]] = {}
-    greedy = []
-    for k, pb in enumerate(pool.pbs):
-        inv = {i: g for g, i in pool.local[k].items()}
-        extra = {i: pool.base[g] - pb.people[i].load + sum(a for k2, a in by_person.get(g, ()) if k2 in overlap[k])
-                 for i, g in inv.items()}
-        gt = greedy_members(pb, extra_load=extra, cap=cap)
-        greedy.append(gt)
-        for i in gt.members:
-            a = max([pb.alloc0, *(pb.alloc(r) for r in gt.roles[i])])
-            placed[inv[i], k] = a
-            by_person.setdefault(inv[i], []).append((k, a))
+    placed, greedy = greedy_staffing(pool, cap)
     g_util = _max_util(pool, placed)
     g_cov = sum(len(r) for gt in greedy for r in gt.roles.values())
     # The greedy as a fallback staffing: only its teams within size, caps and budget.

@@ -67,3 +67,12 @@ def test_soft_mode_respects_the_cap_and_reports_uncovered(tiny_store):
     assert res.covered == 5 and res.required == 6
     assert res.covered >= res.baseline_covered
     assert res.to_dict()["teams"]
+
+
+def test_greedy_portfolio_baseline_is_reported_alike(tiny_store):
+    from matching.baseline import greedy_portfolio
+    pf = portfolio()
+    res = greedy_portfolio(tiny_store, pf, max_load=0.6)
+    assert res.mode == "greedy" and res.required == 6
+    assert max(peak_after(tiny_store, pf, res).values()) <= 0.6 + 1e-9
+    assert res.covered == staff(tiny_store, pf, max_load=0.6).baseline_covered
