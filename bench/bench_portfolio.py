@@ -2,7 +2,7 @@
 
     python bench/bench_portfolio.py --people 5000 --sizes 50 200 --time-limit 30
 
-Requests are drawn at random (3–5 skills at level ≥ 3, 3–6 people, 0.2–0.5 FTE, windows of
+Requests are drawn at random (3–5 skills at level ≥ 3, 2 to skills + 1 people, 0.2–0.5 FTE, windows of
 60–120 days starting within half a year of the sample's "today", so many overlap). Reports the
 organisation-wide maximum post-assignment utilisation of teamgraph's hard mode against the
 request-by-request greedy and against the lower bound, the time, and re-checks independently that
@@ -37,9 +37,10 @@ def draw_portfolio(store, k: int, seed: int):
     for q in range(k):
         start = SAMPLE_TODAY + timedelta(days=rng.randint(0, 180))
         end = start + timedelta(days=rng.randint(60, 120))
+        n = rng.randint(3, 5)
         reqs.append({"name": f"r{q}", "window": {"start": start.isoformat(), "end": end.isoformat()},
-                     "allocation": rng.choice([0.2, 0.3, 0.4, 0.5]), "size": {"min": 2, "max": rng.randint(3, 6)},
-                     "requirements": [{"skill": s, "level": 3} for s in rng.sample(skills, rng.randint(3, 5))]})
+                     "allocation": rng.choice([0.2, 0.3, 0.4, 0.5]), "size": {"min": 2, "max": n + rng.randint(0, 1)},
+                     "requirements": [{"skill": s, "level": 3} for s in rng.sample(skills, n)]})
     return parse_portfolio({"name": f"bench {k}", "requests": reqs})
 
 

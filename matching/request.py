@@ -27,7 +27,8 @@ DEFAULT_ALLOCATION = 0.5
 
 @dataclass(frozen=True)
 class Requirement:
-    """`count` people with `skill` at `level` or above; `allocation` overrides the request's FTE."""
+    """`count` people with `skill` at `level` or above. `allocation`, when larger than the request's,
+    is what the people filling this requirement give (a member takes the largest of their roles)."""
 
     skill: str
     level: int = 3
