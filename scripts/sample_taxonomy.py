@@ -155,6 +155,9 @@ ONET_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_EXTRA = {k.strip(): v for k, v in EXTRA_ALIASES.items()}
+_ZH = {k.strip(): v for k, v in ZH_ALIASES.items()}
+
 # terms written for this sample, by skill name: used for tagging even when they are single common words
 CURATED: dict[str, set[str]] = {}
 for _src in (EXTRA_ALIASES, ZH_ALIASES, ONET_ALIASES):
@@ -206,8 +209,9 @@ def build_skills(taxonomy: Path) -> tuple[dict[str, Skill], dict[str, str]]:
             # some ESCO groups repeat their parent's label one level down: skip to a distinct parent
             parent = next((p for p in (add_esco(u, depth + 1) for u in c["broader"] if "/esco/skill/" in u)
                            if p and p != sid), None)
-        aliases = tuple(a for a in dict.fromkeys(c["alts"][:12] + list(EXTRA_ALIASES.get(c["label"], ()))
-                                      + list(ZH_ALIASES.get(c["label"], ())))
+        label = c["label"].strip()  # a few ESCO labels carry a trailing space
+        aliases = tuple(a for a in dict.fromkeys(c["alts"][:12] + list(_EXTRA.get(label, ()))
+                                      + list(_ZH.get(label, ())))
                         if a.lower() != c["label"].strip().lower())
         skills[sid] = Skill(sid, c["label"].strip(), aliases, parent, c["category"])
         label_to_id[c["label"]] = sid
