@@ -15,7 +15,7 @@ from api import serialize
 from api.auth import ALL, PEOPLE_DATA, PLANNERS, is_privileged, principal, viewer
 from api.people import profile_dict, project_dict, window_args
 from api.web import service
-from teamgraph.errors import AccessDenied
+from teamgraph.errors import AccessDenied, TeamgraphError
 
 bp = Blueprint("pages", __name__)
 
@@ -38,7 +38,10 @@ def page(*roles: str):
 
 @bp.app_context_processor
 def inject_user():
-    p = principal() if request.endpoint and not request.endpoint.startswith("static") else None
+    try:
+        p = principal() if request.endpoint and not request.endpoint.startswith("static") else None
+    except TeamgraphError:  # rendering the error page for bad credentials: show it signed out
+        p = None
     name = None
     if p is not None and p.person:
         person = service().store.get("person", p.person)
