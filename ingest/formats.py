@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -43,7 +44,7 @@ def ident(v: object) -> str:
     s = text(v)
     if not _ID_MATCH(s):
         raise ValueError(f"{s!r} is not a valid id (no spaces, '|' or ',')")
-    return s
+    return sys.intern(s)  # ids repeat across a million rows: keep one copy of each
 
 
 def integer(lo: int, hi: int) -> Parser:

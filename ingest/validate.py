@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from graph.model import ENTITY_TYPES, record_key
-from ingest.formats import FileSpec
+from ingest.formats import SPECS, FileSpec
 from ingest.reader import Row
 from teamgraph.errors import ErrorReport
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from graph.store import GraphStore
 
 _MISSING = object()
+_FILE_OF_KIND = {s.kind: s.filename for s in SPECS}
 # Node kinds whose ids other records reference, and the field holding their parent.
 PARENT_FIELD = {"department": "parent", "skill": "broader"}
 
@@ -44,7 +45,9 @@ class FolderValidator:
         self.store = store
         self.folder_only = folder_only  # kinds resolved in the folder only (--replace deletes the rest)
         self.records: dict[str, dict[tuple, object]] = {}
-        self.where: dict[str, dict[tuple, tuple[str, int]]] = {}
+        # where each key was defined: a line number in the kind's usual file, else (file, line);
+        # plain ints keep a million-row folder from holding a million tuples
+        self.where: dict[str, dict[tuple, int | tuple[str, int]]] = {}
         self.read: dict[str, int] = {}  # rows read per kind (valid or not)
         self._emails: dict[str, tuple[str, int]] = {}
         self._store_cache: dict[tuple[str, str], object] = {}
@@ -120,13 +123,13 @@ class FolderValidator:
         key = record_key(record)
         seen = self.where.setdefault(kind, {})
         if key in seen:
-            f, ln = seen[key]
+            f, ln = self._loc(kind, seen[key])
             first = f"line {ln}" if f == row.file else f"{f}:{ln}"
             fields = "id" if hasattr(record, "id") else "+".join(_key_fields(kind))
             self.errors.add(f"duplicate {kind.replace('_', ' ')} {_key_text(key)!r}; first defined on {first}",
                             file=row.file, line=row.line, field=fields)
             return
-        seen[key] = (row.file, row.line)
+        seen[key] = row.line if row.file == _FILE_OF_KIND[kind] else (row.file, row.line)
         self.records.setdefault(kind, {})[key] = record
 
     def _row_rules(self, kind: str, v: dict, row: Row) -> None:
@@ -184,7 +187,7 @@ class FolderValidator:
                     cycle = path[path.index(node):]
                     at = next(((c,) for c in cycle if (c,) in self.where.get(kind, {})), None)
                     if at is not None and len(cycle) > 1:  # self-links are reported per row
-                        f, ln = self.where[kind][at]
+                        f, ln = self._loc(kind, self.where[kind][at])
                         self.errors.add(f"{fld} links form a cycle: {' → '.join(cycle + [node])}",
                                         file=f, line=ln, field=fld)
                     break
@@ -192,6 +195,10 @@ class FolderValidator:
                 on_path.add(node)
                 node = self._parent(kind, fld, node)
             done.update(path)
+
+    @staticmethod
+    def _loc(kind: str, where: int | tuple[str, int]) -> tuple[str, int]:
+        return (_FILE_OF_KIND[kind], where) if isinstance(where, int) else where
 
     def iter_records(self) -> Iterator[object]:
         for recs in self.records.values():

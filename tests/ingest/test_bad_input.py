@@ -206,3 +206,14 @@ def test_unknown_reference_suggests_a_close_id_and_bad_timezone(tmp_path):
     msgs = {p.field: p.message for p in e.value.problems}
     assert "did you mean 'p-wms'?" in msgs["project"]
     assert "not an IANA time zone" in msgs["timezone"]
+
+
+def test_duplicate_case_across_jsonl_and_markdown_names_both_places(tmp_path):
+    d = tiny_folder(tmp_path / "dup")
+    (d / "cases").mkdir()
+    (d / "cases" / "again.md").write_text("---\nid: c-2\ntitle: Again\n---\n## Problem\nSame id.\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as e:
+        load_folder(d, progress=False)
+    [p] = e.value.problems
+    assert (p.file, p.line, p.field) == ("cases/again.md", 1, "id")
+    assert p.message.endswith(f"first defined on cases.jsonl:{line_of(d / 'cases.jsonl', '{\"id\": \"c-2\"')}")
