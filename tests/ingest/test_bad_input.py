@@ -216,4 +216,5 @@ def test_duplicate_case_across_jsonl_and_markdown_names_both_places(tmp_path):
         load_folder(d, progress=False)
     [p] = e.value.problems
     assert (p.file, p.line, p.field) == ("cases/again.md", 1, "id")
-    assert p.message.endswith(f"first defined on cases.jsonl:{line_of(d / 'cases.jsonl', '{\"id\": \"c-2\"')}")
+    first = line_of(d / "cases.jsonl", '{"id": "c-2"')
+    assert p.message.endswith(f"first defined on cases.jsonl:{first}")
