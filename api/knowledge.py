@@ -97,7 +97,7 @@ def brief_kickoff():
 @require(*ALL)
 def index_status():
     """Whether the retrieval indexes exist and match the store revision."""
-    return json_response(service().index_status())
+    return json_response(service().index_status(viewer()))
 
 
 def init_app(app: Flask) -> None:

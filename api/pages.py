@@ -56,7 +56,7 @@ def inject_user():
 def home():
     projects = sorted((p for p in service().store.all("project") if p.status in ("proposed", "active")),
                       key=lambda p: (p.status != "proposed", p.start or date.min))
-    return render_template("home.html", projects=projects[:12], counts=service().store.counts())
+    return render_template("home.html", projects=projects[:12], counts=service().counts(viewer()))
 
 
 @bp.get("/sponsor")

@@ -157,10 +157,21 @@ class Teamgraph:
                     self._retriever = r
         return self._retriever
 
-    def index_status(self) -> dict:
+    def index_status(self, viewer: Viewer) -> dict:
+        """Index sizes and freshness; the case count is the viewer's visible cases only."""
         if self._retriever is None and not (self.settings.index_dir / "manifest.json").exists():
-            return {"built": False, "loaded": False, "index_dir": str(self.settings.index_dir)}
-        return {"loaded": self._retriever is not None, **self.retriever.status()}
+            return {"built": False, "loaded": False}
+        status = {"loaded": self._retriever is not None, **self.retriever.status(viewer)}
+        if not viewer.privileged:
+            status.pop("index_dir", None)  # server paths are for administrators
+        return status
+
+    def counts(self, viewer: Viewer) -> dict[str, int]:
+        """Record counts, with cases counted as the viewer may see them (counts must not leak)."""
+        counts = dict(self.store.counts())
+        if not viewer.privileged:
+            counts["case"] = len(self.store.visible_case_ids(viewer))
+        return counts
 
     def similar_cases(self, brief: str, viewer: Viewer, *, k: int = 5, **filters) -> list:
         return self.retriever.similar_cases(brief, viewer, k=k, **filters)

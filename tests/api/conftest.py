@@ -14,6 +14,8 @@ from api.tokens import token_store_for
 from teamgraph.service import Teamgraph
 from teamgraph.settings import Settings
 
+from api_samples import REQUEST
+
 PERSONS = {"sponsor": "fay", "member": "bo", "hr": "ivy", "admin": None}
 
 
@@ -66,13 +68,6 @@ def login(client, tokens):
 def auth(tokens):
     """auth("hr") -> headers for that role."""
     return lambda role: {"Authorization": f"Bearer {tokens[role]}"}
-
-
-# A request the tiny organisation can staff in Q2 2026 (ana and bo are busy on p-plat then).
-REQUEST = {"name": "Pricing engine", "brief": "A pricing engine for quotes, with budgeting and SQL reports",
-           "window": {"start": "2026-04-01", "end": "2026-06-30"}, "allocation": 0.3,
-           "requirements": [{"skill": "sql", "level": 3, "count": 2}, {"skill": "Budgeting", "level": 3}],
-           "size": {"min": 2, "max": 4}}
 
 
 @pytest.fixture

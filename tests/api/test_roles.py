@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REQUEST
+from api_samples import REQUEST
 
 ALL = {"sponsor", "member", "hr", "admin"}
 PLAN = {"sponsor", "hr", "admin"}
@@ -160,3 +160,13 @@ def test_kickoff_team_only_for_roles_that_may_request_teams(client, auth):
     sponsor = client.get("/api/v1/projects/p-new/kickoff", headers=auth("sponsor")).get_json()
     assert member.get("team") is None
     assert sponsor.get("team") is not None
+
+
+def test_case_counts_do_not_include_hidden_cases(client, auth, login):
+    # fay (sponsor, fin) may see c-1, c-4, c-5: not c-2 (ops only) nor c-3 (confidential to p-wms)
+    assert client.get("/api/v1/index/status", headers=auth("hr")).get_json()["built"] is False
+    client.get("/api/v1/cases/similar?q=anything", headers=auth("hr"))  # loads (builds) the index
+    assert client.get("/api/v1/index/status", headers=auth("sponsor")).get_json()["sizes"]["case"] == 3
+    assert client.get("/api/v1/index/status", headers=auth("hr")).get_json()["sizes"]["case"] == 5
+    login("sponsor")
+    assert "3 retrospective cases" in client.get("/").get_data(as_text=True)
