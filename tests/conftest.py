@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# tests/ on the path for the shared `tinyorg` module, and the repository root before it so that
+# test folders named like the packages (tests/ingest, tests/matching…) never shadow them.
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tinyorg import tiny_org  # noqa: E402
 
