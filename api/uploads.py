@@ -86,8 +86,8 @@ def ingest():
             report = service().ingest(root, dry_run=dry_run)
         except ValidationError as e:
             # Name files as the uploader knows them, not by the temporary folder's path.
-            raise ValidationError([replace(p, file=_relative(p.file, root)) for p in e.problems],
-                                  str(e).splitlines()[0]) from e
+            summary = str(e).splitlines()[0].replace(str(root), "the upload").replace(str(dest), "the upload")
+            raise ValidationError([replace(p, file=_relative(p.file, root)) for p in e.problems], summary) from e
     return json_response({**report, "folder": "(upload)", "dry_run": dry_run})
 
 

@@ -69,6 +69,7 @@ def test_invalid_upload_names_file_line_field_and_writes_nothing(client, auth, t
     body = resp.get_json()
     problem = next(f for f in body["fields"] if f.get("field") == "email")
     assert problem["file"] == "people.csv" and problem["line"] == 3
+    assert "teamgraph-upload" not in resp.get_data(as_text=True)  # no server paths
     assert service.store.revision() == before and service.store.get("person", "kim") is None
 
 

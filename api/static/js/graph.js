@@ -42,7 +42,7 @@
     const dept = deptSel.value;
     let data;
     try {
-      data = await api(`/api/v1/skills/${encodeURIComponent(skillId)}/graph?limit=30` + (dept ? `&department=${encodeURIComponent(dept)}` : ""));
+      data = await api(`/api/v1/skills/${encodeURIComponent(skillId)}/graph?limit=15` + (dept ? `&department=${encodeURIComponent(dept)}` : ""));
     } catch (err) { TG.put(detail, TG.errorBox(err)); return; }
     if (fresh) { nodes.clear(); edges.clear(); expanded.clear(); }
     for (const n of nodes.values()) n.center = false;
