@@ -20,19 +20,24 @@ from matching.diagnose import diagnose
 from matching.explain import Diff, Suggestion, WhyNot, team_result
 from matching.model import EPS
 from matching.problem import SCALE, Problem, Relevance, Weights, build_problem
-from matching.prune import prune
+from matching.prune import prune, shortlist
 from matching.request import TeamRequest
 from matching.solve import Search
 from teamgraph.errors import NotFoundError
 
 
+MAX_POOL = 2000  # above this many candidates after safe pruning, solve over a shortlist (heuristic)
+
+
 def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int, min_diff: int,
-           seed: int, time_limit: float | None, t0: float) -> Suggestion:
+           seed: int, time_limit: float | None, t0: float, max_pool: int | None = MAX_POOL) -> Suggestion:
+    safe_kept = len(pb.kept)
+    cut = max_pool is not None and shortlist(pb, max_pool)
     res = Search(pb, seed=seed, time_limit=time_limit).run()
     sug = Suggestion(request=pb.request.to_dict(), status=res.status, team=None,
                      weights=pb.weights.to_dict(), solves=res.solves,
                      pool={"candidates": len(pb.people), "eligible": sum(pb.eligible(i) for i in range(len(pb.people))),
-                           "kept_after_pruning": len(pb.kept), "pruned": pb.pruned},
+                           "kept_after_pruning": safe_kept, "pruned": pb.pruned, "solved_over": len(pb.kept)},
                      notes=[pb.relevance_note], pins=[pb.people[i].id for i in sorted(pb.forced)])
     if res.team is None:
         if res.status == "infeasible":
@@ -42,8 +47,13 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
         sug.seconds = time.perf_counter() - t0
         return sug
     sug.team = team_result(store, pb, res.team.members, res.team.roles, viewer)
+    if cut:
+        res.status = "feasible"
+        sug.status = "feasible"
+        sug.notes.append(f"large pool: solved over a shortlist of {len(pb.kept)} of {safe_kept} candidates "
+                         f"(best per requirement by fit and spare capacity), so optimality is not proven")
     sug.proven_optimal = res.status == "optimal"
-    sug.gap = res.gap(pb)
+    sug.gap = res.gap(pb) if not cut else None
     if sug.proven_optimal:
         sug.notes.append(f"proven optimal over the pool; {pb.pruned} candidates pruned by dominance, "
                          "which cannot remove every optimal team")
@@ -52,6 +62,8 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
     for _ in range(alternatives):
         # Pruning again with earlier members excluded as dominators keeps the no-good cuts safe.
         prune(pb, avoid={i for t in teams for i in t.members})
+        if cut:
+            shortlist(pb, max_pool)
         left = None if time_limit is None else max(0.05, time_limit - (time.perf_counter() - t0))
         alt = Search(pb, seed=seed, time_limit=left, cuts=cuts).run()
         sug.solves += alt.solves
@@ -63,23 +75,28 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
         cuts.append((frozenset(alt.team.members), min_diff))
         sug.alternatives.append(team_result(store, pb, alt.team.members, alt.team.roles, viewer))
     prune(pb)
+    if cut:
+        shortlist(pb, max_pool)
     sug.seconds = time.perf_counter() - t0
     return sug
 
 
 def suggest(store: GraphStore, request: TeamRequest, *, viewer: Viewer = SYSTEM, alternatives: int = 0,
             min_diff: int = 1, relevance: Relevance | None = None, weights: Weights | None = None,
-            seed: int = 0, time_limit: float | None = None, pins: Iterable[str] = ()) -> Suggestion:
+            seed: int = 0, time_limit: float | None = None, pins: Iterable[str] = (),
+            max_pool: int | None = MAX_POOL) -> Suggestion:
     """The best team for `request` (and up to `alternatives` others, each differing from every
     earlier one in ≥ `min_diff` members), explained for `viewer`. Deterministic for a given seed.
 
     `relevance(brief, person_ids) -> {person_id: score in [0, 1]}` plugs in retrieval; without it
     the relevance term is 0 (and the result's notes say so). `pins` must be in the team.
+    Above `max_pool` candidates left by safe pruning the search runs over a shortlist and the
+    result says it is not proven optimal (gap None); `max_pool=None` always solves exactly.
     """
     t0 = time.perf_counter()
     pb = build_problem(store, request, weights=weights, relevance=relevance, pins=pins)
     return _solve(store, pb, viewer=viewer, alternatives=alternatives, min_diff=min_diff, seed=seed,
-                  time_limit=time_limit, t0=t0)
+                  time_limit=time_limit, t0=t0, max_pool=max_pool)
 
 
 def resolve(store: GraphStore, request: TeamRequest, *, pins: Iterable[str] = (),

@@ -81,7 +81,7 @@ class Suggestion:
     team: TeamResult | None
     alternatives: list[TeamResult] = field(default_factory=list)
     proven_optimal: bool = False
-    gap: float = 0.0
+    gap: float | None = 0.0  # None when not known (solved over a heuristic shortlist)
     seconds: float = 0.0
     solves: int = 0
     pool: dict = field(default_factory=dict)  # candidates, kept after pruning, eligible
@@ -95,7 +95,7 @@ class Suggestion:
         return {"request": self.request, "status": self.status,
                 "team": self.team.to_dict() if self.team else None,
                 "alternatives": [a.to_dict() for a in self.alternatives],
-                "proven_optimal": self.proven_optimal, "gap": round(self.gap, 6),
+                "proven_optimal": self.proven_optimal, "gap": None if self.gap is None else round(self.gap, 6),
                 "seconds": round(self.seconds, 4), "solves": self.solves, "pool": self.pool,
                 "weights": self.weights, "notes": self.notes, "pins": self.pins,
                 "diagnosis": self.diagnosis.to_dict() if self.diagnosis is not None else None,

@@ -100,3 +100,28 @@ def prune(pb, avoid: Iterable[int] = ()) -> None:
                 k_idx.append(p)
     pb.kept = sorted(kept)
     pb.pruned = pruned
+
+
+def shortlist(pb, max_pool: int) -> bool:
+    """Cut `pb.kept` to about `max_pool` people when larger (a heuristic, not safe pruning): per
+    requirement the best by fit, relevance and spare capacity, a few per required department, and
+    everyone forced. Returns True when it cut, so results stop claiming proven optimality."""
+    if len(pb.kept) <= max_pool:
+        return False
+    req = pb.request
+    R = len(req.requirements)
+    per = max(8, max_pool // max(1, R + len(req.required_departments)))
+    kept = set(pb.forced)
+    pool = set(pb.kept)
+    for r, rq in enumerate(req.requirements):
+        q = [i for i in pb.qualified[r] if i in pool]
+        q.sort(key=lambda i: (-(pb.fit[i, r] + pb.relevance[i] + pb.preference[i])
+                              + pb.util_penalty(pb.people[i].util(pb.alloc(r))), pb.people[i].id))
+        kept.update(q[:max(per, 3 * rq.count)])
+    for dept in req.required_departments:
+        q = sorted((i for i in pool if pb.people[i].department == dept),
+                   key=lambda i: (-sum(1 for r in range(R) if (i, r) in pb.fit), pb.people[i].util(pb.alloc0),
+                                  pb.people[i].id))
+        kept.update(q[:10])
+    pb.kept = sorted(kept)
+    return True

@@ -33,7 +33,8 @@ def team_text(team, title: str) -> list[str]:
 
 def suggestion_text(sug) -> str:
     out = [f"{sug.request.get('name') or 'request'}: {sug.status}"
-           + (" (proven optimal)" if sug.proven_optimal else f" (gap {sug.gap:.1%})" if sug.team else "")
+           + (" (proven optimal)" if sug.proven_optimal else
+              (" (not proven optimal)" if sug.gap is None else f" (gap {sug.gap:.1%})") if sug.team else "")
            + f" in {sug.seconds:.2f}s, {sug.solves} solves; pool {sug.pool.get('candidates')} candidates,"
            f" {sug.pool.get('kept_after_pruning')} after safe pruning"]
     if sug.team is None:
