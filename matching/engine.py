@@ -33,6 +33,8 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
            seed: int, time_limit: float | None, t0: float, max_pool: int | None = MAX_POOL) -> Suggestion:
     safe_kept = len(pb.kept)
     cut = max_pool is not None and shortlist(pb, max_pool)
+    if time_limit is not None:  # the limit covers reading the pool too
+        time_limit = max(0.1, time_limit - (time.perf_counter() - t0))
     res = Search(pb, seed=seed, time_limit=time_limit).run()
     sug = Suggestion(request=pb.request.to_dict(), status=res.status, team=None,
                      weights=pb.weights.to_dict(), solves=res.solves,
