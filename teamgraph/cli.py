@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "index": ("embeddings.cli:index", "Build or inspect the retrieval indexes."),
     "eval": ("teamgraph.evalcli:eval_group", "Evaluate retrieval and staffing on real data folders."),
     "serve": ("api.cli:serve", "Serve the API and pages with a production WSGI server."),
+    "token": ("api.cli:token", "Create, list and revoke API tokens for the web API and pages."),
 }
 
 
