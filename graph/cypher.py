@@ -138,11 +138,11 @@ DROP_ORPHAN_TOPICS = "MATCH (t:Topic) WHERE NOT (t)<-[:EXPERT_IN]-() DELETE t"
 PING = "RETURN 1 AS one"
 
 
-def count_query(kind: str) -> str:
-    """Records of a kind; served from Neo4j's count store (constant time)."""
-    if kind in NODES:
-        return f"MATCH (n:{NODES[kind].label}) RETURN count(n) AS n"
-    return f"MATCH ()-[r:{RELS[kind].rel}]->() RETURN count(r) AS n"
+def counts_query() -> str:
+    """Records of every kind in one statement (count store; sees the current transaction)."""
+    parts = [f"COUNT {{ (:{n.label}) }} AS {k}" for k, n in NODES.items()]
+    parts += [f"COUNT {{ ()-[:{r.rel}]->() }} AS {k}" for k, r in RELS.items()]
+    return "RETURN " + ", ".join(parts)
 
 
 # --- reading records back (the projection every read shares) -----------------------------------

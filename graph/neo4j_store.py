@@ -143,10 +143,13 @@ class Neo4jStore(Neo4jReads):
                 if n:
                     deleted[kind] = n
                     touched[kind] = frozenset(keys)
+        # Deletes are done and upserts never change another kind's count, so one look tells
+        # which kinds are still empty (their records can all take the bulk CREATE path).
+        stored = tx.run(q.counts_query()).single() if changes.upserts else {}
         for kind in WRITE_ORDER:
             records = changes.upserts.get(kind, ())
             if records:
-                n = self._upsert(tx, kind, records)
+                n = self._upsert(tx, kind, records, empty=stored[kind] == 0)
                 if n:
                     written[kind] = n
                     touched[kind] = touched.get(kind, frozenset()) | {key_of(kind, r) for r in records}
@@ -172,13 +175,13 @@ class Neo4jStore(Neo4jReads):
             n += tx.run(q.DELETE_NODES[kind], ids=ids).single()["n"]
         return n
 
-    def _upsert(self, tx, kind: str, records) -> int:
+    def _upsert(self, tx, kind: str, records, empty: bool) -> int:
         """Write the records that differ from what is stored; returns how many did."""
         # Later duplicates of a key win, as with SQLite's row-by-row upsert.
         latest = {key_of(kind, r): r for r in records}
         new, changed = [], []
-        if tx.run(q.count_query(kind)).single()["n"] == 0:  # count store, sees this transaction
-            new, latest = list(latest.values()), {}  # nothing stored yet: all new, skip lookups
+        if empty:  # nothing of this kind stored: all new, no lookups
+            new, latest = list(latest.values()), {}
         for batch in self._batches(list(latest.items())):
             found = tx.run(q.by_keys_query(kind), keys=[key_map(kind, k) for k, _ in batch])
             stored = {key_of(kind, rec): rec for rec in (decode(kind, row["row"]) for row in found)}
@@ -254,10 +257,8 @@ class Neo4jStore(Neo4jReads):
         return self._read(q.REVISION)[0]["revision"]
 
     def counts(self) -> dict[str, int]:
-        def work(tx):
-            return {k: tx.run(q.count_query(k)).single()["n"] for k in ENTITY_TYPES}
-        with self._guard(), self._session() as s:
-            return s.execute_read(work)
+        row = self._read(q.counts_query())[0]
+        return {k: row[k] for k in ENTITY_TYPES}
 
     def get(self, kind: str, key: str | tuple) -> object | None:
         key = tuple(key) if isinstance(key, (tuple, list)) else (key,)

@@ -29,8 +29,8 @@ def all_statements() -> dict[str, str]:
     out = {name: v for name, v in vars(q).items() if name.isupper() and isinstance(v, str)}
     out.update({f"SCHEMA[{i}]": s for i, s in enumerate(q.SCHEMA)})
     out.update({f"DELETE_NODES[{k}]": s for k, s in q.DELETE_NODES.items()})
+    out["counts_query()"] = q.counts_query()
     for kind in KINDS:
-        out[f"count_query({kind})"] = q.count_query(kind)
         out[f"by_keys_query({kind})"] = q.by_keys_query(kind)
         out[f"all_page_query({kind})"] = q.all_page_query(kind)
         if kind in q.NODES:
@@ -82,7 +82,7 @@ def test_writes_are_batched_with_unwind():
 
 
 def test_builders_accept_only_model_kinds():
-    for builder in (q.upsert_nodes_query, q.upsert_rels_query, q.by_keys_query, q.count_query):
+    for builder in (q.upsert_nodes_query, q.upsert_rels_query, q.by_keys_query, q.all_page_query):
         with pytest.raises(KeyError):
             builder("person}) DETACH DELETE n //")
 
