@@ -349,12 +349,16 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
                                  if status == "optimal" else "stopped at the time limit")
     else:
         # Bisect U on a 0.5 % grid between the lower bound and 100 % (or the greedy's, if it staffed all).
-        hi = min(1.0, g_util) if all(gt.feasible for gt in greedy) else 1.0
-        st, xs, ys = run(hi, False, left() * 0.4, hint)
+        if all(gt.feasible for gt in greedy) and g_util <= 1.0 + EPS:
+            hi, xs, ys = g_util, g_xs, g_ys  # the greedy staffed everything: start from it
+        else:
+            hi = 1.0
+            st, xs, ys = run(hi, False, left() * 0.4, hint)
         if xs is None:
             status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
-            notes.append("not every request can be fully staffed within capacity: run with --max-load "
-                         "(soft mode) to see what stays uncovered")
+            notes.append("not every request can be fully staffed within capacity" if st == cp_model.INFEASIBLE
+                         else "no full staffing found within the time limit")
+            notes.append("run with --max-load (soft mode) to see what stays uncovered")
         else:
             status = "feasible"
             lo = lb
@@ -363,10 +367,8 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
                 st2, xs2, ys2 = run(mid, False, min(left() * 0.3, 5.0), (xs, ys))
                 if xs2 is not None:
                     hi, xs, ys = mid, xs2, ys2
-                elif st2 == cp_model.INFEASIBLE:
+                else:  # infeasible, or not found in time: search higher (the reported bound stays lb)
                     lo = mid
-                else:
-                    break
             hi = _max_util(pool, _placed(pool, xs, ys))
             st3, xs3, ys3 = run(hi + 1e-9, True, left(), (xs, ys))
             if xs3 is not None:
