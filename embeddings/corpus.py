@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.encoder import Encoder
-from embeddings.fusion import rrf
+from embeddings.fusion import combsum_max
 from embeddings.index import VectorIndex
 from embeddings.lexical import LexicalIndex, tokenize
 
@@ -173,16 +173,16 @@ class Corpus:
         return self._lex().search(qterms, k, allowed)
 
     def hybrid(self, qvec: np.ndarray | None, qterms: list[str], k: int, allowed: set[str] | None = None,
-               extra: dict[str, list[str]] | None = None, depth: int | None = None) -> list[Scored]:
-        """RRF of dense and BM25 top-`depth` lists (plus any `extra` rankings), top `k` fused."""
+               extra: dict[str, list[tuple[str, float]]] | None = None, depth: int | None = None) -> list[Scored]:
+        """Fused (CombSUM, max-normalised) dense and BM25 top-`depth` lists, plus any `extra`
+        scored lists (e.g. graph signals); the top `k`."""
         depth = max(depth or 0, 4 * k, 50)
         dense = self.dense(qvec, depth, allowed) if qvec is not None else []
         lex = self.bm25(qterms, depth, allowed)
-        lists = {"dense": [key for key, _ in dense], "bm25": [key for key, _ in lex], **(extra or {})}
-        fused = rrf(lists)
+        fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})})
         dsc, bsc = dict(dense), dict(lex)
-        drank = {key: r for r, key in enumerate(lists["dense"], 1)}
-        brank = {key: r for r, key in enumerate(lists["bm25"], 1)}
+        drank = {key: r for r, (key, _) in enumerate(dense, 1)}
+        brank = {key: r for r, (key, _) in enumerate(lex, 1)}
         order = sorted(fused, key=lambda key: (-fused[key], key))[:k]
         return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key))
                 for key in order]

@@ -1,6 +1,6 @@
 """Evaluation harness on real data folders: `teamgraph eval cases DIR` and `eval experts DIR`.
 
-Both run the production retrieval code (Corpus: FAISS + BM25 + RRF; experts.fuse_people) on
+Both run the production retrieval code (Corpus: FAISS + BM25 + score fusion; experts.fuse_people) on
 folders in the formats of ../shared/data; nothing here is tuned to those folders.
 
 cases (LLIS format: DIR/lessons.jsonl) — known-item: the query is a lesson's title (resp. the
@@ -121,20 +121,21 @@ def _corpus(name: str, texts: dict[str, str], encoder, progress: bool):
 
 
 def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = False) -> dict[str, dict[str, list[str]]]:
-    """query key → {"dense", "bm25", "hybrid": top-K keys}, via the production Corpus code."""
+    """query key → {"dense", "bm25", "hybrid": top-K keys}, via the production Corpus code.
+    With exclude_self the query's own document is outside the allow-list, as a hidden case is."""
     from embeddings.lexical import tokenize
     keys = list(queries)
     vecs = encoder.encode([queries[k] for k in keys], batch_size=64)
+    everything = set(corpus.keys())
     out = {}
-    extra = 1 if exclude_self else 0
     for key, vec in zip(keys, vecs):
         terms = tokenize(queries[key])
-        lists = {
-            "dense": [d for d, _ in corpus.dense(vec, K + extra)],
-            "bm25": [d for d, _ in corpus.bm25(terms, K + extra)],
-            "hybrid": [s.key for s in corpus.hybrid(vec, terms, K + extra)],
+        allowed = everything - {key} if exclude_self else None
+        out[key] = {
+            "dense": [d for d, _ in corpus.dense(vec, K, allowed)],
+            "bm25": [d for d, _ in corpus.bm25(terms, K, allowed)],
+            "hybrid": [s.key for s in corpus.hybrid(vec, terms, K, allowed)],
         }
-        out[key] = {m: [d for d in r if not (exclude_self and d == key)][:K] for m, r in lists.items()}
     return out
 
 

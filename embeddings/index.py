@@ -1,13 +1,13 @@
 """Dense vector indexes (FAISS) with stable string keys, incremental updates and persistence.
 
 Layout: exact inner-product search (IndexFlatIP) up to `APPROX_THRESHOLD` vectors — at 50k a flat
-query costs ~6 ms and is exact — and HNSW above it (M=32, efSearch=128: ~1.3 ms at 1M vectors,
-recall@10 ≈ 0.98 on this machine). Both are wrapped in an IndexIDMap2 so FAISS ids are ours:
+query costs ~6 ms and is exact — and HNSW above it (M=32: ~1.3 ms at 1M vectors with efSearch
+128). efSearch is not a constant: a build measures recall@10 against exact search on a sample of
+its own vectors and picks the smallest efSearch in 64…512 reaching RECALL_TARGET. Both are wrapped in an IndexIDMap2 so FAISS ids are ours:
 each key gets a fresh int64 id, so an update is "add new id, drop old id" and nothing is
 re-encoded. HNSW cannot delete, so its dropped ids are simply absent from the key map and from
 every search's allow-list; when dropped ids exceed a quarter of the index, it is compacted
-from its own stored vectors (no re-encoding). An HNSW build measures its recall@10 against
-exact search on a sample and records it in `stats`.
+from its own stored vectors (no re-encoding). The measured recall is recorded in `stats`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import numpy as np
 
 APPROX_THRESHOLD = 50_000
 HNSW_M = 32
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 128  # until a build has measured a better one
+EF_CHOICES = (64, 128, 256, 512)
+RECALL_TARGET = 0.97
 HNSW_EF_CONSTRUCTION = 40
 # Below this share of allowed vectors, HNSW's filtered graph walk can strand itself; scanning
 # the allowed vectors exactly is then both correct and cheap.
@@ -46,6 +48,7 @@ class VectorIndex:
         self.next_id = 0
         self.dead = 0  # ids still inside an HNSW graph whose key was removed or replaced
         self.stats: dict = {}
+        self.ef_search = HNSW_EF_SEARCH
         self._index = self._new_index(0)
 
     # --- construction ------------------------------------------------------------------------
@@ -76,7 +79,17 @@ class VectorIndex:
         self.add(keys, vectors)
         self.stats = {"kind": self.kind, "size": len(keys)}
         if self.kind == "hnsw" and measure_recall:
-            self.stats["recall@10"] = self.measure_recall(vectors)
+            self.tune(vectors)
+
+    def tune(self, vectors: np.ndarray, target: float = RECALL_TARGET) -> None:
+        """Smallest efSearch whose measured recall@10 reaches `target` (else the largest tried)."""
+        truth = None
+        for ef in EF_CHOICES:
+            self.ef_search = ef
+            recall, truth = self.measure_recall(vectors, truth=truth)
+            if recall >= target:
+                break
+        self.stats.update({"recall@10": recall, "ef_search": self.ef_search})
 
     def add(self, keys: list[str], vectors: np.ndarray) -> None:
         """Insert or replace `keys`; a replaced key's old vector stops being searchable at once."""
@@ -145,10 +158,10 @@ class VectorIndex:
         params = None
         if allowed_ids is not None:
             sel = faiss.IDSelectorBatch(allowed_ids)
-            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(HNSW_EF_SEARCH, k))
+            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=max(self.ef_search, k))
                       if self.kind == "hnsw" else faiss.SearchParameters(sel=sel))
         elif self.kind == "hnsw":
-            params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+            params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         D, I = self._index.search(queries, k, params=params)
         return [[(self.id_to_key[i], float(d)) for d, i in zip(drow, irow) if i in self.id_to_key]
                 for drow, irow in zip(D, I)]
@@ -162,23 +175,25 @@ class VectorIndex:
             out.append([(self.id_to_key[int(ids[j])], float(row[j])) for j in top])
         return out
 
-    def measure_recall(self, vectors: np.ndarray, n_queries: int = 200, k: int = 10, seed: int = 0) -> float:
-        """recall@k of this index against exact search, with stored vectors (jittered) as queries."""
-        rng = np.random.default_rng(seed)
-        n = len(vectors)
-        q = vectors[rng.choice(n, size=min(n_queries, n), replace=False)]
-        q = q + rng.normal(scale=0.05, size=q.shape).astype(np.float32)  # not the stored point itself
-        q /= np.linalg.norm(q, axis=1, keepdims=True)
-        exact = _faiss().IndexFlatIP(self.dim)
-        exact.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        _, truth = exact.search(q, k)
-        ids = np.array(list(self.key_to_id.values()), dtype=np.int64)  # build order == row order
+    def measure_recall(self, vectors: np.ndarray, n_queries: int = 200, k: int = 10, seed: int = 0,
+                       truth=None) -> tuple[float, tuple]:
+        """recall@k against exact search, with stored vectors (jittered) as queries; vectors must be
+        in build order. Returns (recall, truth) so several settings can share one exact search."""
+        if truth is None:
+            rng = np.random.default_rng(seed)
+            n = len(vectors)
+            q = vectors[rng.choice(n, size=min(n_queries, n), replace=False)]
+            q = q + rng.normal(scale=0.05, size=q.shape).astype(np.float32)  # not the stored point itself
+            q /= np.linalg.norm(q, axis=1, keepdims=True)
+            exact = _faiss().IndexFlatIP(self.dim)
+            exact.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            _, rows = exact.search(q, k)
+            keys = list(self.key_to_id)  # build order == row order
+            truth = (q, [{keys[j] for j in row} for row in rows])
+        q, want = truth
         got = self.search(q, k)
-        hits = 0
-        for row_truth, row_got in zip(truth, got):
-            want = {self.id_to_key[int(ids[j])] for j in row_truth}
-            hits += len(want & {key for key, _ in row_got})
-        return round(hits / (k * len(q)), 4)
+        hits = sum(len(w & {key for key, _ in g}) for w, g in zip(want, got))
+        return round(hits / (k * len(q)), 4), truth
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, path: Path) -> None:
@@ -188,7 +203,7 @@ class VectorIndex:
         faiss.write_index(self._index, str(tmp))
         tmp.replace(_with(path, ".faiss"))
         meta = {"dim": self.dim, "approx_threshold": self.approx_threshold, "next_id": self.next_id,
-                "dead": self.dead, "stats": self.stats, "keys": self.key_to_id}
+                "dead": self.dead, "stats": self.stats, "ef_search": self.ef_search, "keys": self.key_to_id}
         tmpj = _with(path, ".json.tmp")
         tmpj.write_text(json.dumps(meta), encoding="utf-8")
         tmpj.replace(_with(path, ".json"))
@@ -199,6 +214,7 @@ class VectorIndex:
         self = cls(meta["dim"], meta["approx_threshold"])
         self._index = _faiss().read_index(str(_with(path, ".faiss")))
         self.next_id, self.dead, self.stats = meta["next_id"], meta["dead"], meta["stats"]
+        self.ef_search = meta.get("ef_search", HNSW_EF_SEARCH)
         self.key_to_id = {k: int(v) for k, v in meta["keys"].items()}
         self.id_to_key = {v: k for k, v in self.key_to_id.items()}
         return self

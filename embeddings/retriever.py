@@ -29,7 +29,7 @@ from embeddings.corpus import Corpus
 from embeddings.documents import case_doc, person_doc, project_doc, skill_terms
 from embeddings.encoder import Encoder
 from embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
-from embeddings.fusion import RRF_K, ranked
+from embeddings.fusion import ranked
 from embeddings.lexical import matching_terms, tokenize
 from embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
 from graph.load import peak_load
@@ -276,7 +276,7 @@ class Retriever:
                 pool |= {key for key, _ in cases.bm25(qterms, depth, allowed)}
             graph = {cid: _graph_score(cases.meta[cid], wanted, prefer_department, prefer_process)
                      for cid in pool}
-        extra = {"graph": ranked(graph)} if graph else {}
+        extra = {"graph": [(c, graph[c]) for c in ranked(graph)]} if graph else {}
         scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth)
         return scored, graph, wanted, qterms, qvec
 
@@ -288,38 +288,41 @@ class Retriever:
         """Cases like the brief that `viewer` may see, best first, each with why it matched.
 
         department/process/since/until/language filter; skills, prefer_department and
-        prefer_process are graph signals (shared skills, same department/process) fused by RRF.
+        prefer_process are graph signals (shared skills, same department/process), fused with the
+        dense and BM25 scores (embeddings.fusion).
         """
         _check_brief(brief, skills)
-        scored, graph, wanted, _, _ = self._case_search(
-            brief, viewer, k, department=department, process=process, since=since, until=until,
-            language=language, skills=skills, prefer_department=prefer_department, prefer_process=prefer_process)
-        cases = self._corpora["case"]
-        grank = {key: r for r, key in enumerate(ranked(graph), 1)}
-        hits = []
-        for s in scored:
-            case = self.store.get_case(s.key, viewer)
-            if case is None:  # deleted or hidden since the index was written: never show it
-                continue
-            m = cases.meta[s.key]
-            hits.append(CaseHit(
-                id=case.id, title=case.title, problem=case.problem, action=case.action, result=case.result,
-                lesson=case.lesson, project=case.project, department=case.department,
-                process=m.get("process", ""), outcome=m.get("outcome", ""),
-                date=case.date.isoformat() if case.date else None, language=case.language,
-                skills=tuple(case.skills), score=s.score,
-                matching_terms=tuple(matching_terms(brief, cases.terms.get(s.key, ()))),
-                shared_skills=tuple(sorted(wanted & set(case.skills))),
-                same_process=bool(prefer_process and m.get("process") == prefer_process),
-                same_department=bool(prefer_department and case.department == prefer_department),
-                parts=ScoreParts(fused=s.score, dense=s.dense, bm25=s.bm25, graph=graph.get(s.key),
-                                 dense_rank=s.dense_rank, bm25_rank=s.bm25_rank, graph_rank=grank.get(s.key))))
-        return hits
+        qvec = self._encode(brief)  # the costly part runs outside the lock
+        with self._lock:  # updates mutate the corpora; searches read them
+            scored, graph, wanted, _, _ = self._case_search(
+                brief, viewer, k, department=department, process=process, since=since, until=until,
+                language=language, skills=skills, prefer_department=prefer_department, prefer_process=prefer_process,
+                qvec=qvec)
+            cases = self._corpora["case"]
+            grank = {key: r for r, key in enumerate(ranked(graph), 1)}
+            hits = []
+            for s in scored:
+                case = self.store.get_case(s.key, viewer)
+                if case is None:  # deleted or hidden since the index was written: never show it
+                    continue
+                m = cases.meta[s.key]
+                hits.append(CaseHit(
+                    id=case.id, title=case.title, problem=case.problem, action=case.action, result=case.result,
+                    lesson=case.lesson, project=case.project, department=case.department,
+                    process=m.get("process", ""), outcome=m.get("outcome", ""),
+                    date=case.date.isoformat() if case.date else None, language=case.language,
+                    skills=tuple(case.skills), score=s.score,
+                    matching_terms=tuple(matching_terms(brief, cases.terms.get(s.key, ()))),
+                    shared_skills=tuple(sorted(wanted & set(case.skills))),
+                    same_process=bool(prefer_process and m.get("process") == prefer_process),
+                    same_department=bool(prefer_department and case.department == prefer_department),
+                    parts=ScoreParts(fused=s.score, dense=s.dense, bm25=s.bm25, graph=graph.get(s.key),
+                                     dense_rank=s.dense_rank, bm25_rank=s.bm25_rank, graph_rank=grank.get(s.key))))
+            return hits
 
-    def _people_signals(self, brief: str, viewer: Viewer, skills, prefer_department, prefer_process):
+    def _people_signals(self, brief: str, viewer: Viewer, skills, prefer_department, prefer_process, qvec):
         """Per-signal person scores for a brief, plus the case/project rankings used as evidence."""
         corpora = self._ready()
-        qvec = self._encode(brief)
         scored, _, wanted, qterms, _ = self._case_search(
             brief, viewer, EVIDENCE_DEPTH, skills=skills, prefer_department=prefer_department,
             prefer_process=prefer_process, qvec=qvec, depth=EVIDENCE_DEPTH)
@@ -354,37 +357,39 @@ class Retriever:
         """Active people ranked by evidence for the brief, discounted by load in `window`
         (default: the next 90 days). See embeddings.experts for the signals and the discount."""
         _check_brief(brief, skills)
-        signals, eligible, case_rank, proj_rank, wanted, members = self._people_signals(
-            brief, viewer, skills, prefer_department, prefer_process)
-        fused, ranks = fuse_people(signals, eligible)
-        if not fused:
-            return []
-        window = window or Window(date.today(), date.today() + timedelta(days=90))
-        ratings = self._mean_ratings()
-        pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
-        loads = _loads(self.store.memberships_of(pool), window)
-        pmeta, cmeta = self._corpora["person"].meta, self._corpora["case"].meta
-        projmeta = self._corpora["project"].meta
-        hits = []
-        for pid in pool:
-            m = pmeta[pid]
-            mean = ratings.get(pid)
-            disc = load_discount(loads.get(pid, 0.0), m.get("capacity", 1.0))
-            score = fused[pid] * rating_factor(mean[0] if mean else None) * disc
-            evidence = [Evidence("case", c, cmeta[c]["title"], r, outcome=cmeta[c].get("outcome", ""))
-                        for r, c in enumerate(case_rank, 1) if pid in cmeta[c].get("authors", ())][:5]
-            evidence += [Evidence("project", p, projmeta[p]["name"], r, role=role,
-                                  outcome=projmeta[p].get("outcome", ""))
-                         for r, p in enumerate(proj_rank, 1) for who, role in members.get(p, ()) if who == pid][:5]
-            hits.append(ExpertHit(
-                person=pid, name=m["name"], department=m["department"], title=m.get("title", ""),
-                score=score, relevance=fused[pid], load=loads.get(pid, 0.0),
-                capacity=m.get("capacity", 1.0), load_discount=disc, evidence=tuple(evidence),
-                skills=tuple((s, *m["skills"][s]) for s in sorted(wanted) if s in m["skills"]),
-                expert_in=tuple(m.get("expert_in", ())), ranks=ranks.get(pid, {}),
-                ratings=({"mean": round(mean[0], 3), "count": mean[1]} if mean and viewer.privileged else None)))
-        hits.sort(key=lambda h: (-h.score, h.person))
-        return hits[:k]
+        qvec = self._encode(brief)
+        with self._lock:
+            signals, eligible, case_rank, proj_rank, wanted, members = self._people_signals(
+                brief, viewer, skills, prefer_department, prefer_process, qvec)
+            fused, ranks = fuse_people(signals, eligible)
+            if not fused:
+                return []
+            window = window or Window(date.today(), date.today() + timedelta(days=90))
+            ratings = self._mean_ratings()
+            pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
+            loads = _loads(self.store.memberships_of(pool), window)
+            pmeta, cmeta = self._corpora["person"].meta, self._corpora["case"].meta
+            projmeta = self._corpora["project"].meta
+            hits = []
+            for pid in pool:
+                m = pmeta[pid]
+                mean = ratings.get(pid)
+                disc = load_discount(loads.get(pid, 0.0), m.get("capacity", 1.0))
+                score = fused[pid] * rating_factor(mean[0] if mean else None) * disc
+                evidence = [Evidence("case", c, cmeta[c]["title"], r, outcome=cmeta[c].get("outcome", ""))
+                            for r, c in enumerate(case_rank, 1) if pid in cmeta[c].get("authors", ())][:5]
+                evidence += [Evidence("project", p, projmeta[p]["name"], r, role=role,
+                                      outcome=projmeta[p].get("outcome", ""))
+                             for r, p in enumerate(proj_rank, 1) for who, role in members.get(p, ()) if who == pid][:5]
+                hits.append(ExpertHit(
+                    person=pid, name=m["name"], department=m["department"], title=m.get("title", ""),
+                    score=score, relevance=fused[pid], load=loads.get(pid, 0.0),
+                    capacity=m.get("capacity", 1.0), load_discount=disc, evidence=tuple(evidence),
+                    skills=tuple((s, *m["skills"][s]) for s in sorted(wanted) if s in m["skills"]),
+                    expert_in=tuple(m.get("expert_in", ())), ranks=ranks.get(pid, {}),
+                    ratings=({"mean": round(mean[0], 3), "count": mean[1]} if mean and viewer.privileged else None)))
+            hits.sort(key=lambda h: (-h.score, h.person))
+            return hits[:k]
 
     def person_relevance(self, brief: str, person_ids, viewer: Viewer | None = None, *, skills=()) -> dict[str, float]:
         """Relevance of each person to the brief in [0, 1] (1 = first on every evidence signal;
@@ -394,7 +399,9 @@ class Retriever:
         ids = list(person_ids)
         if not brief.strip() and not skills:
             return {p: 0.0 for p in ids}
-        signals, *_ = self._people_signals(brief, viewer, skills, None, None)
+        qvec = self._encode(brief)
+        with self._lock:
+            signals, *_ = self._people_signals(brief, viewer, skills, None, None, qvec)
         fused, _ = fuse_people(signals)
         return {p: round(min(1.0, fused.get(p, 0.0)), 6) for p in ids}
 
@@ -436,4 +443,4 @@ def _loads(memberships, window: Window) -> dict[str, float]:
     return {p: peak_load(ms, window) for p, ms in by.items()}
 
 
-__all__ = ["Retriever", "RRF_K"]
+__all__ = ["Retriever"]
