@@ -20,26 +20,28 @@ from matching.diagnose import diagnose
 from matching.explain import Diff, Suggestion, WhyNot, team_result
 from matching.model import EPS
 from matching.problem import SCALE, Problem, Relevance, Weights, build_problem
-from matching.prune import prune, shortlist
+from matching.prune import prune
 from matching.request import TeamRequest
 from matching.solve import Search
 from teamgraph.errors import NotFoundError
 
 
-MAX_POOL = 2000  # above this many candidates after safe pruning, solve over a shortlist (heuristic)
+MAX_POOL = 3000  # above this many eligible candidates, solve over a shortlist (heuristic, said so)
 
 
 def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int, min_diff: int,
-           seed: int, time_limit: float | None, t0: float, max_pool: int | None = MAX_POOL) -> Suggestion:
+           seed: int, time_limit: float | None, t0: float) -> Suggestion:
     safe_kept = len(pb.kept)
-    cut = max_pool is not None and shortlist(pb, max_pool)
+    cut = pb.base_pool is not None
+    eligible = sum(pb.eligible(i) for i in range(len(pb.people)))
     if time_limit is not None:  # the limit covers reading the pool too
         time_limit = max(0.1, time_limit - (time.perf_counter() - t0))
     res = Search(pb, seed=seed, time_limit=time_limit).run()
     sug = Suggestion(request=pb.request.to_dict(), status=res.status, team=None,
                      weights=pb.weights.to_dict(), solves=res.solves,
                      pool={"candidates": len(pb.people), "eligible": sum(pb.eligible(i) for i in range(len(pb.people))),
-                           "kept_after_pruning": safe_kept, "pruned": pb.pruned, "solved_over": len(pb.kept)},
+                           "kept_after_pruning": safe_kept, "pruned": pb.pruned,
+                           "shortlist": len(pb.base_pool) if pb.base_pool is not None else None},
                      notes=[pb.relevance_note], pins=[pb.people[i].id for i in sorted(pb.forced)])
     if res.team is None:
         if res.status == "infeasible":
@@ -52,7 +54,7 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
     if cut:
         res.status = "feasible"
         sug.status = "feasible"
-        sug.notes.append(f"large pool: solved over a shortlist of {len(pb.kept)} of {safe_kept} candidates "
+        sug.notes.append(f"large pool: solved over a shortlist of {len(pb.base_pool)} of {eligible} eligible candidates "
                          f"(best per requirement by fit and spare capacity), so optimality is not proven")
     sug.proven_optimal = res.status == "optimal"
     sug.gap = res.gap(pb) if not cut else None
@@ -64,8 +66,6 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
     for _ in range(alternatives):
         # Pruning again with earlier members excluded as dominators keeps the no-good cuts safe.
         prune(pb, avoid={i for t in teams for i in t.members})
-        if cut:
-            shortlist(pb, max_pool)
         left = None if time_limit is None else max(0.05, time_limit - (time.perf_counter() - t0))
         alt = Search(pb, seed=seed, time_limit=left, cuts=cuts).run()
         sug.solves += alt.solves
@@ -77,8 +77,6 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
         cuts.append((frozenset(alt.team.members), min_diff))
         sug.alternatives.append(team_result(store, pb, alt.team.members, alt.team.roles, viewer))
     prune(pb)
-    if cut:
-        shortlist(pb, max_pool)
     sug.seconds = time.perf_counter() - t0
     return sug
 
@@ -92,13 +90,13 @@ def suggest(store: GraphStore, request: TeamRequest, *, viewer: Viewer = SYSTEM,
 
     `relevance(brief, person_ids) -> {person_id: score in [0, 1]}` plugs in retrieval; without it
     the relevance term is 0 (and the result's notes say so). `pins` must be in the team.
-    Above `max_pool` candidates left by safe pruning the search runs over a shortlist and the
+    Above `max_pool` eligible candidates the search runs over a shortlist and the
     result says it is not proven optimal (gap None); `max_pool=None` always solves exactly.
     """
     t0 = time.perf_counter()
-    pb = build_problem(store, request, weights=weights, relevance=relevance, pins=pins)
+    pb = build_problem(store, request, weights=weights, relevance=relevance, pins=pins, max_pool=max_pool)
     return _solve(store, pb, viewer=viewer, alternatives=alternatives, min_diff=min_diff, seed=seed,
-                  time_limit=time_limit, t0=t0, max_pool=max_pool)
+                  time_limit=time_limit, t0=t0)
 
 
 def resolve(store: GraphStore, request: TeamRequest, *, pins: Iterable[str] = (),
@@ -130,7 +128,8 @@ def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggesti
         return WhyNot(person_id, False, False, f"{person.name} is excluded by the request", "excluded")
     t0 = time.perf_counter()
     pb = build_problem(store, request, weights=kw.get("weights"), relevance=kw.get("relevance"),
-                       pins=(*suggestion.pins, person_id) if suggestion.pins else (person_id,))
+                       pins=(*suggestion.pins, person_id) if suggestion.pins else (person_id,),
+                       max_pool=kw.get("max_pool", MAX_POOL))
     i = pb.index()[person_id]
     c = pb.people[i]
     req = pb.request

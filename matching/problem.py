@@ -99,6 +99,7 @@ class Problem:
     relevance_note: str = ""
     kept: list[int] = field(default_factory=list)  # candidates left after safe pruning
     pruned: int = 0
+    base_pool: list[int] | None = None  # a heuristic shortlist the search is restricted to, if any
 
     # --- derived numbers --------------------------------------------------------------------
     def alloc(self, r: int) -> float:
@@ -151,11 +152,13 @@ def skill_fit(ps: PersonSkill, min_level: int, on: date) -> float:
 
 def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights | None = None,
                   relevance: Relevance | None = None, pins: Iterable[str] = (), light: bool = False,
-                  skills: list | None = None) -> Problem:
+                  skills: list | None = None, max_pool: int | None = None) -> Problem:
     """Read the pool for `request` from `store` and compute every objective coefficient.
 
     `light` (portfolio mode) skips collaboration pairs, department novelty and pruning;
-    `skills` saves re-reading the skill list when many requests are built.
+    `skills` saves re-reading the skill list when many requests are built. Above `max_pool`
+    eligible people, a heuristic shortlist replaces the pool (`base_pool`), and nothing built on
+    it claims proven optimality.
     """
     weights = weights or Weights()
     request = resolve_skills(request, skills if skills is not None else store.all("skill"))
@@ -215,8 +218,24 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
         match = (c.person.location.casefold() in locs) or bool(langs & {x.casefold() for x in c.person.languages})
         pref.append(round(weights.preference * SCALE) if match else 0)
 
+    pb = Problem(request=request, weights=weights, people=people, qualified=qualified, fit=fit,
+                 relevance=rel, relevance_raw=rel_raw, preference=pref, pairs={}, pair_info={},
+                 novelty={}, forced={idx[p] for p in forced_ids if p in idx}, excluded=excluded,
+                 duration_days=working_days(request.window.start, request.window.end),
+                 relevance_note=note)
+    pb.kept = [i for i in range(len(people)) if pb.eligible(i) or i in pb.forced]
+    if light:
+        return pb
+    if max_pool is not None and len(pb.kept) > max_pool:
+        # Large pool: a heuristic shortlist first (the result will say it is not proven optimal),
+        # so pairs are read and pruning runs only over it.
+        from matching.prune import shortlist
+        shortlist(pb, max_pool)
+        pb.base_pool = list(pb.kept)
+        ids = [people[i].id for i in pb.kept]
+
     pairs, info, dept_pairs = {}, {}, {}
-    for cp in store.collaboration_pairs(ids) if ids and not light else []:
+    for cp in store.collaboration_pairs(ids) if ids else []:
         if cp.a not in idx or cp.b not in idx:
             continue
         i, j = sorted((idx[cp.a], idx[cp.b]))
@@ -242,14 +261,7 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
         if rarity > 0:
             novelty[d] = round(weights.novelty * SCALE * rarity)
 
-    pb = Problem(request=request, weights=weights, people=people, qualified=qualified, fit=fit,
-                 relevance=rel, relevance_raw=rel_raw, preference=pref, pairs=pairs, pair_info=info,
-                 novelty=novelty, forced={idx[p] for p in forced_ids if p in idx}, excluded=excluded,
-                 duration_days=working_days(request.window.start, request.window.end),
-                 relevance_note=note)
-    if light:
-        pb.kept = [i for i in range(len(people)) if pb.eligible(i) or i in pb.forced]
-    else:
-        from matching.prune import prune
-        prune(pb)
+    pb.pairs, pb.pair_info, pb.novelty = pairs, info, novelty
+    from matching.prune import prune
+    prune(pb)
     return pb

@@ -42,7 +42,8 @@ def prune(pb, avoid: Iterable[int] = ()) -> None:
     """Set `pb.kept` to the eligible people that survive dominance pruning, and `pb.pruned`."""
     req = pb.request
     avoid = set(avoid)
-    eligible = [i for i in range(len(pb.people)) if pb.eligible(i) or i in pb.forced]
+    base = range(len(pb.people)) if pb.base_pool is None else pb.base_pool
+    eligible = [i for i in base if pb.eligible(i) or i in pb.forced]
     smax = req.size_max
     R = len(req.requirements)
     allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
