@@ -3,14 +3,15 @@
 The total objective is F(team) − λ·u(team), where u is the team's maximum post-assignment
 utilisation and F everything else. For a fixed cap U the model is pure 0-1 (matching.model).
 Only the distinct utilisations of the pool matter as caps ("levels"). The search:
-  1. bisect the levels for the smallest feasible cap U₀ (pure feasibility solves);
-  2. optimise F at U₀ and at the largest level;
+  1. optimise exactly at the per-requirement lower bound on U (the count-th smallest utilisation
+     among each requirement's qualified people), which is often already feasible;
+  2. otherwise bisect the levels for the smallest feasible cap U₀ (first-solution solves);
   3. branch and bound over intervals of levels (a, b]: any team whose maximum lies in the interval
-     scores at most F*(level b) − λ·level(a+1); intervals whose bound cannot beat the best team so
-     far are closed, the others are split at their middle level and optimised there.
-When every sub-solve was proven optimal and every interval is closed, the team is proven optimal
-(over the pruned pool, which matching.prune keeps optimal). Otherwise the gap to the best open
-bound is reported.
+     scores at most F*(level b) − λ·level(a+1), where F*(b) may be the objective bound of a solve
+     capped in deterministic time; intervals whose bound cannot beat the best team are closed,
+     the others are split at their middle level (one-level intervals are solved exactly).
+When every interval is closed the team is proven optimal (over the pruned pool, which
+matching.prune keeps optimal). Otherwise the gap to the best open bound is reported.
 """
 
 from __future__ import annotations
