@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from datetime import date
+
 from embeddings.corpus import Doc
-from graph.model import Case, Expert, Membership, Person, PersonSkill, Project, Skill
+from graph.model import SYSTEM, Case, Expert, Membership, Person, PersonSkill, Project, Skill, Window
 
 
 def _iso(d) -> str | None:
@@ -61,3 +63,67 @@ def person_doc(person: Person, skills: Iterable[PersonSkill], memberships: Itera
 def skill_terms(skill: Skill) -> list[str]:
     """Names a brief may use for a skill: id, name and aliases."""
     return [skill.id, skill.name, *skill.aliases]
+
+
+def all_documents(store) -> dict[str, list[Doc]]:
+    """Every case, project and person document, from a few full scans of the store."""
+    projects = {p.id: p for p in store.all("project")}
+    skills = {s.id: s for s in store.all("skill")}
+    by_person: dict[str, dict[str, list]] = {}
+    for kind in ("person_skill", "membership", "expert"):
+        for r in store.all(kind):
+            by_person.setdefault(r.person, {}).setdefault(kind, []).append(r)
+    return {
+        "case": [case_doc(c, projects.get(c.project)) for c in store.all("case")],
+        "project": [project_doc(p) for p in projects.values()],
+        "person": [person_doc(p, by_person.get(p.id, {}).get("person_skill", ()),
+                              by_person.get(p.id, {}).get("membership", ()), projects,
+                              by_person.get(p.id, {}).get("expert", ()), skills)
+                   for p in store.all("person")],
+    }
+
+
+def touched_documents(store, touched: dict, case_meta: dict, person_meta: dict
+                      ) -> dict[str, tuple[list[Doc], list[str]]]:
+    """(documents to upsert, keys to remove) per corpus for one ApplyReport's touched keys,
+    including cascades the report does not list: a deleted person's authorship, a project's
+    process/outcome on its cases and its memberships, a skill's name in profiles."""
+    cases, projects, people = set(), set(), set()
+    for kind, keys in touched.items():
+        first = {k[0] for k in keys}
+        if kind == "case":
+            cases |= first
+        elif kind == "project":
+            projects |= first
+            cases |= {c for c, m in case_meta.items() if m.get("project") in first}
+            people |= {p for p, m in person_meta.items() if any(pr in first for pr, _ in m["projects"])}
+        elif kind in ("person", "person_skill", "membership", "expert"):
+            people |= first
+            if kind == "person":
+                cases |= {c for c, m in case_meta.items() if first & set(m.get("authors", ()))}
+        elif kind == "skill":
+            people |= {p for p, m in person_meta.items() if first & set(m["skills"])}
+            cases |= {c for c, m in case_meta.items() if first & set(m.get("skills", ()))}
+    out: dict[str, tuple[list[Doc], list[str]]] = {}
+    if cases:
+        present = [(cid, store.get("case", cid)) for cid in sorted(cases)]
+        proj = {c.project: store.get("project", c.project) for _, c in present if c is not None and c.project}
+        out["case"] = ([case_doc(c, proj.get(c.project)) for _, c in present if c is not None],
+                       [cid for cid, c in present if c is None])
+    if projects:
+        present = [(pid, store.get("project", pid)) for pid in sorted(projects)]
+        out["project"] = ([project_doc(p) for _, p in present if p is not None],
+                          [pid for pid, p in present if p is None])
+    if people:
+        skills = {s.id: s for s in store.all("skill")}
+        window = Window(date(1900, 1, 1), date(1900, 1, 1))  # loads are not indexed
+        found, gone = [], []
+        for pid in sorted(people):
+            prof = store.person_profile(pid, window, SYSTEM)
+            if prof is None:
+                gone.append(pid)
+                continue
+            found.append(person_doc(prof.person, prof.skills, [m for m, _ in prof.memberships],
+                                    {p.id: p for _, p in prof.memberships}, prof.expert_in, skills))
+        out["person"] = (found, gone)
+    return out

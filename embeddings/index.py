@@ -163,8 +163,16 @@ class VectorIndex:
         elif self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         D, I = self._index.search(queries, k, params=params)
-        return [[(self.id_to_key[i], float(d)) for d, i in zip(drow, irow) if i in self.id_to_key]
-                for drow, irow in zip(D, I)]
+        out = [[(self.id_to_key[i], float(d)) for d, i in zip(drow, irow) if i in self.id_to_key]
+               for drow, irow in zip(D, I)]
+        if self.kind == "hnsw" and allowed_ids is not None:
+            # a filtered graph walk can strand itself short of k: redo those queries exactly
+            short = [r for r, row in enumerate(out) if len(row) < k]
+            if short:
+                redo = self._exact_subset(queries[short], k, allowed_ids)
+                for r, row in zip(short, redo):
+                    out[r] = row
+        return out
 
     def _exact_subset(self, queries: np.ndarray, k: int, ids: np.ndarray) -> list[list[tuple[str, float]]]:
         vecs = np.vstack([self._index.reconstruct(int(i)) for i in ids])

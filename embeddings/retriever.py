@@ -26,14 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from embeddings.corpus import Corpus
-from embeddings.documents import case_doc, person_doc, project_doc, skill_terms
+from embeddings.documents import all_documents, skill_terms, touched_documents
 from embeddings.encoder import Encoder
 from embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
 from embeddings.fusion import ranked
 from embeddings.lexical import matching_terms, tokenize
 from embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
 from graph.load import peak_load
-from graph.model import SYSTEM, Viewer, Window
+from graph.model import Viewer, Window
 from teamgraph.errors import IndexMissing, ValidationError, FieldProblem
 
 CORPORA = ("case", "project", "person")
@@ -54,6 +54,7 @@ class Retriever:
         self._corpora: dict[str, Corpus] | None = None
         self._revision: int | None = None
         self._cache: dict[str, tuple[int, object]] = {}
+        self._qcache: dict[str, np.ndarray] = {}
 
     # --- index lifecycle ---------------------------------------------------------------------
     def build(self, progress: bool = True) -> dict:
@@ -153,80 +154,18 @@ class Retriever:
     # --- documents from the store ------------------------------------------------------------
     def _sync_all(self, progress: bool) -> None:
         rev = self.store.revision()
-        projects = {p.id: p for p in self.store.all("project")}
-        skills = {s.id: s for s in self.store.all("skill")}
-        by_person: dict[str, dict[str, list]] = {}
-        for kind in ("person_skill", "membership", "expert"):
-            for r in self.store.all(kind):
-                by_person.setdefault(r.person, {}).setdefault(kind, []).append(r)
-        docs = {
-            "case": [case_doc(c, projects.get(c.project)) for c in self.store.all("case")],
-            "project": [project_doc(p) for p in projects.values()],
-            "person": [person_doc(p, by_person.get(p.id, {}).get("person_skill", ()),
-                                  by_person.get(p.id, {}).get("membership", ()), projects,
-                                  by_person.get(p.id, {}).get("expert", ()), skills)
-                       for p in self.store.all("person")],
-        }
-        for name, ds in docs.items():
+        for name, docs in all_documents(self.store).items():
             c = self._corpora[name]
-            c.remove(set(c.meta) - {d.key for d in ds})
-            c.upsert(ds, self.encoder, progress=progress)
+            c.remove(set(c.meta) - {d.key for d in docs})
+            c.upsert(docs, self.encoder, progress=progress)
         self._revision = rev
         self._save()
 
-    def _person_docs(self, ids: set[str]) -> tuple[list, list[str]]:
-        found, gone = [], []
-        skills = {s.id: s for s in self.store.all("skill")}
-        window = Window(date(1900, 1, 1), date(1900, 1, 1))
-        for pid in sorted(ids):
-            prof = self.store.person_profile(pid, window, SYSTEM)
-            if prof is None:
-                gone.append(pid)
-                continue
-            projects = {p.id: p for _, p in prof.memberships}
-            found.append(person_doc(prof.person, prof.skills, [m for m, _ in prof.memberships],
-                                    projects, prof.expert_in, skills))
-        return found, gone
-
     def _apply_touched(self, touched: dict) -> dict[str, int]:
-        cases, projects, people = set(), set(), set()
-        cmeta, pmeta = self._corpora["case"].meta, self._corpora["person"].meta
-        for kind, keys in touched.items():
-            first = {k[0] for k in keys}
-            if kind == "case":
-                cases |= first
-            elif kind == "project":
-                projects |= first
-                # a project's process/outcome is case metadata; its deletion drops memberships
-                cases |= {c for c, m in cmeta.items() if m.get("project") in first}
-                people |= {p for p, m in pmeta.items() if any(pr in first for pr, _ in m["projects"])}
-            elif kind in ("person", "person_skill", "membership", "expert"):
-                people |= first
-                if kind == "person":  # deleting a person strips authorship from cases
-                    cases |= {c for c, m in cmeta.items() if first & set(m.get("authors", ()))}
-            elif kind == "skill":
-                people |= {p for p, m in pmeta.items() if first & set(m["skills"])}
-                cases |= {c for c, m in cmeta.items() if first & set(m.get("skills", ()))}
-        changed = {}
-        if cases:
-            present = [(cid, self.store.get("case", cid)) for cid in sorted(cases)]
-            proj = {}
-            for _, c in present:
-                if c is not None and c.project and c.project not in proj:
-                    proj[c.project] = self.store.get("project", c.project)
-            docs = [case_doc(c, proj.get(c.project)) for _, c in present if c is not None]
-            changed["case"] = self._corpora["case"].upsert(docs, self.encoder) + \
-                self._corpora["case"].remove([cid for cid, c in present if c is None])
-        if projects:
-            present = [(pid, self.store.get("project", pid)) for pid in sorted(projects)]
-            changed["project"] = self._corpora["project"].upsert(
-                [project_doc(p) for _, p in present if p is not None], self.encoder) + \
-                self._corpora["project"].remove([pid for pid, p in present if p is None])
-        if people:
-            found, gone = self._person_docs(people)
-            changed["person"] = self._corpora["person"].upsert(found, self.encoder) + \
-                self._corpora["person"].remove(gone)
-        return changed
+        """Re-read what one write touched (and what it cascades to); returns changes per corpus."""
+        found = touched_documents(self.store, touched, self._corpora["case"].meta, self._corpora["person"].meta)
+        return {name: self._corpora[name].upsert(docs, self.encoder) + self._corpora[name].remove(gone)
+                for name, (docs, gone) in found.items()}
 
     # --- shared query pieces -----------------------------------------------------------------
     def _cached(self, name: str, build):
@@ -252,7 +191,17 @@ class Retriever:
                 if ts <= terms or (not name.isascii() and len(name) >= 2 and name in text)}
 
     def _encode(self, text: str) -> np.ndarray | None:
-        return self.encoder.encode([text])[0] if text.strip() else None
+        """The brief's vector; the last few are kept, since a kickoff asks for cases and experts."""
+        if not text.strip():
+            return None
+        hit = self._qcache.get(text)
+        if hit is None:
+            hit = self.encoder.encode([text])[0]
+            with self._lock:
+                if len(self._qcache) >= 64:
+                    self._qcache.pop(next(iter(self._qcache)))
+                self._qcache[text] = hit
+        return hit
 
     def _case_search(self, brief: str, viewer: Viewer, k: int, *, department=None, process=None,
                      since=None, until=None, language=None, skills=(), prefer_department=None,
