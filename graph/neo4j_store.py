@@ -80,6 +80,14 @@ class Neo4jStore(Neo4jReads):
         except (ex.ServiceUnavailable, ex.SessionExpired, OSError) as e:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable (is the server running? "
                                    f"`.ci/neo4j/start` starts one locally): {e}") from e
+        except ex.TransientError as e:
+            if e.code and "MemoryPoolOutOfMemoryError" in e.code:
+                raise StoreUnavailable(
+                    f"Neo4j at {self.uri} ran out of transaction memory for this change set (one "
+                    f"apply is one transaction): give the server more heap (NEO4J_HEAP with "
+                    f".ci/neo4j/start, server.memory.heap.max_size otherwise) or "
+                    f"dbms.memory.transaction.total.max; nothing was written. {e.message}") from e
+            raise
         except ex.ConstraintError as e:
             raise ValidationError(FieldProblem(f"rejected by the store: {e.message}"),
                                   "the change set breaks a store constraint; nothing was written") from e
