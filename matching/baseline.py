@@ -33,9 +33,11 @@ class GreedyTeam:
         return sum(score_team(pb, self.members, self.roles).values())
 
 
-def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, cap: float = 1.0) -> GreedyTeam:
+def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, cap: float = 1.0,
+                   prefer: str = "level") -> GreedyTeam:
     """The slot-by-slot team for `pb`. `extra_load` adds load already placed (portfolio mode) and
-    `cap` is the utilisation limit."""
+    `cap` is the utilisation limit. `prefer="level"` is today's way (the best person first);
+    `prefer="load"` picks the least utilised qualified person (the portfolio's warm start only)."""
     t0 = time.perf_counter()
     req = pb.request
     extra = extra_load or {}
@@ -64,7 +66,12 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
                 if r in roles.get(i, ()) or not fits(i, pb.alloc(r)):
                     continue
                 ps = pb.people[i].skills[rq.skill]
-                key = (ps.level, pb.fit[i, r], -pb.people[i].load, pb.people[i].id)
+                c = pb.people[i]
+                if prefer == "load":
+                    after = (c.load + extra.get(i, 0.0) + max(pb.alloc(r), member_allocation(pb, roles.get(i, ()))))
+                    key = (-round(after / c.person.capacity, 9), i in roles, pb.fit[i, r], c.id)
+                else:
+                    key = (ps.level, pb.fit[i, r], -c.load, c.id)
                 if best is None or key > best[0]:
                     best = (key, i)
             if best is None:

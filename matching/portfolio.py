@@ -145,8 +145,10 @@ class PortfolioPool:
         return sorted(g for g in keep if pb.people[self.local[k][g]].id not in pb.excluded)
 
 
-def _build(pool: PortfolioPool, lists: list[list[int]], U: float, soft: bool, hint=None):
-    """The portfolio model at utilisation cap U; returns (model, x, y)."""
+def _build(pool: PortfolioPool, lists: list[list[int]], U: float, soft: bool, hint=None, u_var=None):
+    """The portfolio model at utilisation cap U; returns (model, x, y). With `u_var` (an IntVar
+    factory), the cap is a variable in thousandths that each person's load must stay under, for
+    a direct minimisation of the maximum (a large-neighbourhood search starting from the greedy)."""
     from ortools.sat.python import cp_model
     model = cp_model.CpModel()
     x, y = {}, {}
@@ -198,11 +200,16 @@ def _build(pool: PortfolioPool, lists: list[list[int]], U: float, soft: bool, hi
                     if extra > EPS and (g, k, r) in y:  # larger role allocations (conservative: they add up)
                         terms.append(round(extra * MILLI) * y[g, k, r])
     # Nobody above U in any piece of time: existing peak + the allocations active then.
+    uv = u_var(model) if u_var else None
     for g, by_req in load.items():
         room = int((U * pool.cap[g] - pool.base[g]) * MILLI + 1e-6)
         for piece in pool.pieces:
             ks = [k for k in piece if k in by_req]
-            if len(ks) > 1 or (ks and sum(len(by_req[k]) for k in ks) > 1):
+            if uv is not None and ks:  # base + load ≤ uv · capacity, in thousandths (capacity in tenths)
+                cap10 = round(pool.cap[g] * 10)
+                model.Add(10 * sum(t for k in ks for t in by_req[k]) + round(pool.base[g] * MILLI * 10)
+                          <= cap10 * uv)
+            if len(ks) > 1 or (ks and sum(len(by_req[k]) for k in ks) > 1):  # exact, at the fixed U
                 model.Add(sum(t for k in ks for t in by_req[k]) <= room)
     if hint:  # (x keys, y keys) of a known staffing, e.g. the greedy's
         hx, hy = hint
@@ -238,7 +245,7 @@ def _objective(pool: PortfolioPool, model, x, y, soft: bool, coverage_only: bool
     return ub
 
 
-def greedy_staffing(pool: PortfolioPool, cap: float):
+def greedy_staffing(pool: PortfolioPool, cap: float, prefer: str = "level"):
     """Today's way, for comparison: request after request, slot after slot (matching.baseline),
     with the load already placed on overlapping requests. Returns ((person, request) → FTE, teams)."""
     overlap = [set().union(*(p for p in pool.pieces if k in p)) for k in range(len(pool.pbs))]
@@ -249,7 +256,7 @@ def greedy_staffing(pool: PortfolioPool, cap: float):
         inv = {i: g for g, i in pool.local[k].items()}
         extra = {i: pool.base[g] - pb.people[i].load + sum(a for k2, a in by_person.get(g, ()) if k2 in overlap[k])
                  for i, g in inv.items()}
-        gt = greedy_members(pb, extra_load=extra, cap=cap)
+        gt = greedy_members(pb, extra_load=extra, cap=cap, prefer=prefer)
         greedy.append(gt)
         for i in gt.members:
             a = max([pb.alloc0, *(pb.alloc(r) for r in gt.roles[i])])
@@ -274,7 +281,7 @@ def greedy_portfolio(store: GraphStore, portfolio: Portfolio, *, max_load: float
 
 def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None, time_limit: float = 30,
           seed: int = 0, candidates_per_slot: int = 12, progress: bool = False,
-          tie_break: bool = True) -> PortfolioResult:
+          tie_break: bool = True, lns_workers: int = 2) -> PortfolioResult:
     """Staff every request of `portfolio` at once (see the module docstring for the two modes).
 
     `candidates_per_slot` bounds the shortlist per requirement; `tie_break=False` skips the
@@ -283,11 +290,13 @@ def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = N
     t0 = time.perf_counter()
     pool = PortfolioPool(store, portfolio, progress)
     return staff_pool(pool, max_load=max_load, time_limit=time_limit - (time.perf_counter() - t0), seed=seed,
-                      candidates_per_slot=candidates_per_slot, tie_break=tie_break, t0=t0)
+                      candidates_per_slot=candidates_per_slot, tie_break=tie_break, t0=t0,
+                      lns_workers=lns_workers)
 
 
 def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit: float = 30, seed: int = 0,
-               candidates_per_slot: int = 12, tie_break: bool = True, t0: float | None = None) -> PortfolioResult:
+               candidates_per_slot: int = 12, tie_break: bool = True, t0: float | None = None,
+               lns_workers: int = 2) -> PortfolioResult:
     """`staff` over an already-read pool (evaluations re-use one pool for many load caps)."""
     from ortools.sat.python import cp_model
     t0 = time.perf_counter() if t0 is None else t0
@@ -349,11 +358,33 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
                                  if status == "optimal" else "stopped at the time limit")
     else:
         # Bisect U on a 0.5 % grid between the lower bound and 100 % (or the greedy's, if it staffed all).
-        if all(gt.feasible for gt in greedy) and g_util <= 1.0 + EPS:
+        # Warm start: the baseline, or a load-aware greedy (least utilised person per slot) if better.
+        b_placed, b_teams = greedy_staffing(pool, cap, prefer="load")
+        b_util = _max_util(pool, b_placed)
+        if all(gt.feasible for gt in b_teams) and b_util <= 1.0 + EPS and (
+                b_util < g_util or not all(gt.feasible for gt in greedy)):
+            hi, xs = b_util, set(b_placed)
+            ys = {(g, k, r) for g, k in xs for r in b_teams[k].roles[pool.local[k][g]]}
+        elif all(gt.feasible for gt in greedy) and g_util <= 1.0 + EPS:
             hi, xs, ys = g_util, g_xs, g_ys  # the greedy staffed everything: start from it
         else:
             hi = 1.0
             st, xs, ys = run(hi, False, left() * 0.4, hint)
+        if xs is not None and hi > lb + 0.005:
+            # Minimise the maximum directly from the current staffing (CP-SAT's large-neighbourhood
+            # search improves the hint); the bisection below then tightens what it leaves.
+            made = []
+            model, x, y = _build(pool, lists, hi, soft, (xs, ys), u_var=lambda m: made.append(
+                m.NewIntVar(int(lb * MILLI), int(hi * MILLI) + 1, "U")) or made[0])
+            model.Minimize(made[0])
+            solver = solver_for(seed, max(0.05, left() * 0.5), workers=lns_workers)
+            st0 = solver.Solve(model)
+            if st0 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                xs0 = {key for key, v in x.items() if solver.BooleanValue(v)}
+                ys0 = {key for key, v in y.items() if solver.BooleanValue(v)}
+                u0 = _max_util(pool, _placed(pool, xs0, ys0))
+                if u0 < hi:
+                    hi, xs, ys = u0, xs0, ys0
         if xs is None:
             status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
             notes.append("not every request can be fully staffed within capacity" if st == cp_model.INFEASIBLE
@@ -370,11 +401,15 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
                 else:  # infeasible, or not found in time: search higher (the reported bound stays lb)
                     lo = mid
             hi = _max_util(pool, _placed(pool, xs, ys))
-            st3, xs3, ys3 = run(hi + 1e-9, True, left(), (xs, ys))
-            if xs3 is not None:
-                xs, ys = xs3, ys3
-            if hi <= lb + 1e-9 and st3 == cp_model.OPTIMAL:
-                status = "optimal"  # the maximum meets the lower bound and the tie-break is proven
+            st3 = None
+            if left() > time_limit * 0.25:  # tie-break (fit, sparing busy people) at this maximum
+                st3, xs3, ys3 = run(hi + 1e-9, True, left(), (xs, ys))
+                if xs3 is not None:
+                    xs, ys = xs3, ys3
+            if hi <= lb + 1e-9:
+                status = "optimal"  # the maximum meets the lower bound
+                if st3 != cp_model.OPTIMAL:
+                    notes.append("the maximum utilisation is optimal; the fit tie-break is not proven")
     if xs is None:
         return PortfolioResult("soft" if soft else "hard", status, 0.0, lb, 0.0, 0.0, 0, required, [], [],
                                g_util, g_cov, time.perf_counter() - t0, notes)
