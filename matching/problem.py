@@ -17,6 +17,7 @@ from matching.request import TeamRequest, resolve_skills
 from teamgraph.errors import FieldProblem, ValidationError
 
 SCALE = 1000  # objective units per 1.0 of a weighted term
+SHORTLIST = 800  # people kept (spread over the requirements) when a pool exceeds max_pool
 HOURS_PER_DAY = 8  # Person.cost_rate is per hour; one FTE works 8 hours a working day
 Relevance = Callable[[str, list[str]], dict[str, float]]
 
@@ -230,7 +231,7 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
         # Large pool: a heuristic shortlist first (the result will say it is not proven optimal),
         # so pairs are read and pruning runs only over it.
         from matching.prune import shortlist
-        shortlist(pb, max_pool)
+        shortlist(pb, SHORTLIST)
         pb.base_pool = list(pb.kept)
         ids = [people[i].id for i in pb.kept]
 
