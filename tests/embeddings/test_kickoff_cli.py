@@ -92,6 +92,8 @@ def test_cli_index_and_kickoff(tmp_path):
     c1 = next(c for c in pkg["cases"] if c["id"] == "c-1")  # same process and department, shares budgeting
     assert c1["why"]["same_process"] and c1["why"]["shared_skills"] == ["budgeting"]
     assert all(c["id"] != "c-3" for c in pkg["cases"])  # a plain member never sees the confidential case
+    r = runner.invoke(cli, ["kickoff", "--project", "p-new", "--json", "--as", "dee", "-k", "5"], env=env)
+    assert "c-3" in [c["id"] for c in json.loads(r.output)["cases"]]  # dee wrote the confidential case
     brief = tmp_path / "brief.yaml"
     brief.write_text("title: Kubernetes upgrade\nskills: [Kubernetes]\ndepartment: eng\n")
     r = runner.invoke(cli, ["kickoff", str(brief)], env=env)
