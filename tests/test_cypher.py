@@ -101,18 +101,14 @@ def test_schema_is_idempotent_and_unique_on_ids():
 
 # --- against a real Neo4j -------------------------------------------------------------------------
 
-@pytest.fixture
-def neo4j_store(tmp_path):
-    """An empty Neo4j store (skips with the shared reason when NEO4J_URI is not set)."""
-    from conftest import make_store
-    s = make_store("neo4j", tmp_path)
-    yield s
-    s.close()
+# The shared `store` fixture narrowed to its Neo4j parameter (skips with the shared reason, or
+# fails under TEAMGRAPH_REQUIRE_NEO4J, when NEO4J_URI is not set).
+ONLY_NEO4J = pytest.mark.parametrize("store", [pytest.param("neo4j", marks=pytest.mark.neo4j)], indirect=True)
 
 
-@pytest.mark.neo4j
-def test_every_statement_compiles(neo4j_store):
-    with neo4j_store._session() as s:
+@ONLY_NEO4J
+def test_every_statement_compiles(store):
+    with store._session() as s:
         for name, text in STATEMENTS.items():
             if "IN TRANSACTIONS" in text or text.startswith(("CREATE ", "CALL db.", "(")):
                 continue  # schema commands, batched deletes and fragments (VISIBLE) are not plans
@@ -122,8 +118,8 @@ def test_every_statement_compiles(neo4j_store):
 HOSTILE = "x'}) DETACH DELETE n WITH 1 AS y MATCH (m) DETACH DELETE m //\"$ids"
 
 
-@pytest.mark.neo4j
-def test_hostile_ids_are_only_ever_parameters(neo4j_store, monkeypatch):
+@ONLY_NEO4J
+def test_hostile_ids_are_only_ever_parameters(store, monkeypatch):
     import neo4j
 
     sent: list[str] = []
@@ -135,7 +131,7 @@ def test_hostile_ids_are_only_ever_parameters(neo4j_store, monkeypatch):
             return _original(self, query, parameters, **kw)
         monkeypatch.setattr(cls, "run", spy)
 
-    s = neo4j_store
+    s = store
     d, sk, p = "d" + HOSTILE, "s" + HOSTILE, "p" + HOSTILE
     j, c = "j" + HOSTILE, "c" + HOSTILE
     cs = ChangeSet().add(
