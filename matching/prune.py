@@ -25,12 +25,15 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def _pair_bounds(pb, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per person: largest sum of k positive pair terms, and |smallest sum of k negative ones|."""
+def _pair_bounds(pb, k: int, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per person: largest sum of k positive pair terms, and |smallest sum of k negative ones|,
+    counting only partners still `alive` (in the pool the team is chosen from)."""
     n = len(pb.people)
     pos: list[list[int]] = [[] for _ in range(n)]
     neg: list[list[int]] = [[] for _ in range(n)]
     for (i, j), w in pb.pairs.items():
+        if not (alive[i] and alive[j]):
+            continue
         for a in (i, j):
             (pos if w > 0 else neg)[a].append(w)
     up = np.array([sum(sorted(v, reverse=True)[:k]) for v in pos], dtype=np.int64)
@@ -38,17 +41,37 @@ def _pair_bounds(pb, k: int) -> tuple[np.ndarray, np.ndarray]:
     return up, down
 
 
-def prune(pb, avoid: Iterable[int] = ()) -> None:
-    """Set `pb.kept` to the eligible people that survive dominance pruning, and `pb.pruned`."""
-    req = pb.request
+def prune(pb, avoid: Iterable[int] = (), rounds: int = 6) -> None:
+    """Set `pb.kept` to the eligible people that survive dominance pruning, and `pb.pruned`.
+
+    Pruning repeats on the survivors: once some optimal team is known to lie in the kept pool,
+    the problem restricted to that pool has the same optimum, and in it a person's cohesion bound
+    only counts partners who are still kept, so more people become dominated. Each round is safe
+    for the problem the previous round left, hence the fixpoint is safe for the original one."""
     avoid = set(avoid)
     base = range(len(pb.people)) if pb.base_pool is None else pb.base_pool
-    eligible = [i for i in base if pb.eligible(i) or i in pb.forced]
+    pool = [i for i in base if pb.eligible(i) or i in pb.forced]
+    total = len(pool)
+    for _ in range(max(1, rounds)):
+        kept = _dominance(pb, pool, avoid)
+        done = len(kept) == len(pool)
+        pool = kept
+        if done:
+            break
+    pb.kept = sorted(pool)
+    pb.pruned = total - len(pool)
+
+
+def _dominance(pb, eligible: list[int], avoid: set[int]) -> list[int]:
+    """One round of dominance pruning over `eligible` (the pool left by the previous round)."""
+    req = pb.request
     smax = req.size_max
     R = len(req.requirements)
     allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
     a_min, a_max = pb.alloc0, max(allocs)
-    up, down = _pair_bounds(pb, max(0, smax - 1))
+    alive = np.zeros(len(pb.people), dtype=bool)
+    alive[eligible] = True
+    up, down = _pair_bounds(pb, max(0, smax - 1), alive)
 
     fits = np.zeros((len(pb.people), R), dtype=np.int64)
     mask = np.zeros(len(pb.people), dtype=np.int64)
@@ -71,8 +94,9 @@ def prune(pb, avoid: Iterable[int] = ()) -> None:
         d = pb.people[i].department
         by_dept.setdefault(d if pinned(d) else "", []).append(i)
     nov = np.array([pb.novelty.get(c.department, 0) for c in pb.people], dtype=np.int64)
+    codes: dict[str, int] = {}
+    dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
     budget = req.budget is not None
-    pruned = 0
     for dept, members in by_dept.items():
         # Strongest first: more fit, more base value, less loaded.
         members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + busy[i] * a_min, util[i, 0],
@@ -92,15 +116,13 @@ def prune(pb, avoid: Iterable[int] = ()) -> None:
                 ok &= rate[q] <= rate[p]
             dbusy = busy[p] - busy[q]
             busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
-            need = up[p] + down[q] + (nov[p] if dept == "" else 0)
+            # p's department bonus can only be lost to a q from another department.
+            need = up[p] + down[q] + (np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0)
             ok &= (base[q] - base[p]) + busy_slack >= need
-            if int(ok.sum()) >= smax:
-                pruned += 1
-            else:
+            if int(ok.sum()) < smax:  # fewer than size_max dominators: p stays
                 kept.append(p)
                 k_idx.append(p)
-    pb.kept = sorted(kept)
-    pb.pruned = pruned
+    return sorted(kept)
 
 
 def shortlist(pb, max_pool: int) -> bool:
