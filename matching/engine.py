@@ -41,6 +41,7 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
                      weights=pb.weights.to_dict(), solves=res.solves,
                      pool={"candidates": len(pb.people), "eligible": sum(pb.eligible(i) for i in range(len(pb.people))),
                            "kept_after_pruning": safe_kept, "pruned": pb.pruned,
+                           "padding_only": len(pb.roleless),
                            "shortlist": len(pb.base_pool) if pb.base_pool is not None else None},
                      notes=[pb.relevance_note], pins=[pb.people[i].id for i in sorted(pb.forced)])
     if res.team is None:

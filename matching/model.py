@@ -58,6 +58,8 @@ def build_team_model(pb: Problem, U: float, *, pool: Sequence[int] | None = None
     members = [i for i in pool if people[i].util(pb.alloc0) <= U + EPS and
                (pb.eligible(i) or i in pb.forced) and people[i].id not in pb.excluded]
     in_pool = set(members)
+    # Pruning left some people in the pool only to pad the team (matching.prune): no role variables.
+    padding = pb.roleless if pool is pb.kept else set()
     model = cp_model.CpModel()
 
     # Variables.
@@ -65,7 +67,7 @@ def build_team_model(pb: Problem, U: float, *, pool: Sequence[int] | None = None
     y = {}
     for r, qual in enumerate(pb.qualified):
         for i in qual:
-            if i in in_pool and people[i].util(pb.alloc(r)) <= U + EPS:
+            if i in in_pool and i not in padding and people[i].util(pb.alloc(r)) <= U + EPS:
                 y[i, r] = model.NewBoolVar(f"y[{people[i].id},{req.requirements[r].skill}]")
     steps = alloc_levels(pb)
     lv = {}

@@ -100,6 +100,7 @@ class Problem:
     relevance_note: str = ""
     kept: list[int] = field(default_factory=list)  # candidates left after safe pruning
     pruned: int = 0
+    roleless: set[int] = field(default_factory=set)  # kept people who may only pad the team (prune)
     base_pool: list[int] | None = None  # a heuristic shortlist the search is restricted to, if any
 
     # --- derived numbers --------------------------------------------------------------------

@@ -1,21 +1,31 @@
 """Safe candidate pruning by dominance, so large organisations stay fast without losing optimality.
 
-Person q *dominates* p when swapping p out of any team for q keeps every constraint and cannot
-lower the objective:
+Take an optimal team T containing p. Either p fills at least one requirement slot, or p only pads
+the team (size, department, cohesion). Each case has its own swap:
+
+*Filling* — q takes over p's slots, which keeps every constraint and cannot lower the objective when
   - same department when that department is required or capped (otherwise any department, and
-    the slack below must also cover the novelty bonus p's department may bring);
+    the slack below must also cover the novelty bonus p's department may bring, unless q is from
+    p's own department);
   - q qualifies for every requirement p does, each with at least p's fit;
   - q's post-assignment utilisation is ≤ p's at every allocation the request uses (capacity and the
     fixed utilisation cap U stay satisfied, the team's maximum cannot rise);
   - q's cost rate ≤ p's when there is a budget (it stays satisfied);
-  - q's relevance + preference − busy penalty beats p's by at least p's largest possible cohesion
-    gain plus q's largest possible cohesion loss (pair terms are bounded over size_max − 1 partners);
+  - q's relevance + preference − busy penalty + its smallest fit gain over p's requirements (p
+    fills at least one) beats p's by at least p's largest possible cohesion gain plus q's largest
+    possible cohesion loss (pair terms are bounded over size_max − 1 kept partners);
   - q is neither forced into the team nor in `avoid` (members of earlier teams, whose no-good cuts
     the swap could otherwise break).
-If p has at least size_max dominators that are kept, then any team containing p misses one of them,
-and swapping gives a team at least as good: some optimal team uses kept people only. Dominators are
-only counted among kept people, so the argument holds whatever order people are processed in; the
-order (strongest first) only decides how much is pruned.
+*Padding* — q pads instead: the same without the requirement and fit conditions, utilisation and
+  cost compared at the base allocation only.
+With at least size_max kept dominators for a case, one of them is outside T and the swap gives a
+team at least as good. A person dominated in both cases is pruned; one dominated only when filling
+slots stays in the pool without role variables (`pb.roleless`, "padding only"): with cohesion
+pairs on most people, the padding case is what keeps them, while as slot fillers most are
+dominated. Each swap lowers (pruned members + slot-filling padding-only members), so some optimal
+team uses kept people only, padding-only ones without slots. Dominators are only counted among
+kept people, so the argument holds whatever order people are processed in; the order (strongest
+first) only decides how much is pruned. Rounds repeat on the survivors (see `prune`).
 """
 
 from __future__ import annotations
@@ -52,18 +62,22 @@ def prune(pb, avoid: Iterable[int] = (), rounds: int = 6) -> None:
     base = range(len(pb.people)) if pb.base_pool is None else pb.base_pool
     pool = [i for i in base if pb.eligible(i) or i in pb.forced]
     total = len(pool)
+    roleless: set[int] = set()
     for _ in range(max(1, rounds)):
-        kept = _dominance(pb, pool, avoid)
-        done = len(kept) == len(pool)
-        pool = kept
+        kept, now_roleless = _dominance(pb, pool, avoid, roleless)
+        done = len(kept) == len(pool) and now_roleless == roleless
+        pool, roleless = kept, now_roleless
         if done:
             break
     pb.kept = sorted(pool)
+    pb.roleless = roleless
     pb.pruned = total - len(pool)
 
 
-def _dominance(pb, eligible: list[int], avoid: set[int]) -> list[int]:
-    """One round of dominance pruning over `eligible` (the pool left by the previous round)."""
+def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> tuple[list[int], set[int]]:
+    """One round of dominance pruning over `eligible` (the pool left by the previous round, in
+    which the people in `roleless` may only pad the team). Returns the kept people and the
+    kept people who may only pad."""
     req = pb.request
     smax = req.size_max
     R = len(req.requirements)
@@ -74,10 +88,13 @@ def _dominance(pb, eligible: list[int], avoid: set[int]) -> list[int]:
     up, down = _pair_bounds(pb, max(0, smax - 1), alive)
 
     fits = np.zeros((len(pb.people), R), dtype=np.int64)
+    qual = np.zeros((len(pb.people), R), dtype=bool)
     mask = np.zeros(len(pb.people), dtype=np.int64)
     for (i, r), f in pb.fit.items():
         fits[i, r] = f
+        qual[i, r] = True
         mask[i] |= 1 << r
+    a0 = allocs.index(a_min)
     util = np.array([[c.util(a) for a in allocs] for c in pb.people]).reshape(len(pb.people), len(allocs))
     rate = np.array([c.person.cost_rate for c in pb.people], dtype=float)
     base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
@@ -89,6 +106,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int]) -> list[int]:
         return req.cap_of(dept) is not None or dept in req.required_departments
 
     kept: list[int] = []
+    out_roleless: set[int] = set()
     by_dept: dict[str, list[int]] = {}
     for i in eligible:
         d = pb.people[i].department
@@ -97,32 +115,60 @@ def _dominance(pb, eligible: list[int], avoid: set[int]) -> list[int]:
     codes: dict[str, int] = {}
     dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
     budget = req.budget is not None
+    roles_kept: set[int] = set()
     for dept, members in by_dept.items():
         # Strongest first: more fit, more base value, less loaded.
         members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + busy[i] * a_min, util[i, 0],
                                     pb.people[i].id))
-        k_idx: list[int] = []  # kept here that may dominate (not forced, not avoided)
+        k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
+        k_any: list[int] = []  # kept here, may dominate as padding (not forced, not avoided)
         for p in members:
-            if p in pb.forced or p in avoid or R > 62 or not k_idx:
+            if p in pb.forced or p in avoid or R > 62:
                 kept.append(p)
-                if p not in pb.forced and p not in avoid:
-                    k_idx.append(p)
+                if p in roleless:
+                    out_roleless.add(p)
                 continue
-            q = np.asarray(k_idx)
-            ok = ((mask[q] & mask[p]) == mask[p])
-            ok &= (fits[q] >= fits[p]).all(axis=1)
-            ok &= (util[q] <= util[p] + 1e-12).all(axis=1)
-            if budget:  # cost only matters under a budget
-                ok &= rate[q] <= rate[p]
-            dbusy = busy[p] - busy[q]
-            busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
             # p's department bonus can only be lost to a q from another department.
-            need = up[p] + down[q] + (np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0)
-            ok &= (base[q] - base[p]) + busy_slack >= need
-            if int(ok.sum()) < smax:  # fewer than size_max dominators: p stays
-                kept.append(p)
-                k_idx.append(p)
-    return sorted(kept)
+            def need(q):
+                return up[p] + down[q] + (np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0)
+
+            # Case "p fills roles": q takes them over (qualifies for all of p's requirements, each
+            # at ≥ p's fit, utilisation ≤ at every allocation); p filling at least one role, q's
+            # smallest fit gain over p's requirements adds to the slack.
+            if p in roleless or mask[p] == 0:
+                fills_ok = True  # p never fills a role
+            elif not k_role:
+                fills_ok = False
+            else:
+                q = np.asarray(k_role)
+                ok = ((mask[q] & mask[p]) == mask[p])
+                ok &= (fits[q] >= fits[p]).all(axis=1)
+                ok &= (util[q] <= util[p] + 1e-12).all(axis=1)
+                if budget:  # cost only matters under a budget
+                    ok &= rate[q] <= rate[p]
+                dbusy = busy[p] - busy[q]
+                busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
+                gain = np.where(qual[p], fits[q] - fits[p], 1 << 40).min(axis=1)
+                ok &= (base[q] - base[p]) + busy_slack + gain >= need(q)
+                fills_ok = int(ok.sum()) >= smax
+            # Case "p only pads the team" (base allocation, no role): any q padding instead will do.
+            pads_ok = False
+            if fills_ok and k_any:
+                q = np.asarray(k_any)
+                ok = util[q, a0] <= util[p, a0] + 1e-12
+                if budget:
+                    ok &= rate[q] <= rate[p]
+                ok &= (base[q] - base[p]) + (busy[p] - busy[q]) * a_min >= need(q)
+                pads_ok = int(ok.sum()) >= smax
+            if pads_ok:
+                continue  # dominated either way: pruned
+            kept.append(p)
+            k_any.append(p)
+            if fills_ok:
+                out_roleless.add(p)  # dominated when filling a role: may only pad
+            else:
+                k_role.append(p)
+    return sorted(kept), out_roleless
 
 
 def shortlist(pb, max_pool: int) -> bool:
