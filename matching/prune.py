@@ -18,7 +18,8 @@ the team (size, department, cohesion). Each case has its own swap:
     the swap could otherwise break).
 *Padding* — q pads instead: the same without the requirement and fit conditions, utilisation and
   cost compared at the base allocation only.
-With at least size_max kept dominators for a case, one of them is outside T and the swap gives a
+With at least size_max kept dominators for a case (the cap, within a capped department, since
+T holds at most cap − 1 of p's colleagues), one of them is outside T and the swap gives a
 team at least as good. A person dominated in both cases is pruned; one dominated only when filling
 slots stays in the pool without role variables (`pb.roleless`, "padding only"): with cohesion
 pairs on most people, the padding case is what keeps them, while as slot fillers most are
@@ -120,6 +121,10 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
         # Strongest first: more fit, more base value, less loaded.
         members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + busy[i] * a_min, util[i, 0],
                                     pb.people[i].id))
+        # Dominators needed: one more than the team can hold besides p. Within a capped
+        # department that is the cap, as p's own seat counts against it.
+        cap = req.cap_of(dept) if dept else None
+        n_dom = min(smax, cap) if cap is not None else smax
         k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
         k_any: list[int] = []  # kept here, may dominate as padding (not forced, not avoided)
         for p in members:
@@ -150,7 +155,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
                 busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
                 gain = np.where(qual[p], fits[q] - fits[p], 1 << 40).min(axis=1)
                 ok &= (base[q] - base[p]) + busy_slack + gain >= need(q)
-                fills_ok = int(ok.sum()) >= smax
+                fills_ok = int(ok.sum()) >= n_dom
             # Case "p only pads the team" (base allocation, no role): any q padding instead will do.
             pads_ok = False
             if fills_ok and k_any:
@@ -159,7 +164,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
                 if budget:
                     ok &= rate[q] <= rate[p]
                 ok &= (base[q] - base[p]) + (busy[p] - busy[q]) * a_min >= need(q)
-                pads_ok = int(ok.sum()) >= smax
+                pads_ok = int(ok.sum()) >= n_dom
             if pads_ok:
                 continue  # dominated either way: pruned
             kept.append(p)

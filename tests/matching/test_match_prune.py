@@ -46,7 +46,7 @@ def draw(store, rng, q):
     depts = sorted({active[p] for s in chosen for p in holders[s]})
     deps = {"required": rng.sample(depts, rng.randint(0, min(1, len(depts))))}
     if rng.random() < 0.4:
-        deps["max_per_department"] = 3
+        deps["max_per_department"] = rng.choice([1, 2, 3])
     w = current_window(SAMPLE_TODAY)
     size_min = rng.randint(2, 3)
     return parse_request({
