@@ -40,8 +40,9 @@ class Encoder(Protocol):
 class SentenceEncoder:
     """A sentence-transformers model, loaded lazily on the first `encode` (or `dim`)."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, precision: str = "auto"):
         self.name = name
+        self.precision = precision  # "auto" | "bfloat16" | "float32"
         self._model = None
         self._lock = threading.Lock()
         self._batch_threads = 0  # torch's intra-op threads when the model was loaded
@@ -71,7 +72,17 @@ class SentenceEncoder:
                 except (OSError, ValueError) as e:
                     raise TeamgraphError(f"cannot load embedding model {self.name!r}: {e} "
                                          "(set TEAMGRAPH_MODEL to an installed model name or path)") from e
+                if self._use_bfloat16(torch):
+                    self._model = self._model.to(torch.bfloat16)
             return self._model
+
+    def _use_bfloat16(self, torch) -> bool:
+        """bf16 weights on CPUs with native bf16 kernels: ~6× the fp32 throughput for MiniLM on
+        this project's machines (275 vs 47 texts/s), with cosine ≥ 0.998 to the fp32 vectors
+        (see MEASURED.md); elsewhere bf16 is emulated and slower, so fp32 stays."""
+        if self.precision != "auto":
+            return self.precision == "bfloat16"
+        return any(cap in torch.backends.cpu.get_cpu_capability() for cap in ("AVX512", "AMX"))
 
     @property
     def dim(self) -> int:
@@ -94,7 +105,10 @@ class SentenceEncoder:
         # Sorting by length inside sentence-transformers keeps padding small; progress goes to stderr.
         vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
                             convert_to_numpy=True, normalize_embeddings=True)
-        return np.ascontiguousarray(vecs, dtype=np.float32)
+        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)  # re-normalise in fp32 after bf16
+        norms[norms == 0] = 1.0
+        return vecs / norms
 
 
 _TOKEN = re.compile(r"[\w]+", re.UNICODE)
