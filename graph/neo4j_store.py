@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from graph import cypher as q
-from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet, record_key
+from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from graph.neo4j_codec import decode, encode, key_map, key_of
 from graph.neo4j_reads import Neo4jReads
-from graph.sqlite_store import REFERENCES, _check_kinds, _show_key
+from graph.integrity import check_kinds, raise_unresolved, wanted_references
 from graph.store import ApplyReport
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
@@ -128,7 +128,7 @@ class Neo4jStore(Neo4jReads):
     # --- writes ---------------------------------------------------------------------------------
     def apply(self, changes: ChangeSet) -> ApplyReport:
         """Deletes, then upserts, then the reference check, in one write transaction."""
-        _check_kinds(changes)
+        check_kinds(changes)
         return self._write(lambda tx: self._apply_in(tx, changes))
 
     def _write(self, body) -> ApplyReport:
@@ -215,28 +215,12 @@ class Neo4jStore(Neo4jReads):
     def _check_references(self, tx, changes: ChangeSet) -> None:
         """Every reference of every upserted record must resolve now (same rule and messages as
         the embedded store); a failure raises, which rolls the whole transaction back."""
-        wanted: dict[str, set[str]] = {}
-        for kind, fld, target in REFERENCES:
-            for r in changes.upserts.get(kind, ()):
-                v = getattr(r, fld)
-                wanted.setdefault(target, set()).update(v if isinstance(v, tuple) else () if v is None else (v,))
         missing: dict[str, set[str]] = {}
-        for target, ids in wanted.items():
+        for target, ids in wanted_references(changes).items():
             for batch in self._batches(sorted(ids)):
                 missing.setdefault(target, set()).update(
                     row["id"] for row in tx.run(q.missing_ids_query(target), ids=batch))
-        if not any(missing.values()):
-            return
-        problems = []
-        for kind, fld, target in REFERENCES:
-            bad = missing.get(target)
-            for r in changes.upserts.get(kind, ()) if bad else ():
-                v = getattr(r, fld)
-                for ref in (v if isinstance(v, tuple) else (v,)):
-                    if ref in bad:
-                        problems.append(FieldProblem(
-                            f"{kind} {_show_key(record_key(r))}: unknown {target.rstrip('*')} {ref!r}", field=fld))
-        raise ValidationError(problems, f"{len(problems)} unresolved reference(s); nothing was written")
+        raise_unresolved(changes, missing)
 
     def forget_person(self, person_id: str) -> ApplyReport:
         """See GraphStore.forget_person. The tombstone id is random, so it cannot be traced back."""

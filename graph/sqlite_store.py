@@ -29,7 +29,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet, record_key
+from graph.integrity import check_kinds, raise_unresolved, wanted_references
+from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from graph.sqlite_queries import SqliteReads
 from graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES
 from graph.store import ApplyReport
@@ -37,19 +38,6 @@ from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
 
-# (kind, field, target): every reference an upserted record makes. "person*" also accepts
-# tombstone ids (memberships and ratings kept by forget_person).
-REFERENCES: tuple[tuple[str, str, str], ...] = (
-    ("department", "parent", "department"), ("skill", "broader", "skill"),
-    ("person", "department", "department"), ("project", "sponsor", "person"),
-    ("project", "department", "department"), ("project", "process_owner", "person"),
-    ("person_skill", "person", "person"), ("person_skill", "skill", "skill"),
-    ("project_need", "project", "project"), ("project_need", "skill", "skill"),
-    ("membership", "person", "person*"), ("membership", "project", "project"),
-    ("case", "project", "project"), ("case", "department", "department"),
-    ("case", "authors", "person"), ("case", "skills", "skill"), ("expert", "person", "person"),
-    ("rating", "rater", "person*"), ("rating", "ratee", "person"), ("rating", "project", "project"),
-)
 _MISSING_SQL = {
     "department": "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM department)",
     "skill": "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM skill)",
@@ -143,7 +131,7 @@ class SqliteStore(SqliteReads):
     # --- writes ---------------------------------------------------------------------------
     def apply(self, changes: ChangeSet) -> ApplyReport:
         """Deletes, then upserts, in one transaction; references checked before COMMIT."""
-        _check_kinds(changes)
+        check_kinds(changes)
         return self._write(lambda con: self._apply_in(con, changes))
 
     def _apply_in(self, con: sqlite3.Connection, changes: ChangeSet) -> tuple[dict, dict, dict]:
@@ -187,30 +175,10 @@ class SqliteStore(SqliteReads):
             con.execute(sql, (arg,) * sql.count("json_each(?)"))
 
     def _check_references(self, con: sqlite3.Connection, changes: ChangeSet) -> None:
-        wanted: dict[str, set[str]] = {}
-        for kind, fld, target in REFERENCES:
-            for r in changes.upserts.get(kind, ()):
-                v = getattr(r, fld)
-                wanted.setdefault(target, set()).update(v if isinstance(v, tuple) else
-                                                        () if v is None else (v,))
-        missing: dict[str, set[str]] = {}
-        for target, ids in wanted.items():
-            if ids:
-                rows = con.execute(_MISSING_SQL[target], (json.dumps(sorted(ids), ensure_ascii=False),))
-                missing[target] = {r[0] for r in rows}
-        if not any(missing.values()):
-            return
-        problems = []
-        for kind, fld, target in REFERENCES:
-            bad = missing.get(target)
-            for r in changes.upserts.get(kind, ()) if bad else ():
-                v = getattr(r, fld)
-                for ref in (v if isinstance(v, tuple) else (v,)):
-                    if ref in bad:
-                        problems.append(FieldProblem(
-                            f"{kind} {_show_key(record_key(r))}: unknown {target.rstrip('*')} {ref!r}",
-                            field=fld))
-        raise ValidationError(problems, f"{len(problems)} unresolved reference(s); nothing was written")
+        missing = {target: {r[0] for r in con.execute(_MISSING_SQL[target],
+                                                      (json.dumps(sorted(ids), ensure_ascii=False),))}
+                   for target, ids in wanted_references(changes).items() if ids}
+        raise_unresolved(changes, missing)
 
     def forget_person(self, person_id: str) -> ApplyReport:
         """See GraphStore.forget_person. The tombstone id is random, so it cannot be traced back."""
@@ -314,23 +282,3 @@ def _known(kind: str) -> str:
         raise ValidationError(FieldProblem(f"unknown entity kind {kind!r}; one of {', '.join(ENTITY_TYPES)}",
                                            field="kind"))
     return kind
-
-
-def _check_kinds(changes: ChangeSet) -> None:
-    problems = []
-    for kind, records in changes.upserts.items():
-        if kind not in ENTITY_TYPES:
-            problems.append(FieldProblem(f"unknown entity kind {kind!r}", field="kind"))
-            continue
-        for r in records:
-            if not isinstance(r, ENTITY_TYPES[kind]):
-                problems.append(FieldProblem(f"{type(r).__name__} filed under {kind!r}", field="kind"))
-    for kind in changes.deletes:
-        if kind not in ENTITY_TYPES:
-            problems.append(FieldProblem(f"unknown entity kind {kind!r}", field="kind"))
-    if problems:
-        raise ValidationError(problems, "malformed change set; nothing was written")
-
-
-def _show_key(key: tuple) -> str:
-    return repr(key[0]) if len(key) == 1 else repr(key)
