@@ -13,6 +13,19 @@ def _store():
     return open_store(Settings.from_env())
 
 
+def _relevance(store):
+    """The relevance term from the retrieval index when one has been built for this store
+    (public evidence only, as for any viewer); None otherwise, and the suggestion says so."""
+    from embeddings.encoder import load_encoder
+    from embeddings.retriever import Retriever
+    from teamgraph.settings import Settings
+    settings = Settings.from_env()
+    retriever = Retriever(store, settings.index_dir, load_encoder(settings.model), on_stale="sync")
+    if not retriever.status().get("built"):
+        return None
+    return lambda brief, person_ids: retriever.person_relevance(brief, person_ids)
+
+
 @click.command()
 @click.argument("request_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the suggestion as JSON.")
@@ -22,7 +35,9 @@ def _store():
 @click.option("--pin", multiple=True, metavar="PERSON", help="Lock PERSON into the team (repeatable).")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--time-limit", type=float, default=None, help="Seconds; without it the search runs to proof.")
-def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_limit):
+@click.option("--relevance/--no-relevance", default=True, show_default=True,
+              help="Score people's past cases and projects against the brief (needs `teamgraph index build`).")
+def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_limit, relevance):
     """Suggest a load-balanced team for REQUEST_FILE (YAML or JSON; see README for the format)."""
     from matching import engine
     from matching.render import suggestion_text
@@ -30,8 +45,9 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
     store = _store()
     try:
         req = load_request(request_file, store.all("skill"))
+        scorer = _relevance(store) if relevance and req.brief else None
         sug = engine.suggest(store, req, alternatives=alternatives, min_diff=min_diff, pins=pin, seed=seed,
-                             time_limit=time_limit)
+                             time_limit=time_limit, relevance=scorer)
         whys = [engine.why_not(store, req, p, suggestion=sug, seed=seed, time_limit=time_limit) for p in why]
     finally:
         store.close()
