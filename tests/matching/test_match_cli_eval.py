@@ -7,7 +7,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tinyorg import tiny_org
 
 from teamgraph.cli import cli
 
@@ -23,15 +22,9 @@ requirements:
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    from graph.sqlite_store import SqliteStore
-    s = SqliteStore(tmp_path / "teamgraph.sqlite3")
-    s.apply(tiny_org())
-    s.close()
-    monkeypatch.setenv("TEAMGRAPH_STORE", "embedded")
-    monkeypatch.setenv("TEAMGRAPH_DATA_DIR", str(tmp_path))
-    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
-    return tmp_path
+def env(tiny_data_dir):
+    (tiny_data_dir / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    return tiny_data_dir
 
 
 def test_suggest_json_and_text(env):
