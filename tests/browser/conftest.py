@@ -81,13 +81,20 @@ def browser():
 def signed_in(browser, live):
     """signed_in("sponsor") logs the browser in through the login form; returns the base url."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base, tokens = live
 
     def sign_in(role: str) -> str:
         browser.get(base + "/login")
         browser.find_element(By.ID, "token").send_keys(tokens[role])
-        browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        assert browser.find_element(By.CSS_SELECTOR, ".role").text.lower() == role
+        button = browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+        button.click()
+        # the click starts a navigation: wait until the login page is gone (a session from an
+        # earlier sign-in shows its own role badge there), then read the new page's badge
+        WebDriverWait(browser, 30).until(EC.staleness_of(button))
+        badge = WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".role")))
+        assert badge.text.lower() == role
         return base
     return sign_in
