@@ -392,6 +392,11 @@ UNWIND $ids AS sid MATCH (s:Skill {{id: sid}})<-[h:HAS_SKILL]-(p:Person)
 WHERE h.level >= $min_level AND {_ACTIVE_IN_DEPT}
 RETURN s.id AS skill, {_PERSON} AS person, h.level AS level, h.evidence AS evidence, h.last_used AS last_used
 ORDER BY s.id, h.level DESC, p.id"""
+HOLDERS_TOP = HOLDERS + "\nLIMIT $limit"  # one skill's best holders (the neighbourhood view)
+SUPPLY = f"""
+MATCH (:Skill {{id: $id}})<-[h:HAS_SKILL]-(p:Person)
+WHERE h.level >= 3 AND {_ACTIVE_IN_DEPT}
+RETURN count(*) AS supply"""
 NARROWER = f"MATCH (n:Skill)-[:BROADER]->(:Skill {{id: $id}}) RETURN {node_projection('skill')} AS row ORDER BY n.id"
 CO_OCCURRING = f"""
 MATCH (s:Skill {{id: $id}})<-[:HAS_SKILL]-(p:Person)-[:HAS_SKILL]->(n:Skill)

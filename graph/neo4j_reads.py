@@ -111,9 +111,11 @@ class Neo4jReads:
             ratings=ratings, load=peak_load([m for m, _ in memberships], window), window=window)
 
     # --- skills -------------------------------------------------------------------------------
-    def _holders(self, skill_ids: list[str], min_level: int, department: str | None) -> dict[str, list[Holder]]:
+    def _holders(self, skill_ids: list[str], min_level: int, department: str | None,
+                 limit: int | None = None) -> dict[str, list[Holder]]:
         out: dict[str, list[Holder]] = defaultdict(list)
-        for r in self._read(q.HOLDERS, ids=skill_ids, min_level=min_level, department=department):
+        query, extra = (q.HOLDERS, {}) if limit is None else (q.HOLDERS_TOP, {"limit": max(0, int(limit))})
+        for r in self._read(query, ids=skill_ids, min_level=min_level, department=department, **extra):
             out[r["skill"]].append(Holder(decode("person", r["person"]), r["level"], r["evidence"],
                                           as_date(r["last_used"])))
         return out
@@ -126,14 +128,16 @@ class Neo4jReads:
         skill = self.get("skill", skill_id)
         if skill is None:
             return None
-        holders = self._holders([skill_id], 1, department)[skill_id]
+        # Only the shown holders cross the wire; supply is counted in the server (a common skill
+        # has tens of thousands of holders at 100k people).
+        holders = self._holders([skill_id], 1, department, limit)[skill_id]
         co = [(decode("skill", r["row"]), r["shared"]) for r in
               self._read(q.CO_OCCURRING, id=skill_id, department=department, limit=max(0, int(limit)))]
         return SkillNeighbourhood(
             skill=skill, broader=self.get("skill", skill.broader) if skill.broader else None,
             narrower=[decode("skill", r["row"]) for r in self._read(q.NARROWER, id=skill_id)],
-            co_occurring=co, holders=holders[:limit],
-            supply=sum(1 for h in holders if h.level >= 3),
+            co_occurring=co, holders=holders,
+            supply=self._read(q.SUPPLY, id=skill_id, department=department)[0]["supply"],
             demand=self._read(q.DEMAND, id=skill_id, department=department)[0]["demand"])
 
     def skills_at_risk(self, max_holders: int = 2, department: str | None = None) -> list[SkillRisk]:
