@@ -7,19 +7,17 @@ import json
 import click
 
 
-def _store():
+def _store(settings=None):
     from graph.store import open_store
     from teamgraph.settings import Settings
-    return open_store(Settings.from_env())
+    return open_store(settings or Settings.from_env())
 
 
-def _relevance(store):
+def _relevance(store, settings):
     """The relevance term from the retrieval index when one has been built for this store
     (public evidence only, as for any viewer); None otherwise, and the suggestion says so."""
     from embeddings.encoder import load_encoder
     from embeddings.retriever import Retriever
-    from teamgraph.settings import Settings
-    settings = Settings.from_env()
     retriever = Retriever(store, settings.index_dir, load_encoder(settings.model), on_stale="sync")
     if not retriever.status().get("built"):
         return None
@@ -42,10 +40,12 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
     from matching import engine
     from matching.render import suggestion_text
     from matching.request import load_request
-    store = _store()
+    from teamgraph.settings import Settings
+    settings = Settings.from_env()
+    store = _store(settings)
     try:
         req = load_request(request_file, store.all("skill"))
-        scorer = _relevance(store) if relevance and req.brief else None
+        scorer = _relevance(store, settings) if relevance and req.brief else None
         sug = engine.suggest(store, req, alternatives=alternatives, min_diff=min_diff, pins=pin, seed=seed,
                              time_limit=time_limit, relevance=scorer)
         whys = [engine.why_not(store, req, p, suggestion=sug, seed=seed, time_limit=time_limit) for p in why]

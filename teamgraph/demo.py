@@ -70,7 +70,7 @@ def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
     service = Teamgraph(settings)
     click.echo(f"Store: {settings.store} ({settings.data_dir if settings.store == 'embedded' else settings.neo4j_uri})")
     report = load_sample(service.store, progress=True)
-    click.echo(f"Loaded: {report.describe() if hasattr(report, 'describe') else report.to_dict()}")
+    click.echo(f"Loaded: {report.describe()}")
     info = summary(service.store)
     _print_summary(info)
     if not no_index:
