@@ -24,8 +24,8 @@ def _secret_key(settings: Settings) -> str:
 
 def create_app(test_config: dict | None = None, *, settings: Settings | None = None, service=None) -> Flask:
     """Build the app. `settings` default to the environment; `service` to a new `Teamgraph`."""
-    from api import auth, errors, openapi, pages, people, skills, teams, knowledge, uploads
-    from api.web import ReadCache
+    from teamgraph.api import auth, errors, openapi, pages, people, skills, teams, knowledge, uploads
+    from teamgraph.api.web import ReadCache
 
     settings = settings or Settings.from_env()
     app = Flask(__name__)

@@ -15,9 +15,9 @@ from collections import Counter
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from api.errors import Unauthenticated
-from api.tokens import TokenRecord, TokenStore, token_store_for
-from graph.model import ROLES, Viewer
+from teamgraph.api.errors import Unauthenticated
+from teamgraph.api.tokens import TokenRecord, TokenStore, token_store_for
+from teamgraph.graph.model import ROLES, Viewer
 from teamgraph.errors import AccessDenied
 
 ALL = ROLES

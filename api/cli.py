@@ -17,8 +17,8 @@ def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
 
     Sign in to the pages, or call the API, with a token from `teamgraph token create`.
     """
-    from api.app import create_app
-    from api.server import default_threads, run
+    from teamgraph.api.app import create_app
+    from teamgraph.api.server import default_threads, run
     from teamgraph.service import Teamgraph
 
     settings = Settings.from_env()
@@ -45,8 +45,8 @@ def token() -> None:
 @click.option("--label", default="", help="A note to recognise the token by.")
 def token_create(role: str, person: str | None, label: str) -> None:
     """Create a token and print it once (only its hash is kept)."""
-    from api.tokens import token_store_for
-    from graph.store import open_store
+    from teamgraph.api.tokens import token_store_for
+    from teamgraph.graph.store import open_store
     from teamgraph.errors import NotFoundError
 
     settings = Settings.from_env()
@@ -65,7 +65,7 @@ def token_create(role: str, person: str | None, label: str) -> None:
 @token.command("list")
 def token_list() -> None:
     """List tokens (ids, roles, people; never the secrets)."""
-    from api.tokens import token_store_for
+    from teamgraph.api.tokens import token_store_for
     for r in token_store_for(Settings.from_env().data_dir).list():
         click.echo(f"{r.id:>4}  {r.role:<8} {r.person or '-':<16} {r.created}  {r.label}")
 
@@ -74,6 +74,6 @@ def token_list() -> None:
 @click.argument("token_id", type=int)
 def token_revoke(token_id: int) -> None:
     """Revoke a token by id (a running server notices within 30 s)."""
-    from api.tokens import token_store_for
+    from teamgraph.api.tokens import token_store_for
     token_store_for(Settings.from_env().data_dir).revoke(token_id)
     click.echo(f"revoked token {token_id}")

@@ -10,9 +10,9 @@ from datetime import date
 
 from flask import Blueprint, Flask, request
 
-from api import serialize
-from api.auth import ALL, PLANNERS, principal, require, viewer
-from api.web import arg_int, arg_required, body_field, cached_read, json_body, json_response, service
+from teamgraph.api import serialize
+from teamgraph.api.auth import ALL, PLANNERS, principal, require, viewer
+from teamgraph.api.web import arg_int, arg_required, body_field, cached_read, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("knowledge", __name__, url_prefix="/api/v1")

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 
-from api import serialize
-from api.auth import ALL, PEOPLE_DATA, PLANNERS, is_privileged, principal, viewer
-from api.people import profile_dict, project_dict, window_args
-from api.web import service
+from teamgraph.api import serialize
+from teamgraph.api.auth import ALL, PEOPLE_DATA, PLANNERS, is_privileged, principal, viewer
+from teamgraph.api.people import profile_dict, project_dict, window_args
+from teamgraph.api.web import service
 from teamgraph.errors import AccessDenied, TeamgraphError
 
 bp = Blueprint("pages", __name__)

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Flask, request
 
-from api import serialize
-from api.auth import ALL, is_privileged, require, viewer
-from api.web import arg_int, cached_read, service
-from graph.load import weekly_load
-from graph.model import Window
+from teamgraph.api import serialize
+from teamgraph.api.auth import ALL, is_privileged, require, viewer
+from teamgraph.api.web import arg_int, cached_read, service
+from teamgraph.graph.load import weekly_load
+from teamgraph.graph.model import Window
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
 bp = Blueprint("people", __name__, url_prefix="/api/v1")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 from datetime import date
 
-from graph.model import Case, Person, Project, Skill
+from teamgraph.graph.model import Case, Person, Project, Skill
 
 
 def plain(record) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, request
 
-from api import serialize
-from api.auth import ALL, PEOPLE_DATA, PLANNERS, require
-from api.web import arg_int, cached_read, service
+from teamgraph.api import serialize
+from teamgraph.api.auth import ALL, PEOPLE_DATA, PLANNERS, require
+from teamgraph.api.web import arg_int, cached_read, service
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
 bp = Blueprint("skills", __name__, url_prefix="/api/v1/skills")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app
 
-from api import serialize
-from api.auth import PEOPLE_DATA, PLANNERS, principal, require, viewer
-from api.web import body_field, json_body, json_response, service
+from teamgraph.api import serialize
+from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, principal, require, viewer
+from teamgraph.api.web import body_field, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("teams", __name__, url_prefix="/api/v1")

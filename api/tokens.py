@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from graph.model import ROLES
+from teamgraph.graph.model import ROLES
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS tokens (

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from flask import Blueprint, Flask, request
 
-from api.auth import ADMIN, require
-from api.web import json_response, service
+from teamgraph.api.auth import ADMIN, require
+from teamgraph.api.web import json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("uploads", __name__, url_prefix="/api/v1")

@@ -17,7 +17,7 @@ from collections import OrderedDict
 
 from flask import Response, current_app, request
 
-from api.auth import principal
+from teamgraph.api.auth import principal
 from teamgraph.errors import FieldProblem, ValidationError
 
 

@@ -103,14 +103,14 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
 
-    from api.tokens import token_store_for
-    from graph.sqlite_store import SqliteStore
+    from teamgraph.api.tokens import token_store_for
+    from teamgraph.graph.sqlite_store import SqliteStore
     from teamgraph.settings import Settings
 
     data = Path(args.data_dir) if args.data_dir and not args.sample else Path(tempfile.mkdtemp(prefix="tg-bench-"))
     env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(data), "TEAMGRAPH_STORE": "embedded", "HF_HUB_OFFLINE": "1"}
     if args.sample:
-        from ingest.loader import ingest_folder
+        from teamgraph.ingest.loader import ingest_folder
         store = SqliteStore(data / "teamgraph.sqlite3")
         ingest_folder(store, Path(__file__).parents[1] / "ingest" / "sample", progress=False)
         store.close()

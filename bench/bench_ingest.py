@@ -59,7 +59,7 @@ def cpu_seconds(pid: int | None) -> float | None:
 
 def worker(store_kind: str, folder: Path, batch_size: int, reingest: bool) -> dict:
     """One run in this process: load + validate, apply to an empty store, re-ingest."""
-    from ingest.loader import ingest_folder, load_folder
+    from teamgraph.ingest.loader import ingest_folder, load_folder
 
     t0 = time.perf_counter()
     loaded = load_folder(folder, progress=False)
@@ -69,12 +69,12 @@ def worker(store_kind: str, folder: Path, batch_size: int, reingest: bool) -> di
     nodes = sum(n for k, n in counts.items() if k in NODE_KINDS)
     tmp = tempfile.TemporaryDirectory()
     if store_kind == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from teamgraph.graph.neo4j_store import Neo4jStore
         from teamgraph.settings import Settings
         store = Neo4jStore.from_settings(Settings.from_env(), batch_size=batch_size)
         store.clear_all()
     else:
-        from graph.sqlite_store import SqliteStore
+        from teamgraph.graph.sqlite_store import SqliteStore
         store = SqliteStore(Path(tmp.name) / "teamgraph.sqlite3")
     pid = neo4j_pid() if store_kind == "neo4j" else None
     server0, cpu0, t0 = cpu_seconds(pid), time.process_time(), time.perf_counter()
@@ -108,7 +108,7 @@ def worker(store_kind: str, folder: Path, batch_size: int, reingest: bool) -> di
 def ensure_org(people: int, seed: int, work: Path) -> Path:
     folder = work / f"org-{people}-seed{seed}"
     if not (folder / "people.csv").exists():
-        from ingest.generator import generate
+        from teamgraph.ingest.generator import generate
         t0 = time.perf_counter()
         generate(folder, people=people, seed=seed, progress=True)
         print(f"generated {people} people in {time.perf_counter() - t0:.0f}s -> {folder}", file=sys.stderr)

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def draw_portfolio(store, k: int, seed: int):
-    from ingest.sample import SAMPLE_TODAY
-    from matching.request import parse_portfolio
+    from teamgraph.ingest.sample import SAMPLE_TODAY
+    from teamgraph.matching.request import parse_portfolio
     rng = random.Random(seed)
     active = {p.id for p in store.all("person") if p.status == "active"}
     holders: dict[str, int] = {}
@@ -48,8 +48,8 @@ def check(store, pf, res) -> list[str]:
     """Independent: every assigned person's day-by-day peak within capacity, and equal to the report."""
     from datetime import date
 
-    from graph.load import peak_load
-    from graph.model import Membership, Window
+    from teamgraph.graph.load import peak_load
+    from teamgraph.graph.model import Membership, Window
     windows = {r.name: r.window for r in pf.requests}
     new: dict[str, list] = {}
     for t in res.teams:
@@ -72,7 +72,7 @@ def check(store, pf, res) -> list[str]:
 
 def main() -> None:
     from bench_team import org_store
-    from matching.portfolio import staff
+    from teamgraph.matching.portfolio import staff
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--people", type=int, default=5000)
     ap.add_argument("--sizes", type=int, nargs="+", default=[50, 200])

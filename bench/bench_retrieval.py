@@ -31,7 +31,7 @@ def pct(xs, p):
 
 
 def real_passages(n: int) -> list[str]:
-    from embeddings.corpus import passages
+    from teamgraph.embeddings.corpus import passages
     texts = []
     if LLIS.exists():
         for line in LLIS.open(encoding="utf-8"):
@@ -77,7 +77,7 @@ def synthetic(real: np.ndarray, n: int, seed: int) -> np.ndarray:
 
 def bench_index(real: np.ndarray, n: int, n_queries: int = 200) -> dict:
     import faiss
-    from embeddings.index import APPROX_THRESHOLD, VectorIndex
+    from teamgraph.embeddings.index import APPROX_THRESHOLD, VectorIndex
     data = synthetic(real, n, seed=1)
     queries = synthetic(real, n_queries, seed=2)
     keys = [str(i) for i in range(n)]
@@ -120,11 +120,11 @@ def bench_index(real: np.ndarray, n: int, n_queries: int = 200) -> dict:
 
 
 def bench_kickoff(encoder, runs: int = 30) -> dict:
-    from embeddings.kickoff import kickoff_package
-    from embeddings.retriever import Retriever
-    from graph.model import Viewer
-    from graph.sqlite_store import SqliteStore
-    from ingest.sample import current_window, load_sample
+    from teamgraph.embeddings.kickoff import kickoff_package
+    from teamgraph.embeddings.retriever import Retriever
+    from teamgraph.graph.model import Viewer
+    from teamgraph.graph.sqlite_store import SqliteStore
+    from teamgraph.ingest.sample import current_window, load_sample
     tmp = Path(tempfile.mkdtemp(prefix="tg-bench-"))
     store = SqliteStore(tmp / "teamgraph.sqlite3")
     load_sample(store, progress=False)
@@ -166,7 +166,7 @@ def main() -> None:
     ap.add_argument("--model", default="all-MiniLM-L6-v2")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "retrieval.json"))
     args = ap.parse_args()
-    from embeddings.encoder import load_encoder
+    from teamgraph.embeddings.encoder import load_encoder
     encoder = load_encoder(args.model)
     t0 = time.perf_counter()
     enc, real = bench_encoding(encoder, real_passages(args.texts))

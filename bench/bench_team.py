@@ -30,7 +30,7 @@ PY = sys.executable
 
 def org_store(n: int, work: Path):
     """An embedded store holding a generated org of n people (generated and ingested once)."""
-    from graph.sqlite_store import SqliteStore
+    from teamgraph.graph.sqlite_store import SqliteStore
     data = work / f"s{n}"
     db = data / "teamgraph.sqlite3"
     if not db.exists():
@@ -45,8 +45,8 @@ def org_store(n: int, work: Path):
 
 def draw_requests(store, k: int, seed: int):
     """k random requests over skills with enough level ≥ 3 holders, as the issue's shape."""
-    from ingest.sample import SAMPLE_TODAY, current_window
-    from matching.request import parse_request
+    from teamgraph.ingest.sample import SAMPLE_TODAY, current_window
+    from teamgraph.matching.request import parse_request
     rng = random.Random(seed)
     holders: dict[str, int] = {}
     depts_of: dict[str, set[str]] = {}
@@ -81,10 +81,10 @@ def pct(xs, q):
 
 
 def bench(n: int, k: int, work: Path, seed: int, time_limit: float | None) -> dict:
-    from matching.baseline import greedy_members
-    from matching.engine import suggest
-    from matching.problem import SCALE, build_problem
-    from matching.request import resolve_skills
+    from teamgraph.matching.baseline import greedy_members
+    from teamgraph.matching.engine import suggest
+    from teamgraph.matching.problem import SCALE, build_problem
+    from teamgraph.matching.request import resolve_skills
     from teamcheck import violations
     store = org_store(n, work)
     rows = []

@@ -16,11 +16,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from graph.model import (
+from teamgraph.graph.model import (
     Case, ChangeSet, CollaborationRating, Department, Membership, Person, PersonSkill, Project,
     ProjectNeed, Skill, Viewer, Window,
 )
-from graph.sqlite_store import SqliteStore
+from teamgraph.graph.sqlite_store import SqliteStore
 
 
 def synthetic_org(people: int, seed: int) -> ChangeSet:

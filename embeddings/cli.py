@@ -11,15 +11,15 @@ from teamgraph.settings import Settings
 
 
 def _open(settings: Settings, on_stale: str = "error"):
-    from embeddings.encoder import load_encoder
-    from embeddings.retriever import Retriever
-    from graph.store import open_store
+    from teamgraph.embeddings.encoder import load_encoder
+    from teamgraph.embeddings.retriever import Retriever
+    from teamgraph.graph.store import open_store
     store = open_store(settings)
     return store, Retriever(store, settings.index_dir, load_encoder(settings.model), on_stale=on_stale)
 
 
 def _viewer(store, role: str, person: str | None):
-    from graph.model import Viewer
+    from teamgraph.graph.model import Viewer
     from teamgraph.errors import NotFoundError
     if person is None:
         return Viewer(role=role)
@@ -54,7 +54,7 @@ def kickoff(brief_file: Path | None, project_id: str | None, person: str | None,
             as_json: bool) -> None:
     """Kickoff package for BRIEF_FILE (YAML: title, description, skills, department, process) or
     --project ID: similar cases, lessons to read first, experts to consult with their load."""
-    from embeddings.kickoff import kickoff_package, read_brief
+    from teamgraph.embeddings.kickoff import kickoff_package, read_brief
     if (brief_file is None) == (project_id is None):
         raise click.UsageError("give a BRIEF.yaml or --project ID (not both)")
     store, retriever = _open(Settings.from_env())

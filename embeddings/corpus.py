@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.encoder import Encoder
-from embeddings.fusion import combsum_max
-from embeddings.index import VectorIndex
-from embeddings.lexical import LexicalIndex, tokenize
+from teamgraph.embeddings.encoder import Encoder
+from teamgraph.embeddings.fusion import combsum_max
+from teamgraph.embeddings.index import VectorIndex
+from teamgraph.embeddings.lexical import LexicalIndex, tokenize
 
 
 PASSAGE_WORDS = 100

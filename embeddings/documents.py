@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from datetime import date
 
-from embeddings.corpus import Doc
-from graph.model import SYSTEM, Case, Expert, Membership, Person, PersonSkill, Project, Skill, Window
+from teamgraph.embeddings.corpus import Doc
+from teamgraph.graph.model import SYSTEM, Case, Expert, Membership, Person, PersonSkill, Project, Skill, Window
 
 
 def _iso(d) -> str | None:

@@ -114,7 +114,7 @@ class _Memo:
 
 
 def _corpus(name: str, texts: dict[str, str], encoder, progress: bool):
-    from embeddings.corpus import Corpus, Doc
+    from teamgraph.embeddings.corpus import Corpus, Doc
     c = Corpus(name, encoder.dim)
     c.upsert([Doc(k, t) for k, t in texts.items()], encoder, progress=progress)
     return c
@@ -123,7 +123,7 @@ def _corpus(name: str, texts: dict[str, str], encoder, progress: bool):
 def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = False) -> dict[str, dict[str, list[str]]]:
     """query key → {"dense", "bm25", "hybrid": top-K keys}, via the production Corpus code.
     With exclude_self the query's own document is outside the allow-list, as a hidden case is."""
-    from embeddings.lexical import tokenize
+    from teamgraph.embeddings.lexical import tokenize
     keys = list(queries)
     vecs = encoder.encode([queries[k] for k in keys], batch_size=64)
     everything = set(corpus.keys())
@@ -225,8 +225,8 @@ def _tag_words(tags: list[str]) -> str:
 
 
 def eval_experts(folder: Path, encoder, progress: bool = False) -> dict:
-    from embeddings.experts import evidence_signals, fuse_people
-    from embeddings.lexical import tokenize
+    from teamgraph.embeddings.experts import evidence_signals, fuse_people
+    from teamgraph.embeddings.lexical import tokenize
     train, test = load_team2box(folder)
     counts: dict[str, dict[str, int]] = {}
     for q in train:
@@ -271,7 +271,7 @@ def eval_experts(folder: Path, encoder, progress: bool = False) -> dict:
 
 # --- commands ------------------------------------------------------------------------------------
 def _encoder(model: str | None):
-    from embeddings.encoder import load_encoder
+    from teamgraph.embeddings.encoder import load_encoder
     from teamgraph.settings import Settings
     return load_encoder(model or Settings.from_env().model)
 

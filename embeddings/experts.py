@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from embeddings.fusion import rank_positions, ranked, reciprocal_rank_votes
+from teamgraph.embeddings.fusion import rank_positions, ranked, reciprocal_rank_votes
 
 EVIDENCE_WEIGHT = {"confirmed": 1.0, "inferred-from-project": 0.8, "self-declared": 0.6}
 OUTCOME_WEIGHT = {"success": 1.0, "partial": 0.85, "": 0.85, "failure": 0.7}

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from embeddings.lexical import tokenize
-from embeddings.results import CaseHit, ExpertHit
-from graph.model import Viewer, Window
+from teamgraph.embeddings.lexical import tokenize
+from teamgraph.embeddings.results import CaseHit, ExpertHit
+from teamgraph.graph.model import Viewer, Window
 from teamgraph.errors import FieldProblem, NotFoundError, TeamgraphError, ValidationError
 
 _SENTENCES = re.compile(r"(?<=[.!?。！？])\s*")

@@ -25,15 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-from embeddings.corpus import Corpus
-from embeddings.documents import all_documents, skill_terms, touched_documents
-from embeddings.encoder import Encoder
-from embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
-from embeddings.fusion import ranked
-from embeddings.lexical import matching_terms, tokenize
-from embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
-from graph.load import peak_load
-from graph.model import Viewer, Window
+from teamgraph.embeddings.corpus import Corpus
+from teamgraph.embeddings.documents import all_documents, skill_terms, touched_documents
+from teamgraph.embeddings.encoder import Encoder
+from teamgraph.embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
+from teamgraph.embeddings.fusion import ranked
+from teamgraph.embeddings.lexical import matching_terms, tokenize
+from teamgraph.embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Viewer, Window
 from teamgraph.errors import IndexMissing, ValidationError, FieldProblem
 
 CORPORA = ("case", "project", "person")

@@ -15,14 +15,14 @@ from datetime import date, timedelta
 
 import click
 
-from graph.model import ROLES, Viewer, Window
-from graph.store import jsonable
+from teamgraph.graph.model import ROLES, Viewer, Window
+from teamgraph.graph.store import jsonable
 from teamgraph.errors import NotFoundError
 
 
 @contextmanager
 def _store():
-    from graph.store import open_store
+    from teamgraph.graph.store import open_store
     from teamgraph.settings import Settings
     store = open_store(Settings.from_env())
     try:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from graph.model import ENTITY_TYPES
+from teamgraph.graph.model import ENTITY_TYPES
 
 # --- the graph model, per entity kind ----------------------------------------------------------
 

@@ -4,7 +4,7 @@ messages are the same everywhere (tests/contract pins them)."""
 
 from __future__ import annotations
 
-from graph.model import ENTITY_TYPES, ChangeSet, record_key
+from teamgraph.graph.model import ENTITY_TYPES, ChangeSet, record_key
 from teamgraph.errors import FieldProblem, ValidationError
 
 # (kind, field, target): every reference an upserted record makes. "person*" also accepts

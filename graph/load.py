@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from graph.model import Membership, Window
+from teamgraph.graph.model import Membership, Window
 
 
 def _clip(m: Membership, window: Window) -> tuple[date, date] | None:

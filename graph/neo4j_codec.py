@@ -13,8 +13,8 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from graph import cypher as q
-from graph.model import ENTITY_TYPES
+from teamgraph.graph import cypher as q
+from teamgraph.graph.model import ENTITY_TYPES
 
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "department": ("id",), "skill": ("id",), "person": ("id",), "project": ("id",), "case": ("id",),

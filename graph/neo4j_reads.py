@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from graph import cypher as q
-from graph.load import peak_load
-from graph.model import Case, Membership, PersonSkill, Viewer, Window
-from graph.neo4j_codec import as_date, decode
-from graph.store import (
+from teamgraph.graph import cypher as q
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
+from teamgraph.graph.neo4j_codec import as_date, decode
+from teamgraph.graph.store import (
     Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 

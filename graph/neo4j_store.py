@@ -16,12 +16,12 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from graph import cypher as q
-from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
-from graph.neo4j_codec import decode, encode, key_map, key_of
-from graph.neo4j_reads import Neo4jReads
-from graph.integrity import check_kinds, raise_unresolved, wanted_references
-from graph.store import ApplyReport
+from teamgraph.graph import cypher as q
+from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
+from teamgraph.graph.neo4j_codec import decode, encode, key_map, key_of
+from teamgraph.graph.neo4j_reads import Neo4jReads
+from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
+from teamgraph.graph.store import ApplyReport
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
@@ -278,5 +278,5 @@ def _key_fields(kind: str) -> tuple[str, ...]:
     if kind not in ENTITY_TYPES:
         raise ValidationError(FieldProblem(f"unknown entity kind {kind!r}; one of {', '.join(ENTITY_TYPES)}",
                                            field="kind"))
-    from graph.neo4j_codec import KEY_FIELDS
+    from teamgraph.graph.neo4j_codec import KEY_FIELDS
     return KEY_FIELDS[kind]

@@ -12,10 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from graph.load import peak_load
-from graph.model import Case, Membership, PersonSkill, Viewer, Window
-from graph.sqlite_schema import CODECS
-from graph.store import (
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
+from teamgraph.graph.sqlite_schema import CODECS
+from teamgraph.graph.store import (
     Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 

@@ -17,7 +17,7 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from graph.model import ENTITY_TYPES
+from teamgraph.graph.model import ENTITY_TYPES
 
 SCHEMA_VERSION = 1
 _FK = "DEFERRABLE INITIALLY DEFERRED"

@@ -29,11 +29,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph.integrity import check_kinds, raise_unresolved, wanted_references
-from graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
-from graph.sqlite_queries import SqliteReads
-from graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES
-from graph.store import ApplyReport
+from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
+from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
+from teamgraph.graph.sqlite_queries import SqliteReads
+from teamgraph.graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES
+from teamgraph.graph.store import ApplyReport
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )

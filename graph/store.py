@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from graph.model import (
+from teamgraph.graph.model import (
     Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill,
     Project, Skill, Viewer, Window,
 )
@@ -228,7 +228,7 @@ class GraphStore(Protocol):
 def open_store(settings: Settings) -> GraphStore:
     """The one place that picks a backend, from `settings.store`."""
     if settings.store == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from teamgraph.graph.neo4j_store import Neo4jStore
         return Neo4jStore.from_settings(settings)
-    from graph.sqlite_store import SqliteStore
+    from teamgraph.graph.sqlite_store import SqliteStore
     return SqliteStore(settings.data_dir / "teamgraph.sqlite3")

@@ -22,8 +22,8 @@ def ingest(folder: Path, dry_run: bool, replace: bool, as_json: bool, quiet: boo
 
     Re-ingesting an unchanged folder writes nothing; changed rows are updated.
     """
-    from graph.store import open_store
-    from ingest.loader import ingest_folder
+    from teamgraph.graph.store import open_store
+    from teamgraph.ingest.loader import ingest_folder
     from teamgraph.errors import ValidationError
     from teamgraph.settings import Settings
 
@@ -59,7 +59,7 @@ def ingest(folder: Path, dry_run: bool, replace: bool, as_json: bool, quiet: boo
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def generate(people: int, out: Path, seed: int, quiet: bool) -> None:
     """Write a generated organisation of N people in the ingest format (for benchmarks)."""
-    from ingest.generator import generate as run
+    from teamgraph.ingest.generator import generate as run
 
     counts = run(out, people=people, seed=seed, progress=not quiet)
     click.echo(f"wrote {sum(counts.values())} records to {out}: "

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from graph.model import (
+from teamgraph.graph.model import (
     EVIDENCE_KINDS, OUTCOMES, PERSON_STATUSES, PROCESSES, PROJECT_STATUSES, VISIBILITIES,
 )
 

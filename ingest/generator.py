@@ -21,10 +21,10 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from graph.model import PROCESSES, Case
-from ingest.names import CULTURES, email_local, full_name
-from ingest.sample import SAMPLE_TODAY, sample_path
-from ingest.writer import FolderWriter
+from teamgraph.graph.model import PROCESSES, Case
+from teamgraph.ingest.names import CULTURES, email_local, full_name
+from teamgraph.ingest.sample import SAMPLE_TODAY, sample_path
+from teamgraph.ingest.writer import FolderWriter
 
 REGIONS = ("EMEA", "Americas", "APAC", "China")
 ROLES = ("member", "analyst", "engineer", "specialist", "reviewer")

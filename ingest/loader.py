@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.model import WRITE_ORDER, ChangeSet, record_key
-from ingest.formats import CASE_SPEC, CASES_DIR, SPEC_BY_FILE, SPECS, FileSpec
-from ingest.reader import read_csv, read_jsonl, read_markdown_case
-from ingest.validate import FolderValidator
+from teamgraph.graph.model import WRITE_ORDER, ChangeSet, record_key
+from teamgraph.ingest.formats import CASE_SPEC, CASES_DIR, SPEC_BY_FILE, SPECS, FileSpec
+from teamgraph.ingest.reader import read_csv, read_jsonl, read_markdown_case
+from teamgraph.ingest.validate import FolderValidator
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
 if TYPE_CHECKING:
-    from graph.store import ApplyReport, GraphStore
+    from teamgraph.graph.store import ApplyReport, GraphStore
 
 SMALL_FOLDER = 2000  # records of one kind up to which ingest compares by key look-ups, not a full scan
 STORE_FILE = "(store)"  # `file` of problems found in the target store rather than the folder

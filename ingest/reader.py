@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.formats import MD_SECTIONS, FileSpec
+from teamgraph.ingest.formats import MD_SECTIONS, FileSpec
 from teamgraph.errors import ErrorReport
 
 BOM = b"\xef\xbb\xbf"

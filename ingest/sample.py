@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.load import loads_by_person
-from graph.model import Window
+from teamgraph.graph.load import loads_by_person
+from teamgraph.graph.model import Window
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
-    from ingest.loader import IngestReport
+    from teamgraph.graph.store import GraphStore
+    from teamgraph.ingest.loader import IngestReport
 
 SAMPLE_TODAY = date(2026, 11, 26)
 
@@ -29,7 +29,7 @@ def sample_path() -> Path:
 
 def load_sample(store: GraphStore, progress: bool = True) -> IngestReport:
     """Ingest the sample into `store` (validated first; idempotent: a second run writes nothing)."""
-    from ingest.loader import ingest_folder
+    from teamgraph.ingest.loader import ingest_folder
 
     return ingest_folder(store, sample_path(), progress=progress)
 

@@ -14,13 +14,13 @@ import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from graph.model import ENTITY_TYPES, record_key
-from ingest.formats import SPECS, FileSpec
-from ingest.reader import Row
+from teamgraph.graph.model import ENTITY_TYPES, record_key
+from teamgraph.ingest.formats import SPECS, FileSpec
+from teamgraph.ingest.reader import Row
 from teamgraph.errors import ErrorReport
 
 if TYPE_CHECKING:
-    from graph.store import GraphStore
+    from teamgraph.graph.store import GraphStore
 
 _MISSING = object()
 _FILE_OF_KIND = {s.kind: s.filename for s in SPECS}

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from graph.model import as_dict
-from ingest.formats import CASE_SPEC, CASES_DIR, SPECS
+from teamgraph.graph.model import as_dict
+from teamgraph.ingest.formats import CASE_SPEC, CASES_DIR, SPECS
 
 FILE_OF_KIND = {s.kind: s for s in SPECS}
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from matching.model import EPS, member_allocation, score_team
-from matching.problem import Problem
+from teamgraph.matching.model import EPS, member_allocation, score_team
+from teamgraph.matching.problem import Problem
 
 
 @dataclass
@@ -121,12 +121,12 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
 
 def greedy_team(store, request, *, weights=None, relevance=None) -> tuple[Problem, GreedyTeam]:
     """The baseline team for `request`, with the problem it was scored on (same objective as the engine)."""
-    from matching.problem import build_problem
+    from teamgraph.matching.problem import build_problem
     pb = build_problem(store, request, weights=weights, relevance=relevance)
     return pb, greedy_members(pb)
 
 
 def greedy_portfolio(store, portfolio, *, max_load=None):
     """The baseline for a whole portfolio (see matching.portfolio.greedy_portfolio)."""
-    from matching.portfolio import greedy_portfolio as run
+    from teamgraph.matching.portfolio import greedy_portfolio as run
     return run(store, portfolio, max_load=max_load)

@@ -8,7 +8,7 @@ import click
 
 
 def _store(settings=None):
-    from graph.store import open_store
+    from teamgraph.graph.store import open_store
     from teamgraph.settings import Settings
     return open_store(settings or Settings.from_env())
 
@@ -16,8 +16,8 @@ def _store(settings=None):
 def _relevance(store, settings):
     """The relevance term from the retrieval index when one has been built for this store
     (public evidence only, as for any viewer); None otherwise, and the suggestion says so."""
-    from embeddings.encoder import load_encoder
-    from embeddings.retriever import Retriever
+    from teamgraph.embeddings.encoder import load_encoder
+    from teamgraph.embeddings.retriever import Retriever
     retriever = Retriever(store, settings.index_dir, load_encoder(settings.model), on_stale="sync")
     if not retriever.status().get("built"):
         return None
@@ -37,9 +37,9 @@ def _relevance(store, settings):
               help="Score people's past cases and projects against the brief (needs `teamgraph index build`).")
 def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_limit, relevance):
     """Suggest a load-balanced team for REQUEST_FILE (YAML or JSON; see README for the format)."""
-    from matching import engine
-    from matching.render import suggestion_text
-    from matching.request import load_request
+    from teamgraph.matching import engine
+    from teamgraph.matching.render import suggestion_text
+    from teamgraph.matching.request import load_request
     from teamgraph.settings import Settings
     settings = Settings.from_env()
     store = _store(settings)
@@ -69,9 +69,9 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
 @click.option("--seed", default=0, show_default=True)
 def staff(portfolio_file, as_json, max_load, time_limit, seed):
     """Staff every request of PORTFOLIO_FILE at once from one pool, overloading nobody."""
-    from matching.portfolio import staff as staff_portfolio
-    from matching.render import portfolio_text
-    from matching.request import load_portfolio
+    from teamgraph.matching.portfolio import staff as staff_portfolio
+    from teamgraph.matching.render import portfolio_text
+    from teamgraph.matching.request import load_portfolio
     store = _store()
     try:
         pf = load_portfolio(portfolio_file, store.all("skill"))

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from graph.load import peak_load
-from graph.model import Window
-from matching.model import EPS
-from matching.problem import Problem
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Window
+from teamgraph.matching.model import EPS
+from teamgraph.matching.problem import Problem
 
 # Relaxation costs: asking a busy person or dropping a required person weighs more than a
 # department or size change, so the proposal keeps the request's substance where it can.
@@ -116,7 +116,7 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> 
     """Explain why no team satisfies `pb.request`; see the module docstring."""
     from ortools.sat.python import cp_model
 
-    from matching.model import solver_for
+    from teamgraph.matching.model import solver_for
     req = pb.request
     people = pb.people
     reports = requirement_report(store, pb)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from graph.load import weekly_load
-from graph.model import SYSTEM, Viewer
-from graph.store import GraphStore
-from matching.diagnose import diagnose
-from matching.explain import Diff, Suggestion, WhyNot, team_result
-from matching.model import EPS
-from matching.problem import SCALE, Problem, Relevance, Weights, build_problem
-from matching.prune import prune
-from matching.request import TeamRequest
-from matching.solve import Search
+from teamgraph.graph.load import weekly_load
+from teamgraph.graph.model import SYSTEM, Viewer
+from teamgraph.graph.store import GraphStore
+from teamgraph.matching.diagnose import diagnose
+from teamgraph.matching.explain import Diff, Suggestion, WhyNot, team_result
+from teamgraph.matching.model import EPS
+from teamgraph.matching.problem import SCALE, Problem, Relevance, Weights, build_problem
+from teamgraph.matching.prune import prune
+from teamgraph.matching.request import TeamRequest
+from teamgraph.matching.solve import Search
 from teamgraph.errors import NotFoundError
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import click
 
-from graph.model import ChangeSet, Department, Person, PersonSkill, Skill, Window
-from matching.request import Portfolio, Requirement, TeamRequest
+from teamgraph.graph.model import ChangeSet, Department, Person, PersonSkill, Skill, Window
+from teamgraph.matching.request import Portfolio, Requirement, TeamRequest
 from teamgraph.errors import FieldProblem, ValidationError
 
 WINDOW = Window(date(2026, 1, 1), date(2026, 3, 31))
@@ -83,8 +83,8 @@ def eval_portfolio(folder: str | Path, *, loads=range(1, 11), time_limit: float 
     """Coverage vs. load cap for teamgraph and the greedy baseline (the issue's JSON shape)."""
     from tqdm import tqdm
 
-    from graph.sqlite_store import SqliteStore
-    from matching.portfolio import PortfolioPool, staff_pool
+    from teamgraph.graph.sqlite_store import SqliteStore
+    from teamgraph.matching.portfolio import PortfolioPool, staff_pool
     people, questions = read_team2box(folder)
     out = {"max_load": list(loads), "teamgraph": {"coverage": [], "seconds": []}, "baseline": {"coverage": []}}
     with tempfile.TemporaryDirectory() as tmp:

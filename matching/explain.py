@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.model import Viewer
-from matching.model import member_allocation, score_team
-from matching.problem import SCALE, Problem
+from teamgraph.graph.model import Viewer
+from teamgraph.matching.model import member_allocation, score_team
+from teamgraph.matching.problem import SCALE, Problem
 
 TERMS = ("skill_fit", "relevance", "cohesion", "novelty", "preference", "busy", "members", "max_util")
 

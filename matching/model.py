@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from matching.problem import SCALE, Problem
+from teamgraph.matching.problem import SCALE, Problem
 
 EPS = 1e-9
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from graph.store import GraphStore
-from matching.baseline import greedy_members
-from matching.model import EPS, solver_for
-from matching.problem import build_problem
-from matching.request import Portfolio
+from teamgraph.graph.store import GraphStore
+from teamgraph.matching.baseline import greedy_members
+from teamgraph.matching.model import EPS, solver_for
+from teamgraph.matching.problem import build_problem
+from teamgraph.matching.request import Portfolio
 
 MILLI = 1000  # loads in thousandths of an FTE inside the model
 

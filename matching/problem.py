@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from graph.model import Person, PersonSkill
-from graph.store import GraphStore
-from matching.request import TeamRequest, resolve_skills
+from teamgraph.graph.model import Person, PersonSkill
+from teamgraph.graph.store import GraphStore
+from teamgraph.matching.request import TeamRequest, resolve_skills
 from teamgraph.errors import FieldProblem, ValidationError
 
 SCALE = 1000  # objective units per 1.0 of a weighted term
@@ -231,7 +231,7 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
     if max_pool is not None and len(pb.kept) > max_pool:
         # Large pool: a heuristic shortlist first (the result will say it is not proven optimal),
         # so pairs are read and pruning runs only over it.
-        from matching.prune import shortlist
+        from teamgraph.matching.prune import shortlist
         shortlist(pb, SHORTLIST)
         pb.base_pool = list(pb.kept)
         ids = [people[i].id for i in pb.kept]
@@ -264,6 +264,6 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
             novelty[d] = round(weights.novelty * SCALE * rarity)
 
     pb.pairs, pb.pair_info, pb.novelty = pairs, info, novelty
-    from matching.prune import prune
+    from teamgraph.matching.prune import prune
     prune(pb)
     return pb

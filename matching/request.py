@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from graph.model import Skill, Window
+from teamgraph.graph.model import Skill, Window
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
 REQUEST_KEYS = ("name", "brief", "project", "window", "allocation", "size", "requirements",

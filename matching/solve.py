@@ -23,8 +23,8 @@ import heapq
 import time
 from dataclasses import dataclass, field
 
-from matching.model import EPS, build_team_model, member_allocation, score_team, solver_for
-from matching.problem import Problem
+from teamgraph.matching.model import EPS, build_team_model, member_allocation, score_team, solver_for
+from teamgraph.matching.problem import Problem
 
 
 @dataclass

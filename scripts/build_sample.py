@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.model import (  # noqa: E402
+from teamgraph.graph.model import (  # noqa: E402
     Case, CollaborationRating, Department, Expert, Membership, Person, PersonSkill, Project, ProjectNeed,
 )
-from ingest.names import CULTURES, email_local, full_name  # noqa: E402
-from ingest.writer import FolderWriter  # noqa: E402
+from teamgraph.ingest.names import CULTURES, email_local, full_name  # noqa: E402
+from teamgraph.ingest.writer import FolderWriter  # noqa: E402
 from scripts.sample_taxonomy import COMMON_SKILLS, CURATED, DEPT_SKILLS, build_skills  # noqa: E402
 from scripts.sample_zh import ZH_CASES  # noqa: E402
 

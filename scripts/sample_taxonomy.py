@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from graph.model import Skill
+from teamgraph.graph.model import Skill
 from scripts.sample_zh import ZH_ALIASES
 
 # department key -> skills typical of it (most common first; the order drives popularity)

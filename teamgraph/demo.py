@@ -63,7 +63,7 @@ def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
     TEAMGRAPH_DATA_DIR (default ~/.local/share/teamgraph).
     """
     from teamgraph.service import Teamgraph
-    from ingest.sample import load_sample, summary
+    from teamgraph.ingest.sample import load_sample, summary
 
     settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -76,7 +76,7 @@ def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
     if not no_index:
         click.echo("\nBuilding the retrieval indexes (first run loads the embedding model)…")
         service.retriever  # builds or updates the index, with progress
-    from api.auth import demo_tokens
+    from teamgraph.api.auth import demo_tokens
     tokens = demo_tokens(settings, service.store)
     click.secho("\nAPI tokens to try (Authorization: Bearer …):", bold=True)
     for role, token in tokens.items():
@@ -84,7 +84,7 @@ def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
     _print_next_steps(info)
     if no_serve:
         return
-    from api.app import create_app
-    from api.server import run
+    from teamgraph.api.app import create_app
+    from teamgraph.api.server import run
     click.secho(f"\nServing http://{host}:{port}/  (Ctrl-C to stop)", bold=True)
     run(create_app(settings=settings, service=service), host=host, port=port)

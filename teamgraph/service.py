@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
-from graph.model import SYSTEM, Viewer
+from teamgraph.graph.model import SYSTEM, Viewer
 from teamgraph.errors import FieldProblem, IndexMissing, NotFoundError, ValidationError
 from teamgraph.settings import Settings
 
@@ -45,7 +45,7 @@ class Teamgraph:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    from graph.store import open_store
+                    from teamgraph.graph.store import open_store
                     self._store = open_store(self.settings)
         return self._store
 
@@ -143,8 +143,8 @@ class Teamgraph:
         if self._retriever is None:
             with self._lock:
                 if self._retriever is None:
-                    from embeddings.encoder import load_encoder
-                    from embeddings.retriever import Retriever
+                    from teamgraph.embeddings.encoder import load_encoder
+                    from teamgraph.embeddings.retriever import Retriever
                     encoder = self._encoder or load_encoder(self.settings.model)
                     # on_stale="sync": a long-running service catches up with writes made elsewhere.
                     r = Retriever(self.store, self.settings.index_dir, encoder, on_stale="sync")
@@ -185,7 +185,7 @@ class Teamgraph:
         """The kickoff package (embeddings.kickoff) for a project or an ad-hoc brief; with
         `with_team`, the matching engine suggests the team for `viewer` (from the project's
         needs, `team_request`, or the brief's skills)."""
-        from embeddings.kickoff import kickoff_package
+        from teamgraph.embeddings.kickoff import kickoff_package
         suggester = self._team_suggester(viewer, team_request, project_id) if with_team else None
         return kickoff_package(self.retriever, self.store, brief=brief, project_id=project_id, viewer=viewer,
                                k_cases=k_cases, k_experts=k_experts, team_suggester=suggester,
@@ -214,7 +214,7 @@ class Teamgraph:
         """The kickoff's team: `context` {brief, project, skills, window, …} → a Suggestion dict.
         A project's needs give the requirements (level, count); a brief's skills ask for one
         person at level 3 each, unless the caller sent a full team request."""
-        from matching.engine import suggest
+        from teamgraph.matching.engine import suggest
 
         def suggester(context: dict) -> dict:
             if team_request is not None:
@@ -249,7 +249,7 @@ class Teamgraph:
     def team_request(self, data: dict, field: str = "request"):
         """Validate a request body (`matching.request.parse_request`) with skills resolved; field
         names in errors are prefixed with `field.` so they point into the API body."""
-        from matching.request import parse_request
+        from teamgraph.matching.request import parse_request
         try:
             return parse_request(data, field, skills=self.skills())
         except ValidationError as e:
@@ -259,7 +259,7 @@ class Teamgraph:
     def suggest(self, data: dict, viewer: Viewer, *, alternatives: int = 2, min_diff: int = 1, seed: int = 0,
                 time_limit: float | None = 10.0, pins=()):
         """The best team for a request body, with alternatives, explained for `viewer`."""
-        from matching.engine import suggest
+        from teamgraph.matching.engine import suggest
         request = self.team_request(data)
         self._check_people(pins, "pins")
         result = suggest(self.store, request, viewer=viewer, alternatives=alternatives, min_diff=min_diff,
@@ -270,7 +270,7 @@ class Teamgraph:
     def why_not(self, data: dict, person_id: str, viewer: Viewer, *, alternatives: int = 0, min_diff: int = 1,
                 seed: int = 0, time_limit: float | None = 10.0):
         """Why `person_id` is not in the team suggested for this request (reuses that suggestion)."""
-        from matching.engine import why_not
+        from teamgraph.matching.engine import why_not
         request = self.team_request(data)
         self._check_people([person_id], "person")
         previous = self._suggestions.get(self._key(data, viewer, seed, ()))
@@ -280,8 +280,8 @@ class Teamgraph:
     def resolve(self, data: dict, viewer: Viewer, *, pins=(), previous=(), seed: int = 0,
                 time_limit: float | None = 10.0):
         """Re-solve with `pins` locked in; the result's diff is against the `previous` member ids."""
-        from matching.engine import suggest
-        from matching.explain import Diff
+        from teamgraph.matching.engine import suggest
+        from teamgraph.matching.explain import Diff
         request = self.team_request(data)
         self._check_people(pins, "pins")
         result = suggest(self.store, request, viewer=viewer, alternatives=0, relevance=self._relevance(viewer),
@@ -295,8 +295,8 @@ class Teamgraph:
     def staff(self, data: dict, viewer: Viewer, *, max_load: float | None = None, time_limit: float = 30.0,
               seed: int = 0):
         """Staff a portfolio body (`{requests: [...]}`) from one pool."""
-        from matching.portfolio import staff
-        from matching.request import parse_portfolio
+        from teamgraph.matching.portfolio import staff
+        from teamgraph.matching.request import parse_portfolio
         requests = data.get("requests")
         if isinstance(requests, list):
             # `{file: …}` entries would read files on the server: only inline requests over the API.
@@ -332,7 +332,7 @@ class Teamgraph:
     def ingest(self, folder: str | Path, *, dry_run: bool = False, replace_missing: bool = False) -> dict:
         """Validate a data folder completely, write it in one transaction (unless `dry_run`),
         then bring the retrieval indexes up to date incrementally."""
-        from ingest.loader import ingest_folder
+        from teamgraph.ingest.loader import ingest_folder
         with self._lock:
             report = ingest_folder(self.store, folder, dry_run=dry_run, replace=replace_missing,
                                    progress=self._progress)

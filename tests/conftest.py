@@ -10,12 +10,8 @@ from pathlib import Path
 
 import pytest
 
-# tests/ on the path for the shared `tinyorg` module, and the repository root before it so that
-# test folders named like the packages (tests/ingest, tests/matching…) never shadow them.
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from tinyorg import tiny_org  # noqa: E402
+from tests.tinyorg import tiny_org  # noqa: E402
 
 NEO4J_SKIP_REASON = ("Neo4j tests need NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD); "
                      "`bash .ci/run` starts a local Neo4j 5.26 and sets them")
@@ -26,7 +22,7 @@ def _neo4j_store():
         if os.environ.get("TEAMGRAPH_REQUIRE_NEO4J"):
             pytest.fail("TEAMGRAPH_REQUIRE_NEO4J is set but NEO4J_URI is not")
         pytest.skip(NEO4J_SKIP_REASON)
-    from graph.neo4j_store import Neo4jStore
+    from teamgraph.graph.neo4j_store import Neo4jStore
     from teamgraph.settings import Settings
     store = Neo4jStore.from_settings(Settings.from_env())
     store.clear_all()
@@ -36,7 +32,7 @@ def _neo4j_store():
 def make_store(backend: str, tmp_path: Path):
     if backend == "neo4j":
         return _neo4j_store()
-    from graph.sqlite_store import SqliteStore
+    from teamgraph.graph.sqlite_store import SqliteStore
     return SqliteStore(tmp_path / "teamgraph.sqlite3")
 
 

@@ -14,8 +14,8 @@ from datetime import date
 
 import pytest
 
-from graph import cypher as q
-from graph.model import (
+from teamgraph.graph import cypher as q
+from teamgraph.graph.model import (
     Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill, Project,
     Skill, SYSTEM, Viewer,
 )
@@ -165,5 +165,5 @@ def test_hostile_ids_are_only_ever_parameters(store, monkeypatch):
 
 
 def _window():
-    from graph.model import Window
+    from teamgraph.graph.model import Window
     return Window(date(2025, 1, 1), date(2025, 12, 31))

@@ -6,9 +6,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from tinyorg import tiny_org
+from tests.tinyorg import tiny_org
 
-from graph.sqlite_store import SqliteStore
+from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.cli import cli
 from teamgraph.errors import NotFoundError
 

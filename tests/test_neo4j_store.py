@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from graph.model import ChangeSet, Department, Person
+from teamgraph.graph.model import ChangeSet, Department, Person
 from teamgraph.errors import StoreUnavailable, ValidationError
 
 
@@ -18,14 +18,14 @@ def _closed_port() -> int:
 
 
 def test_server_down_is_store_unavailable_naming_the_uri():
-    from graph.neo4j_store import Neo4jStore
+    from teamgraph.graph.neo4j_store import Neo4jStore
     uri = f"bolt://127.0.0.1:{_closed_port()}"
     with pytest.raises(StoreUnavailable, match="127.0.0.1.*unavailable"):
         Neo4jStore(uri, "neo4j", "whatever-password")
 
 
 def test_bad_uri_is_store_unavailable():
-    from graph.neo4j_store import Neo4jStore
+    from teamgraph.graph.neo4j_store import Neo4jStore
     with pytest.raises(StoreUnavailable, match="NEO4J_URI"):
         Neo4jStore("http://127.0.0.1:7474", "neo4j", "x")
 
@@ -42,14 +42,14 @@ def _settings(**overrides):
 
 @pytest.mark.neo4j
 def test_wrong_password_is_store_unavailable_with_a_hint():
-    from graph.neo4j_store import Neo4jStore
+    from teamgraph.graph.neo4j_store import Neo4jStore
     with pytest.raises(StoreUnavailable, match="NEO4J_PASSWORD"):
         Neo4jStore.from_settings(_settings(neo4j_password="definitely-not-the-password"))
 
 
 @pytest.mark.neo4j
 def test_unknown_database_is_store_unavailable():
-    from graph.neo4j_store import Neo4jStore
+    from teamgraph.graph.neo4j_store import Neo4jStore
     with pytest.raises(StoreUnavailable, match="NEO4J_DATABASE"):
         Neo4jStore.from_settings(_settings(neo4j_database="nosuchdb"))
 

@@ -6,10 +6,10 @@ import sqlite3
 import threading
 
 import pytest
-from tinyorg import Q1, tiny_org
+from tests.tinyorg import Q1, tiny_org
 
-from graph.model import ChangeSet, Department, Person, Viewer
-from graph.sqlite_store import SqliteStore
+from teamgraph.graph.model import ChangeSet, Department, Person, Viewer
+from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.errors import StoreUnavailable
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.model import (
+from teamgraph.graph.model import (
     Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill,
     Project, ProjectNeed, Skill, Window,
 )

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from api.app import create_app
-from api.tokens import token_store_for
+from teamgraph.api.app import create_app
+from teamgraph.api.tokens import token_store_for
 from teamgraph.service import Teamgraph
 from teamgraph.settings import Settings
 
-from api_samples import REQUEST
+from tests.api.api_samples import REQUEST
 
 PERSONS = {"sponsor": "fay", "member": "bo", "hr": "ivy", "admin": None}
 
@@ -28,7 +28,7 @@ def settings(tmp_path):
 def service(settings, tiny_store):
     """The service over tiny_store; retrieval uses the deterministic hashing encoder (the API's
     behaviour, not ranking quality, is under test here)."""
-    from embeddings.encoder import HashingEncoder
+    from teamgraph.embeddings.encoder import HashingEncoder
     return Teamgraph(settings, store=tiny_store, encoder=HashingEncoder(), progress=False)
 
 

@@ -7,9 +7,9 @@ import sqlite3
 
 from click.testing import CliRunner
 
-from api.auth import demo_tokens
-from api.cli import serve, token
-from api.tokens import TokenStore, token_hash
+from teamgraph.api.auth import demo_tokens
+from teamgraph.api.cli import serve, token
+from teamgraph.api.tokens import TokenStore, token_hash
 
 
 def test_tokens_are_stored_hashed(settings, tokens):
@@ -91,8 +91,8 @@ def test_token_commands(settings, tiny_store, monkeypatch):
     monkeypatch.setenv("TEAMGRAPH_DATA_DIR", str(settings.data_dir))
     runner = CliRunner()
     tiny_store.close()
-    from graph.sqlite_store import SqliteStore
-    SqliteStore(settings.data_dir / "teamgraph.sqlite3").apply(__import__("tinyorg").tiny_org())
+    from teamgraph.graph.sqlite_store import SqliteStore
+    SqliteStore(settings.data_dir / "teamgraph.sqlite3").apply(__import__("tests.tinyorg", fromlist=["tiny_org"]).tiny_org())
     out = runner.invoke(token, ["create", "--role", "hr", "--person", "ivy", "--label", "cli"])
     assert out.exit_code == 0, out.output
     secret = out.stdout.strip().splitlines()[0]

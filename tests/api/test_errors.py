@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.app import create_app
+from teamgraph.api.app import create_app
 from teamgraph.errors import StoreUnavailable
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from graph.model import Case, Person, PersonSkill
-from ingest.writer import write_folder
+from teamgraph.graph.model import Case, Person, PersonSkill
+from teamgraph.ingest.writer import write_folder
 
 NEW_PERSON = Person("kim", "Kim Sato", "kim@example.org", "eng", "Platform engineer", "Osaka", "Asia/Tokyo")
 NEW_CASE = Case("c-9", "Helm chart drift across clusters", "Clusters drifted from the charts in git.",

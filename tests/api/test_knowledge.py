@@ -44,7 +44,7 @@ def test_cached_reads_revalidate_with_etag(client, auth):
 
 
 def test_cache_never_serves_an_answer_older_than_the_store(client, auth, service):
-    from graph.model import ChangeSet, PersonSkill
+    from teamgraph.graph.model import ChangeSet, PersonSkill
     url = "/api/v1/skills/logistics/graph"
     before = client.get(url, headers=auth("hr")).get_json()
     assert [h["person"] for h in before["holders"]] == ["dee", "eli"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from api_samples import REQUEST
+from tests.api.api_samples import REQUEST
 
 ALL = {"sponsor", "member", "hr", "admin"}
 PLAN = {"sponsor", "hr", "admin"}

@@ -30,11 +30,11 @@ def screenshots(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """(base url, tokens by role) for the tiny organisation served by waitress on 127.0.0.1."""
-    from api.app import create_app
-    from api.server import make_server
-    from api.tokens import token_store_for
-    from embeddings.encoder import HashingEncoder
-    from graph.sqlite_store import SqliteStore
+    from teamgraph.api.app import create_app
+    from teamgraph.api.server import make_server
+    from teamgraph.api.tokens import token_store_for
+    from teamgraph.embeddings.encoder import HashingEncoder
+    from teamgraph.graph.sqlite_store import SqliteStore
     from teamgraph.service import Teamgraph
     from teamgraph.settings import Settings
     from tinyorg import tiny_org

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tinyorg import PERSON_SKILLS, Q1
+from tests.tinyorg import PERSON_SKILLS, Q1
 
 
 def _ids(cands):

@@ -7,9 +7,9 @@ c-3 confidential (ops, p-wms, by dee); c-4 public (hr, zh); c-5 public (eng, p-p
 from __future__ import annotations
 
 import pytest
-from tinyorg import CASES
+from tests.tinyorg import CASES
 
-from graph.model import Viewer, can_see
+from teamgraph.graph.model import Viewer, can_see
 
 PUBLIC = {"c-1", "c-4", "c-5"}
 MATRIX = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from tinyorg import CASES, MEMBERSHIPS
+from tests.tinyorg import CASES, MEMBERSHIPS
 
-from graph.store import EvidenceLink
+from teamgraph.graph.store import EvidenceLink
 
 
 def test_evidence_for_one_person(tiny_store):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tinyorg import Q1
+from tests.tinyorg import Q1
 
-from graph.model import Viewer
+from teamgraph.graph.model import Viewer
 from teamgraph.errors import NotFoundError
 
 ADMIN = Viewer(role="admin")

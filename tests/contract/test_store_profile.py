@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tinyorg import MEMBERSHIPS, PERSON_SKILLS, Q1
+from tests.tinyorg import MEMBERSHIPS, PERSON_SKILLS, Q1
 
-from graph.model import Department, Viewer, Window
+from teamgraph.graph.model import Department, Viewer, Window
 
 ADMIN = Viewer(role="admin")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tinyorg import PEOPLE, PROJECTS
+from tests.tinyorg import PEOPLE, PROJECTS
 
-from graph.model import ChangeSet, ProjectNeed
+from teamgraph.graph.model import ChangeSet, ProjectNeed
 
 
 def test_python_neighbourhood(tiny_store):

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from tinyorg import CASES, DEPARTMENTS, EXPERTS, MEMBERSHIPS, PEOPLE, Q1, tiny_org
+from tests.tinyorg import CASES, DEPARTMENTS, EXPERTS, MEMBERSHIPS, PEOPLE, Q1, tiny_org
 
-from graph.model import (
+from teamgraph.graph.model import (
     ENTITY_TYPES, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill,
     Skill, Viewer, record_key,
 )

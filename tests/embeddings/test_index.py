@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from embeddings.index import VectorIndex
+from teamgraph.embeddings.index import VectorIndex
 
 
 def _vecs(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:

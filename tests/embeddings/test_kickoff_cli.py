@@ -8,14 +8,14 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from embeddings.encoder import HashingEncoder
-from embeddings.evaluate import eval_cases, eval_experts, load_team2box
-from embeddings.kickoff import kickoff_package, lessons_to_read, read_brief
-from embeddings.results import CaseHit, ScoreParts
-from embeddings.retriever import Retriever
-from graph.model import Viewer
+from teamgraph.embeddings.encoder import HashingEncoder
+from teamgraph.embeddings.evaluate import eval_cases, eval_experts, load_team2box
+from teamgraph.embeddings.kickoff import kickoff_package, lessons_to_read, read_brief
+from teamgraph.embeddings.results import CaseHit, ScoreParts
+from teamgraph.embeddings.retriever import Retriever
+from teamgraph.graph.model import Viewer
 from teamgraph.errors import InfeasibleRequest, NotFoundError, ValidationError
-from tinyorg import tiny_org
+from tests.tinyorg import tiny_org
 
 
 def _hit(cid, lesson):
@@ -70,7 +70,7 @@ def _env(tmp_path):
 
 
 def test_cli_index_and_kickoff(tmp_path):
-    from graph.sqlite_store import SqliteStore
+    from teamgraph.graph.sqlite_store import SqliteStore
     from teamgraph.cli import cli
     (tmp_path / "data").mkdir()
     store = SqliteStore(tmp_path / "data" / "teamgraph.sqlite3")

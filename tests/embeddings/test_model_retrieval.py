@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from embeddings.encoder import load_encoder
-from embeddings.kickoff import kickoff_package
-from embeddings.retriever import Retriever
-from graph.model import Case, ChangeSet, Department, Viewer
-from tinyorg import Q1
+from teamgraph.embeddings.encoder import load_encoder
+from teamgraph.embeddings.kickoff import kickoff_package
+from teamgraph.embeddings.retriever import Retriever
+from teamgraph.graph.model import Case, ChangeSet, Department, Viewer
+from tests.tinyorg import Q1
 
 pytestmark = pytest.mark.model
 MEMBER = Viewer(role="member")

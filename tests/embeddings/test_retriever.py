@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from embeddings.encoder import HashingEncoder
-from embeddings.retriever import Retriever
-from graph.model import SYSTEM, Case, ChangeSet, Viewer
+from teamgraph.embeddings.encoder import HashingEncoder
+from teamgraph.embeddings.retriever import Retriever
+from teamgraph.graph.model import SYSTEM, Case, ChangeSet, Viewer
 from teamgraph.errors import IndexMissing, ValidationError
-from tinyorg import CASES, Q1
+from tests.tinyorg import CASES, Q1
 
 MEMBER = Viewer(role="member")  # no department, no projects: public cases only
 OPS = Viewer(role="member", person="eli", department="ops", projects=frozenset({"p-wms"}))

@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from embeddings.corpus import passages
-from embeddings.evaluate import first_sentences, ndcg_at, recall_at, reciprocal_rank
-from embeddings.experts import fuse_people, load_discount, skill_fit
-from embeddings.fusion import reciprocal_rank_votes, rrf
-from embeddings.lexical import LexicalIndex, matching_terms, tokenize
+from teamgraph.embeddings.corpus import passages
+from teamgraph.embeddings.evaluate import first_sentences, ndcg_at, recall_at, reciprocal_rank
+from teamgraph.embeddings.experts import fuse_people, load_discount, skill_fit
+from teamgraph.embeddings.fusion import reciprocal_rank_votes, rrf
+from teamgraph.embeddings.lexical import LexicalIndex, matching_terms, tokenize
 
 
 def test_english_is_stemmed_and_stopworded():

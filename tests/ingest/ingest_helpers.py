@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.model import record_key
-from ingest.writer import write_folder
-from tinyorg import tiny_org
+from teamgraph.graph.model import record_key
+from teamgraph.ingest.writer import write_folder
+from tests.tinyorg import tiny_org
 
 
 def tiny_folder(path: Path, cases_as_markdown: bool = False) -> Path:

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest_helpers import edit, line_of, snapshot, tiny_folder  # noqa: E402
-from ingest.loader import ingest_folder, load_folder  # noqa: E402
+from tests.ingest.ingest_helpers import edit, line_of, snapshot, tiny_folder  # noqa: E402
+from teamgraph.ingest.loader import ingest_folder, load_folder  # noqa: E402
 from teamgraph.errors import ValidationError  # noqa: E402
 
 

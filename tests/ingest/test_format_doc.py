@@ -7,11 +7,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest_helpers import tiny_folder  # noqa: E402
-from ingest.formats import SPECS  # noqa: E402
-from ingest.loader import load_folder  # noqa: E402
+from tests.ingest.ingest_helpers import tiny_folder  # noqa: E402
+from teamgraph.ingest.formats import SPECS  # noqa: E402
+from teamgraph.ingest.loader import load_folder  # noqa: E402
 
 DOC = Path(__file__).resolve().parents[2] / "ingest" / "FORMAT.md"
 

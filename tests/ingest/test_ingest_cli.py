@@ -9,9 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest_helpers import edit, line_of, tiny_folder  # noqa: E402
+from tests.ingest.ingest_helpers import edit, line_of, tiny_folder  # noqa: E402
 from teamgraph.cli import cli  # noqa: E402
 
 

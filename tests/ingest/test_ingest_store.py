@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest_helpers import assert_store_holds, edit, snapshot, tiny_folder  # noqa: E402
-from ingest.loader import STORE_FILE, ingest_folder  # noqa: E402
+from tests.ingest.ingest_helpers import assert_store_holds, edit, snapshot, tiny_folder  # noqa: E402
+from teamgraph.ingest.loader import STORE_FILE, ingest_folder  # noqa: E402
 from teamgraph.errors import ValidationError  # noqa: E402
-from tinyorg import tiny_org  # noqa: E402
+from tests.tinyorg import tiny_org  # noqa: E402
 
 
 @pytest.mark.parametrize("markdown", [False, True], ids=["cases.jsonl", "cases-md"])

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from graph.load import loads_by_person
-from graph.model import PROCESSES, Window
-from ingest.generator import generate
-from ingest.loader import ingest_folder, load_folder
-from ingest.sample import SAMPLE_TODAY, load_sample, sample_path, summary
+from teamgraph.graph.load import loads_by_person
+from teamgraph.graph.model import PROCESSES, Window
+from teamgraph.ingest.generator import generate
+from teamgraph.ingest.loader import ingest_folder, load_folder
+from teamgraph.ingest.sample import SAMPLE_TODAY, load_sample, sample_path, summary
 
 NOW = Window(SAMPLE_TODAY, SAMPLE_TODAY + timedelta(days=90))
 

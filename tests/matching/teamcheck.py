@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from graph.load import peak_load
+from teamgraph.graph.load import peak_load
 
 HOURS_PER_DAY = 8
 

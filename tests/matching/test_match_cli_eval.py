@@ -54,7 +54,7 @@ def test_bad_request_is_a_clear_error(env):
 
 
 def test_eval_portfolio_on_a_hand_made_folder(tmp_path):
-    from matching.evaluate import eval_portfolio
+    from teamgraph.matching.evaluate import eval_portfolio
     files = {
         "user_tags.txt": "answererId, tag numberofanswers score,....\n1 a 3 10 b 1 2\n2 b 2 5\n3 c 1 1\n",
         "Q_ID_Map.txt": "QuestionNewID OriginalID\n0 100\n1 101\n2 102\n3 103\n",

@@ -8,12 +8,12 @@ or gus (3, self-declared).
 from __future__ import annotations
 
 import pytest
-from teamcheck import violations
-from tinyorg import Q1
+from tests.matching.teamcheck import violations
+from tests.tinyorg import Q1
 
-from graph.model import Viewer
-from matching.engine import resolve, suggest, why_not
-from matching.request import parse_request
+from teamgraph.graph.model import Viewer
+from teamgraph.matching.engine import resolve, suggest, why_not
+from teamgraph.matching.request import parse_request
 
 
 def request(**over):
@@ -26,7 +26,7 @@ def request(**over):
 
 
 def resolved(store, req):
-    from matching.request import resolve_skills
+    from teamgraph.matching.request import resolve_skills
     return resolve_skills(req, store.all("skill"))
 
 
@@ -51,7 +51,7 @@ def test_known_optimum_and_independent_check(tiny_store):
 
 
 def test_budget_changes_the_optimum(tiny_store):
-    from matching.problem import working_days
+    from teamgraph.matching.problem import working_days
     days = working_days(Q1.start, Q1.end)
     budget = (95 + 85) * 0.3 * 8 * days + 1  # cy + gus fit, cy + fay (110/h) does not
     req = request(budget=budget)

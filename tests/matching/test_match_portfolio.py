@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from graph.load import peak_load
-from graph.model import Membership, Window
-from matching.portfolio import staff
-from matching.request import parse_portfolio
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Membership, Window
+from teamgraph.matching.portfolio import staff
+from teamgraph.matching.request import parse_portfolio
 
 Q1 = {"start": "2026-01-01", "end": "2026-03-31"}
 
@@ -70,7 +70,7 @@ def test_soft_mode_respects_the_cap_and_reports_uncovered(tiny_store):
 
 
 def test_greedy_portfolio_baseline_is_reported_alike(tiny_store):
-    from matching.baseline import greedy_portfolio
+    from teamgraph.matching.baseline import greedy_portfolio
     pf = portfolio()
     res = greedy_portfolio(tiny_store, pf, max_load=0.6)
     assert res.mode == "greedy" and res.required == 6

@@ -8,19 +8,19 @@ import hashlib
 import random
 
 import pytest
-from teamcheck import violations
+from tests.matching.teamcheck import violations
 
-from matching.engine import suggest
-from matching.problem import SCALE, Weights, build_problem
-from matching.request import parse_request, resolve_skills
-from matching.solve import Search
+from teamgraph.matching.engine import suggest
+from teamgraph.matching.problem import SCALE, Weights, build_problem
+from teamgraph.matching.request import parse_request, resolve_skills
+from teamgraph.matching.solve import Search
 
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory):
-    from graph.sqlite_store import SqliteStore
-    from ingest.generator import generate
-    from ingest.loader import ingest_folder
+    from teamgraph.graph.sqlite_store import SqliteStore
+    from teamgraph.ingest.generator import generate
+    from teamgraph.ingest.loader import ingest_folder
     root = tmp_path_factory.mktemp("org")
     generate(root / "g", 500, seed=3, progress=False)
     store = SqliteStore(root / "teamgraph.sqlite3")
@@ -35,7 +35,7 @@ def relevance(brief, ids):
 
 
 def draw(store, rng, q):
-    from ingest.sample import SAMPLE_TODAY, current_window
+    from teamgraph.ingest.sample import SAMPLE_TODAY, current_window
     active = {p.id: p.department for p in store.all("person") if p.status == "active"}
     holders: dict[str, set[str]] = {}
     for ps in store.all("person_skill"):

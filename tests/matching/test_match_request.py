@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tinyorg import SKILLS
+from tests.tinyorg import SKILLS
 
-from matching.request import load_portfolio, load_request, parse_request
+from teamgraph.matching.request import load_portfolio, load_request, parse_request
 from teamgraph.errors import ValidationError
 
 GOOD = """\
