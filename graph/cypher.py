@@ -344,6 +344,10 @@ MATCH (:Skill {id: need.skill})<-[h:HAS_SKILL]-(p:Person)
 WHERE h.level >= need.level AND p.status = 'active'
 RETURN p.id AS id
 UNION
+UNWIND $departments AS dept MATCH (:Department {id: dept})<-[:IN]-(p:Person)
+WHERE p.status = 'active'
+RETURN p.id AS id
+UNION
 UNWIND $include AS id MATCH (p:Person {id: id}) RETURN p.id AS id"""
 PEOPLE_BY_IDS = f"UNWIND $ids AS id MATCH (p:Person {{id: id}}) RETURN {_PERSON} AS row ORDER BY p.id"
 SKILLS_OF = (f"UNWIND $ids AS id MATCH (a:Person {{id: id}})-[r:HAS_SKILL]->(b:Skill) "

@@ -54,11 +54,13 @@ class Neo4jReads:
 
     # --- people -------------------------------------------------------------------------------
     def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
-                   include: Iterable[str] = ()) -> list[Candidate]:
-        """Active people meeting any need, plus every existing person in `include` (whatever
-        their status); each with all their skills and their peak load in `window`. By person id."""
+                   include: Iterable[str] = (), departments: Iterable[str] = ()) -> list[Candidate]:
+        """Active people meeting any need or belonging to one of `departments`, plus every
+        existing person in `include` (whatever their status); each with all their skills and
+        their peak load in `window`. By person id."""
         need_rows = [{"skill": s, "level": int(lvl)} for s, lvl in needs]
-        ids = _ids(r["id"] for r in self._read(q.CANDIDATE_IDS, needs=need_rows, include=_ids(include)))
+        ids = _ids(r["id"] for r in self._read(q.CANDIDATE_IDS, needs=need_rows, departments=_ids(departments),
+                                                include=_ids(include)))
         if not ids:
             return []
         people = [decode("person", r["row"]) for r in self._read(q.PEOPLE_BY_IDS, ids=ids)]

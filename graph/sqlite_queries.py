@@ -37,6 +37,7 @@ WITH need(skill, level) AS (
 SELECT DISTINCT ps.person FROM need
 JOIN person_skill ps ON ps.skill = need.skill AND ps.level >= need.level
 JOIN person p ON p.id = ps.person AND p.status = 'active'
+UNION SELECT id FROM person WHERE status = 'active' AND department IN {_IDS}
 UNION SELECT id FROM person WHERE id IN {_IDS}"""
 
 _MEMBERSHIPS_IN_WINDOW = f"""SELECT {CODECS['membership'].columns} FROM membership t
@@ -126,12 +127,13 @@ class SqliteReads:
 
     # --- people -----------------------------------------------------------------------------
     def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
-                   include: Iterable[str] = ()) -> list[Candidate]:
-        """Active people meeting any need, plus every existing person in `include` (whatever
-        their status, so callers can say why a pinned leaver cannot be staffed); each with
-        all their skills and their peak load in `window`. Sorted by person id."""
+                   include: Iterable[str] = (), departments: Iterable[str] = ()) -> list[Candidate]:
+        """Active people meeting any need or belonging to one of `departments`, plus every
+        existing person in `include` (whatever their status, so callers can say why a pinned
+        leaver cannot be staffed); each with all their skills and their peak load in `window`.
+        Sorted by person id."""
         need_arg = json.dumps([[s, int(lvl)] for s, lvl in needs], ensure_ascii=False)
-        ids = [r[0] for r in self._rows(_CANDIDATE_IDS, (need_arg, _ids(include)))]
+        ids = [r[0] for r in self._rows(_CANDIDATE_IDS, (need_arg, _ids(departments), _ids(include)))]
         if not ids:
             return []
         arg = _ids(ids)

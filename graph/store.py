@@ -175,12 +175,14 @@ class GraphStore(Protocol):
         (newest first), expert topics, ratings received (HR/admin only) and peak load."""
 
     def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
-                   include: Iterable[str] = ()) -> list[Candidate]:
+                   include: Iterable[str] = (), departments: Iterable[str] = ()) -> list[Candidate]:
         """Active people holding any (skill, min level) need, plus `include`, with loads in `window`.
 
+        `departments` adds every active person of those departments whatever their skills (a
+        required department may be represented by someone who holds none of the needs).
         `include` adds existing people whatever their skills or status (a pinned leaver comes
-        back with status "leaver" so callers can explain). Each candidate carries all their
-        skills. Sorted by person id.
+        back with status "leaver" so callers can explain). Unknown ids are ignored. Each
+        candidate carries all their skills. Sorted by person id.
         """
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:

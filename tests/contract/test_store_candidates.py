@@ -51,3 +51,22 @@ def test_no_holders_no_candidates(tiny_store):
     assert tiny_store.candidates([("programming", 1)], Q1) == []
     assert tiny_store.candidates([("no-such-skill", 1)], Q1) == []
     assert tiny_store.candidates([], Q1) == []
+
+
+def test_departments_add_their_active_people_whatever_their_skills(tiny_store):
+    # Defect 3: a required department whose people hold none of the needs must still be in the pool.
+    # hr: hal, ivy (recruiting only); no python among them. eng's jon is a leaver and stays out.
+    got = tiny_store.candidates([("python", 5)], Q1, departments=["hr", "eng"])
+    assert _ids(got) == ["ana", "bo", "cy", "hal", "ivy"]
+    by_id = {c.person.id: c for c in got}
+    assert by_id["ivy"].skills == {s.skill: s for s in PERSON_SKILLS if s.person == "ivy"}
+    assert by_id["ivy"].load == 0.0
+    assert by_id["hal"].load == pytest.approx(0.7)  # p-hire until Feb 28
+    assert by_id["cy"].load == pytest.approx(0.4)  # p-plat Feb 1 .. Mar 15
+
+
+def test_departments_alone_and_unknown(tiny_store):
+    assert _ids(tiny_store.candidates([], Q1, departments=["fin"])) == ["fay", "gus"]
+    assert tiny_store.candidates([], Q1, departments=["nowhere"]) == []
+    # a department and an include of the same person: listed once
+    assert _ids(tiny_store.candidates([], Q1, include=["gus", "jon"], departments=["fin"])) == ["fay", "gus", "jon"]
