@@ -1,6 +1,6 @@
 """Dataclass <-> Neo4j row codec for the Neo4j store.
 
-Rows sent to the write queries in graph/cypher.py: a node is {id, props, <reference fields>}; a
+Rows sent to the write queries in graph/cypher_writes.py: a node is {id, props, <reference fields>}; a
 relationship is {<start field>, <end field>, [key property], props}. `props` holds what is stored
 on the node/relationship: tuples as lists, dates as Neo4j DATE values, Project.kpis as JSON
 text (Neo4j properties cannot be maps), floats and ints normalised so a record reads back equal
@@ -13,7 +13,7 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from teamgraph.graph import cypher as q
+from teamgraph.graph.cypher_graph import NODES, RELS, stored_props
 from teamgraph.graph.model import ENTITY_TYPES
 
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -36,15 +36,15 @@ class _Shape:
         self.dicts = {n for n, a in ann.items() if a.startswith("dict")}
         self.floats = {n for n, a in ann.items() if a == "float"}
         self.ints = {n for n, a in ann.items() if a == "int"}
-        if kind in q.NODES:
-            spec = q.NODES[kind]
+        if kind in NODES:
+            spec = NODES[kind]
             self.refs = [r.field for r in spec.refs]
-            self.props = q.stored_props(kind)  # list refs stay properties too
+            self.props = stored_props(kind)  # list refs stay properties too
             self.row_extra = self.refs + [r.field for r in spec.list_refs]
         else:
-            spec = q.RELS[kind]
+            spec = RELS[kind]
             self.refs = []
-            self.props = q.stored_props(kind)  # includes the key property
+            self.props = stored_props(kind)  # includes the key property
             self.row_extra = [spec.start_field, spec.end_field] + ([spec.key_prop] if spec.key_prop else [])
 
     def value(self, name: str, v):
@@ -87,13 +87,13 @@ def encode(kind: str, record) -> dict:
     shape = SHAPES[kind]
     row = {f: shape.value(f, getattr(record, f)) for f in shape.row_extra}
     row["props"] = {f: shape.value(f, getattr(record, f)) for f in shape.props}
-    if kind in q.NODES:
+    if kind in NODES:
         row["id"] = record.id
     return row
 
 
 def decode(kind: str, row: dict) -> object:
-    """A record from a projection map (graph/cypher.py node_projection / rel_projection)."""
+    """A record from a projection map (graph/cypher_graph.py node_projection / rel_projection)."""
     shape = SHAPES[kind]
     kw = {f: shape.read(f, row.get(f)) for f in shape.fields}
     for f in shape.tuples:  # an empty list is stored as such, but be lenient with older data

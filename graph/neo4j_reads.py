@@ -1,4 +1,4 @@
-"""The engine's read queries on Neo4j (mixed into Neo4jStore); queries in graph/cypher.py.
+"""The engine's read queries on Neo4j (mixed into Neo4jStore); queries in graph/cypher_reads.py.
 
 Results match the embedded store exactly, including order. Where SQLite and Cypher order
 nulls differently (SQLite: nulls first ascending, last descending; Cypher the reverse), the
@@ -11,11 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from teamgraph.graph import cypher as q
+from teamgraph.graph import cypher_reads as q
 from teamgraph.graph.load import peak_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
-from teamgraph.graph.store import (
+from teamgraph.graph.reads import (
     Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 
@@ -24,7 +24,7 @@ def _ids(values: Iterable[str]) -> list[str]:
     return sorted(set(values))
 
 
-def _asc(v):
+def nulls_first(v):
     """Sort key with SQLite's rule for ascending order: NULL before every value."""
     return (v is not None, v if v is not None else "")
 
@@ -77,7 +77,7 @@ class Neo4jReads:
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Memberships of these people (or tombstones), by person, then start, project and role."""
         ms = [decode("membership", r["row"]) for r in self._read(q.MEMBERSHIPS_OF, ids=_ids(person_ids))]
-        return sorted(ms, key=lambda m: (m.person, _asc(m.start), m.project, m.role))
+        return sorted(ms, key=lambda m: (m.person, nulls_first(m.start), m.project, m.role))
 
     def collaboration_pairs(self, person_ids: Iterable[str] | None = None) -> list[CollaborationPair]:
         """Pairs (a < b) sharing a project: shared projects, the latest day both were on one
@@ -174,4 +174,4 @@ class Neo4jReads:
         rows = (self._read(q.EVIDENCE_ALL) if person_ids is None
                 else self._read(q.EVIDENCE_OF, ids=_ids(person_ids)))
         links = [EvidenceLink(r["person"], r["kind"], r["target"], r["role"], as_date(r["date"])) for r in rows]
-        return sorted(links, key=lambda e: (e.person, e.kind, e.target, _asc(e.role)))
+        return sorted(links, key=lambda e: (e.person, e.kind, e.target, nulls_first(e.role)))

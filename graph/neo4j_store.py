@@ -6,8 +6,8 @@ an upserted record must resolve afterwards, else ValidationError naming each bad
 field; `written` counts records that actually changed; the revision moves only when something
 changed. One `apply` is ONE managed write transaction (all or nothing; transient errors such as
 deadlocks are retried by the driver), written in `UNWIND $rows` batches of `batch_size` rows.
-Cypher lives in graph/cypher.py; inputs are always parameters. The `neo4j` package is imported
-only here, and only when a store is opened.
+Cypher lives in graph/cypher_writes.py and graph/cypher_reads.py; inputs are always parameters.
+The `neo4j` package is imported only here, and only when a store is opened.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from teamgraph.graph import cypher as q
+from teamgraph.graph import cypher_writes as q
+from teamgraph.graph.cypher_graph import NODES, RELS, all_page_query, by_keys_query
 from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from teamgraph.graph.neo4j_codec import decode, encode, key_map, key_of
+from teamgraph.graph.neo4j_lookups import Neo4jLookups
 from teamgraph.graph.neo4j_reads import Neo4jReads
 from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
-from teamgraph.graph.store import ApplyReport
+from teamgraph.graph.reads import ApplyReport
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
@@ -31,7 +33,7 @@ _SCHEMA_READY: set[tuple[str, str]] = set()  # (uri, database) whose schema this
 DEFAULT_BATCH = 20_000  # rows per UNWIND statement: Neo4j's guidance is 10k-50k
 
 
-class Neo4jStore(Neo4jReads):
+class Neo4jStore(Neo4jReads, Neo4jLookups):
     """GraphStore on Neo4j. Open with `from_settings`; one pooled driver per store."""
 
     def __init__(self, uri: str, username: str, password: str, database: str = "neo4j", *,
@@ -169,7 +171,7 @@ class Neo4jStore(Neo4jReads):
     def _delete(self, tx, kind: str, keys: list[tuple]) -> int:
         n = 0
         for batch in self._batches(keys):
-            if kind in q.RELS:
+            if kind in RELS:
                 rows = [key_map(kind, k) for k in batch]
                 n += tx.run(q.delete_rels_query(kind), keys=rows).single()["n"]
                 continue
@@ -179,7 +181,8 @@ class Neo4jStore(Neo4jReads):
                 if busy:
                     raise ValidationError(FieldProblem(
                         f"department {busy['id']!r} still has {busy['n']} people; move or delete them first",
-                        field="department"), "a department that still has people cannot be deleted; nothing was written")
+                        field="department"),
+                        "a department that still has people cannot be deleted; nothing was written")
             n += tx.run(q.DELETE_NODES[kind], ids=ids).single()["n"]
         return n
 
@@ -191,14 +194,14 @@ class Neo4jStore(Neo4jReads):
         if empty:  # nothing of this kind stored: all new, no lookups
             new, latest = list(latest.values()), {}
         for batch in self._batches(list(latest.items())):
-            found = tx.run(q.by_keys_query(kind), keys=[key_map(kind, k) for k, _ in batch])
+            found = tx.run(by_keys_query(kind), keys=[key_map(kind, k) for k, _ in batch])
             stored = {key_of(kind, rec): rec for rec in (decode(kind, row["row"]) for row in found)}
             for k, r in batch:
                 if k not in stored:
                     new.append(r)
                 elif stored[k] != r:
                     changed.append(r)
-        build = q.upsert_nodes_query if kind in q.NODES else q.upsert_rels_query
+        build = q.upsert_nodes_query if kind in NODES else q.upsert_rels_query
         # New records take the CREATE path (no MERGE lookups, nothing to unlink): bulk loads.
         for records_, is_new in ((new, True), (changed, False)):
             query = build(kind, new=is_new)
@@ -206,7 +209,7 @@ class Neo4jStore(Neo4jReads):
                 # Not consumed here: the driver buffers the previous result when the next
                 # statement is sent, so encoding the next batch overlaps the server's work.
                 tx.run(query, rows=[encode(kind, r) for r in batch])
-        self_refs = q.link_self_refs_query(kind) if kind in q.NODES else None
+        self_refs = q.link_self_refs_query(kind) if kind in NODES else None
         if self_refs:  # after every node of the kind exists, so a parent may come later
             for batch in self._batches([encode(kind, r) for r in new + changed]):
                 tx.run(self_refs, rows=batch).consume()
@@ -258,13 +261,13 @@ class Neo4jStore(Neo4jReads):
         if len(key) != len(fields):
             raise ValidationError(FieldProblem(f"a {kind} key has {len(fields)} part(s): {', '.join(fields)}",
                                                field="key"))
-        rows = self._read(q.by_keys_query(kind), keys=[key_map(kind, key)])
+        rows = self._read(by_keys_query(kind), keys=[key_map(kind, key)])
         return decode(kind, rows[0]["row"]) if rows else None
 
     def all(self, kind: str, page: int = 5000) -> Iterator:
         """Streams in key order, one keyset page (of `page` nodes or start nodes) at a time."""
         _key_fields(kind)
-        query, after = q.all_page_query(kind), ""
+        query, after = all_page_query(kind), ""
         while True:
             rec = self._read(query, after=after, page=page)[0]
             if rec["last"] is None:

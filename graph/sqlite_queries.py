@@ -15,12 +15,12 @@ from datetime import date
 from teamgraph.graph.load import peak_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.sqlite_schema import CODECS
-from teamgraph.graph.store import (
+from teamgraph.graph.reads import (
     Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 
 _IDS = "(SELECT value FROM json_each(?))"
-_OPEN_PROJECT = "('proposed', 'active')"
+OPEN_PROJECT = "('proposed', 'active')"  # project statuses whose needs are demand
 
 # graph.model.can_see in SQL. Named parameters: :privileged, :vdept, :vprojects, :vperson.
 _VISIBLE = """(c.visibility = 'public' OR :privileged = 1
@@ -86,7 +86,7 @@ WHERE mine.skill = ? AND (? IS NULL OR p.department = ?)
 GROUP BY t.id ORDER BY n DESC, t.id LIMIT ?"""
 
 _DEMAND = f"""SELECT COALESCE(SUM(n."count"), 0) FROM project_need n JOIN project pr ON pr.id = n.project
-WHERE n.skill = ? AND pr.status IN {_OPEN_PROJECT} AND (? IS NULL OR pr.department = ?)"""
+WHERE n.skill = ? AND pr.status IN {OPEN_PROJECT} AND (? IS NULL OR pr.department = ?)"""
 
 _EVIDENCE = """
 SELECT ca.person, 'authored', ca.case_id, NULL, c.date FROM case_author ca

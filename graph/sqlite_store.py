@@ -31,9 +31,10 @@ from pathlib import Path
 
 from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
 from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
+from teamgraph.graph.sqlite_lookups import SqliteLookups, register_functions
 from teamgraph.graph.sqlite_queries import SqliteReads
 from teamgraph.graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES
-from teamgraph.graph.store import ApplyReport
+from teamgraph.graph.reads import ApplyReport
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
@@ -82,7 +83,7 @@ _NODE_CASCADE: dict[str, tuple[str, ...]] = {
 }
 
 
-class SqliteStore(SqliteReads):
+class SqliteStore(SqliteReads, SqliteLookups):
     """GraphStore on a single SQLite file (created with its schema on first open)."""
 
     def __init__(self, path: str | Path, timeout: float = 30.0):
@@ -112,6 +113,7 @@ class SqliteStore(SqliteReads):
                                   check_same_thread=False)
             con.execute("PRAGMA foreign_keys = ON")
             con.execute("PRAGMA synchronous = NORMAL")
+            register_functions(con)
             self._local.con = con
             with self._conns_lock:
                 self._conns.append(con)

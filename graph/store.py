@@ -1,4 +1,4 @@
-"""The GraphStore protocol: what the engine needs from a graph store, and the read models it returns.
+"""The GraphStore protocol: what the engine needs from a graph store (read models: graph/reads.py).
 
 Two implementations pass one contract suite (tests/contract): `graph.sqlite_store.SqliteStore`
 (the embedded default) and `graph.neo4j_store.Neo4jStore`. Callers never branch on the backend;
@@ -8,127 +8,20 @@ Two implementations pass one contract suite (tests/contract): `graph.sqlite_stor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from teamgraph.graph.model import (
-    Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill,
-    Project, Skill, Viewer, Window,
+    Case, ChangeSet, Department, Membership, Person, Project, ProjectNeed, Skill, Viewer, Window,
+)
+# ApplyReport and jsonable are also imported from here by callers outside graph/ (ingest/loader.py,
+# graph/cli.py); the read models themselves live in graph/reads.py.
+from teamgraph.graph.reads import (  # noqa: F401
+    ApplyReport, Candidate, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
+    jsonable,
 )
 
 if TYPE_CHECKING:
     from teamgraph.settings import Settings
-
-
-def jsonable(value):
-    """A JSON-ready copy: dataclasses become dicts, dates ISO strings, tuples lists, sets sorted lists."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((jsonable(v) for v in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
-
-
-class _ToDict:
-    def to_dict(self) -> dict:
-        """JSON-ready data (dates as ISO strings), for the API and `--json`."""
-        return jsonable(self)
-
-
-@dataclass(frozen=True)
-class ApplyReport(_ToDict):
-    """What one `apply` did: records written and deleted per kind, keys touched, new revision."""
-
-    written: dict[str, int]
-    deleted: dict[str, int]
-    touched: dict[str, frozenset[tuple]]
-    revision: int
-
-
-@dataclass(frozen=True)
-class Candidate(_ToDict):
-    """A person who meets at least one skill need, with their skills and load in the window."""
-
-    person: Person
-    skills: dict[str, PersonSkill]
-    load: float
-
-
-@dataclass(frozen=True)
-class CollaborationPair(_ToDict):
-    """Two people (a < b) who worked on `times` projects together, last ending `last`."""
-
-    a: str
-    b: str
-    times: int
-    last: date | None
-    mean_rating: float | None  # mean of ratings each gave the other; None when unrated
-
-
-@dataclass(frozen=True)
-class Holder(_ToDict):
-    person: Person
-    level: int
-    evidence: str
-    last_used: date | None
-
-
-@dataclass(frozen=True)
-class SkillNeighbourhood(_ToDict):
-    skill: Skill
-    broader: Skill | None
-    narrower: list[Skill]
-    co_occurring: list[tuple[Skill, int]]  # skills held by the same people, with how many share both
-    holders: list[Holder]  # active people only, highest level first
-    supply: int  # active holders at level >= 3
-    demand: int  # people asked for by proposed/active projects' needs
-
-    def to_dict(self) -> dict:
-        d = jsonable(self)
-        d["co_occurring"] = [{"skill": jsonable(s), "count": n} for s, n in self.co_occurring]
-        return d
-
-
-@dataclass(frozen=True)
-class SkillRisk(_ToDict):
-    skill: Skill
-    holders: list[Holder]
-
-
-@dataclass(frozen=True)
-class EvidenceLink(_ToDict):
-    """Why a person may know about something: they wrote a case, or worked on a project."""
-
-    person: str
-    kind: str  # "authored" | "member"
-    target: str  # case id or project id
-    role: str | None = None
-    date: date | None = None
-
-
-@dataclass
-class PersonProfile(_ToDict):
-    person: Person
-    department: Department | None
-    skills: list[PersonSkill]
-    memberships: list[tuple[Membership, Project]]
-    cases: list[Case]  # cases they wrote that the viewer may see
-    expert_in: list[Expert]
-    ratings: list[CollaborationRating] | None  # received; None unless the viewer is HR/admin
-    load: float  # peak load in the window
-    window: Window = field(default=None)  # type: ignore[assignment]
-
-    def to_dict(self) -> dict:
-        d = jsonable(self)
-        d["memberships"] = [{"membership": jsonable(m), "project": jsonable(p)} for m, p in self.memberships]
-        return d
 
 
 @runtime_checkable
@@ -184,6 +77,38 @@ class GraphStore(Protocol):
         back with status "leaver" so callers can explain). Unknown ids are ignored. Each
         candidate carries all their skills. Sorted by person id.
         """
+
+    # --- lookups for request paths (so none of them scans `all`) -----------------------------
+    def project_needs(self, project_id: str) -> list[ProjectNeed]:
+        """The project's skill needs, sorted by skill; [] for an unknown project."""
+
+    def project_members(self, project_id: str) -> list[Membership]:
+        """The project's memberships, sorted by person, start (none first), role; [] for an
+        unknown project. Memberships kept under a tombstone by `forget_person` are included
+        (head-counts stay right); their `person` is not a Person id."""
+
+    def projects(self, statuses: Iterable[str] | None = None) -> list[Project]:
+        """Projects whose status is one of `statuses` (every project when None), sorted by id."""
+
+    def departments(self) -> list[Department]:
+        """Every department, sorted by name, then id."""
+
+    def find_skills(self, names: Iterable[str]) -> dict[str, Skill]:
+        """Each given name (the key, exactly as given) -> the skill whose id, name or an alias
+        equals it after `reads.fold` (strip + casefold); unknown names are absent. When names
+        of several skills match, an id beats a name beats an alias, then the smallest id wins."""
+
+    def search_skills(self, query: str, limit: int = 10) -> list[Skill]:
+        """Skills whose id, name or an alias contains the folded query; skills whose name starts
+        with it first, then by name, then id. An empty query lists skills by name."""
+
+    def search_people(self, query: str, limit: int = 10) -> list[Person]:
+        """Active people whose id, name or title contains the folded query; an exact id or a
+        name starting with it first, then by name, then id."""
+
+    def demanded_skills(self, department: str | None = None) -> list[str]:
+        """Ids of the skills needed by proposed/active projects (owned by `department` when
+        given), sorted."""
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Their memberships, sorted by person, start, project, role."""

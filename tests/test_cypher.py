@@ -14,34 +14,41 @@ from datetime import date
 
 import pytest
 
-from teamgraph.graph import cypher as q
+from teamgraph.graph import cypher_graph as g
+from teamgraph.graph import cypher_reads as r
+from teamgraph.graph import cypher_writes as w
 from teamgraph.graph.model import (
     Case, ChangeSet, CollaborationRating, Department, Expert, Membership, Person, PersonSkill, Project,
     Skill, SYSTEM, Viewer,
 )
 
-KINDS = list(q.NODES) + list(q.RELS)
+KINDS = list(g.NODES) + list(g.RELS)
+MODULES = (g, w, r)
 # Every quoted literal any statement may contain: the fixed vocabulary of the graph model.
 ALLOWED_LITERALS = {"teamgraph", "active", "proposed", "public", "department", "authored", "member", ""}
 
 
 def all_statements() -> dict[str, str]:
-    out = {name: v for name, v in vars(q).items() if name.isupper() and isinstance(v, str)}
-    out.update({f"SCHEMA[{i}]": s for i, s in enumerate(q.SCHEMA)})
-    out.update({f"DELETE_NODES[{k}]": s for k, s in q.DELETE_NODES.items()})
-    out["counts_query()"] = q.counts_query()
+    out = {}
+    for module in MODULES:
+        names = {name: v for name, v in vars(module).items() if name.isupper() and isinstance(v, str)}
+        assert not names.keys() & out.keys(), f"{module.__name__} reuses a statement name"
+        out.update(names)
+    out.update({f"SCHEMA[{i}]": s for i, s in enumerate(w.SCHEMA)})
+    out.update({f"DELETE_NODES[{k}]": s for k, s in w.DELETE_NODES.items()})
+    out["counts_query()"] = w.counts_query()
     for kind in KINDS:
-        out[f"by_keys_query({kind})"] = q.by_keys_query(kind)
-        out[f"all_page_query({kind})"] = q.all_page_query(kind)
-        if kind in q.NODES:
-            out[f"upsert_nodes_query({kind})"] = q.upsert_nodes_query(kind)
-            if q.link_self_refs_query(kind):
-                out[f"link_self_refs_query({kind})"] = q.link_self_refs_query(kind)
+        out[f"by_keys_query({kind})"] = g.by_keys_query(kind)
+        out[f"all_page_query({kind})"] = g.all_page_query(kind)
+        if kind in g.NODES:
+            out[f"upsert_nodes_query({kind})"] = w.upsert_nodes_query(kind)
+            if w.link_self_refs_query(kind):
+                out[f"link_self_refs_query({kind})"] = w.link_self_refs_query(kind)
         else:
-            out[f"upsert_rels_query({kind})"] = q.upsert_rels_query(kind)
-            out[f"delete_rels_query({kind})"] = q.delete_rels_query(kind)
+            out[f"upsert_rels_query({kind})"] = w.upsert_rels_query(kind)
+            out[f"delete_rels_query({kind})"] = w.delete_rels_query(kind)
     for target in ("department", "skill", "person", "person*", "project"):
-        out[f"missing_ids_query({target})"] = q.missing_ids_query(target)
+        out[f"missing_ids_query({target})"] = w.missing_ids_query(target)
     return {k: v for k, v in out.items() if not k.startswith("_")}
 
 
@@ -73,30 +80,30 @@ def test_case_reads_filter_visibility_with_parameters(name):
 
 def test_writes_are_batched_with_unwind():
     for kind in KINDS:
-        builder = q.upsert_nodes_query if kind in q.NODES else q.upsert_rels_query
+        builder = w.upsert_nodes_query if kind in g.NODES else w.upsert_rels_query
         assert builder(kind).startswith("UNWIND $rows AS row"), kind
-    for kind in q.RELS:
-        assert q.delete_rels_query(kind).startswith("UNWIND $keys AS k"), kind
-    for kind, text in q.DELETE_NODES.items():
+    for kind in g.RELS:
+        assert w.delete_rels_query(kind).startswith("UNWIND $keys AS k"), kind
+    for kind, text in w.DELETE_NODES.items():
         assert text.startswith("UNWIND $ids AS id"), kind
 
 
 def test_builders_accept_only_model_kinds():
-    for builder in (q.upsert_nodes_query, q.upsert_rels_query, q.by_keys_query, q.all_page_query):
+    for builder in (w.upsert_nodes_query, w.upsert_rels_query, g.by_keys_query, g.all_page_query):
         with pytest.raises(KeyError):
             builder("person}) DETACH DELETE n //")
 
 
 def test_node_projection_reads_references_from_relationships():
-    assert q.node_projection("person") == "n{.*, department: head([(n)-[:IN]->(x:Department) | x.id])}"
-    text = q.node_projection("project", "b")
+    assert g.node_projection("person") == "n{.*, department: head([(n)-[:IN]->(x:Department) | x.id])}"
+    text = g.node_projection("project", "b")
     assert "(b)<-[:SPONSORS]-(x:Person)" in text and "(b)-[:OWNED_BY]->(x:Department)" in text
 
 
 def test_schema_is_idempotent_and_unique_on_ids():
-    assert all("IF NOT EXISTS" in s for s in q.SCHEMA)
+    assert all("IF NOT EXISTS" in s for s in w.SCHEMA)
     for label in ("Department", "Skill", "Person", "Project", "Case", "Topic", "Tombstone", "Meta"):
-        assert any(f"(n:{label}) REQUIRE n.id IS UNIQUE" in s for s in q.SCHEMA), label
+        assert any(f"(n:{label}) REQUIRE n.id IS UNIQUE" in s for s in w.SCHEMA), label
 
 
 # --- against a real Neo4j -------------------------------------------------------------------------
@@ -112,7 +119,10 @@ def test_every_statement_compiles(store):
         for name, text in STATEMENTS.items():
             if "IN TRANSACTIONS" in text or text.startswith(("CREATE ", "CALL db.", "(")):
                 continue  # schema commands, batched deletes and fragments (VISIBLE) are not plans
-            s.run("EXPLAIN " + text).consume()
+            try:
+                s.run("EXPLAIN " + text).consume()
+            except Exception as e:  # name the statement: the driver's message quotes only its text
+                raise AssertionError(f"{name} does not compile: {e}") from e
 
 
 HOSTILE = "x'}) DETACH DELETE n WITH 1 AS y MATCH (m) DETACH DELETE m //\"$ids"

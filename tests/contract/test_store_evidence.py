@@ -6,7 +6,7 @@ from datetime import date
 
 from tests.tinyorg import CASES, MEMBERSHIPS
 
-from teamgraph.graph.store import EvidenceLink
+from teamgraph.graph.reads import EvidenceLink
 
 
 def test_evidence_for_one_person(tiny_store):

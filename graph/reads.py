@@ -1,0 +1,130 @@
+"""The read models the stores return: plain frozen dataclasses, JSON-ready through `to_dict`.
+
+They sit apart from the GraphStore protocol (graph/store.py) so the store implementations and
+their callers import them without importing the protocol, and nothing here imports a store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+
+from teamgraph.graph.model import (
+    Case, CollaborationRating, Department, Expert, Membership, Person, PersonSkill, Project, Skill, Window,
+)
+
+
+def jsonable(value):
+    """A JSON-ready copy: dataclasses become dicts, dates ISO strings, tuples lists, sets sorted lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=repr)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+class _ToDict:
+    def to_dict(self) -> dict:
+        """JSON-ready data (dates as ISO strings), for the API and `--json`."""
+        return jsonable(self)
+
+
+@dataclass(frozen=True)
+class ApplyReport(_ToDict):
+    """What one `apply` did: records written and deleted per kind, keys touched, new revision."""
+
+    written: dict[str, int]
+    deleted: dict[str, int]
+    touched: dict[str, frozenset[tuple]]
+    revision: int
+
+
+@dataclass(frozen=True)
+class Candidate(_ToDict):
+    """A person who meets at least one skill need, with their skills and load in the window."""
+
+    person: Person
+    skills: dict[str, PersonSkill]
+    load: float
+
+
+@dataclass(frozen=True)
+class CollaborationPair(_ToDict):
+    """Two people (a < b) who worked on `times` projects together, last ending `last`."""
+
+    a: str
+    b: str
+    times: int
+    last: date | None
+    mean_rating: float | None  # mean of ratings each gave the other; None when unrated
+
+
+@dataclass(frozen=True)
+class Holder(_ToDict):
+    person: Person
+    level: int
+    evidence: str
+    last_used: date | None
+
+
+@dataclass(frozen=True)
+class SkillNeighbourhood(_ToDict):
+    skill: Skill
+    broader: Skill | None
+    narrower: list[Skill]
+    co_occurring: list[tuple[Skill, int]]  # skills held by the same people, with how many share both
+    holders: list[Holder]  # active people only, highest level first
+    supply: int  # active holders at level >= 3
+    demand: int  # people asked for by proposed/active projects' needs
+
+    def to_dict(self) -> dict:
+        d = jsonable(self)
+        d["co_occurring"] = [{"skill": jsonable(s), "count": n} for s, n in self.co_occurring]
+        return d
+
+
+@dataclass(frozen=True)
+class SkillRisk(_ToDict):
+    skill: Skill
+    holders: list[Holder]
+
+
+@dataclass(frozen=True)
+class EvidenceLink(_ToDict):
+    """Why a person may know about something: they wrote a case, or worked on a project."""
+
+    person: str
+    kind: str  # "authored" | "member"
+    target: str  # case id or project id
+    role: str | None = None
+    date: date | None = None
+
+
+@dataclass
+class PersonProfile(_ToDict):
+    person: Person
+    department: Department | None
+    skills: list[PersonSkill]
+    memberships: list[tuple[Membership, Project]]
+    cases: list[Case]  # cases they wrote that the viewer may see
+    expert_in: list[Expert]
+    ratings: list[CollaborationRating] | None  # received; None unless the viewer is HR/admin
+    load: float  # peak load in the window
+    window: Window = field(default=None)  # type: ignore[assignment]
+
+    def to_dict(self) -> dict:
+        d = jsonable(self)
+        d["memberships"] = [{"membership": jsonable(m), "project": jsonable(p)} for m, p in self.memberships]
+        return d
+
+
+def fold(text: str) -> str:
+    """The one normalisation for looking skills and people up by what a user typed: surrounding
+    space stripped, case folded (so "Python ", "PYTHON" and "python" are the same key)."""
+    return text.strip().casefold()

@@ -1,0 +1,88 @@
+"""Small lookups for request paths on the embedded store (mixed into SqliteStore): a project's
+needs and members, open projects, departments, skills and people by what a user typed.
+
+Text matching uses `tg_fold`, graph.reads.fold registered as an SQL function on every connection
+(SQLite's own lower() folds ASCII only), so both stores apply the same rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from teamgraph.graph.model import Department, Membership, Person, Project, ProjectNeed, Skill
+from teamgraph.graph.reads import fold
+from teamgraph.graph.sqlite_queries import OPEN_PROJECT
+from teamgraph.graph.sqlite_schema import CODECS
+
+# A given name matches a skill by id (rank 0), name (1) or alias (2); best rank, then id, wins.
+_FIND_SKILLS = """
+WITH wanted(given, key) AS (
+    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)),
+keys(skill, key, rank) AS (
+    SELECT id, tg_fold(id), 0 FROM skill
+    UNION ALL SELECT id, tg_fold(name), 1 FROM skill
+    UNION ALL SELECT s.id, tg_fold(a.value), 2 FROM skill s, json_each(s.aliases) a)
+SELECT wanted.given, keys.skill FROM wanted JOIN keys ON keys.key = wanted.key
+ORDER BY wanted.given, keys.rank, keys.skill"""
+
+_SEARCH_SKILLS = f"""{CODECS['skill'].select_sql}
+WHERE instr(tg_fold(t.id), :q) OR instr(tg_fold(t.name), :q)
+   OR EXISTS (SELECT 1 FROM json_each(t.aliases) a WHERE instr(tg_fold(a.value), :q))
+ORDER BY instr(tg_fold(t.name), :q) <> 1, t.name, t.id LIMIT :limit"""
+
+_SEARCH_PEOPLE = f"""{CODECS['person'].select_sql}
+WHERE t.status = 'active'
+  AND (instr(tg_fold(t.id), :q) OR instr(tg_fold(t.name), :q) OR instr(tg_fold(t.title), :q))
+ORDER BY NOT (tg_fold(t.id) = :q OR instr(tg_fold(t.name), :q) = 1), t.name, t.id LIMIT :limit"""
+
+_DEMANDED_SKILLS = f"""SELECT DISTINCT n.skill FROM project_need n JOIN project pr ON pr.id = n.project
+WHERE pr.status IN {OPEN_PROJECT} AND (:department IS NULL OR pr.department = :department)
+ORDER BY n.skill"""
+
+_PROJECTS_WITH_STATUS = "(:every = 1 OR t.status IN (SELECT value FROM json_each(:statuses)))"
+
+
+def register_functions(con) -> None:
+    """SQL functions the lookups need, on one connection."""
+    con.create_function("tg_fold", 1, lambda v: None if v is None else fold(v), deterministic=True)
+
+
+class SqliteLookups:
+    """Lookups; needs `_rows` and `_decode_all` (graph.sqlite_queries.SqliteReads)."""
+
+    def project_needs(self, project_id: str) -> list[ProjectNeed]:
+        return self._decode_all("project_need", "t.project = ?", (project_id,), order="t.skill")
+
+    def project_members(self, project_id: str) -> list[Membership]:
+        return self._decode_all("membership", "t.project = ?", (project_id,), order="t.person, t.start, t.role")
+
+    def projects(self, statuses: Iterable[str] | None = None) -> list[Project]:
+        params = {"every": 1 if statuses is None else 0,
+                  "statuses": json.dumps(sorted(set(statuses or ())), ensure_ascii=False)}
+        return self._decode_all("project", _PROJECTS_WITH_STATUS, params, order="t.id")
+
+    def departments(self) -> list[Department]:
+        return self._decode_all("department", "1 = 1", order="t.name, t.id")
+
+    def find_skills(self, names: Iterable[str]) -> dict[str, Skill]:
+        given = list(dict.fromkeys(names))
+        if not given:
+            return {}
+        best: dict[str, str] = {}
+        for name, skill_id in self._rows(_FIND_SKILLS, (json.dumps([[n, fold(n)] for n in given]),)):
+            best.setdefault(name, skill_id)
+        skills = {s.id: s for s in self._decode_all("skill", "t.id IN (SELECT value FROM json_each(?))",
+                                                     (json.dumps(sorted(set(best.values()))),))}
+        return {name: skills[best[name]] for name in given if name in best}
+
+    def search_skills(self, query: str, limit: int = 10) -> list[Skill]:
+        rows = self._rows(_SEARCH_SKILLS, {"q": fold(query), "limit": max(0, int(limit))})
+        return [CODECS["skill"].decode(r) for r in rows]
+
+    def search_people(self, query: str, limit: int = 10) -> list[Person]:
+        rows = self._rows(_SEARCH_PEOPLE, {"q": fold(query), "limit": max(0, int(limit))})
+        return [CODECS["person"].decode(r) for r in rows]
+
+    def demanded_skills(self, department: str | None = None) -> list[str]:
+        return [r[0] for r in self._rows(_DEMANDED_SKILLS, {"department": department})]
