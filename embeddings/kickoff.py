@@ -91,12 +91,12 @@ def kickoff_package(retriever, store, *, brief: str | None = None, project_id: s
         if project is None:
             raise NotFoundError("project", project_id)
         brief = "\n".join(p for p in (project.name, project.description) if p)
-        skills = skills or tuple(sorted(n.skill for n in store.all("project_need") if n.project == project_id))
+        skills = skills or tuple(n.skill for n in store.project_needs(project_id))  # sorted by skill
         department = department or project.department
         process = process or project.process or None
         if window is None and project.start and project.end and project.end >= project.start:
             window = Window(project.start, project.end)
-        exclude_members = {m.person for m in store.all("membership") if m.project == project_id}
+        exclude_members = {m.person for m in store.project_members(project_id)}
     window = window or Window(date.today(), date.today() + timedelta(days=90))
     # one more case than asked, in case the project's own retrospective is among them
     cases = [c for c in retriever.similar_cases(brief, viewer, k=k_cases + 1, skills=skills,

@@ -41,16 +41,17 @@ def current_window(today: date | None = None, days: int = 90) -> Window:
 
 
 def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> dict:
-    """What the store holds, for `teamgraph demo`: counts, departments with head counts, the
-    busiest active people in `window` (peak load), skills held by only one or two people, and
-    example ids to try next. JSON-ready."""
+    """What the store holds, for `teamgraph demo`: counts, departments (by name) with head
+    counts, the busiest active people in `window` (peak load), skills held by only one or two
+    people, and example ids to try next. JSON-ready. Head counts, loads and holders are
+    whole-store statistics, so they stream `all`; the rest uses the store's lookups."""
     window = window or current_window()
     people = {p.id: p for p in store.all("person")}
     heads: dict[str, int] = {}
     for p in people.values():
         if p.status == "active":
             heads[p.department] = heads.get(p.department, 0) + 1
-    departments = [f"{d.name} ({heads.get(d.id, 0)})" for d in store.all("department")]
+    departments = [f"{d.name} ({heads.get(d.id, 0)})" for d in store.departments()]
     loads = loads_by_person(store.all("membership"), window)
     busiest = sorted(((pid, load) for pid, load in loads.items()
                       if pid in people and people[pid].status == "active" and load > 0),
@@ -60,8 +61,7 @@ def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> d
     for ps in store.all("person_skill"):
         if ps.level >= 3 and people.get(ps.person) and people[ps.person].status == "active":
             holders[ps.skill] = holders.get(ps.skill, 0) + 1
-    projects = [p for p in store.all("project") if p.status in ("active", "proposed")]
-    needed = {n.project for n in store.all("project_need")}
+    projects = store.projects(("active", "proposed"))
     return {
         "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
         "counts": store.counts(),
@@ -73,6 +73,6 @@ def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> d
                      "holders": [h.person.name for h in r.holders]} for r in at_risk],
         "example_person": busiest[0][0] if busiest else next(iter(people), None),
         "example_skill": max(sorted(holders), key=holders.get) if holders else None,
-        "example_project": next((p.id for p in projects if p.id in needed),
+        "example_project": next((p.id for p in projects if store.project_needs(p.id)),
                                 projects[0].id if projects else None),
     }
