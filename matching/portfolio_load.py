@@ -1,0 +1,113 @@
+"""Cross-request load, the one portfolio-only rule ("load"): in every moment of time a person's
+existing load plus the allocations of their memberships in the requests active then stays within
+the limit (capacity in hard mode, min(L, 1) × capacity in soft mode).
+
+The timeline is cut at every request window boundary; each elementary interval has a set of
+active requests, and only those sets matter. A person's existing load at a moment inside the
+windows of requests S is at most the smallest of their window peaks over S (each window peak
+bounds every moment of its window), so `min(load_k for k in S)` is a safe, never-low estimate,
+exact when S is one request — the single-team capacity rule is the one-request case of this one.
+
+Forced members (included or pinned in a request) may be overloaded by their forced memberships
+only: as soon as a person has a non-forced membership among the requests active at a moment,
+the limit holds for everything active then (so a forced overload never raises anyone's limit,
+and the solver never adds load on top of one).
+
+This module holds the arithmetic both for posting the rule into CP-SAT (`post_load`) and for
+checking an answer (`check_load`), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+MILLI = 1000  # loads in thousandths of an FTE inside the model
+
+
+def active_sets(windows: list) -> list[frozenset[int]]:
+    """The distinct sets of requests active together in some elementary interval of time."""
+    cuts = sorted({w.start for w in windows} | {w.end + timedelta(days=1) for w in windows})
+    out = []
+    for d in cuts[:-1]:  # each cut starts an interval that lasts until the next one
+        s = frozenset(k for k, w in enumerate(windows) if w.start <= d <= w.end)
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+@dataclass(frozen=True)
+class Span:
+    """One moment-class of a person: the requests (of theirs) active then, and their load before."""
+
+    requests: frozenset[int]
+    load: float
+
+
+def person_spans(sets: list[frozenset[int]], loads: dict[int, float]) -> list[Span]:
+    """The spans of a person whose window peak per request is `loads` (request → peak)."""
+    best: dict[frozenset[int], float] = {}
+    for s in sets:
+        mine = frozenset(s & loads.keys())
+        if mine:
+            best[mine] = max(best.get(mine, 0.0), min(loads[k] for k in mine))
+    # A span inside another with no more existing load can never be the binding one.
+    spans = [Span(s, v) for s, v in best.items()
+             if not any(s < t and v <= w for t, w in best.items())]
+    return sorted(spans, key=lambda sp: (sorted(sp.requests), sp.load))
+
+
+def peak_after(spans: list[Span], placed: dict[int, float]) -> float:
+    """Peak load after the assignment, for a person with allocation `placed[k]` in request k."""
+    return max((sp.load + sum(a for k, a in placed.items() if k in sp.requests) for sp in spans), default=0.0)
+
+
+def post_load(model, spans: list[Span], terms: dict[int, object], member: dict[int, object], forced: set[int],
+              room: float, name: str, uv=None, capacity: float = 1.0) -> None:
+    """Post the load rule for one person. `terms[k]` is their allocation in request k in thousandths
+    (a linear expression), `member[k]` their membership literal there, `forced` the requests they
+    are forced into, `room` the limit in FTE (limit × capacity). With `uv` (an IntVar in thousandths
+    of utilisation), the load must also stay under uv × capacity, to minimise the maximum directly."""
+    for n, sp in enumerate(spans):
+        ks = [k for k in sorted(sp.requests) if k in terms]
+        if not ks:
+            continue
+        total = sum(terms[k] for k in ks)
+        limit = math.floor((room - sp.load) * MILLI + 1e-6)
+        free = [k for k in ks if k not in forced]
+        if not free:
+            continue  # only forced memberships here: an overload is allowed and reported
+        if len(free) == len(ks):
+            model.Add(total <= limit)
+            if uv is not None:
+                model.Add(_in_util(total, sp.load) <= round(capacity * 100) * uv)
+            continue
+        # Forced memberships alongside free ones: the limit binds once any free one is taken.
+        busy = model.NewBoolVar(f"free_load[{name},{n}]")
+        for k in free:
+            model.AddImplication(member[k], busy)
+        model.Add(total <= limit).OnlyEnforceIf(busy)
+        if uv is not None:
+            model.Add(_in_util(total, sp.load) <= round(capacity * 100) * uv).OnlyEnforceIf(busy)
+
+
+def _in_util(total, load: float):
+    """load + total as the left side of `… ≤ uv × capacity` (uv in thousandths, capacity in hundredths)."""
+    return 100 * total + round(load * MILLI * 100)
+
+
+def check_load(spans: list[Span], placed: dict[int, float], forced: set[int], limit: float,
+               capacity: float) -> tuple[float | None, bool]:
+    """(utilisation at the worst span over the limit, whether that is only forced overload).
+    (None, True) when the person is within the limit everywhere."""
+    worst, forced_only = None, True
+    for sp in spans:
+        mine = {k: a for k, a in placed.items() if k in sp.requests}
+        if not mine:
+            continue
+        u = (sp.load + sum(mine.values())) / capacity if capacity > 0 else float("inf")
+        if u > limit + 1e-9:
+            worst = u if worst is None else max(worst, u)
+            forced_only = forced_only and all(k in forced for k in mine)
+    return worst, forced_only
