@@ -1,8 +1,9 @@
 """Why a request is infeasible, and the smallest relaxation that makes it feasible.
 
-The model is rebuilt over the whole pool (over-capacity and excluded people included) with one
-assumption literal per hard constraint group: each requirement, team size, each required
-department, each department cap, the budget, capacity, exclusions and each included person.
+The model is rebuilt over the whole pool (over-capacity and excluded people included) from the
+same rules as the team model (matching.rules), with one assumption literal per rule instance:
+each requirement, team size, each required department, each department cap, the budget, each
+person's capacity and exclusion, and each included person.
 CP-SAT returns a set of assumptions that together cannot hold (the conflict). A second solve
 minimises a weighted count of relaxations (a missing person on a requirement, a person over
 capacity, an excluded person used, …), which is the smallest change that admits a team.
@@ -15,8 +16,9 @@ from datetime import date, timedelta
 
 from teamgraph.graph.load import peak_load
 from teamgraph.graph.model import Window
-from teamgraph.matching.model import EPS
+from teamgraph.matching import rules
 from teamgraph.matching.problem import Problem
+from teamgraph.matching.rules import EPS
 
 # Relaxation costs: asking a busy person or dropping a required person weighs more than a
 # department or size change, so the proposal keeps the request's substance where it can.
@@ -118,70 +120,55 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> 
 
     from teamgraph.matching.model import solver_for
     req = pb.request
-    people = pb.people
     reports = requirement_report(store, pb)
-    allowed = [i for i, c in enumerate(people) if c.person.status == "active" or i in pb.forced]
+    allowed = [i for i, c in enumerate(pb.people) if c.person.status == "active" or i in pb.forced]
+
+    def label(rule: str, key) -> tuple[str, str | None] | None:
+        """The name and target of a rule instance that may be relaxed; None keeps it hard."""
+        people = pb.people
+        if rule == "coverage":
+            return f"requirement: {reports[key]['message'].split(':')[0]}", req.requirements[key].skill
+        if rule == "size":
+            return (f"team size ≥ {req.size_min}" if key == "min" else f"team size ≤ {req.size_max}"), None
+        if rule == "department":
+            return f"department {key} represented", key
+        if rule == "cap":
+            return f"at most {req.cap_of(key)} from {key}", key
+        if rule == "budget":
+            return f"budget {req.budget:g}", None
+        if rule in ("capacity", "exclude", "include"):
+            word = {"capacity": "capacity", "exclude": "exclusion", "include": "inclusion"}[rule]
+            return f"{word} of {people[key].id}", people[key].id
+        return None  # inactive people are never allowed in
 
     def build(relax: bool):
         model = cp_model.CpModel()
-        x = {i: model.NewBoolVar(f"x[{people[i].id}]") for i in allowed}
         lits: dict[str, object] = {}
         penalties = []
 
-        def lit(name: str):
-            lits[name] = model.NewBoolVar(name)
-            return lits[name]
-
-        def soft(kind: str, name: str, target=None):
-            """A relaxation indicator (relax=True) or the assumption literal enforcing it."""
+        def enforce(rule: str, key):
+            """An assumption literal (relax=False), or a relaxation indicator's negation."""
+            named = label(rule, key)
+            if named is None or (relax and rule == "coverage"):  # coverage relaxes by shortfall
+                return None
+            name, target = named
             v = model.NewBoolVar(name)
             if relax:
-                penalties.append((COST[kind], v, kind, name, target))
+                penalties.append((COST[rule], v, rule, name, target))
                 return v.Not()
             lits[name] = v
             return v
 
-        for r, rq in enumerate(req.requirements):
-            ys = []
-            for i in allowed:
-                ps = people[i].skills.get(rq.skill)
-                if ps is not None and ps.level >= rq.level:
-                    v = model.NewBoolVar(f"y[{people[i].id},{r}]")
-                    model.AddImplication(v, x[i])
-                    ys.append(v)
-            name = f"requirement: {reports[r]['message'].split(':')[0]}"
-            if relax:  # shortfall counts people missing, each a relaxation
-                short = model.NewIntVar(0, rq.count, f"short[{r}]")
-                model.Add(sum(ys) + short >= rq.count)
-                penalties.append((COST["coverage"], short, "coverage", name, rq.skill))
-            else:
-                model.Add(sum(ys) >= rq.count).OnlyEnforceIf(lit(name))
-        model.Add(sum(x.values()) >= req.size_min).OnlyEnforceIf(soft("size", f"team size ≥ {req.size_min}"))
-        model.Add(sum(x.values()) <= req.size_max).OnlyEnforceIf(soft("size", f"team size ≤ {req.size_max}"))
-        for i in allowed:
-            c = people[i]
-            if c.util(pb.alloc0) > 1 + EPS:
-                model.Add(x[i] == 0).OnlyEnforceIf(soft("capacity", f"capacity of {c.id}", c.id))
-            if c.id in req.exclude:
-                model.Add(x[i] == 0).OnlyEnforceIf(soft("exclude", f"exclusion of {c.id}", c.id))
-        for i in pb.forced:
-            if i in x:
-                model.Add(x[i] == 1).OnlyEnforceIf(soft("include", f"inclusion of {people[i].id}", people[i].id))
-        by_dept: dict[str, list[int]] = {}
-        for i in allowed:
-            by_dept.setdefault(people[i].department, []).append(i)
-        for d in req.required_departments:
-            model.Add(sum(x[i] for i in by_dept.get(d, [])) >= 1).OnlyEnforceIf(
-                soft("department", f"department {d} represented", d))
-        for d, ids in by_dept.items():
-            cap = req.cap_of(d)
-            if cap is not None:
-                model.Add(sum(x[i] for i in ids) <= cap).OnlyEnforceIf(
-                    soft("cap", f"at most {cap} from {d}", d))
-        if req.budget is not None:
-            cost = sum(round(pb.cost(i, pb.alloc0) * 100) * x[i] for i in allowed)
-            model.Add(cost <= round(req.budget * 100)).OnlyEnforceIf(
-                soft("budget", f"budget {req.budget:g}", None))
+        v = rules.new_vars(model, pb, allowed)
+        short = None
+        if relax:  # each person missing on a requirement is one relaxation
+            short = {r: model.NewIntVar(0, rq.count, f"short[{r}]") for r, rq in enumerate(req.requirements)}
+            for r, var in short.items():
+                penalties.append((COST["coverage"], var, "coverage", label("coverage", r)[0],
+                                  req.requirements[r].skill))
+        rules.post_team_rules(model, pb, v, enforce=enforce, short=short)
+        for i in sorted(pb.fixed):  # why-not's subject, asked for like an inclusion
+            model.Add(v.x[i] == 1).OnlyEnforceIf(enforce("include", i))
         return model, lits, penalties
 
     model, lits, _ = build(relax=False)
@@ -199,7 +186,7 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> 
     st2 = solver.Solve(model)
     relax = []
     if st2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for w, v, kind, name, target in penalties:
+        for _w, v, kind, name, target in penalties:
             amount = solver.Value(v)
             if amount:
                 relax.append(_describe(kind, name, target, amount, reports, pb))

@@ -6,6 +6,14 @@
 
 Infeasible requests return a Suggestion with status "infeasible" and a Diagnosis instead of
 raising, so callers can show it.
+
+Every team leaves only after matching.rules.check_team has re-checked it. Statuses: "optimal"
+(every rule holds, proven best over the safely pruned pool), "feasible" (every rule holds, not
+proven best), "overloaded" (every rule holds except the capacity of included or pinned people,
+listed in `forced_overload` with a note "feasible only with this forced overload: Ann Lee at
+140 %": a forced person is honoured, never silently, and their load is never anyone else's
+limit), "infeasible" (with a diagnosis), "unknown" (nothing found in the time limit) and
+"invalid" (a bug guard: the checker found a broken rule, listed in `violations`; never expected).
 """
 
 from __future__ import annotations
@@ -17,12 +25,12 @@ from teamgraph.graph.load import weekly_load
 from teamgraph.graph.model import SYSTEM, Viewer
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.diagnose import diagnose
-from teamgraph.matching.explain import Diff, Suggestion, WhyNot, team_result
-from teamgraph.matching.model import EPS
+from teamgraph.matching.explain import Diff, Suggestion, WhyNot, overload_note, team_result
 from teamgraph.matching.problem import SCALE, Problem, Relevance, Weights, build_problem
 from teamgraph.matching.prune import prune
 from teamgraph.matching.request import TeamRequest
-from teamgraph.matching.solve import Search
+from teamgraph.matching.rules import EPS, check_team, fits, forced_overload, lowest_allocation
+from teamgraph.matching.solve import Search, Team
 from teamgraph.errors import NotFoundError
 
 
@@ -30,7 +38,7 @@ MAX_POOL = 3000  # above this many eligible candidates, solve over a shortlist (
 
 
 def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int, min_diff: int,
-           seed: int, time_limit: float | None, t0: float) -> Suggestion:
+           seed: int, time_limit: float | None, t0: float, diagnosis: bool = True) -> Suggestion:
     safe_kept = len(pb.kept)
     cut = pb.base_pool is not None
     eligible = sum(pb.eligible(i) for i in range(len(pb.people)))
@@ -45,18 +53,19 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
                            "shortlist": len(pb.base_pool) if pb.base_pool is not None else None},
                      notes=[pb.relevance_note], pins=[pb.people[i].id for i in sorted(pb.forced)])
     if res.team is None:
-        if res.status == "infeasible":
+        if res.status == "infeasible" and diagnosis:
             sug.diagnosis = diagnose(store, pb, seed=seed)
         else:
             sug.notes.append("no team found within the time limit")
         sug.seconds = time.perf_counter() - t0
         return sug
     sug.team = team_result(store, pb, res.team.members, res.team.roles, viewer)
+    sug.forced_overload = forced_overload(pb, res.team.members, res.team.roles)
     if cut:
         res.status = "feasible"
         sug.status = "feasible"
-        sug.notes.append(f"large pool: solved over a shortlist of {len(pb.base_pool)} of {eligible} eligible candidates "
-                         f"(best per requirement by fit and spare capacity), so optimality is not proven")
+        sug.notes.append(f"large pool: solved over a shortlist of {len(pb.base_pool)} of {eligible} eligible "
+                         "candidates (best per requirement by fit and spare capacity), so optimality is not proven")
     sug.proven_optimal = res.status == "optimal"
     sug.gap = res.gap(pb) if not cut else None
     if sug.proven_optimal:
@@ -71,15 +80,32 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
         alt = Search(pb, seed=seed, time_limit=left, cuts=cuts).run()
         sug.solves += alt.solves
         if alt.team is None:
-            sug.notes.append(f"only {len(teams) - 1} alternative(s) differ by ≥ {min_diff} members from every earlier team"
-                             if alt.status == "infeasible" else "alternatives stopped at the time limit")
+            sug.notes.append(f"only {len(teams) - 1} alternative(s) differ by ≥ {min_diff} members from every "
+                             "earlier team" if alt.status == "infeasible" else "alternatives stopped at the time limit")
             break
         teams.append(alt.team)
         cuts.append((frozenset(alt.team.members), min_diff))
         sug.alternatives.append(team_result(store, pb, alt.team.members, alt.team.roles, viewer))
     prune(pb)
+    _guard(pb, sug, teams)
     sug.seconds = time.perf_counter() - t0
     return sug
+
+
+def _guard(pb: Problem, sug: Suggestion, teams: list[Team]) -> None:
+    """Re-check every team with the rule checker before it leaves: a broken rule makes the answer
+    "invalid" (a bug guard); a forced member over capacity makes it "overloaded", said in a note."""
+    results = [sug.team, *sug.alternatives]
+    for k, (team, shown) in enumerate(zip(teams, results)):
+        allocations = {i: m.allocation for i, m in zip(team.members, shown.members)}
+        for v in check_team(pb, team.members, team.roles, allocations=allocations):
+            sug.violations.append({**v.to_dict(), "team": k})
+    if sug.violations:
+        sug.status, sug.proven_optimal = "invalid", False
+        sug.notes.append("the answer breaks a rule (a bug): " + "; ".join(v["message"] for v in sug.violations))
+    elif sug.forced_overload:
+        sug.status = "overloaded"
+        sug.notes.append(overload_note(sug.forced_overload))
 
 
 def suggest(store: GraphStore, request: TeamRequest, *, viewer: Viewer = SYSTEM, alternatives: int = 0,
@@ -107,8 +133,9 @@ def resolve(store: GraphStore, request: TeamRequest, *, pins: Iterable[str] = ()
     if previous is not None and previous.team is not None:
         before = previous.team.ids
         after = sug.team.ids if sug.team else []
+        names = {m.id: m.name for t in (previous.team, sug.team) if t is not None for m in t.members}
         sug.diff = Diff(added=[p for p in after if p not in before], removed=[p for p in before if p not in after],
-                        kept=[p for p in after if p in before])
+                        kept=[p for p in after if p in before], names=names)
     return sug
 
 
@@ -129,28 +156,33 @@ def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggesti
         return WhyNot(person_id, False, False, f"{person.name} is excluded by the request", "excluded")
     t0 = time.perf_counter()
     pb = build_problem(store, request, weights=kw.get("weights"), relevance=kw.get("relevance"),
-                       pins=(*suggestion.pins, person_id) if suggestion.pins else (person_id,),
-                       max_pool=kw.get("max_pool", MAX_POOL))
+                       pins=suggestion.pins, fixed=(person_id,), max_pool=kw.get("max_pool", MAX_POOL))
     i = pb.index()[person_id]
     c = pb.people[i]
     req = pb.request
     levels = {rq.skill: (c.skills[rq.skill].level if rq.skill in c.skills else 0) for rq in req.requirements}
-    if not any(i in q for q in pb.qualified):
+    lowest = lowest_allocation(pb, i)
+    if not fits(c, lowest):
+        weeks = [(w, load) for w, load in weekly_load(store.memberships_of([person_id]), req.window)
+                 if load + lowest > c.person.capacity + EPS]
+        shown = ", ".join(f"{w.isoformat()} ({load:.0%})" for w, load in weeks[:8]) + (" …" if len(weeks) > 8 else "")
+        return WhyNot(person_id, False, False,
+                      f"{person.name} would be over capacity ({c.person.capacity:.0%}) with {lowest:g} FTE "
+                      f"in {len(weeks)} week(s): {shown}", "over_capacity",
+                      {"weeks": [{"week": w.isoformat(), "load": load} for w, load in weeks],
+                       "capacity": c.person.capacity, "allocation": lowest})
+    qualified = any(i in q for q in pb.qualified)
+    # Someone who meets no requirement can still be needed (size minimum, a required department).
+    sug = _solve(store, pb, viewer=viewer, alternatives=0, min_diff=1, seed=kw.get("seed", 0),
+                 time_limit=kw.get("time_limit"), t0=t0, diagnosis=qualified)
+    if sug.status == "invalid":
+        return WhyNot(person_id, False, False, f"no trustworthy answer for {person.name}: " + "; ".join(
+            v["message"] for v in sug.violations), "invalid", {"violations": sug.violations})
+    if sug.team is None and not qualified:
         need = "; ".join(f"{rq.label or rq.skill} ≥ {rq.level} (has {levels[rq.skill] or 'none'})"
                          for rq in req.requirements)
         return WhyNot(person_id, False, False, f"{person.name} meets no requirement at its level: {need}",
                       "missing_level", {"levels": levels})
-    if c.util(pb.alloc0) > 1 + EPS:
-        weeks = [(w, l) for w, l in weekly_load(store.memberships_of([person_id]), req.window)
-                 if l + pb.alloc0 > c.person.capacity + EPS]
-        shown = ", ".join(f"{w.isoformat()} ({l:.0%})" for w, l in weeks[:8]) + (" …" if len(weeks) > 8 else "")
-        return WhyNot(person_id, False, False,
-                      f"{person.name} would be over capacity ({c.person.capacity:.0%}) with {pb.alloc0:g} FTE "
-                      f"in {len(weeks)} week(s): {shown}", "over_capacity",
-                      {"weeks": [{"week": w.isoformat(), "load": l} for w, l in weeks],
-                       "capacity": c.person.capacity, "allocation": pb.alloc0})
-    sug = _solve(store, pb, viewer=viewer, alternatives=0, min_diff=1, seed=kw.get("seed", 0),
-                 time_limit=kw.get("time_limit"), t0=t0)
     if sug.team is None:
         diag = sug.diagnosis
         conflict = diag.conflict if diag else []
@@ -164,9 +196,11 @@ def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggesti
                       {"diagnosis": diag.to_dict() if diag else None})
     base = suggestion.team.total if suggestion.team else 0.0
     cost = round(base - sug.team.total, 4)
-    replaced = [p for p in (suggestion.team.ids if suggestion.team else []) if p not in sug.team.ids]
+    gone = [m for m in (suggestion.team.members if suggestion.team else []) if m.id not in sug.team.ids]
+    replaced = [m.id for m in gone]
     return WhyNot(person_id, False, True,
                   f"{person.name} could join; the best team with them scores {cost:g} lower "
-                  f"({sug.team.total:g} vs {base:g})" + (f", replacing {', '.join(replaced)}" if replaced else ""),
+                  f"({sug.team.total:g} vs {base:g})" + (f", replacing {', '.join(m.name for m in gone)}"
+                                                        if gone else ""),
                   "cost", {"cost": cost, "replaces": replaced, "team": sug.team.ids,
                            "score": sug.team.score, "scale": SCALE})

@@ -1,6 +1,7 @@
 """Result types of the engine and how a team is explained: per member the requirements they cover,
 their evidence (projects, the cases the viewer may see, ratings for HR/admin only, skill last used)
-and their load before and after in the window."""
+their load before and after in the window, and for a member who fills no requirement why they
+are there ("needed for the team size minimum of 3", "represents required department Quality")."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from teamgraph.graph.model import Viewer
-from teamgraph.matching.model import member_allocation, score_team
+from teamgraph.matching.model import score_team
 from teamgraph.matching.problem import SCALE, Problem
+from teamgraph.matching.rules import allocation, needed_for
 
 TERMS = ("skill_fit", "relevance", "cohesion", "novelty", "preference", "busy", "members", "max_util")
 
@@ -32,6 +34,8 @@ class MemberResult:
     projects: list[dict] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
     ratings: list[dict] | None = None  # only for HR/admin viewers
+    needed_for: str | None = None  # a member without a role: why they are in the team, in words
+    forced: bool = False  # included or pinned by the request
 
     @property
     def util_before(self) -> float:
@@ -53,7 +57,7 @@ class TeamResult:
     members: list[MemberResult]
     score: dict[str, float]  # objective term → value (weights applied)
     total: float
-    max_util: float
+    max_util: float  # over every member, forced ones too (the score's max_util term leaves them out)
 
     @property
     def ids(self) -> list[str]:
@@ -69,6 +73,7 @@ class Diff:
     added: list[str]
     removed: list[str]
     kept: list[str]
+    names: dict[str, str] = field(default_factory=dict)  # person id → name, for messages
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -77,7 +82,7 @@ class Diff:
 @dataclass
 class Suggestion:
     request: dict
-    status: str  # optimal | feasible | infeasible | unknown
+    status: str  # optimal | feasible | overloaded | infeasible | unknown | invalid
     team: TeamResult | None
     alternatives: list[TeamResult] = field(default_factory=list)
     proven_optimal: bool = False
@@ -90,9 +95,12 @@ class Suggestion:
     diagnosis: object = None
     diff: Diff | None = None
     pins: list[str] = field(default_factory=list)
+    forced_overload: list[dict] = field(default_factory=list)  # {person, name, utilisation}
+    violations: list[dict] = field(default_factory=list)  # {rule, message, person, request, team}
 
     def to_dict(self) -> dict:
         return {"request": self.request, "status": self.status,
+                "forced_overload": self.forced_overload, "violations": self.violations,
                 "team": self.team.to_dict() if self.team else None,
                 "alternatives": [a.to_dict() for a in self.alternatives],
                 "proven_optimal": self.proven_optimal, "gap": None if self.gap is None else round(self.gap, 6),
@@ -108,11 +116,19 @@ class WhyNot:
     in_team: bool
     feasible: bool  # could be in a valid team
     reason: str  # the binding reason, or the cost of swapping in
-    kind: str  # in_team | unknown | leaver | excluded | missing_level | over_capacity | department_cap | budget | conflict | cost
+    # in_team | unknown | leaver | excluded | missing_level | over_capacity | department_cap | budget
+    # | conflict | cost | invalid
+    kind: str
     details: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
+
+
+def overload_note(forced_overload: list[dict]) -> str:
+    """"feasible only with this forced overload: Ann Lee at 140 %" (the design's wording)."""
+    return "feasible only with this forced overload: " + ", ".join(
+        f"{o['name']} at {round(o['utilisation'] * 100)} %" for o in forced_overload)
 
 
 def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[int]],
@@ -123,7 +139,7 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
     out = []
     for i in members:
         c = pb.people[i]
-        a = member_allocation(pb, roles.get(i, ()))
+        a = allocation(pb, roles.get(i, ()))
         covers = []
         for r in roles.get(i, ()):
             rq = req.requirements[r]
@@ -141,8 +157,8 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
                            for g in prof.ratings]
         out.append(MemberResult(c.id, c.person.name, c.department, c.person.title, covers, a,
                                 c.person.capacity, round(c.load, 4), round(c.load + a, 4),
-                                projects, cases, ratings))
+                                projects, cases, ratings, needed_for(pb, members, roles, i), i in pb.forced))
     s = score_team(pb, members, roles)
     score = {k: round(s[k] / SCALE, 4) for k in TERMS}
-    u = max((pb.people[i].util(member_allocation(pb, roles.get(i, ()))) for i in members), default=0.0)
+    u = max((pb.people[i].util(allocation(pb, roles.get(i, ()))) for i in members), default=0.0)
     return TeamResult(out, score, round(sum(s.values()) / SCALE, 4), u)

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from teamgraph.graph.model import Person, PersonSkill
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.request import TeamRequest, resolve_skills
+from teamgraph.matching.rules import HOURS_PER_DAY, fits, lowest_allocation, qualifies
 from teamgraph.errors import FieldProblem, ValidationError
 
 SCALE = 1000  # objective units per 1.0 of a weighted term
 SHORTLIST = 800  # people kept (spread over the requirements) when a pool exceeds max_pool
-HOURS_PER_DAY = 8  # Person.cost_rate is per hour; one FTE works 8 hours a working day
 Relevance = Callable[[str, list[str]], dict[str, float]]
 
 EVIDENCE_WEIGHT = {"confirmed": 1.0, "inferred-from-project": 0.85, "self-declared": 0.7}
@@ -94,7 +94,7 @@ class Problem:
     pairs: dict[tuple[int, int], int]  # i < j → scaled cohesion
     pair_info: dict[tuple[int, int], tuple[int, float | None]]  # → (times, mean rating)
     novelty: dict[str, int]  # department → scaled novelty bonus when represented
-    forced: set[int]  # included or pinned: must be in the team
+    forced: set[int]  # included or pinned: must be in the team (exempt from capacity, reported)
     excluded: dict[str, str]  # person id → reason (request exclude list, leaver)
     duration_days: int
     relevance_note: str = ""
@@ -102,6 +102,8 @@ class Problem:
     pruned: int = 0
     roleless: set[int] = field(default_factory=set)  # kept people who may only pad the team (prune)
     base_pool: list[int] | None = None  # a heuristic shortlist the search is restricted to, if any
+    department_names: dict[str, str] = field(default_factory=dict)  # id → name, for messages
+    fixed: set[int] = field(default_factory=set)  # why-not's subject: in the team, no rule exemption
 
     # --- derived numbers --------------------------------------------------------------------
     def alloc(self, r: int) -> float:
@@ -112,8 +114,12 @@ class Problem:
         return self.request.allocation
 
     def eligible(self, i: int) -> bool:
-        """Within capacity with the base allocation and not excluded."""
-        return self.people[i].id not in self.excluded and self.people[i].util(self.alloc0) <= 1.0 + 1e-9
+        """Not excluded, and within capacity at the smallest allocation they can have (the base,
+        or a smaller role they qualify for)."""
+        return self.people[i].id not in self.excluded and fits(self.people[i], lowest_allocation(self, i))
+
+    def dept_name(self, dept: str) -> str:
+        return self.department_names.get(dept, dept)
 
     def busy(self, i: int) -> float:
         """Scaled penalty per FTE placed on person i."""
@@ -121,7 +127,8 @@ class Problem:
         return self.weights.busy * SCALE * (c.load / c.person.capacity if c.person.capacity else 1.0)
 
     def cost(self, i: int, allocation: float) -> float:
-        """Budget charge: cost rate (per hour) × allocation (FTE) × 8 hours × working days."""
+        """Budget charge for display: rate (per hour) × allocation (FTE) × 8 hours × working days
+        (the budget rule itself counts in whole units: matching.rules.cost_units)."""
         return self.people[i].person.cost_rate * allocation * HOURS_PER_DAY * self.duration_days
 
     def util_penalty(self, u: float) -> int:
@@ -129,6 +136,34 @@ class Problem:
 
     def index(self) -> dict[str, int]:
         return {c.id: i for i, c in enumerate(self.people)}
+
+
+def _validate(store: GraphStore, request: TeamRequest, pins: tuple[str, ...]) -> dict[str, str]:
+    """Include rule at the boundary: everyone included or pinned is a known, active person who is
+    not also excluded; excluded people and required departments are known. Every problem at
+    once, each naming its request field. Returns the required departments' names."""
+    problems, names = [], {}
+    for d in request.required_departments:
+        dept = store.get("department", d)
+        if dept is None:
+            problems.append(FieldProblem(f"unknown department {d!r}", request.source,
+                                         request.lines.get("departments.required"), "departments.required"))
+        else:
+            names[d] = dept.name
+    for fld, ids in (("include", request.include), ("pins", pins), ("exclude", request.exclude)):
+        for pid in ids:
+            person = store.get("person", pid)
+            if person is None:
+                problems.append(FieldProblem(f"unknown person {pid!r}", request.source, request.lines.get(fld), fld))
+            elif fld != "exclude" and person.status != "active":
+                problems.append(FieldProblem(f"{person.name} ({pid}) is a {person.status} and cannot be on a team",
+                                             request.source, request.lines.get(fld), fld))
+            elif fld != "exclude" and pid in request.exclude:
+                problems.append(FieldProblem(f"{person.name} ({pid}) is {'pinned' if fld == 'pins' else 'included'}"
+                                             " but excluded", request.source, request.lines.get(fld), fld))
+    if problems:
+        raise ValidationError(problems, f"invalid team request in {request.source}")
+    return names
 
 
 def working_days(start: date, end: date) -> int:
@@ -154,8 +189,11 @@ def skill_fit(ps: PersonSkill, min_level: int, on: date) -> float:
 
 def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights | None = None,
                   relevance: Relevance | None = None, pins: Iterable[str] = (), light: bool = False,
-                  skills: list | None = None, max_pool: int | None = None) -> Problem:
+                  skills: list | None = None, max_pool: int | None = None, fixed: Iterable[str] = ()) -> Problem:
     """Read the pool for `request` from `store` and compute every objective coefficient.
+
+    `fixed` people (why-not's subject) are read into the pool whatever their skills and must be
+    in the team, without the capacity exemption of included and pinned people.
 
     `light` (portfolio mode) skips collaboration pairs, department novelty and pruning;
     `skills` saves re-reading the skill list when many requests are built. Above `max_pool`
@@ -166,29 +204,21 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
     request = resolve_skills(request, skills if skills is not None else store.all("skill"))
     pins = tuple(pins)
     forced_ids = tuple(dict.fromkeys((*request.include, *pins)))
-    problems = []
-    for fld, ids in (("include", request.include), ("pins", pins), ("exclude", request.exclude)):
-        for pid in ids:
-            if store.get("person", pid) is None:
-                problems.append(FieldProblem(f"unknown person {pid!r}", request.source,
-                                             request.lines.get(fld), fld))
-    for p in set(pins) & set(request.exclude):
-        problems.append(FieldProblem(f"{p!r} is pinned but excluded", request.source, None, "pins"))
-    for d in request.required_departments:
-        if store.get("department", d) is None:
-            problems.append(FieldProblem(f"unknown department {d!r}", request.source,
-                                         request.lines.get("departments.required"), "departments.required"))
-    if problems:
-        raise ValidationError(problems, f"invalid team request in {request.source}")
+    names = _validate(store, request, pins)
 
     needs = sorted({(r.skill, r.level) for r in request.requirements})
-    cands = store.candidates(needs, request.window, include=forced_ids)
+    fixed = tuple(fixed)
+    cands = store.candidates(needs, request.window, include=(*forced_ids, *fixed),
+                             departments=request.required_departments)
     people = sorted((Cand(c.person, dict(c.skills), c.load) for c in cands), key=lambda c: c.id)
     excluded = {pid: "excluded by the request" for pid in request.exclude}
     for c in people:
         if c.person.status != "active" and c.id not in excluded:
             excluded[c.id] = f"status is {c.person.status}"
     idx = {c.id: i for i, c in enumerate(people)}
+    for d in sorted({c.department for c in people} - set(names)):  # names for caps and messages
+        dept = store.get("department", d)
+        names[d] = dept.name if dept is not None else d
 
     on = request.window.start
     qualified: list[list[int]] = []
@@ -196,10 +226,9 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
     for r, req in enumerate(request.requirements):
         q = []
         for i, c in enumerate(people):
-            ps = c.skills.get(req.skill)
-            if ps is not None and ps.level >= req.level and c.id not in excluded:
+            if qualifies(c, req.skill, req.level) and c.id not in excluded:
                 q.append(i)
-                fit[i, r] = round(weights.fit * SCALE * skill_fit(ps, req.level, on))
+                fit[i, r] = round(weights.fit * SCALE * skill_fit(c.skills[req.skill], req.level, on))
         qualified.append(q)
 
     ids = [c.id for c in people]
@@ -224,7 +253,7 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
                  relevance=rel, relevance_raw=rel_raw, preference=pref, pairs={}, pair_info={},
                  novelty={}, forced={idx[p] for p in forced_ids if p in idx}, excluded=excluded,
                  duration_days=working_days(request.window.start, request.window.end),
-                 relevance_note=note)
+                 relevance_note=note, department_names=names, fixed={idx[p] for p in fixed if p in idx})
     pb.kept = [i for i in range(len(people)) if pb.eligible(i) or i in pb.forced]
     if light:
         return pb

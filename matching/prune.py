@@ -15,9 +15,14 @@ the team (size, department, cohesion). Each case has its own swap:
     fills at least one) beats p's by at least p's largest possible cohesion gain plus q's largest
     possible cohesion loss (pair terms are bounded over size_max − 1 kept partners);
   - q is neither forced into the team nor in `avoid` (members of earlier teams, whose no-good cuts
-    the swap could otherwise break).
+    the swap could otherwise break), and p is not forced or fixed (why-not's subject).
 *Padding* — q pads instead: the same without the requirement and fit conditions, utilisation and
-  cost compared at the base allocation only.
+  cost compared at the base allocation only (impossible, so no dominators needed, when the base
+  allocation takes p over capacity).
+Both swaps keep the passenger rule: the size is unchanged, and q is from p's department whenever
+that department is required (so who represents a required department alone stays alone), and
+otherwise from a department that is neither required nor capped. The busy slack takes the
+smallest and largest allocation a role can give (per-role allocations may be below the base).
 With at least size_max kept dominators for a case (the cap, within a capped department, since
 T holds at most cap − 1 of p's colleagues), one of them is outside T and the swap gives a
 team at least as good. A person dominated in both cases is pruned; one dominated only when filling
@@ -83,7 +88,9 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
     smax = req.size_max
     R = len(req.requirements)
     allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
-    a_min, a_max = pb.alloc0, max(allocs)
+    # A member filling roles has one of the roles' allocations (smaller than the base counts),
+    # a member without a role exactly the base one.
+    a_min, a_max, a_base = min(allocs), max(allocs), pb.alloc0
     alive = np.zeros(len(pb.people), dtype=bool)
     alive[eligible] = True
     up, down = _pair_bounds(pb, max(0, smax - 1), alive)
@@ -95,7 +102,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
         fits[i, r] = f
         qual[i, r] = True
         mask[i] |= 1 << r
-    a0 = allocs.index(a_min)
+    a0 = allocs.index(a_base)
     util = np.array([[c.util(a) for a in allocs] for c in pb.people]).reshape(len(pb.people), len(allocs))
     rate = np.array([c.person.cost_rate for c in pb.people], dtype=float)
     base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
@@ -128,7 +135,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
         k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
         k_any: list[int] = []  # kept here, may dominate as padding (not forced, not avoided)
         for p in members:
-            if p in pb.forced or p in avoid or R > 62:
+            if p in pb.forced or p in pb.fixed or p in avoid or R > 62:
                 kept.append(p)
                 if p in roleless:
                     out_roleless.add(p)
@@ -157,13 +164,14 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
                 ok &= (base[q] - base[p]) + busy_slack + gain >= need(q)
                 fills_ok = int(ok.sum()) >= n_dom
             # Case "p only pads the team" (base allocation, no role): any q padding instead will do.
-            pads_ok = False
-            if fills_ok and k_any:
+            # It cannot happen when the base allocation takes p over capacity (p is not forced).
+            pads_ok = fills_ok and util[p, a0] > 1.0 + 1e-9
+            if fills_ok and k_any and not pads_ok:
                 q = np.asarray(k_any)
                 ok = util[q, a0] <= util[p, a0] + 1e-12
                 if budget:
                     ok &= rate[q] <= rate[p]
-                ok &= (base[q] - base[p]) + (busy[p] - busy[q]) * a_min >= need(q)
+                ok &= (base[q] - base[p]) + (busy[p] - busy[q]) * a_base >= need(q)
                 pads_ok = int(ok.sum()) >= n_dom
             if pads_ok:
                 continue  # dominated either way: pruned

@@ -28,7 +28,8 @@ def _table(rows: list[list[str]], header: list[str]) -> list[str]:
 def team_text(team, title: str) -> list[str]:
     rows = []
     for m in team.members:
-        covers = ", ".join(f"{c['label']} {c['level']}≥{c['required_level']}" for c in m.covers) or "-"
+        covers = ", ".join(f"{c['label']} {c['level']}≥{c['required_level']}" for c in m.covers)
+        covers = covers or m.needed_for or ("included or pinned" if m.forced else "-")
         rows.append([m.name, m.department, covers, f"{m.allocation:g}", load_bar(m.load_before, m.load_after,
                                                                                 m.capacity)])
     out = [f"{title}  (score {team.total:g}, max utilisation {team.max_util:.0%})"]
@@ -38,11 +39,20 @@ def team_text(team, title: str) -> list[str]:
 
 
 def suggestion_text(sug) -> str:
-    out = [f"{sug.request.get('name') or 'request'}: {sug.status}"
-           + (" (proven optimal)" if sug.proven_optimal else
-              (" (not proven optimal)" if sug.gap is None else f" (gap {sug.gap:.1%})") if sug.team else "")
+    from teamgraph.matching.explain import overload_note
+    overload = overload_note(sug.forced_overload) if sug.forced_overload else None
+    if sug.status == "overloaded":  # never called optimal: the forced overload leads
+        proof = f" — {overload}"
+    elif sug.team is None or sug.status == "invalid":
+        proof = ""
+    else:
+        proof = (" (proven optimal)" if sug.proven_optimal else
+                 " (not proven optimal)" if sug.gap is None else f" (gap {sug.gap:.1%})")
+    out = [f"{sug.request.get('name') or 'request'}: {sug.status}{proof}"
            + f" in {sug.seconds:.2f}s, {sug.solves} solves; pool {sug.pool.get('candidates')} candidates,"
            f" {sug.pool.get('kept_after_pruning')} after safe pruning"]
+    for v in sug.violations:
+        out.append(f"rule broken ({v['rule']}): {v['message']}")
     if sug.team is None:
         out.append(str(sug.diagnosis) if sug.diagnosis is not None else "no team found")
     else:
@@ -50,8 +60,10 @@ def suggestion_text(sug) -> str:
         for k, alt in enumerate(sug.alternatives, 1):
             out += team_text(alt, f"Alternative {k}")
     if sug.diff:
-        out.append(f"diff: +{', '.join(sug.diff.added) or '-'}  −{', '.join(sug.diff.removed) or '-'}")
-    out += [f"note: {n}" for n in sug.notes]
+        name = sug.diff.names.get
+        out.append(f"diff: +{', '.join(name(p, p) for p in sug.diff.added) or '-'}  "
+                   f"−{', '.join(name(p, p) for p in sug.diff.removed) or '-'}")
+    out += [f"note: {n}" for n in sug.notes if n != overload or sug.status != "overloaded"]
     return "\n".join(out)
 
 

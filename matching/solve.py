@@ -23,8 +23,9 @@ import heapq
 import time
 from dataclasses import dataclass, field
 
-from teamgraph.matching.model import EPS, build_team_model, member_allocation, score_team, solver_for
+from teamgraph.matching.model import EPS, build_team_model, score_team, solver_for, team_util
 from teamgraph.matching.problem import Problem
+from teamgraph.matching.rules import fits
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Team:
     members: list[int]
     roles: dict[int, list[int]]  # member → requirements whose slots they fill
     F: int  # objective without the utilisation term
-    u: float  # maximum post-assignment utilisation
+    u: float  # maximum post-assignment utilisation of the members who are not forced
 
     def total(self, pb: Problem) -> int:
         return self.F - pb.util_penalty(self.u)
@@ -60,7 +61,7 @@ def _read_team(pb: Problem, tm, solver) -> Team:
     for (i, r), v in tm.y.items():
         if solver.BooleanValue(v):
             roles[i].append(r)
-    u = max((pb.people[i].util(member_allocation(pb, roles[i])) for i in members), default=0.0)
+    u = team_util(pb, members, roles)
     s = score_team(pb, members, roles)
     return Team(members, roles, sum(v for k, v in s.items() if k != "max_util"), u)
 
@@ -89,8 +90,6 @@ class Search:
             return ("feasible" if team is not None and not objective else st), team, (bound if objective else None)
         tm = build_team_model(self.pb, U, pool=self.pool, cuts=self.cuts, objective=True,
                               hint=(set(self.hint.members), self.hint.roles) if self.hint else None)
-        if tm is None:
-            return "infeasible", None, None
         left = self._left()
         if left is not None and left <= 0:
             return "unknown", None, None
@@ -116,29 +115,41 @@ class Search:
             self._exact[U, None] = out
         return out
 
+    def _levels(self, pool) -> list[float]:
+        """The caps worth trying: every utilisation within capacity that a member who is not
+        forced can reach (base allocation, or a role they qualify for). Forced members take no
+        part: their utilisation is never anyone else's limit."""
+        pb = self.pb
+        qualified = [set(q) for q in pb.qualified]
+        out = set()
+        for i in pool:
+            if i in pb.forced or not pb.eligible(i):
+                continue
+            c = pb.people[i]
+            for a in {pb.alloc0, *(pb.alloc(r) for r, q in enumerate(qualified) if i in q)}:
+                if fits(c, a):
+                    out.add(round(c.util(a), 9))
+        return sorted(out) or [0.0]
+
     def run(self) -> SearchResult:
         t0 = time.perf_counter()
         pb = self.pb
         pool = pb.kept if self.pool is None else self.pool
-        levels = sorted({round(pb.people[i].util(pb.alloc0), 9) for i in pool
-                         if pb.eligible(i) or i in pb.forced})
-        floor = max((pb.people[i].util(pb.alloc0) for i in pb.forced), default=0.0)
-        levels = [u for u in levels if u >= floor - EPS] or [floor]
-        # Roles with larger allocations add their own breakpoints.
-        extra = {round(pb.people[i].util(pb.alloc(r)), 9) for r, q in enumerate(pb.qualified) for i in q
-                 if i in set(pool) and pb.alloc(r) > pb.alloc0 + EPS}
-        levels = sorted(set(levels) | {u for u in extra if floor - EPS <= u <= max(1.0, levels[-1]) + EPS
-                                       and u <= 1.0 + EPS})
+        levels = self._levels(pool)
         res = SearchResult(None, "unknown", None)
 
-        # 1. No team has a maximum below the per-requirement bound: the count-th smallest
-        #    utilisation among the requirement's qualified people. Try that level first; it is
-        #    often feasible, which makes the bisection unnecessary.
+        # 1. No team has a maximum below the per-requirement bound: the slots forced members cannot
+        #    fill go to others, so the (count − forced qualified)-th smallest utilisation among the
+        #    requirement's other qualified people. Try that level first; it is often feasible,
+        #    which makes the bisection unnecessary.
         start = 0
+        in_pool = set(pool)
         for r, rq in enumerate(pb.request.requirements):
-            us = sorted(pb.people[i].util(pb.alloc(r)) for i in pb.qualified[r] if i in set(pool))
-            if len(us) >= rq.count:
-                start = max(start, next((k for k, u in enumerate(levels) if u >= us[rq.count - 1] - EPS),
+            need = rq.count - sum(1 for i in pb.qualified[r] if i in pb.forced)
+            us = sorted(pb.people[i].util(pb.alloc(r)) for i in pb.qualified[r]
+                        if i in in_pool and i not in pb.forced)
+            if need > 0 and len(us) >= need:
+                start = max(start, next((k for k, u in enumerate(levels) if u >= us[need - 1] - EPS),
                                         len(levels) - 1))
         st, team, _ = self._solve(levels[start], objective=True)  # exact: re-used by step 3
         lo, hi, hi_team = start - 1, start, team

@@ -109,9 +109,11 @@ def test_why_not(tiny_store):
     assert why_not(tiny_store, req, "cy", suggestion=sug).kind == "in_team"
     assert why_not(tiny_store, request(exclude=["gus"]), "gus").kind == "excluded"
     gus = why_not(tiny_store, req, "gus", suggestion=sug)
-    # Best team with gus is {cy, fay, gus}: + cohesion fay–gus 0.05 − member 0.2 = 0.15 lower.
+    # Best team with gus is {cy, gus}: gus covers budgeting instead of fay (a third member covering
+    # nothing would be a passenger): fit 0.7 instead of 1.5, so 0.8 lower.
     assert gus.kind == "cost" and gus.feasible
-    assert gus.details["cost"] == pytest.approx(0.15) and gus.details["replaces"] == []
+    assert gus.details["cost"] == pytest.approx(0.8) and gus.details["replaces"] == ["fay"]
+    assert "replacing Fay Wong" in gus.reason
     capped = request(include=["fay"], departments={"caps": {"fin": 1}})
     why = why_not(tiny_store, capped, "gus")
     assert why.kind == "department_cap" and "at most 1 from fin" in why.reason
@@ -127,7 +129,7 @@ def test_pin_and_resolve_diff(tiny_store):
     changed = request(requirements=[{"skill": "sql", "level": 4}, {"skill": "budgeting", "level": 3}])
     third = resolve(tiny_store, changed, pins=["gus"], previous=again)
     assert "gus" in third.team.ids and "cy" in third.team.ids
-    assert violations(tiny_store, resolved(tiny_store, changed), third.team) == []
+    assert violations(tiny_store, resolved(tiny_store, changed), third.team, pins=["gus"]) == []
 
 
 def test_deterministic(tiny_store):
