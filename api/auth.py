@@ -18,12 +18,10 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, render_temp
 from teamgraph.api.errors import Unauthenticated
 from teamgraph.api.tokens import TokenRecord, TokenStore, token_store_for
 from teamgraph.graph.model import ROLES, Viewer
+from teamgraph.core import ADMIN, PEOPLE_DATA, PLANNERS  # noqa: F401  (re-exported for the views)
 from teamgraph.errors import AccessDenied
 
 ALL = ROLES
-PLANNERS = ("sponsor", "hr", "admin")  # may ask for teams
-PEOPLE_DATA = ("hr", "admin")  # ratings, detailed loads, bus factor, portfolio
-ADMIN = ("admin",)
 
 bp = Blueprint("auth", __name__)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import click
 
-from teamgraph.settings import Settings
-
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--threads", default=None, type=click.IntRange(1, 256), help="Worker threads (default: 2 × CPUs, at least 4).")
+@click.option("--threads", default=None, type=click.IntRange(1, 256),
+              help="Worker threads (default: 2 × CPUs, at least 4).")
 @click.option("--no-warm", is_flag=True, help="Do not load the embedding model and indexes before serving.")
 def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
     """Serve the API (/api/v1) and the pages with waitress, a production WSGI server.
@@ -19,19 +18,16 @@ def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
     """
     from teamgraph.api.app import create_app
     from teamgraph.api.server import default_threads, run
-    from teamgraph.service import Teamgraph
+    from teamgraph.edge import edge
 
-    settings = Settings.from_env()
-    service = Teamgraph(settings)
+    settings, service = edge().settings, edge().engine(build_index=True)
     click.echo(f"Store: {settings.store}; revision {service.revision()}")
     if not no_warm:
         click.echo("Loading the embedding model and retrieval indexes…", err=True)
-        service.retriever
-    click.secho(f"Serving http://{host}:{port}/ with {threads or default_threads()} threads (Ctrl-C to stop)", bold=True)
-    try:
-        run(create_app(settings=settings, service=service), host=host, port=port, threads=threads)
-    finally:
-        service.close()
+        service.warm()
+    click.secho(f"Serving http://{host}:{port}/ with {threads or default_threads()} threads (Ctrl-C to stop)",
+                bold=True)
+    run(create_app(settings=settings, service=service), host=host, port=port, threads=threads)
 
 
 @click.group()
@@ -40,24 +36,18 @@ def token() -> None:
 
 
 @token.command("create")
-@click.option("--role", required=True, type=click.Choice(["sponsor", "member", "hr", "admin"]), help="What the token may do.")
+@click.option("--role", required=True, type=click.Choice(["sponsor", "member", "hr", "admin"]),
+              help="What the token may do.")
 @click.option("--person", default=None, help="Person id the token acts as (required except for admin).")
 @click.option("--label", default="", help="A note to recognise the token by.")
 def token_create(role: str, person: str | None, label: str) -> None:
     """Create a token and print it once (only its hash is kept)."""
     from teamgraph.api.tokens import token_store_for
-    from teamgraph.graph.store import open_store
-    from teamgraph.errors import NotFoundError
+    from teamgraph.edge import edge
 
-    settings = Settings.from_env()
     if person:
-        store = open_store(settings)
-        try:
-            if store.get("person", person) is None:
-                raise NotFoundError("person", person)
-        finally:
-            store.close()
-    secret, record = token_store_for(settings.data_dir).create(role, person, label)
+        edge().engine().require("person", person)
+    secret, record = token_store_for(edge().settings.data_dir).create(role, person, label)
     click.echo(secret)
     click.echo(f"token {record.id}: role {role}" + (f", acting as {person}" if person else ""), err=True)
 
@@ -66,7 +56,8 @@ def token_create(role: str, person: str | None, label: str) -> None:
 def token_list() -> None:
     """List tokens (ids, roles, people; never the secrets)."""
     from teamgraph.api.tokens import token_store_for
-    for r in token_store_for(Settings.from_env().data_dir).list():
+    from teamgraph.edge import edge
+    for r in token_store_for(edge().settings.data_dir).list():
         click.echo(f"{r.id:>4}  {r.role:<8} {r.person or '-':<16} {r.created}  {r.label}")
 
 
@@ -75,5 +66,6 @@ def token_list() -> None:
 def token_revoke(token_id: int) -> None:
     """Revoke a token by id (a running server notices within 30 s)."""
     from teamgraph.api.tokens import token_store_for
-    token_store_for(Settings.from_env().data_dir).revoke(token_id)
+    from teamgraph.edge import edge
+    token_store_for(edge().settings.data_dir).revoke(token_id)
     click.echo(f"revoked token {token_id}")

@@ -10,8 +10,7 @@ from datetime import date
 
 from flask import Blueprint, Flask, request
 
-from teamgraph.api import serialize
-from teamgraph.api.auth import ALL, PLANNERS, principal, require, viewer
+from teamgraph.api.auth import ALL, require, viewer
 from teamgraph.api.web import arg_int, arg_required, body_field, cached_read, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
@@ -37,7 +36,7 @@ def _filters() -> dict:
 
 
 def _redacted(data):
-    return serialize.redact(data, principal().role)
+    return service().view(data, viewer())
 
 
 @bp.get("/cases/similar")
@@ -59,17 +58,13 @@ def experts():
         h.to_dict() for h in service().experts(q, viewer(), k=k)]}))
 
 
-def _with_team() -> bool:
-    return principal().role in PLANNERS
-
-
 @bp.get("/projects/<project_id>/kickoff")
 @require(*ALL)
 def project_kickoff(project_id: str):
     """The kickoff package of a project: similar cases, lessons to read first, experts, the suggested team."""
     kc, ke = arg_int("k_cases", 5, 1, 20), arg_int("k_experts", 5, 1, 20)
     return cached_read(lambda: _redacted(service().kickoff(
-        viewer(), project_id=project_id, k_cases=kc, k_experts=ke, with_team=_with_team()).to_dict()))
+        viewer(), project_id=project_id, k_cases=kc, k_experts=ke).to_dict()))
 
 
 @bp.post("/kickoff")
@@ -88,7 +83,7 @@ def brief_kickoff():
     team_request = body_field(data, "request", dict, None)
     skills = body_field(data, "skills", list, [])
     return json_response(_redacted(service().kickoff(
-        viewer(), brief=brief, k_cases=kc, k_experts=ke, with_team=_with_team(), team_request=team_request,
+        viewer(), brief=brief, k_cases=kc, k_experts=ke, team_request=team_request,
         skills=skills, department=body_field(data, "department", str, None),
         process=body_field(data, "process", str, None)).to_dict()))
 

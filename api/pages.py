@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
 
-from teamgraph.api import serialize
 from teamgraph.api.auth import ALL, PEOPLE_DATA, PLANNERS, is_privileged, principal, viewer
 from teamgraph.api.people import profile_dict, project_dict, window_args
 from teamgraph.api.web import service
@@ -42,10 +41,7 @@ def inject_user():
         p = principal() if request.endpoint and not request.endpoint.startswith("static") else None
     except TeamgraphError:  # rendering the error page for bad credentials: show it signed out
         p = None
-    name = None
-    if p is not None and p.person:
-        person = service().store.get("person", p.person)
-        name = person.name if person else p.person
+    name = service().person_name(p.person) if p is not None and p.person else None
     return {"user": p, "user_name": name, "csrf": session.get("csrf", ""),
             "can_plan": p is not None and p.role in PLANNERS,
             "can_people": p is not None and p.role in PEOPLE_DATA}
@@ -54,7 +50,7 @@ def inject_user():
 @bp.get("/")
 @page(*ALL)
 def home():
-    projects = sorted((p for p in service().store.all("project") if p.status in ("proposed", "active")),
+    projects = sorted(service().projects(("proposed", "active")),
                       key=lambda p: (p.status != "proposed", p.start or date.min))
     return render_template("home.html", projects=projects[:12], counts=service().counts(viewer()))
 
@@ -62,7 +58,7 @@ def home():
 @bp.get("/sponsor")
 @page(*PLANNERS)
 def sponsor():
-    departments = sorted(service().store.all("department"), key=lambda d: d.name)
+    departments = service().departments()
     # Default window: the next full quarter-ish, from the first of next month for 13 weeks.
     today = date.today()
     start = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
@@ -75,11 +71,10 @@ def sponsor():
 def kickoff_index():
     brief = (request.args.get("brief") or "").strip()
     if brief:
-        package = service().kickoff(viewer(), brief=brief, k_cases=5, k_experts=5,
-                                    with_team=principal().role in PLANNERS).to_dict()
-        return render_template("kickoff.html", package=serialize.redact(package, principal().role),
+        package = service().kickoff(viewer(), brief=brief, k_cases=5, k_experts=5).to_dict()
+        return render_template("kickoff.html", package=service().view(package, viewer()),
                                project=None, brief=brief)
-    projects = sorted(service().store.all("project"),
+    projects = sorted(service().projects(),
                       key=lambda p: ({"proposed": 0, "active": 1}.get(p.status, 2), -(p.start or date.min).toordinal()))
     return render_template("kickoff_index.html", projects=projects)
 
@@ -88,16 +83,15 @@ def kickoff_index():
 @page(*ALL)
 def kickoff(project_id: str):
     project = project_dict(project_id)
-    package = service().kickoff(viewer(), project_id=project_id, k_cases=5, k_experts=5,
-                                with_team=principal().role in PLANNERS).to_dict()
-    return render_template("kickoff.html", package=serialize.redact(package, principal().role),
+    package = service().kickoff(viewer(), project_id=project_id, k_cases=5, k_experts=5).to_dict()
+    return render_template("kickoff.html", package=service().view(package, viewer()),
                            project=project, brief=None)
 
 
 @bp.get("/graph")
 @page(*PLANNERS)
 def graph():
-    departments = sorted(service().store.all("department"), key=lambda d: d.name)
+    departments = service().departments()
     start = request.args.get("skill") or ""
     return render_template("graph.html", departments=departments, start_skill=start)
 
@@ -106,7 +100,7 @@ def graph():
 @page(*ALL)
 def person(person_id: str):
     prof = profile_dict(person_id, window_args())
-    skills = {s.id: s for s in service().skills()}
+    skills = service().skills_by_id(s["skill"] for s in prof["skills"])
     return render_template("person.html", prof=prof, skills=skills, privileged=is_privileged())
 
 

@@ -9,9 +9,8 @@ from flask import Blueprint, Flask, request
 from teamgraph.api import serialize
 from teamgraph.api.auth import ALL, is_privileged, require, viewer
 from teamgraph.api.web import arg_int, cached_read, service
-from teamgraph.graph.load import weekly_load
 from teamgraph.graph.model import Window
-from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
+from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("people", __name__, url_prefix="/api/v1")
 
@@ -35,13 +34,11 @@ def window_args(default_days: int = 90) -> Window:
 
 def profile_dict(person_id: str, window: Window) -> dict:
     v = viewer()
-    prof = service().store.person_profile(person_id, window, v)
-    if prof is None:
-        raise NotFoundError("person", person_id)
+    prof = service().person_profile(person_id, window, v)
     out = serialize.profile(prof, privileged=is_privileged(), is_self=v.person == person_id)
     if "load" in out:  # detailed load, week by week: HR/admin and the person themself only
-        out["weekly_load"] = [{"week": w.isoformat(), "load": load} for w, load in
-                              weekly_load(service().store.memberships_of([person_id]), window)]
+        out["weekly_load"] = [{"week": w.isoformat(), "load": load}
+                              for w, load in service().weekly_load(person_id, window)]
     return out
 
 
@@ -54,22 +51,7 @@ def person(person_id: str):
 
 
 def project_dict(project_id: str) -> dict:
-    store, v, privileged = service().store, viewer(), is_privileged()
-    project = store.get("project", project_id)
-    if project is None:
-        raise NotFoundError("project", project_id)
-    members = []
-    for m in (m for m in store.all("membership") if m.project == project_id):
-        p = store.get("person", m.person)
-        row = {"person": m.person, "name": p.name if p else None, "role": m.role,
-               "start": m.start.isoformat() if m.start else None, "end": m.end.isoformat() if m.end else None}
-        if privileged or m.person == v.person:
-            row["allocation"] = m.allocation
-        members.append(row)
-    needs = [serialize.plain(n) for n in store.all("project_need") if n.project == project_id]
-    cases = [{"id": c.id, "title": c.title, "visibility": c.visibility}
-             for c in store.list_cases(v, project=project_id)]
-    return {"project": serialize.project(project), "members": members, "needs": needs, "cases": cases}
+    return service().project(project_id, viewer())
 
 
 @bp.get("/people")
@@ -97,20 +79,14 @@ def projects():
     return cached_read(lambda: {"projects": [
         {"id": p.id, "name": p.name, "status": p.status, "department": p.department,
          "start": p.start.isoformat() if p.start else None, "end": p.end.isoformat() if p.end else None}
-        for p in sorted(service().store.all("project"), key=lambda p: (p.start or date.min), reverse=True)
-        if status is None or p.status == status]})
+        for p in service().projects([status] if status else None)]})
 
 
 @bp.get("/cases/<case_id>")
 @require(*ALL)
 def case(case_id: str):
     """One case, if the viewer may see it (404 otherwise, so existence does not leak)."""
-    def compute():
-        c = service().store.get_case(case_id, viewer())
-        if c is None:
-            raise NotFoundError("case", case_id)
-        return serialize.case(c)
-    return cached_read(compute)
+    return cached_read(lambda: serialize.case(service().get_case(case_id, viewer())))
 
 
 @bp.get("/cases")
@@ -119,7 +95,7 @@ def cases():
     """Cases the viewer may see, filtered by department, project, skill or language."""
     f = {k: request.args.get(k) or None for k in ("department", "project", "skill", "language")}
     limit, offset = arg_int("limit", 50, 1, 500), arg_int("offset", 0, 0, 1_000_000)
-    return cached_read(lambda: {"cases": [serialize.case(c) for c in service().store.list_cases(
+    return cached_read(lambda: {"cases": [serialize.case(c) for c in service().list_cases(
         viewer(), **f, limit=limit, offset=offset)]})
 
 
@@ -127,8 +103,7 @@ def cases():
 @require(*ALL)
 def departments():
     """Departments (for filters)."""
-    return cached_read(lambda: {"departments": [serialize.plain(d) for d in sorted(
-        service().store.all("department"), key=lambda d: d.name)]})
+    return cached_read(lambda: {"departments": [serialize.plain(d) for d in service().departments()]})
 
 
 def init_app(app: Flask) -> None:

@@ -7,16 +7,12 @@ from flask import Blueprint, Flask, request
 from teamgraph.api import serialize
 from teamgraph.api.auth import ALL, PEOPLE_DATA, PLANNERS, require
 from teamgraph.api.web import arg_int, cached_read, service
-from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
 bp = Blueprint("skills", __name__, url_prefix="/api/v1/skills")
 
 
 def _department_arg() -> str | None:
-    dept = (request.args.get("department") or "").strip() or None
-    if dept and service().store.get("department", dept) is None:
-        raise ValidationError(FieldProblem(f"unknown department {dept!r}", field="department"))
-    return dept
+    return service().department_arg(request.args.get("department"))
 
 
 @bp.get("")
@@ -31,6 +27,7 @@ def graph_of(n) -> dict:
     """Nodes and edges for drawing: the skill, its broader/narrower/co-occurring skills, its
     holders (with levels) and their departments."""
     nodes, edges = [], []
+    names = {d.id: d.name for d in service().departments()}
     center = n.skill.id
     nodes.append({"id": f"skill:{center}", "kind": "skill", "label": n.skill.name, "center": True})
     if n.broader:
@@ -51,8 +48,8 @@ def graph_of(n) -> dict:
                       "level": h.level})
         dept = f"department:{h.person.department}"
         if dept not in seen:
-            record = service().store.get("department", h.person.department)
-            nodes.append({"id": dept, "kind": "department", "label": record.name if record else h.person.department})
+            nodes.append({"id": dept, "kind": "department",
+                          "label": names.get(h.person.department, h.person.department)})
             seen.add(dept)
         edges.append({"source": f"person:{h.person.id}", "target": dept, "kind": "member-of"})
     return {"nodes": nodes, "edges": edges}
@@ -65,9 +62,7 @@ def skill_graph(skill_id: str):
     dept, limit = _department_arg(), arg_int("limit", 25, 1, 200)
 
     def compute():
-        n = service().store.skill_neighbourhood(skill_id, department=dept, limit=limit)
-        if n is None:
-            raise NotFoundError("skill", skill_id)
+        n = service().skill_neighbourhood(skill_id, department=dept, limit=limit)
         return {**serialize.neighbourhood(n), "department": dept, "graph": graph_of(n)}
     return cached_read(compute)
 
@@ -78,7 +73,7 @@ def at_risk():
     """Skills held at level 3 or more by only one or two active people (bus factor)."""
     dept, max_holders = _department_arg(), arg_int("max_holders", 2, 1, 10)
     return cached_read(lambda: {"department": dept, "max_holders": max_holders, "skills": [
-        serialize.risk(r) for r in service().store.skills_at_risk(max_holders=max_holders, department=dept)]})
+        serialize.risk(r) for r in service().skills_at_risk(max_holders=max_holders, department=dept)]})
 
 
 @bp.get("/supply-demand")

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app
 
-from teamgraph.api import serialize
-from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, principal, require, viewer
+from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, require, viewer
 from teamgraph.api.web import body_field, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
@@ -51,7 +50,7 @@ def _time_limit(data: dict, setting: str = "SUGGEST_TIME_LIMIT") -> float:
 
 
 def _answer(result) -> object:
-    return json_response(serialize.redact(result.to_dict(), principal().role))
+    return json_response(service().view(result.to_dict(), viewer()))
 
 
 @bp.post("/teams/suggest")
@@ -68,9 +67,10 @@ def why_not():
     """Why is this person not in the suggested team: the binding reason, or the cost of swapping them in."""
     data = json_body()
     person = body_field(data, "person", str, required=True)
-    result = service().why_not(_request(data), person, viewer(), **_options(data))
-    name = service().store.get("person", person).name
-    return json_response(serialize.why_not(result.to_dict(), principal().role, name))
+    options = _options(data)  # alternatives and min_diff are checked but do not change the answer
+    result = service().why_not(_request(data), person, viewer(), seed=options["seed"],
+                               time_limit=options["time_limit"])
+    return json_response(service().view_why_not(result, viewer()))
 
 
 @bp.post("/teams/resolve")

@@ -83,12 +83,12 @@ def ingest():
                 "or the folder's files (multipart parts 'files')", field="body"))
         root = _folder_root(dest)
         try:
-            report = service().ingest(root, dry_run=dry_run)
+            outcome = service().ingest(root, dry_run=dry_run)
         except ValidationError as e:
             # Name files as the uploader knows them, not by the temporary folder's path.
             summary = str(e).splitlines()[0].replace(str(root), "the upload").replace(str(dest), "the upload")
             raise ValidationError([replace(p, file=_relative(p.file, root)) for p in e.problems], summary) from e
-    return json_response({**report, "folder": "(upload)", "dry_run": dry_run})
+    return json_response({**outcome.to_dict(), "folder": "(upload)", "dry_run": dry_run})
 
 
 def init_app(app: Flask) -> None:

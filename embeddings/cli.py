@@ -1,4 +1,8 @@
-"""`teamgraph kickoff` and `teamgraph index build|update|status`: thin commands over the library."""
+"""`teamgraph kickoff` and `teamgraph index build|update|status`: thin commands over the engine.
+
+The kickoff package (with its suggested team) is composed by the engine exactly as for the API;
+the CLI only chooses the viewer (`--as`, `--role`) and prints.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +11,7 @@ from pathlib import Path
 
 import click
 
-from teamgraph.settings import Settings
-
-
-def _open(settings: Settings, on_stale: str = "error"):
-    from teamgraph.embeddings.encoder import load_encoder
-    from teamgraph.embeddings.retriever import Retriever
-    from teamgraph.graph.store import open_store
-    store = open_store(settings)
-    return store, Retriever(store, settings.index_dir, load_encoder(settings.model), on_stale=on_stale)
-
-
-def _viewer(store, role: str, person: str | None):
-    from teamgraph.graph.model import Viewer
-    from teamgraph.errors import NotFoundError
-    if person is None:
-        return Viewer(role=role)
-    p = store.get("person", person)
-    if p is None:
-        raise NotFoundError("person", person)
-    return Viewer(role=role, person=person, department=p.department,
-                  projects=frozenset(m.project for m in store.memberships_of([person])))
-
-
-def _resolve_skills(store, names: list[str], path: str) -> list[str]:
-    from teamgraph.errors import FieldProblem, ValidationError
-    table = {}
-    for s in store.all("skill"):
-        for n in (s.id, s.name, *s.aliases):
-            table.setdefault(n.strip().lower(), s.id)
-    unknown = [n for n in names if n.strip().lower() not in table]
-    if unknown:
-        raise ValidationError(FieldProblem(f"unknown skill(s): {', '.join(unknown)}", file=path, field="skills"))
-    return [table[n.strip().lower()] for n in names]
+from teamgraph.edge import echo_json, engine
 
 
 @click.command()
@@ -49,27 +21,23 @@ def _resolve_skills(store, names: list[str], path: str) -> list[str]:
 @click.option("--role", type=click.Choice(["member", "sponsor", "hr", "admin"]), default="member",
               show_default=True, help="Viewer role; hr/admin see confidential cases.")
 @click.option("-k", "k", default=5, show_default=True, help="Cases and experts to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print the package as JSON.")
+@click.option("--no-team", is_flag=True, help="Leave out the suggested team (faster).")
+@click.option("--json", "as_json", is_flag=True, help="Print the package as JSON (as that viewer may see it).")
 def kickoff(brief_file: Path | None, project_id: str | None, person: str | None, role: str, k: int,
-            as_json: bool) -> None:
+            no_team: bool, as_json: bool) -> None:
     """Kickoff package for BRIEF_FILE (YAML: title, description, skills, department, process) or
-    --project ID: similar cases, lessons to read first, experts to consult with their load."""
-    from teamgraph.embeddings.kickoff import kickoff_package, read_brief
+    --project ID: similar cases, lessons to read first, experts to consult with their load, and
+    the suggested team."""
     if (brief_file is None) == (project_id is None):
         raise click.UsageError("give a BRIEF.yaml or --project ID (not both)")
-    store, retriever = _open(Settings.from_env())
-    viewer = _viewer(store, role, person)
-    if brief_file is not None:
-        b = read_brief(brief_file)
-        pkg = kickoff_package(retriever, store, brief="\n".join(p for p in (b["title"], b["description"]) if p),
-                              viewer=viewer, k_cases=k, k_experts=k, department=b["department"],
-                              process=b["process"], skills=_resolve_skills(store, b["skills"], str(brief_file)))
-    else:
-        pkg = kickoff_package(retriever, store, project_id=project_id, viewer=viewer, k_cases=k, k_experts=k)
+    tg = engine()
+    viewer = tg.viewer(role, person, must_exist=True)
+    # The local operator may always ask for the team (the API offers it to planning roles only).
+    pkg = tg.kickoff(viewer, brief_file=brief_file, project_id=project_id, k_cases=k, k_experts=k,
+                     with_team=not no_team)
     if as_json:
-        click.echo(json.dumps(pkg.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        _print(pkg)
+        return echo_json(tg.view(pkg.to_dict(), viewer))
+    _print(pkg)
 
 
 def _print(pkg) -> None:
@@ -88,9 +56,22 @@ def _print(pkg) -> None:
                    f"(×{e.load_discount:.2f})  {ev}")
     if pkg.team is not None:
         click.secho("\nSuggested team", bold=True)
-        click.echo(json.dumps(pkg.team, indent=2, ensure_ascii=False))
+        _print_team(pkg.team)
     for note in pkg.notes:
         click.echo(f"\nnote: {note}")
+
+
+def _print_team(team: dict) -> None:
+    if "error" in team:
+        click.echo(f"  no team: {team['error']['message']}")
+        return
+    click.echo(f"  status: {team['status']}")
+    for f in team.get("forced_overload") or ():
+        click.secho(f"  warning: {f['name']} forced in at {f['utilisation']:.0%} of capacity", fg="yellow")
+    for m in (team.get("team") or {}).get("members", ()):
+        click.echo(f"  {m.get('name', m.get('person'))}")
+    for note in team.get("notes") or ():
+        click.echo(f"  note: {note}")
 
 
 @click.group()
@@ -101,19 +82,16 @@ def index() -> None:
 @index.command("build")
 def index_build() -> None:
     """Index every case, project and person profile from scratch (encodes everything)."""
-    store, retriever = _open(Settings.from_env())
-    click.echo(json.dumps(retriever.build(progress=True), indent=2))
+    click.echo(json.dumps(engine().index_build(), indent=2))
 
 
 @index.command("update")
 def index_update() -> None:
     """Bring the indexes up to the store's revision, re-encoding only changed documents."""
-    store, retriever = _open(Settings.from_env())
-    click.echo(json.dumps(retriever.sync(progress=True), indent=2))
+    click.echo(json.dumps(engine().index_update(), indent=2))
 
 
 @index.command("status")
 def index_status() -> None:
     """Show index sizes, model, layout, and whether they are stale against the store."""
-    store, retriever = _open(Settings.from_env())
-    click.echo(json.dumps(retriever.status(), indent=2))
+    echo_json(engine().index_status())

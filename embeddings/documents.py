@@ -41,7 +41,10 @@ def project_doc(project: Project) -> Doc:
 def person_doc(person: Person, skills: Iterable[PersonSkill], memberships: Iterable[Membership],
                projects: dict[str, Project], experts: Iterable[Expert], skill_by_id: dict[str, Skill]) -> Doc:
     skills = sorted(skills, key=lambda s: (-s.level, s.skill))
-    memberships = list(memberships)
+    # The text must not depend on the read path: a full scan and a profile list memberships in
+    # different orders, and any difference re-encodes the profile (an update after a sync
+    # re-encoded most touched profiles for nothing).
+    memberships = sorted(memberships, key=lambda m: (m.project, m.start or date.min, m.role))
     topics = sorted({e.topic for e in experts})
     names = []
     for ps in skills:

@@ -5,8 +5,9 @@ manifest recording the store revision and model they reflect. Data comes only th
 GraphStore protocol, so both backends behave the same.
 
 Freshness: `update(report)` applies one write's touched keys incrementally (re-encoding only
-documents whose text changed); `sync()` reconciles against a full scan of the store, again
-re-encoding only what changed; `build()` starts from nothing. A search on an index whose
+documents whose text changed; the engine calls it after every write it makes); `sync()`
+reconciles against a full scan of the store, again re-encoding only what changed; `build()`
+starts from nothing. Index files another process brought further are read back, not rebuilt. A search on an index whose
 revision differs from `store.revision()` raises IndexMissing with the fix (on_stale="error",
 the default) or first syncs incrementally (on_stale="sync", what the long-running service uses).
 
@@ -83,6 +84,7 @@ class Retriever:
         """
         with self._lock:
             self._load()
+            self._reload_if_newer_on_disk()
             if report.revision == self._revision:
                 return {"mode": "noop", "revision": self._revision}
             if self._revision != report.revision - 1 or self.store.revision() != report.revision:
@@ -127,6 +129,20 @@ class Retriever:
             raise IndexMissing(f"the index in {self.index_dir} is incomplete (interrupted write?): {BUILD_HINT}")
         self._corpora, self._revision = corpora, m["revision"]
 
+    def _disk_revision(self) -> int | None:
+        try:
+            return json.loads((self.index_dir / MANIFEST).read_text(encoding="utf-8")).get("revision")
+        except (OSError, ValueError):
+            return None
+
+    def _reload_if_newer_on_disk(self) -> None:
+        """Another process (a CLI write beside a running server) may have brought the files
+        further than this copy: reading them back is cheaper than re-scanning the store."""
+        disk = self._disk_revision()
+        if disk is not None and self._revision is not None and self._revision < disk <= self.store.revision():
+            self._corpora = None
+            self._load()
+
     def _save(self) -> None:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         for c in self._corpora.values():
@@ -142,6 +158,8 @@ class Retriever:
         with self._lock:
             self._load()
             store_rev = self.store.revision()
+            if self._revision != store_rev and self.on_stale == "sync":
+                self._reload_if_newer_on_disk()
             if self._revision != store_rev:
                 if self.on_stale == "sync":
                     self.sync()

@@ -1,45 +1,20 @@
 """Read-only graph commands (`status`, `person`, `skill`, `at-risk`, `cases`) and `forget`.
 
-Thin over the GraphStore: each command opens the configured store, calls one method and
-prints a table (or `--json` through the read models' `to_dict`). The CLI is a trusted local
-operator, so it sees everything (viewer role admin) unless `--as-role`/`--as-person` asks to
-see what someone else would.
+Thin over the engine: each command calls one engine method and prints a table (or `--json`
+through the read models' `to_dict`). The CLI is a trusted local operator, so it sees everything
+(viewer role admin) unless `--as-role`/`--as-person` asks to see what someone else would.
 """
 
 from __future__ import annotations
 
-import json
 import unicodedata
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import click
 
-from teamgraph.graph.model import ROLES, Viewer, Window
+from teamgraph.edge import as_options, echo_json, engine, echo_index, viewer_of
+from teamgraph.graph.model import Window
 from teamgraph.graph.store import jsonable
-from teamgraph.errors import NotFoundError
-
-
-@contextmanager
-def _store():
-    from teamgraph.graph.store import open_store
-    from teamgraph.settings import Settings
-    store = open_store(Settings.from_env())
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _viewer(store, role: str | None, person: str | None) -> Viewer:
-    """Admin by default; otherwise the person's department and projects, as the API would."""
-    if person is None:
-        return Viewer(role=role or "admin")
-    p = store.get("person", person)
-    if p is None:
-        raise NotFoundError("person", person)
-    projects = frozenset(m.project for m in store.memberships_of([person]))
-    return Viewer(role=role or "member", person=person, department=p.department, projects=projects)
 
 
 def _width(text: str) -> int:
@@ -66,31 +41,15 @@ def _cell(v) -> str:
     return str(v)
 
 
-def _json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _as_options(f):
-    f = click.option("--as-person", "as_person", metavar="ID", help="See what this person may see.")(f)
-    return click.option("--as-role", "as_role", type=click.Choice(ROLES),
-                        help="Viewer role (default admin; member with --as-person).")(f)
-
-
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(as_json: bool) -> None:
     """Show which store is configured, its revision and how many records of each kind it holds."""
-    from teamgraph.settings import Settings
-    settings = Settings.from_env()
-    where = (f"neo4j {settings.neo4j_uri} (database {settings.neo4j_database})" if settings.store == "neo4j"
-             else f"embedded {settings.data_dir / 'teamgraph.sqlite3'}")
-    with _store() as store:
-        counts, revision = store.counts(), store.revision()
+    st = engine().status()
     if as_json:
-        return _json({"store": settings.store, "location": where.split(" ", 1)[1], "revision": revision,
-                      "counts": counts})
-    click.echo(f"store: {where}\nrevision: {revision}")
-    click.echo(_table(["kind", "records"], [[k, n] for k, n in counts.items()]))
+        return echo_json(st)
+    click.echo(f"store: {st['store']} {st['location']}\nrevision: {st['revision']}")
+    click.echo(_table(["kind", "records"], [[k, n] for k, n in st["counts"].items()]))
 
 
 @click.command()
@@ -98,7 +57,7 @@ def status(as_json: bool) -> None:
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Load window start (default today).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
               help="Load window end (default start + 90 days).")
-@_as_options
+@as_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> None:
     """Show a person's profile: skills, projects, cases they wrote, expert topics, peak load."""
@@ -106,12 +65,9 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
     end = end.date() if end else start + timedelta(days=90)
     if end < start:
         raise click.BadParameter("must not be before --from", param_hint="--to")
-    with _store() as store:
-        prof = store.person_profile(person_id, Window(start, end), _viewer(store, as_role, as_person))
-    if prof is None:
-        raise NotFoundError("person", person_id)
+    prof = engine().person_profile(person_id, Window(start, end), viewer_of(as_role, as_person))
     if as_json:
-        return _json(prof.to_dict())
+        return echo_json(prof.to_dict())
     p = prof.person
     dept = prof.department.name if prof.department else p.department
     click.echo(f"{p.name} ({p.id}) - {p.title or 'no title'}, {dept}, {p.status}")
@@ -139,12 +95,9 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def skill(skill_id: str, department: str | None, limit: int, as_json: bool) -> None:
     """Show a skill's neighbourhood: broader/narrower, co-occurring skills, holders, supply vs demand."""
-    with _store() as store:
-        n = store.skill_neighbourhood(skill_id, department=department, limit=limit)
-    if n is None:
-        raise NotFoundError("skill", skill_id)
+    n = engine().skill_neighbourhood(skill_id, department=department, limit=limit)
     if as_json:
-        return _json(n.to_dict())
+        return echo_json(n.to_dict())
     s = n.skill
     click.echo(f"{s.name} ({s.id}) [{s.category or 'no category'}]  aliases: {', '.join(s.aliases) or '-'}")
     click.echo(f"broader: {n.broader.id if n.broader else '-'} | narrower: "
@@ -164,10 +117,9 @@ def skill(skill_id: str, department: str | None, limit: int, as_json: bool) -> N
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def at_risk(max_holders: int, department: str | None, as_json: bool) -> None:
     """List skills held at level >= 3 by only 1..N active people (bus factor)."""
-    with _store() as store:
-        risks = store.skills_at_risk(max_holders=max_holders, department=department)
+    risks = engine().skills_at_risk(max_holders=max_holders, department=department)
     if as_json:
-        return _json([r.to_dict() for r in risks])
+        return echo_json([r.to_dict() for r in risks])
     if not risks:
         return click.echo(f"no skill has 1 to {max_holders} holders at level >= 3")
     click.echo(_table(["skill", "name", "holders", "who (level)"],
@@ -181,15 +133,14 @@ def at_risk(max_holders: int, department: str | None, as_json: bool) -> None:
 @click.option("--skill")
 @click.option("--language", help="e.g. en, zh")
 @click.option("--limit", default=100, show_default=True)
-@_as_options
+@as_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cases(department, project, skill, language, limit, as_role, as_person, as_json: bool) -> None:
     """List retrospective cases, newest first, as the viewer may see them (default: everything)."""
-    with _store() as store:
-        found = store.list_cases(_viewer(store, as_role, as_person), department=department, project=project,
-                                 skill=skill, language=language, limit=limit)
+    found = engine().list_cases(viewer_of(as_role, as_person), department=department, project=project,
+                                skill=skill, language=language, limit=limit)
     if as_json:
-        return _json([jsonable(c) for c in found])
+        return echo_json([jsonable(c) for c in found])
     click.echo(_table(["case", "date", "visibility", "lang", "department", "project", "title"],
                       [[c.id, c.date, c.visibility, c.language, c.department, c.project, c.title]
                        for c in found]))
@@ -202,9 +153,9 @@ def forget(person_id: str, yes: bool) -> None:
     """Delete a person everywhere (right to be forgotten); anonymised aggregates stay correct."""
     if not yes:
         click.confirm(f"Forget {person_id} everywhere? This cannot be undone", abort=True)
-    with _store() as store:
-        report = store.forget_person(person_id)
-    kept = report.written
+    out = engine().forget(person_id)
+    kept = out.summary["kept"]
     click.echo(f"forgot {person_id}: profile, skills, expert designations, ratings about them and authorship "
                f"removed; {kept.get('membership', 0)} membership(s) and {kept.get('rating', 0)} rating(s) "
-               f"they gave kept under an anonymous id (revision {report.revision})")
+               f"they gave kept under an anonymous id (revision {out.summary['revision']})")
+    echo_index(out.index)

@@ -1,6 +1,7 @@
-"""`teamgraph ingest DIR` and `teamgraph generate`: thin commands over ingest.loader and
-ingest.generator. Validation problems surface as ValidationError, which teamgraph.cli.main
-prints (one `file:line: field: message` per problem) with exit code 2."""
+"""`teamgraph ingest DIR` and `teamgraph generate`: thin commands over the engine's ingest (which
+also updates the retrieval indexes) and ingest.generator. Validation problems surface as
+ValidationError, which teamgraph.cli.main prints (one `file:line: field: message` per problem)
+with exit code 2."""
 
 from __future__ import annotations
 
@@ -22,16 +23,11 @@ def ingest(folder: Path, dry_run: bool, replace: bool, as_json: bool, quiet: boo
 
     Re-ingesting an unchanged folder writes nothing; changed rows are updated.
     """
-    from teamgraph.graph.store import open_store
-    from teamgraph.ingest.loader import ingest_folder
+    from teamgraph.edge import echo_index, engine
     from teamgraph.errors import ValidationError
-    from teamgraph.settings import Settings
 
-    settings = Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings)
     try:
-        report = ingest_folder(store, folder, dry_run=dry_run, replace=replace, progress=not quiet)
+        outcome = engine(progress=not quiet).ingest(folder, dry_run=dry_run, replace_missing=replace)
     except ValidationError as e:  # every problem, not the first 200 the message holds
         if as_json:
             click.echo(json.dumps(e.to_dict(), indent=2, ensure_ascii=False))
@@ -40,15 +36,15 @@ def ingest(folder: Path, dry_run: bool, replace: bool, as_json: bool, quiet: boo
             for p in e.problems:
                 click.echo(str(p), err=True)
         raise SystemExit(2) from e
-    finally:
-        store.close()
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(outcome.to_dict(), indent=2, ensure_ascii=False))
         return
+    report = outcome.report
     click.echo(f"{'kind':<14}{'read':>9}{'written':>9}{'unchanged':>11}{'deleted':>9}")
     for kind, c in report.kinds.items():
         click.echo(f"{kind:<14}{c.read:>9}{c.written:>9}{c.unchanged:>11}{c.deleted:>9}")
     click.echo(report.describe() + (" (dry run: nothing written)" if dry_run else ""))
+    echo_index(outcome.index)
 
 
 @click.command()

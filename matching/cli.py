@@ -1,27 +1,14 @@
-"""`teamgraph suggest` and `teamgraph staff`: thin commands over matching.engine / matching.portfolio."""
+"""`teamgraph suggest` and `teamgraph staff`: thin commands over the engine's matching part.
+
+The request file is read by the engine (errors name file, line and field); the answer is the
+one the API gives for the same request and viewer (`--json` applies the same role redactions).
+"""
 
 from __future__ import annotations
 
-import json
-
 import click
 
-
-def _store(settings=None):
-    from teamgraph.graph.store import open_store
-    from teamgraph.settings import Settings
-    return open_store(settings or Settings.from_env())
-
-
-def _relevance(store, settings):
-    """The relevance term from the retrieval index when one has been built for this store
-    (public evidence only, as for any viewer); None otherwise, and the suggestion says so."""
-    from teamgraph.embeddings.encoder import load_encoder
-    from teamgraph.embeddings.retriever import Retriever
-    retriever = Retriever(store, settings.index_dir, load_encoder(settings.model), on_stale="sync")
-    if not retriever.status().get("built"):
-        return None
-    return lambda brief, person_ids: retriever.person_relevance(brief, person_ids)
+from teamgraph.edge import as_options, echo_json, engine, viewer_of
 
 
 @click.command()
@@ -35,29 +22,22 @@ def _relevance(store, settings):
 @click.option("--time-limit", type=float, default=None, help="Seconds; without it the search runs to proof.")
 @click.option("--relevance/--no-relevance", default=True, show_default=True,
               help="Score people's past cases and projects against the brief (needs `teamgraph index build`).")
-def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_limit, relevance):
+@as_options
+def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_limit, relevance, as_role,
+            as_person):
     """Suggest a load-balanced team for REQUEST_FILE (YAML or JSON; see README for the format)."""
-    from teamgraph.matching import engine
     from teamgraph.matching.render import suggestion_text
-    from teamgraph.matching.request import load_request
-    from teamgraph.settings import Settings
-    settings = Settings.from_env()
-    store = _store(settings)
-    try:
-        req = load_request(request_file, store.all("skill"))
-        scorer = _relevance(store, settings) if relevance and req.brief else None
-        sug = engine.suggest(store, req, alternatives=alternatives, min_diff=min_diff, pins=pin, seed=seed,
-                             time_limit=time_limit, relevance=scorer)
-        whys = [engine.why_not(store, req, p, suggestion=sug, seed=seed, time_limit=time_limit) for p in why]
-    finally:
-        store.close()
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    req = tg.load_request(request_file)
+    sug = tg.suggest(req, viewer, alternatives=alternatives, min_diff=min_diff, pins=pin, seed=seed,
+                     time_limit=time_limit, relevance=relevance)
+    whys = [tg.why_not(req, p, viewer, suggestion=sug, seed=seed, time_limit=time_limit, relevance=relevance)
+            for p in why]
     if as_json:
-        click.echo(json.dumps({**sug.to_dict(), "why_not": [w.to_dict() for w in whys]}, ensure_ascii=False,
-                              indent=2))
-        return
+        return echo_json({**tg.view(sug.to_dict(), viewer), "why_not": [tg.view_why_not(w, viewer) for w in whys]})
     click.echo(suggestion_text(sug))
     for w in whys:
-        click.echo(f"why not {w.person}? {w.reason}")
+        click.echo(f"why not {tg.person_name(w.person)}? {w.reason}")
 
 
 @click.command()
@@ -67,15 +47,12 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
               help="Per-person utilisation cap: soft mode, maximise covered requirements under it.")
 @click.option("--time-limit", type=float, default=30, show_default=True)
 @click.option("--seed", default=0, show_default=True)
-def staff(portfolio_file, as_json, max_load, time_limit, seed):
+@as_options
+def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_person):
     """Staff every request of PORTFOLIO_FILE at once from one pool, overloading nobody."""
-    from teamgraph.matching.portfolio import staff as staff_portfolio
     from teamgraph.matching.render import portfolio_text
-    from teamgraph.matching.request import load_portfolio
-    store = _store()
-    try:
-        pf = load_portfolio(portfolio_file, store.all("skill"))
-        res = staff_portfolio(store, pf, max_load=max_load, time_limit=time_limit, seed=seed)
-    finally:
-        store.close()
-    click.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=2) if as_json else portfolio_text(res))
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    res = tg.staff(tg.load_portfolio(portfolio_file), viewer, max_load=max_load, time_limit=time_limit, seed=seed)
+    if as_json:
+        return echo_json(tg.view(res.to_dict(), viewer))
+    click.echo(portfolio_text(res))

@@ -48,12 +48,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="teamgraph")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """teamgraph: load-balanced cross-functional teams and the lessons of past projects.
 
     Settings come from the environment: TEAMGRAPH_STORE=embedded|neo4j (default embedded),
     TEAMGRAPH_DATA_DIR, NEO4J_URI/USERNAME/PASSWORD/DATABASE, TEAMGRAPH_MODEL.
     """
+    from teamgraph.edge import Edge
+    ctx.obj = Edge()  # the settings and the engine, built once for the whole invocation
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:

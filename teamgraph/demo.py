@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import click
 
-from teamgraph.settings import Settings
-
 EXAMPLE_REQUEST = "examples/requests/telemetry-dashboard.yaml"
 EXAMPLE_PORTFOLIO = "examples/requests/portfolio.yaml"
 NEXT_STEPS = (
@@ -62,20 +60,18 @@ def demo(no_serve: bool, host: str, port: int, no_index: bool) -> None:
     Idempotent: running it again changes nothing. The store and indexes live in
     TEAMGRAPH_DATA_DIR (default ~/.local/share/teamgraph).
     """
-    from teamgraph.service import Teamgraph
-    from teamgraph.ingest.sample import load_sample, summary
+    from teamgraph.edge import edge
+    from teamgraph.ingest.sample import sample_path, summary
 
-    settings = Settings.from_env()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    service = Teamgraph(settings)
-    click.echo(f"Store: {settings.store} ({settings.data_dir if settings.store == 'embedded' else settings.neo4j_uri})")
-    report = load_sample(service.store, progress=True)
-    click.echo(f"Loaded: {report.describe()}")
+    settings, service = edge().settings, edge().engine(build_index=True)
+    click.echo(f"Store: {settings.store} ({service.status()['location']})")
+    outcome = service.ingest(sample_path())  # idempotent; a re-run writes nothing
+    click.echo(f"Loaded: {outcome.report.describe()}")
     info = summary(service.store)
     _print_summary(info)
     if not no_index:
         click.echo("\nBuilding the retrieval indexes (first run loads the embedding model)…")
-        service.retriever  # builds or updates the index, with progress
+        service.warm()  # builds the index when missing, catches up when stale
     from teamgraph.api.auth import demo_tokens
     tokens = demo_tokens(settings, service.store)
     click.secho("\nAPI tokens to try (Authorization: Bearer …):", bold=True)

@@ -1,0 +1,87 @@
+"""The CLI's edge: the settings and the engine, built once per invocation by the `teamgraph`
+group, plus the options and printing every command shares.
+
+Commands call `engine()` and one engine method, then print; none opens a store or builds a
+retriever itself. Settings are read on first use, so `teamgraph X --help` reads nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from teamgraph.graph.model import ROLES
+
+
+class Edge:
+    """Per invocation: the settings (from the environment, once) and the engine over them."""
+
+    def __init__(self):
+        self._settings = None
+        self._engine = None
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            from teamgraph.settings import Settings
+            self._settings = Settings.from_env()
+        return self._settings
+
+    def engine(self, *, progress: bool = True, build_index: bool = False):
+        """The engine, made on first use. Commands never build a missing retrieval index unasked
+        (a minute on a laptop; they say how); `serve` and `demo` do (`build_index`)."""
+        if self._engine is None:
+            from teamgraph.service import Teamgraph
+            self._engine = Teamgraph(self.settings, progress=progress, build_index=build_index)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+
+def edge() -> Edge:
+    """The invocation's Edge (made by the `teamgraph` group; made here for a bare command)."""
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, Edge):
+        root.obj = Edge()
+        root.call_on_close(root.obj.close)
+    return root.obj
+
+
+def engine(*, progress: bool = True, build_index: bool = False):
+    return edge().engine(progress=progress, build_index=build_index)
+
+
+def as_options(f):
+    """--as-role / --as-person: see what someone else would (default: the operator, admin)."""
+    f = click.option("--as-person", "as_person", metavar="ID", help="See what this person may see.")(f)
+    return click.option("--as-role", "as_role", type=click.Choice(ROLES),
+                        help="Viewer role (default admin; member with --as-person).")(f)
+
+
+def viewer_of(role: str | None, person: str | None):
+    """The operator is admin; acting as a person defaults to that person's member view."""
+    return engine().viewer(role or ("member" if person else "admin"), person, must_exist=True)
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def echo_index(index: dict) -> None:
+    """One line on what a write did to the retrieval indexes (stderr: stdout stays the report)."""
+    mode = index.get("mode")
+    if mode == "incremental":
+        changed = ", ".join(f"{n} {k}" for k, n in index.get("changed", {}).items() if n)
+        text = f"retrieval index updated to revision {index['revision']}" + (f" ({changed} document(s))"
+                                                                             if changed else "")
+    elif mode == "sync":
+        text = f"retrieval index caught up with revision {index['revision']}"
+    elif mode == "noop" or mode is None and not index:
+        return
+    else:
+        text = index.get("message", "")
+    click.echo(text, err=True)

@@ -1,0 +1,85 @@
+"""The engine's retrieval part: the indexes' lifecycle and the searches over them.
+
+One Retriever per engine, built lazily: the encoder loads on the first text that needs encoding
+(~5 s, then warm). A stale index (the store moved on, e.g. a write by another process) catches
+up incrementally before a search (`on_stale="sync"`), so a kickoff never fails for staleness.
+A missing index is built by the server and the demo (`build_index=True`); the CLI says
+`teamgraph index build` instead.
+"""
+
+from __future__ import annotations
+
+from teamgraph.errors import IndexMissing
+from teamgraph.graph.model import SYSTEM, Viewer
+from teamgraph.reads import GraphReads
+
+BUILD_HINT = "run `teamgraph index build`"
+
+
+class Retrieval(GraphReads):
+
+    def _new_retriever(self):
+        from teamgraph.embeddings.encoder import load_encoder
+        from teamgraph.embeddings.retriever import Retriever
+        encoder = self._encoder or load_encoder(self.settings.model)
+        return Retriever(self.store, self.settings.index_dir, encoder, on_stale="sync")
+
+    def _index_exists(self) -> bool:
+        from teamgraph.embeddings.retriever import MANIFEST
+        return (self.settings.index_dir / MANIFEST).exists()
+
+    @property
+    def retriever(self):
+        """The retriever over the store: built when missing (if the engine may), brought up to the
+        store's revision when stale (re-encoding only changed texts)."""
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    r = self._new_retriever()
+                    status = r.status()
+                    if not status.get("built"):
+                        if not self._build_index:
+                            raise IndexMissing(status.get("error") or f"no retrieval index: {BUILD_HINT}")
+                        r.build(progress=self._progress)
+                    elif status.get("stale"):
+                        r.sync(progress=self._progress)
+                    self._retriever = r
+        return self._retriever
+
+    def warm(self) -> None:
+        """Load the indexes and the model before the first request (the server and the demo)."""
+        self.retriever.similar_cases("warm up the model", SYSTEM, k=1)
+
+    def index_status(self, viewer: Viewer = SYSTEM) -> dict:
+        """Index sizes, model, layout and freshness; case counts are the viewer's visible cases."""
+        if self._retriever is None and not self._index_exists():
+            return {"built": False, "loaded": False, "store_revision": self.store.revision(),
+                    "message": f"no retrieval index yet: {BUILD_HINT}"}
+        loaded = self._retriever is not None
+        r = self._retriever or self._new_retriever()
+        status = {"loaded": loaded, **r.status(viewer)}
+        if not viewer.privileged:
+            status.pop("index_dir", None)  # server paths are for administrators
+        return status
+
+    def index_build(self) -> dict:
+        """Index every case, project and person profile from scratch (encodes everything)."""
+        with self._lock:
+            r = self._retriever or self._new_retriever()
+            out = r.build(progress=self._progress)
+            self._retriever = r
+        return out
+
+    def index_update(self) -> dict:
+        """Bring the indexes up to the store's revision, re-encoding only changed documents."""
+        with self._lock:
+            r = self._retriever or self._new_retriever()
+            out = r.sync(progress=self._progress)
+            self._retriever = r
+        return out
+
+    def similar_cases(self, brief: str, viewer: Viewer, *, k: int = 5, **filters) -> list:
+        return self.retriever.similar_cases(brief, viewer, k=k, **filters)
+
+    def experts(self, brief: str, viewer: Viewer, *, k: int = 5, **kw) -> list:
+        return self.retriever.experts(brief, viewer, k=k, **kw)

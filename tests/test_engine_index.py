@@ -1,0 +1,139 @@
+"""Index follows the data (defect 7): every write through the engine — `teamgraph ingest`,
+`teamgraph forget`, the API upload — updates the retrieval indexes from what it touched, so the
+next kickoff works without `teamgraph index update`; a write the engine did not make is caught
+up before the next search; and one person's change re-encodes one document, not hundreds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from teamgraph.cli import cli
+from teamgraph.embeddings.corpus import passages
+from teamgraph.embeddings.documents import all_documents, touched_documents
+from teamgraph.embeddings.encoder import HashingEncoder
+from teamgraph.graph.model import ChangeSet, Person
+from teamgraph.service import Teamgraph
+from teamgraph.settings import Settings
+from tests.ingest.ingest_helpers import edit, tiny_folder
+
+NEW_PERSON = "kim,Kim Sato,kim@example.org,eng,Platform engineer,Osaka,Asia/Tokyo,1.0,95.0,ja|en,active\n"
+
+
+@pytest.fixture
+def cli_env(tmp_path, monkeypatch):
+    """An embedded data dir with the tiny organisation ingested and indexed, through the CLI."""
+    monkeypatch.setenv("TEAMGRAPH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TEAMGRAPH_STORE", "embedded")
+    monkeypatch.setenv("TEAMGRAPH_MODEL", "hashing")
+    folder = tiny_folder(tmp_path / "org")
+    run = lambda *args: CliRunner().invoke(cli, list(args))  # noqa: E731
+    assert run("ingest", str(folder), "--quiet").exit_code == 0
+    assert run("index", "build").exit_code == 0
+    return run, folder
+
+
+def _status(run) -> dict:
+    out = run("index", "status")
+    assert out.exit_code == 0, out.output
+    return json.loads(out.output)
+
+
+def test_cli_ingest_updates_the_index_and_the_next_kickoff_works(cli_env):
+    run, folder = cli_env
+    (folder / "people.csv").write_text((folder / "people.csv").read_text(encoding="utf-8") + NEW_PERSON,
+                                       encoding="utf-8")
+    out = run("ingest", str(folder), "--json", "--quiet")
+    assert out.exit_code == 0, out.output
+    index = json.loads(out.output)["index"]
+    assert index["mode"] == "incremental" and index["changed"]["person"] == 1  # kim only, nothing else
+    status = _status(run)
+    assert status["stale"] is False and status["sizes"]["person"] == 11
+    kickoff = run("kickoff", "--project", "p-new", "--json", "--no-team")
+    assert kickoff.exit_code == 0, kickoff.output  # no `teamgraph index update` in between
+
+
+def test_cli_forget_updates_the_index_and_the_person_is_gone_from_experts(cli_env):
+    run, _ = cli_env
+    out = run("forget", "ana", "--yes")
+    assert out.exit_code == 0, out.output
+    assert "retrieval index updated" in out.output
+    status = _status(run)
+    assert status["stale"] is False and status["sizes"]["person"] == 9
+    kickoff = run("kickoff", "--project", "p-new", "--json", "--no-team", "--role", "admin")
+    assert kickoff.exit_code == 0, kickoff.output
+    assert "ana" not in [e["person"] for e in json.loads(kickoff.output)["experts"]]
+
+
+def test_cli_ingest_without_an_index_says_how_to_build_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEAMGRAPH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TEAMGRAPH_STORE", "embedded")
+    out = CliRunner().invoke(cli, ["ingest", str(tiny_folder(tmp_path / "org")), "--json", "--quiet"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["index"] == {"built": False,
+                                               "message": "no retrieval index yet: run `teamgraph index build`"}
+
+
+class CountingEncoder(HashingEncoder):
+    """The hashing stand-in, counting the texts it is asked to encode."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts = 0
+
+    def encode(self, texts, batch_size=64, progress=False):
+        self.texts += len(texts)
+        return super().encode(texts, batch_size, progress)
+
+
+@pytest.fixture
+def engine(tmp_path, tiny_store):
+    encoder = CountingEncoder()
+    tg = Teamgraph(Settings(data_dir=tmp_path), store=tiny_store, encoder=encoder, progress=False)
+    tg.index_build()
+    encoder.texts = 0
+    return tg, encoder
+
+
+def test_one_person_re_encodes_one_document_and_a_forget_none(engine, tmp_path):
+    tg, encoder = engine
+    folder = tiny_folder(tmp_path / "org")
+    edit(folder / "people.csv", "Staff engineer", "Principal engineer")
+    out = tg.ingest(folder)
+    assert out.index["mode"] == "incremental" and out.index["changed"]["person"] == 1
+    ana = next(d for d in all_documents(tg.store)["person"] if d.key == "ana")
+    assert encoder.texts == len(passages(ana.text))  # her profile's passages, and nothing else
+    encoder.texts = 0
+    out = tg.forget("bo")
+    assert out.index["mode"] == "incremental" and encoder.texts == 0  # removals encode nothing
+    assert tg.index_status()["sizes"]["person"] == 9
+
+
+def test_a_write_made_elsewhere_is_caught_up_before_the_next_search(engine):
+    tg, _ = engine
+    tg.store.apply(ChangeSet().add(Person("zed", "Zed Quinn", "zed@example.org", "ops", "Kubernetes operator")))
+    tg._changed()  # what the revision clock notices within a second
+    assert tg.index_status()["stale"] is True
+    assert tg.similar_cases("Kubernetes upgrade", tg.viewer("admin"), k=1)  # no IndexMissing
+    assert tg.index_status()["stale"] is False and tg.index_status()["sizes"]["person"] == 11
+
+
+def test_a_write_the_index_cannot_follow_is_reported_stale_with_the_fix(engine, tmp_path):
+    tg, _ = engine
+    other = Teamgraph(Settings(data_dir=tmp_path, model="another-model"), store=tg.store, progress=False)
+    out = other.forget("cy")
+    assert out.index["stale"] is True and "teamgraph index" in out.index["message"]
+    assert out.summary["revision"] == tg.store.revision()  # the write itself stands
+
+
+def test_profile_text_does_not_depend_on_the_read_path(tiny_store):
+    """A scan and a profile list memberships in different orders; the text must not differ, or
+    every update after a sync re-encodes the profiles it touches (the 57 s of defect 7)."""
+    docs = all_documents(tiny_store)
+    meta = {name: {d.key: d.meta for d in ds} for name, ds in docs.items()}
+    people = {d.key: d.digest for d in docs["person"]}
+    found, _ = touched_documents(tiny_store, {"person": frozenset((p,) for p in people)},
+                                 meta["case"], meta["person"])["person"]
+    assert {d.key: d.digest for d in found} == people
