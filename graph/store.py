@@ -96,7 +96,10 @@ class GraphStore(Protocol):
     def find_skills(self, names: Iterable[str]) -> dict[str, Skill]:
         """Each given name (the key, exactly as given) -> the skill whose id, name or an alias
         equals it after `reads.fold` (strip + casefold); unknown names are absent. When names
-        of several skills match, an id beats a name beats an alias, then the smallest id wins."""
+        of several skills match, an id beats a name beats an alias, then the smallest id wins.
+
+        (Neo4j has no casefold: it folds with toLower, the same except for a few letters such
+        as ß, which casefold also equates with "ss". This holds for both searches below.)"""
 
     def search_skills(self, query: str, limit: int = 10) -> list[Skill]:
         """Skills whose id, name or an alias contains the folded query; skills whose name starts

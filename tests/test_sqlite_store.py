@@ -6,9 +6,12 @@ import sqlite3
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.tinyorg import Q1, tiny_org
 
-from teamgraph.graph.model import ChangeSet, Department, Person, Viewer
+from teamgraph.graph.model import ChangeSet, Department, Person, Skill, Viewer
+from teamgraph.graph.reads import fold
 from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.errors import StoreUnavailable
 
@@ -127,3 +130,45 @@ def test_a_value_sqlite_cannot_store_is_a_validation_error(tmp_path):
         s.apply(ChangeSet().add(Person("a", "A", "a@example.org", "eng", capacity=Decimal("1.0"))))
     assert s.counts()["person"] == 0 and s.revision() == rev
     s.close()
+
+
+# search_people / search_skills take LIKE for plain-ASCII values and the Python fold for the others
+# (speed); this checks the two paths give exactly the rule of graph.reads.fold on any mix of values.
+_TEXT = st.text(alphabet="aAs_% \tßÉé東", max_size=4)
+
+
+def _expected_skills(skills, query, limit):
+    q = fold(query)
+    hits = [s for s in skills if any(q in fold(x) for x in (s.id, s.name, *s.aliases))]
+    hits.sort(key=lambda s: (not fold(s.name).startswith(q), s.name, s.id))
+    return hits[:limit]
+
+
+def _expected_people(people, query, limit):
+    q = fold(query)
+    hits = [p for p in people if p.status == "active" and any(q in fold(x) for x in (p.id, p.name, p.title))]
+    hits.sort(key=lambda p: (not (fold(p.id) == q or fold(p.name).startswith(q)), p.name, p.id))
+    return hits[:limit]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_TEXT, _TEXT, _TEXT, st.booleans()), max_size=8), data=st.data())
+def test_text_search_follows_the_fold_rule_on_every_value(tmp_path, rows, data):
+    people = [Person(f"{pid}{i}", name, "x@example.org", "d", title, status="active" if active else "leaver")
+              for i, (pid, name, title, active) in enumerate(rows)]
+    skills = [Skill(p.id, p.name, aliases=(p.title, p.title.swapcase())) for p in people]
+    # a random query, or (more often) a stored id, name or title, or a slice of one, in another case
+    fields = [x for p in people for x in (p.id, p.name, p.title)]
+    query = _TEXT
+    if fields:
+        stored = st.sampled_from(fields)
+        query = st.one_of(_TEXT, stored.map(str.swapcase),
+                          st.tuples(stored, st.integers(0, 4), st.integers(1, 4)).map(lambda t: t[0][t[1]:t[1] + t[2]]))
+    query, limit = data.draw(query, label="query"), data.draw(st.integers(0, 5), label="limit")
+    store = SqliteStore(tmp_path / f"search-{abs(hash((tuple(rows), query)))}.sqlite3")
+    try:
+        store.apply(ChangeSet().add(Department("d", "D"), *people, *skills))
+        assert store.search_people(query, limit) == _expected_people(people, query, limit)
+        assert store.search_skills(query, limit) == _expected_skills(skills, query, limit)
+    finally:
+        store.close()

@@ -119,6 +119,19 @@ def test_search_people_exact_id_or_name_prefix_first(tiny_store):
     assert _ids(tiny_store.search_people("ÁLV")) == ["eng"]
 
 
+def test_search_people_strips_what_it_compares_and_matches_wildcards_literally(tiny_store):
+    tiny_store.apply(ChangeSet().add(
+        Person("w1", " \tAbe Zed", "w1@example.org", "eng", "100% remote"),
+        Person("w2", "Abby Moss", "w2@example.org", "eng", "on_call"),
+        Person(" x ", "Quinn Xu", "x@example.org", "eng"), Person("alx", "Alex Dean", "a@example.org", "eng")))
+    # both names start with "ab" once stripped; " \tAbe Zed" sorts first by name
+    assert _ids(tiny_store.search_people("AB")) == ["w1", "w2"]
+    assert _ids(tiny_store.search_people("%")) == ["w1"] and _ids(tiny_store.search_people("_")) == ["w2"]
+    assert _ids(tiny_store.search_people("e_c")) == [] and _ids(tiny_store.search_people("0% r")) == ["w1"]
+    # the id " x " is exactly "x" once stripped, so Quinn Xu comes before Alex Dean
+    assert _ids(tiny_store.search_people("X")) == [" x ", "alx"]
+
+
 def test_demanded_skills_of_open_projects(tiny_store):
     # p-new (proposed): python, budgeting; p-plat (active): k8s
     assert tiny_store.demanded_skills() == ["budgeting", "k8s", "python"]
