@@ -12,8 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from teamgraph.matching.model import EPS, member_allocation, score_team
+from teamgraph.matching.model import EPS, score_team
 from teamgraph.matching.problem import Problem
+from teamgraph.matching.rules import allocation, budget_units, cost_units, milli
 
 
 @dataclass
@@ -27,7 +28,7 @@ class GreedyTeam:
     breaks_limits: bool = False  # over the maximum size, a department cap or the budget
 
     def max_util(self, pb: Problem) -> float:
-        return max((pb.people[i].util(member_allocation(pb, self.roles[i])) for i in self.members), default=0.0)
+        return max((pb.people[i].util(allocation(pb, self.roles[i])) for i in self.members), default=0.0)
 
     def total(self, pb: Problem) -> int:
         return sum(score_team(pb, self.members, self.roles).values())
@@ -44,11 +45,15 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
     team: list[int] = []
     roles: dict[int, list[int]] = {}
 
-    def fits(i: int, alloc: float) -> bool:
+    def after(i: int, r: int | None) -> float:
+        """i's allocation with requirement r added to their roles (None: as they stand)."""
+        return allocation(pb, [*roles.get(i, ()), *(() if r is None else (r,))])
+
+    def fits(i: int, r: int | None) -> bool:
         c = pb.people[i]
         if c.id in pb.excluded:
             return False
-        a = max(alloc, member_allocation(pb, roles.get(i, ())))
+        a = after(i, r)
         return (c.load + extra.get(i, 0.0) + a) / c.person.capacity <= cap + EPS if c.person.capacity else False
 
     def add(i: int) -> None:
@@ -63,13 +68,13 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
         for slot in range(rq.count):
             best = None
             for i in pb.qualified[r]:
-                if r in roles.get(i, ()) or not fits(i, pb.alloc(r)):
+                if r in roles.get(i, ()) or not fits(i, r):
                     continue
                 ps = pb.people[i].skills[rq.skill]
                 c = pb.people[i]
                 if prefer == "load":
-                    after = (c.load + extra.get(i, 0.0) + max(pb.alloc(r), member_allocation(pb, roles.get(i, ()))))
-                    key = (-round(after / c.person.capacity, 9), i in roles, pb.fit[i, r], c.id)
+                    load = c.load + extra.get(i, 0.0) + after(i, r)
+                    key = (-round(load / c.person.capacity, 9), i in roles, pb.fit[i, r], c.id)
                 else:
                     key = (ps.level, pb.fit[i, r], -c.load, c.id)
                 if best is None or key > best[0]:
@@ -81,7 +86,7 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
             roles[best[1]].append(r)
 
     def best_of(cands) -> int | None:
-        cands = [i for i in cands if i not in roles and fits(i, pb.alloc0)]
+        cands = [i for i in cands if i not in roles and fits(i, None)]
         return min(cands, key=lambda i: (pb.people[i].util(pb.alloc0), pb.people[i].id)) if cands else None
 
     reason = ""
@@ -108,9 +113,9 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
         cap_d = req.cap_of(dept)
         if cap_d is not None and n > cap_d:
             limits = limits or f"{n} people from {dept} exceed its cap {cap_d}"
-    if req.budget is not None:
-        cost = sum(pb.cost(i, member_allocation(pb, roles[i])) for i in team)
-        if cost > req.budget + 1e-6:
+    if req.budget is not None:  # the budget rule's own arithmetic (matching.rules)
+        if sum(cost_units(pb, i, milli(allocation(pb, roles[i]))) for i in team) > budget_units(req.budget):
+            cost = sum(pb.cost(i, allocation(pb, roles[i])) for i in team)
             limits = limits or f"cost {cost:.0f} exceeds the budget {req.budget:g}"
     reason = reason or limits
     if uncovered:

@@ -11,14 +11,15 @@ calls it), or straight away when `parse_request(..., skills=store.all("skill"))`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
 from teamgraph.graph.model import Skill, Window
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
+from teamgraph.matching.request_fields import (
+    FieldParser, closest, parse_date, parse_int, parse_names, parse_number, read_file,
+)
 
 REQUEST_KEYS = ("name", "brief", "project", "window", "allocation", "size", "requirements",
                 "departments", "budget", "include", "exclude", "preferences")
@@ -104,78 +105,6 @@ class Portfolio:
                 "requests": [r.to_dict() for r in self.requests]}
 
 
-# --- small field parsers (raise ValueError with a message for the sponsor) -----------------------
-
-def _date(v) -> date:
-    if isinstance(v, date):
-        return v
-    try:
-        return date.fromisoformat(str(v).strip())
-    except ValueError:
-        raise ValueError(f"must be an ISO date YYYY-MM-DD, not {v!r}") from None
-
-
-def _num(v, lo: float, hi: float) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise ValueError(f"must be a number from {lo:g} to {hi:g}, not {v!r}")
-    try:
-        x = float(v)
-    except ValueError:
-        raise ValueError(f"must be a number from {lo:g} to {hi:g}, not {v!r}") from None
-    if not lo <= x <= hi:
-        raise ValueError(f"must be from {lo:g} to {hi:g}, not {x:g}")
-    return x
-
-
-def _int(v, lo: int, hi: int) -> int:
-    if isinstance(v, bool) or isinstance(v, float) and not v.is_integer():
-        raise ValueError(f"must be a whole number from {lo} to {hi}, not {v!r}")
-    try:
-        n = int(v)
-    except (TypeError, ValueError):
-        raise ValueError(f"must be a whole number from {lo} to {hi}, not {v!r}") from None
-    if not lo <= n <= hi:
-        raise ValueError(f"must be from {lo} to {hi}, not {n}")
-    return n
-
-
-def _strs(v) -> tuple[str, ...]:
-    if v is None:
-        return ()
-    if isinstance(v, str):
-        v = [v]
-    if not isinstance(v, (list, tuple)) or not all(isinstance(s, (str, int)) for s in v):
-        raise ValueError("must be a list of names")
-    return tuple(str(s).strip() for s in v if str(s).strip())
-
-
-class _Parser:
-    """Collects every problem of one request; `at(field)` gives file/line for a field path."""
-
-    def __init__(self, source: str, lines: Mapping[str, int], prefix: str = ""):
-        self.source, self.lines, self.prefix = source, lines, prefix
-        self.report = ErrorReport()
-
-    def add(self, message: str, fld: str) -> None:
-        full = f"{self.prefix}{fld}"
-        self.report.add(message, file=self.source, line=self.lines.get(full), field=full)
-
-    def get(self, data: Mapping, key: str, parse, default=None, fld: str | None = None):
-        if key not in data or data[key] is None:
-            return default
-        try:
-            return parse(data[key])
-        except ValueError as e:
-            self.add(str(e), fld or key)
-            return default
-
-
-def _close(word: str, choices: Iterable[str], limit: int = 3) -> list[str]:
-    from rapidfuzz import fuzz, process
-    return [c for c, score, _ in process.extract(word, list(choices), scorer=fuzz.WRatio, limit=limit)
-            if score >= 50]
-
-
 def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Skill] | None = None,
                   lines: Mapping[str, int] | None = None, _prefix: str = "") -> TeamRequest:
     """Validate a request body (a dict from YAML/JSON or the web form) into a TeamRequest.
@@ -183,27 +112,27 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     Raises ValidationError listing every problem, each naming its field (e.g.
     `requirements[2].level`) and, for files, the line. With `skills`, skill names are resolved too.
     """
-    p = _Parser(source, lines or {}, _prefix)
+    p = FieldParser(source, lines or {}, _prefix)
     if not isinstance(data, Mapping):
         p.add("a request must be a mapping of fields", "")
         p.report.raise_if_any(f"invalid team request in {source}")
     for key in data:
         if key not in REQUEST_KEYS:
-            near = _close(str(key), REQUEST_KEYS, 1)
+            near = closest(str(key), REQUEST_KEYS, 1)
             p.add("unknown field" + (f"; did you mean {near[0]!r}?" if near else
                                      f"; known fields: {', '.join(REQUEST_KEYS)}"), str(key))
     name = p.get(data, "name", lambda v: str(v).strip(), "")
     brief = p.get(data, "brief", lambda v: str(v).strip(), "")
     project = p.get(data, "project", lambda v: str(v).strip() or None)
-    allocation = p.get(data, "allocation", lambda v: _num(v, 0.01, 1.0), DEFAULT_ALLOCATION)
+    allocation = p.get(data, "allocation", lambda v: parse_number(v, 0.01, 1.0), DEFAULT_ALLOCATION)
 
     window = None
     w = data.get("window")
     if not isinstance(w, Mapping):
         p.add("required: a mapping with start and end dates (YYYY-MM-DD)", "window")
     else:
-        start = p.get(w, "start", _date, fld="window.start")
-        end = p.get(w, "end", _date, fld="window.end")
+        start = p.get(w, "start", parse_date, fld="window.start")
+        end = p.get(w, "end", parse_date, fld="window.end")
         for k, v in (("start", start), ("end", end)):
             if v is None and k not in w:
                 p.add("required", f"window.{k}")
@@ -216,14 +145,14 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     size_min, size_max = 1, 8
     s = data.get("size")
     if isinstance(s, Mapping):
-        size_min = p.get(s, "min", lambda v: _int(v, 1, 100), 1, "size.min")
-        size_max = p.get(s, "max", lambda v: _int(v, 1, 100), max(8, size_min), "size.max")
+        size_min = p.get(s, "min", lambda v: parse_int(v, 1, 100), 1, "size.min")
+        size_max = p.get(s, "max", lambda v: parse_int(v, 1, 100), max(8, size_min), "size.max")
     elif isinstance(s, (list, tuple)) and len(s) == 2:
-        size_min = p.get({"m": s[0]}, "m", lambda v: _int(v, 1, 100), 1, "size")
-        size_max = p.get({"m": s[1]}, "m", lambda v: _int(v, 1, 100), 8, "size")
+        size_min = p.get({"m": s[0]}, "m", lambda v: parse_int(v, 1, 100), 1, "size")
+        size_max = p.get({"m": s[1]}, "m", lambda v: parse_int(v, 1, 100), 8, "size")
     elif s is not None:
         try:
-            size_min = size_max = _int(s, 1, 100)
+            size_min = size_max = parse_int(s, 1, 100)
         except ValueError as e:
             p.add(f"{e}; or give {{min: N, max: M}}", "size")
     if size_min > size_max:
@@ -247,9 +176,9 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         skill = str(r.get("skill") or "").strip()
         if not skill:
             p.add("required: a skill id, name or alias", f"{f}.skill")
-        level = p.get(r, "level", lambda v: _int(v, 1, 5), 3, f"{f}.level")
-        count = p.get(r, "count", lambda v: _int(v, 1, 50), 1, f"{f}.count")
-        alloc = p.get(r, "allocation", lambda v: _num(v, 0.01, 1.0), None, f"{f}.allocation")
+        level = p.get(r, "level", lambda v: parse_int(v, 1, 5), 3, f"{f}.level")
+        count = p.get(r, "count", lambda v: parse_int(v, 1, 50), 1, f"{f}.count")
+        alloc = p.get(r, "allocation", lambda v: parse_number(v, 0.01, 1.0), None, f"{f}.allocation")
         reqs.append(Requirement(skill, level, count, alloc, skill))
     if reqs and max(r.count for r in reqs) > size_max:
         p.add(f"a requirement asks for more people than the team size allows ({size_max})", "size")
@@ -261,15 +190,15 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     if not isinstance(deps, Mapping):
         p.add("must be a mapping {required: [...], caps: {dept: n}, max_per_department: n}", "departments")
         deps = {}
-    required = p.get(deps, "required", _strs, (), "departments.required")
-    max_per = p.get(deps, "max_per_department", lambda v: _int(v, 1, 100), None,
+    required = p.get(deps, "required", parse_names, (), "departments.required")
+    max_per = p.get(deps, "max_per_department", lambda v: parse_int(v, 1, 100), None,
                     "departments.max_per_department")
     raw_caps = deps.get("caps") or {}
     if not isinstance(raw_caps, Mapping):
         p.add("must be a mapping {department: max members}", "departments.caps")
         raw_caps = {}
-    for d, c in raw_caps.items():
-        n = p.get(raw_caps, d, lambda v: _int(v, 0, 100), None, f"departments.caps.{d}")
+    for d in raw_caps:
+        n = p.get(raw_caps, d, lambda v: parse_int(v, 0, 100), None, f"departments.caps.{d}")
         if n is not None:
             caps[str(d)] = n
     for d in required:
@@ -279,9 +208,9 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         p.add(f"{len(required)} required departments cannot fit a team of at most {size_max}",
               "departments.required")
 
-    budget = p.get(data, "budget", lambda v: _num(v, 0, 1e12), None)
-    include = p.get(data, "include", _strs, ())
-    exclude = p.get(data, "exclude", _strs, ())
+    budget = p.get(data, "budget", lambda v: parse_number(v, 0, 1e12), None)
+    include = p.get(data, "include", parse_names, ())
+    exclude = p.get(data, "exclude", parse_names, ())
     for person in set(include) & set(exclude):
         p.add(f"{person!r} is both included and excluded", "exclude")
     if len(include) > size_max:
@@ -290,8 +219,8 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     if not isinstance(prefs, Mapping):
         p.add("must be a mapping {locations: [...], languages: [...]}", "preferences")
         prefs = {}
-    locations = p.get(prefs, "locations", _strs, (), "preferences.locations")
-    languages = p.get(prefs, "languages", _strs, (), "preferences.languages")
+    locations = p.get(prefs, "locations", parse_names, (), "preferences.locations")
+    languages = p.get(prefs, "languages", parse_names, (), "preferences.languages")
 
     p.report.raise_if_any(f"invalid team request in {source}")
     req = TeamRequest(window=window, requirements=tuple(reqs), name=name, brief=brief, project=project,
@@ -324,7 +253,7 @@ def resolve_skills(request: TeamRequest, skills: Iterable[Skill], _prefix: str =
     for i, r in enumerate(request.requirements):
         sid = index.get(r.skill.strip().casefold())
         if sid is None:
-            near = _close(r.skill, labels, 10)
+            near = closest(r.skill, labels, 10)
             shown, seen = [], set()
             for n in near:
                 s = labels[n]
@@ -343,53 +272,9 @@ def resolve_skills(request: TeamRequest, skills: Iterable[Skill], _prefix: str =
     return replace(request, requirements=tuple(out), resolved=True)
 
 
-# --- files --------------------------------------------------------------------------------------
-
-def _line_index(text: str) -> dict[str, int]:
-    """Field path (`requirements[2].level`) → 1-based line, from the YAML node marks."""
-    import yaml
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    out: dict[str, int] = {}
-
-    def walk(node, path: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = f"{path}.{k.value}" if path else str(k.value)
-                out.setdefault(key, k.start_mark.line + 1)
-                walk(v, key)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                key = f"{path}[{i}]"
-                out.setdefault(key, v.start_mark.line + 1)
-                walk(v, key)
-
-    walk(root, "")
-    return out
-
-
-def _read(path: str | Path) -> tuple[object, dict[str, int], str]:
-    import yaml
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ValidationError(FieldProblem(f"cannot read: {e.strerror}", str(path))) from e
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark else getattr(e, "lineno", None)
-        raise ValidationError(FieldProblem(f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-                                           f"{getattr(e, 'problem', None) or e}", str(path), line)) from e
-    return data, _line_index(text), str(path)
-
-
 def load_request(path: str | Path, skills: Iterable[Skill] | None = None) -> TeamRequest:
     """Read and validate a request file (.yaml/.yml or .json)."""
-    data, lines, source = _read(path)
+    data, lines, source = read_file(path)
     return parse_request(data, source, skills=skills, lines=lines)
 
 
@@ -408,7 +293,7 @@ def parse_portfolio(data: Mapping, source: str = "portfolio", *, skills: Iterabl
     max_load = None
     if data.get("max_load") is not None:
         try:
-            max_load = _num(data["max_load"], 0.01, 100)
+            max_load = parse_number(data["max_load"], 0.01, 100)
         except ValueError as e:
             report.add(str(e), file=source, line=lines.get("max_load"), field="max_load")
     requests = []
@@ -431,5 +316,5 @@ def parse_portfolio(data: Mapping, source: str = "portfolio", *, skills: Iterabl
 
 def load_portfolio(path: str | Path, skills: Iterable[Skill] | None = None) -> Portfolio:
     """Read and validate a portfolio file; `{file: x.yaml}` entries are relative to it."""
-    data, lines, source = _read(path)
+    data, lines, source = read_file(path)
     return parse_portfolio(data, source, skills=skills, lines=lines, base=Path(path).parent)

@@ -1,6 +1,8 @@
 """Safe pruning never changes the optimum: on randomised requests over a small generated org, the
 search over the pruned pool reaches exactly the objective of the search over every eligible
-candidate, and the engine's team passes the independent checker."""
+candidate, and the engine's team passes the independent checker. Requests draw per-role
+allocations above and below the base, required departments and caps, so the dominance proofs are
+exercised under the allocation and passenger rules."""
 
 from __future__ import annotations
 
@@ -52,7 +54,9 @@ def draw(store, rng, q):
     return parse_request({
         "name": f"rand-{q}", "brief": f"brief {q}", "window": {"start": w.start.isoformat(), "end": w.end.isoformat()},
         "allocation": rng.choice([0.2, 0.3, 0.5]), "size": {"min": size_min, "max": size_min + rng.randint(1, 3)},
-        "requirements": [{"skill": s, "level": 2, "count": rng.choice([1, 1, 2])} for s in chosen],
+        # Per-role allocations above and below the base (a member gives the largest of their roles).
+        "requirements": [{"skill": s, "level": 2, "count": rng.choice([1, 1, 2]),
+                          "allocation": rng.choice([None, None, 0.1, 0.6])} for s in chosen],
         "departments": deps})
 
 
@@ -76,6 +80,7 @@ def test_pruning_keeps_the_optimum(org):
         assert small.team.total(pb) == full.team.total(pb), req.name
         sug = suggest(org, req, weights=weights, relevance=relevance, max_pool=None)
         assert sug.proven_optimal and violations(org, req, sug.team) == []
+        assert sug.status == "optimal" and sug.violations == []
         assert round(sug.team.total * SCALE) == full.team.total(pb)
     assert compared >= 25  # most random requests are feasible, so optima were compared
     assert pruned_total > 0  # and pruning had something to remove
