@@ -3,11 +3,12 @@
 Layout: exact inner-product search (IndexFlatIP) up to `APPROX_THRESHOLD` vectors — at 50k a flat
 query costs ~6 ms and is exact — and HNSW above it (M=32: ~1.3 ms at 1M vectors with efSearch
 128). efSearch is not a constant: a build measures recall@10 against exact search on a sample of
-its own vectors and picks the smallest efSearch in 64…512 reaching RECALL_TARGET. Both are wrapped in an IndexIDMap2 so FAISS ids are ours:
-each key gets a fresh int64 id, so an update is "add new id, drop old id" and nothing is
-re-encoded. HNSW cannot delete, so its dropped ids are simply absent from the key map and from
-every search's allow-list; when dropped ids exceed a quarter of the index, it is compacted
-from its own stored vectors (no re-encoding). The measured recall is recorded in `stats`.
+its own vectors and picks the smallest efSearch in 64…512 reaching RECALL_TARGET. Both are
+wrapped in an IndexIDMap2 so FAISS ids are ours: each key gets a fresh int64 id, so an update
+is "add new id, drop old id" and nothing is re-encoded. HNSW cannot delete, so its dropped ids
+are simply absent from the key map and from every search's allow-list; when dropped ids exceed
+a quarter of the index, it is compacted from its own stored vectors (no re-encoding). The
+measured recall is recorded in `stats`.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ class VectorIndex:
             allowed_ids = None
         elif self.kind == "hnsw" and allowed_ids is None:
             allowed_ids = np.fromiter(self.id_to_key, dtype=np.int64)
-        if self.kind == "hnsw" and allowed_ids is not None and len(allowed_ids) < EXACT_FALLBACK_SHARE * self._index.ntotal:
+        few = allowed_ids is not None and len(allowed_ids) < EXACT_FALLBACK_SHARE * self._index.ntotal
+        if self.kind == "hnsw" and few:
             return self._exact_subset(queries, k, allowed_ids)
         params = None
         if allowed_ids is not None:
@@ -162,9 +164,9 @@ class VectorIndex:
                       if self.kind == "hnsw" else faiss.SearchParameters(sel=sel))
         elif self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
-        D, I = self._index.search(queries, k, params=params)
+        dists, found = self._index.search(queries, k, params=params)
         out = [[(self.id_to_key[i], float(d)) for d, i in zip(drow, irow) if i in self.id_to_key]
-               for drow, irow in zip(D, I)]
+               for drow, irow in zip(dists, found)]
         if self.kind == "hnsw" and allowed_ids is not None:
             # a filtered graph walk can strand itself short of k: redo those queries exactly
             short = [r for r, row in enumerate(out) if len(row) < k]

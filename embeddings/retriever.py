@@ -33,9 +33,9 @@ from teamgraph.embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_
 from teamgraph.embeddings.fusion import ranked
 from teamgraph.embeddings.lexical import matching_terms, tokenize
 from teamgraph.embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
-from teamgraph.graph.load import peak_load
+from teamgraph.embeddings.query_parts import check_brief, graph_score, members_by_project, passes, peak_loads
 from teamgraph.graph.model import Viewer, Window
-from teamgraph.errors import IndexMissing, ValidationError, FieldProblem
+from teamgraph.errors import IndexMissing
 
 CORPORA = ("case", "project", "person")
 MANIFEST = "manifest.json"
@@ -228,7 +228,7 @@ class Retriever:
         cases = corpora["case"]
         visible = self.store.visible_case_ids(viewer)
         since_s, until_s = (d.isoformat() if d else None for d in (since, until))
-        allowed = {cid for cid in visible if cid in cases.meta and _passes(
+        allowed = {cid for cid in visible if cid in cases.meta and passes(
             cases.meta[cid], department, process, since_s, until_s, language)}
         qterms = tokenize(brief)
         if qvec is None:
@@ -241,7 +241,7 @@ class Retriever:
             if qvec is not None or qterms:  # graph signals re-rank text candidates; they never add noise
                 pool = {key for key, _ in cases.dense(qvec, depth, allowed)} if qvec is not None else set()
                 pool |= {key for key, _ in cases.bm25(qterms, depth, allowed)}
-            graph = {cid: _graph_score(cases.meta[cid], wanted, prefer_department, prefer_process)
+            graph = {cid: graph_score(cases.meta[cid], wanted, prefer_department, prefer_process)
                      for cid in pool}
         extra = {"graph": [(c, graph[c]) for c in ranked(graph)]} if graph else {}
         scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth)
@@ -258,7 +258,7 @@ class Retriever:
         prefer_process are graph signals (shared skills, same department/process), fused with the
         dense and BM25 scores (embeddings.fusion).
         """
-        _check_brief(brief, skills)
+        check_brief(brief, skills)
         qvec = self._encode(brief)  # the costly part runs outside the lock
         with self._lock:  # updates mutate the corpora; searches read them
             scored, graph, wanted, _, _ = self._case_search(
@@ -296,7 +296,7 @@ class Retriever:
         case_rank = [s.key for s in scored]
         cmeta, pmeta, projmeta = corpora["case"].meta, corpora["person"].meta, corpora["project"].meta
         proj_rank = [s.key for s in corpora["project"].hybrid(qvec, qterms, EVIDENCE_DEPTH)]
-        members = self._cached("members", lambda: _members_by_project(pmeta))
+        members = self._cached("members", lambda: members_by_project(pmeta))
         track = {p: len(m["projects"]) for p, m in pmeta.items()}
         for cid in self.store.visible_case_ids(viewer):  # only cases this viewer may see count
             for a in cmeta.get(cid, {}).get("authors", ()):
@@ -323,7 +323,7 @@ class Retriever:
                 prefer_department: str | None = None, prefer_process: str | None = None) -> list[ExpertHit]:
         """Active people ranked by evidence for the brief, discounted by load in `window`
         (default: the next 90 days). See embeddings.experts for the signals and the discount."""
-        _check_brief(brief, skills)
+        check_brief(brief, skills)
         qvec = self._encode(brief)
         with self._lock:
             signals, eligible, case_rank, proj_rank, wanted, members = self._people_signals(
@@ -334,7 +334,7 @@ class Retriever:
             window = window or Window(date.today(), date.today() + timedelta(days=90))
             ratings = self._mean_ratings()
             pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
-            loads = _loads(self.store.memberships_of(pool), window)
+            loads = peak_loads(self.store.memberships_of(pool), window)
             pmeta, cmeta = self._corpora["person"].meta, self._corpora["case"].meta
             projmeta = self._corpora["project"].meta
             hits = []
@@ -371,43 +371,6 @@ class Retriever:
             signals, *_ = self._people_signals(brief, viewer, skills, None, None, qvec)
         fused, _ = fuse_people(signals)
         return {p: round(min(1.0, fused.get(p, 0.0)), 6) for p in ids}
-
-
-def _check_brief(brief: str, skills) -> None:
-    if not isinstance(brief, str) or (not brief.strip() and not skills):
-        raise ValidationError(FieldProblem("give a brief text or at least one skill", field="brief"))
-
-
-def _passes(m: dict, department, process, since, until, language) -> bool:
-    d = m.get("date")
-    return ((department is None or m.get("department") == department)
-            and (process is None or m.get("process") == process)
-            and (language is None or m.get("language") == language)
-            and (since is None or (d is not None and d >= since))
-            and (until is None or (d is not None and d <= until)))
-
-
-def _graph_score(m: dict, wanted: set[str], department, process) -> float:
-    """Shared-skill share first, then same process, then same department, then a known outcome."""
-    shared = len(wanted & set(m.get("skills", ()))) / len(wanted) if wanted else 0.0
-    base = (shared + 0.5 * bool(process and m.get("process") == process)
-            + 0.25 * bool(department and m.get("department") == department))
-    return base + 0.05 * bool(m.get("outcome")) if base else 0.0
-
-
-def _members_by_project(pmeta: dict) -> dict[str, list[tuple[str, str]]]:
-    out: dict[str, list[tuple[str, str]]] = {}
-    for pid, m in pmeta.items():
-        for project, role in m["projects"]:
-            out.setdefault(project, []).append((pid, role))
-    return out
-
-
-def _loads(memberships, window: Window) -> dict[str, float]:
-    by: dict[str, list] = {}
-    for mm in memberships:
-        by.setdefault(mm.person, []).append(mm)
-    return {p: peak_load(ms, window) for p, ms in by.items()}
 
 
 __all__ = ["Retriever"]

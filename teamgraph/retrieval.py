@@ -62,21 +62,22 @@ class Retrieval(GraphReads):
             status.pop("index_dir", None)  # server paths are for administrators
         return status
 
+    def _own_retriever(self):
+        """The engine's retriever, made (not built nor synced) when there is none yet."""
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = self._new_retriever()
+            return self._retriever
+
     def index_build(self) -> dict:
         """Index every case, project and person profile from scratch (encodes everything)."""
         with self._lock:
-            r = self._retriever or self._new_retriever()
-            out = r.build(progress=self._progress)
-            self._retriever = r
-        return out
+            return self._own_retriever().build(progress=self._progress)
 
     def index_update(self) -> dict:
         """Bring the indexes up to the store's revision, re-encoding only changed documents."""
         with self._lock:
-            r = self._retriever or self._new_retriever()
-            out = r.sync(progress=self._progress)
-            self._retriever = r
-        return out
+            return self._own_retriever().sync(progress=self._progress)
 
     def similar_cases(self, brief: str, viewer: Viewer, *, k: int = 5, **filters) -> list:
         return self.retriever.similar_cases(brief, viewer, k=k, **filters)

@@ -42,9 +42,7 @@ class Writes(Teams):
         if self._retriever is None and not self._index_exists():
             return {"built": False, "message": "no retrieval index yet: run `teamgraph index build`"}
         try:
-            if self._retriever is None:
-                self._retriever = self._new_retriever()
-            return self._retriever.update(applied)
+            return self._own_retriever().update(applied)
         except (TeamgraphError, ImportError, OSError) as e:
             log.warning("retrieval index not updated after revision %s: %s", applied.revision, e)
             return {"stale": True, "revision": applied.revision,

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from teamgraph.cli import cli
 from teamgraph.embeddings.corpus import passages
 from teamgraph.embeddings.documents import all_documents, touched_documents
-from teamgraph.embeddings.encoder import HashingEncoder
 from teamgraph.graph.model import ChangeSet, Person
 from teamgraph.service import Teamgraph
 from teamgraph.settings import Settings
+from tests.embeddings.test_retriever import CountingEncoder
 from tests.ingest.ingest_helpers import edit, tiny_folder
 
 NEW_PERSON = "kim,Kim Sato,kim@example.org,eng,Platform engineer,Osaka,Asia/Tokyo,1.0,95.0,ja|en,active\n"
@@ -76,24 +76,12 @@ def test_cli_ingest_without_an_index_says_how_to_build_one(tmp_path, monkeypatch
                                                "message": "no retrieval index yet: run `teamgraph index build`"}
 
 
-class CountingEncoder(HashingEncoder):
-    """The hashing stand-in, counting the texts it is asked to encode."""
-
-    def __init__(self):
-        super().__init__()
-        self.texts = 0
-
-    def encode(self, texts, batch_size=64, progress=False):
-        self.texts += len(texts)
-        return super().encode(texts, batch_size, progress)
-
-
 @pytest.fixture
 def engine(tmp_path, tiny_store):
     encoder = CountingEncoder()
     tg = Teamgraph(Settings(data_dir=tmp_path), store=tiny_store, encoder=encoder, progress=False)
     tg.index_build()
-    encoder.texts = 0
+    encoder.encoded = 0
     return tg, encoder
 
 
@@ -104,10 +92,10 @@ def test_one_person_re_encodes_one_document_and_a_forget_none(engine, tmp_path):
     out = tg.ingest(folder)
     assert out.index["mode"] == "incremental" and out.index["changed"]["person"] == 1
     ana = next(d for d in all_documents(tg.store)["person"] if d.key == "ana")
-    assert encoder.texts == len(passages(ana.text))  # her profile's passages, and nothing else
-    encoder.texts = 0
+    assert encoder.encoded == len(passages(ana.text))  # her profile's passages, and nothing else
+    encoder.encoded = 0
     out = tg.forget("bo")
-    assert out.index["mode"] == "incremental" and encoder.texts == 0  # removals encode nothing
+    assert out.index["mode"] == "incremental" and encoder.encoded == 0  # removals encode nothing
     assert tg.index_status()["sizes"]["person"] == 9
 
 

@@ -1,5 +1,7 @@
 /* Sponsor page: build a team request from the form, POST it, draw the team and alternatives
-   (coverage, evidence, load before/after as bars), why-not, diagnosis, pin and re-solve. */
+   (coverage, evidence, load before/after as bars), why-not, diagnosis, pin and re-solve.
+   A forced overload (a pinned or included person over capacity) and rule violations are shown
+   above the team, by name, never only as a status word. Older answers lack those fields. */
 "use strict";
 (() => {
   const { api, el, pct } = TG;
@@ -49,8 +51,11 @@
     finally { $("submit").disabled = false; }
   }
 
+  const STATUS_LABELS = { optimal: "proven optimal", overloaded: "feasible only with a forced overload",
+    invalid: "breaks a rule" };
+
   function header(r) {
-    const status = el("span", { class: `pill status-${r.status}` }, r.status === "optimal" ? "proven optimal" : r.status);
+    const status = el("span", { class: `pill status-${r.status}` }, STATUS_LABELS[r.status] || r.status);
     return el("div", { class: "row", style: "align-items:center" },
       el("h2", { style: "margin:0" }, r.team ? (r.request.name || "Suggested team") : "No team can meet this request yet"),
       el("div", { style: "text-align:right" }, status, " ", el("span", { class: "muted small" },
@@ -60,12 +65,31 @@
   function render() {
     const r = lastResult;
     $("whynot-box").hidden = false;
-    if (!r.team) { TG.put(result, header(r), diagnosis(r.diagnosis), notes(r)); return; }
+    if (!r.team) { TG.put(result, header(r), violations(r), diagnosis(r.diagnosis), notes(r)); return; }
     const teams = [r.team, ...r.alternatives];
     const tabs = el("div", { class: "tabs" }, teams.map((t, i) => el("button", { type: "button", class: i === shown ? "on" : null,
       onclick: () => { shown = i; render(); } }, i === 0 ? "Suggested team" : `Alternative ${i}`)));
     const team = teams[shown];
-    TG.put(result, header(r), r.diff ? diffBox(r.diff) : null, teams.length > 1 ? tabs : null, teamView(team), notes(r));
+    TG.put(result, header(r), overload(r), violations(r), r.diff ? diffBox(r.diff) : null,
+      teams.length > 1 ? tabs : null, teamView(team), notes(r));
+  }
+
+  // "feasible only with this forced overload: Ann Lee at 140 %" — impossible to miss.
+  function overload(r) {
+    const over = r.forced_overload || [];
+    if (!over.length) return null;
+    return el("div", { class: "alert warn", role: "alert", id: "forced-overload" },
+      el("b", {}, "Forced overload. "), "This team is feasible only with ",
+      over.map((f, i) => [i ? ", " : "", el("b", {}, f.name || f.person), ` at ${pct(f.utilisation)} of capacity`]).flat(),
+      ": pinned or included by the request. Everyone else stays within capacity.");
+  }
+
+  function violations(r) {
+    const v = r.violations || [];
+    if (!v.length) return null;
+    return el("div", { class: "alert bad", role: "alert", id: "violations" },
+      el("b", {}, "This answer breaks a rule, so it is not offered as a team: "),
+      el("ul", {}, v.map((x) => el("li", {}, x.message))));
   }
 
   const TERM_LABELS = { skill_fit: "skill fit", relevance: "relevance", cohesion: "cohesion", novelty: "cross-dept novelty",
@@ -101,10 +125,13 @@
 
   function memberView(m) {
     const required = (lastResult.request.departments && lastResult.request.departments.required) || [];
+    const forced = (lastResult.forced_overload || []).find((f) => f.person === m.id);
     const covers = m.covers.length ? m.covers.map((c) => el("span", { class: "chip", title: `${c.evidence}${c.last_used ? ", last used " + c.last_used : ""}` },
       `${c.label} ${c.level} ≥ ${c.required_level}`))
-      : [el("span", { class: "chip dept", title: "covers no listed skill" },
-          required.includes(m.department) ? `represents ${m.department} (required)` : "no listed skill: relevance and cohesion")];
+      : [el("span", { class: "chip dept", title: "covers no listed skill" }, m.needed_for
+          || (m.forced ? "pinned or included by the request"
+            : required.includes(m.department) ? `represents ${m.department} (required)` : "covers no listed skill"))];
+    if (forced) covers.push(el("span", { class: "chip over", title: "forced over capacity by a pin or include" }, `over capacity: ${pct(forced.utilisation)}`));
     const evidence = [
       ...m.projects.slice(0, 2).map((p) => el("li", {}, el("a", { href: `/projects/${encodeURIComponent(p.id)}/kickoff` }, p.name), el("span", { class: "muted" }, ` · ${p.role}${p.outcome ? " · " + p.outcome : ""}`))),
       ...m.cases.slice(0, 1).map((c) => el("li", {}, "wrote “", c.title, "”")),
@@ -127,11 +154,14 @@
   }
 
   const notes = (r) => r.notes && r.notes.length ? el("p", { class: "muted small" }, r.notes.filter(Boolean).join(" · ")) : null;
-  const diffBox = (d) => el("div", { class: "diff" }, el("b", {}, "Changes: "),
-    d.added.length ? el("span", { class: "in" }, "+ " + d.added.join(", ") + "  ") : null,
-    d.removed.length ? el("span", { class: "out" }, d.removed.join(", ")) : null,
-    !d.added.length && !d.removed.length ? "same team" : null,
-    d.kept.length ? el("span", { class: "muted" }, "  kept: " + d.kept.join(", ")) : null);
+  const diffBox = (d) => {
+    const names = (ids) => ids.map((id) => (d.names && d.names[id]) || id).join(", ");
+    return el("div", { class: "diff" }, el("b", {}, "Changes: "),
+      d.added.length ? el("span", { class: "in" }, "+ " + names(d.added) + "  ") : null,
+      d.removed.length ? el("span", { class: "out" }, names(d.removed)) : null,
+      !d.added.length && !d.removed.length ? "same team" : null,
+      d.kept.length ? el("span", { class: "muted" }, "  kept: " + names(d.kept)) : null);
+  };
 
   async function whyNot() {
     const person = whyPerson || $("whynot-person").value.trim();
@@ -142,6 +172,64 @@
       const w = await api("/api/v1/teams/why-not", { method: "POST", body: { request: lastRequest, person } });
       TG.put(box, el("div", { class: "whynot" }, el("span", { class: "pill" }, w.kind.replace(/_/g, " ")), " ", w.reason));
     } catch (err) { TG.put(box, TG.errorBox(err)); }
+  }
+
+  // --- portfolio (HR/admin): one pool for several requests; soft mode lists what stays unmet ---
+  const portfolio = [];
+
+  function portfolioList() {
+    TG.put($("portfolio-requests"), portfolio.map((q, i) => el("li", {}, q.name || `request ${i + 1}`,
+      el("span", { class: "muted" }, ` · ${q.requirements.map((r) => `${r.skill} ≥ ${r.level} × ${r.count}`).join(", ")}`),
+      " ", el("button", { type: "button", class: "small", title: "Remove", onclick: () => { portfolio.splice(i, 1); portfolioList(); } }, "×"))));
+    $("portfolio-go").disabled = !portfolio.length;
+  }
+
+  function unmetList(t) {
+    const unmet = t.unmet || [];
+    if (unmet.length) {
+      return el("div", { class: "alert warn" }, el("b", {}, "Left unmet under the load cap: "),
+        el("ul", {}, unmet.map((u) => el("li", {}, u.message))));
+    }
+    const missing = t.uncovered || [];  // answers from before `unmet` existed
+    return missing.length ? el("div", { class: "alert warn" }, el("b", {}, "Uncovered: "),
+      missing.map((u) => `${u.skill} ≥ ${u.level} (${u.missing} missing)`).join(", ")) : null;
+  }
+
+  function portfolioView(r) {
+    const status = el("span", { class: `pill status-${r.status}` }, STATUS_LABELS[r.status] || r.status);
+    const bound = r.lower_bound === null || r.lower_bound === undefined ? "" : ` · lower bound ${pct(r.lower_bound)} · gap ${pct(r.gap)}`;
+    return el("div", { id: "portfolio-answer" },
+      el("p", {}, status, " ", el("span", { class: "muted small" },
+        `${r.mode} mode · peak utilisation ${pct(r.max_util)}${bound} · ${r.covered} of ${r.required} skill slots filled`)),
+      overload(r), violations(r),
+      r.teams.map((t) => el("div", { class: "member", "data-request": t.request },
+        el("div", {}, el("b", {}, t.request),
+          el("ul", { style: "margin:.2rem 0;padding-left:1.1rem" }, t.members.map((m) => el("li", {},
+            el("a", { href: `/people/${encodeURIComponent(m.id)}` }, m.name || m.id),
+            el("span", { class: "muted" }, m.covers.length ? ` · ${m.covers.join(", ")}` : " · no listed skill"),
+            m.forced ? el("span", { class: "chip" }, "pinned") : null))),
+          unmetList(t)))),
+      notes(r));
+  }
+
+  async function staffPortfolio() {
+    const box = $("portfolio-result");
+    const cap = $("portfolio-max-load").value;
+    TG.put(box, el("span", { class: "spinner" }), " Staffing…");
+    try {
+      const r = await api("/api/v1/portfolio/staff", { method: "POST",
+        body: { portfolio: { requests: portfolio }, ...(cap ? { max_load: +cap } : {}) } });
+      TG.put(box, portfolioView(r));
+    } catch (err) { TG.put(box, TG.errorBox(err)); }
+  }
+
+  if ($("portfolio-box")) {
+    $("portfolio-add").addEventListener("click", () => {
+      const q = readForm();
+      q.name = q.name || `request ${portfolio.length + 1}`;
+      portfolio.push(q); portfolioList();
+    });
+    $("portfolio-go").addEventListener("click", staffPortfolio);
   }
 
   TG.autocomplete($("whynot-person"), TG.personSource, (it) => { whyPerson = it.id; $("whynot-person").value = it.label; });

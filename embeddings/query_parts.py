@@ -1,0 +1,45 @@
+"""Small pure pieces of the Retriever's queries: brief checks, metadata filters, the graph
+signal's score, and per-person load and project membership tables."""
+
+from __future__ import annotations
+
+from teamgraph.errors import FieldProblem, ValidationError
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Window
+
+
+def check_brief(brief: str, skills) -> None:
+    if not isinstance(brief, str) or (not brief.strip() and not skills):
+        raise ValidationError(FieldProblem("give a brief text or at least one skill", field="brief"))
+
+
+def passes(m: dict, department, process, since, until, language) -> bool:
+    d = m.get("date")
+    return ((department is None or m.get("department") == department)
+            and (process is None or m.get("process") == process)
+            and (language is None or m.get("language") == language)
+            and (since is None or (d is not None and d >= since))
+            and (until is None or (d is not None and d <= until)))
+
+
+def graph_score(m: dict, wanted: set[str], department, process) -> float:
+    """Shared-skill share first, then same process, then same department, then a known outcome."""
+    shared = len(wanted & set(m.get("skills", ()))) / len(wanted) if wanted else 0.0
+    base = (shared + 0.5 * bool(process and m.get("process") == process)
+            + 0.25 * bool(department and m.get("department") == department))
+    return base + 0.05 * bool(m.get("outcome")) if base else 0.0
+
+
+def members_by_project(pmeta: dict) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for pid, m in pmeta.items():
+        for project, role in m["projects"]:
+            out.setdefault(project, []).append((pid, role))
+    return out
+
+
+def peak_loads(memberships, window: Window) -> dict[str, float]:
+    by: dict[str, list] = {}
+    for mm in memberships:
+        by.setdefault(mm.person, []).append(mm)
+    return {p: peak_load(ms, window) for p, ms in by.items()}
