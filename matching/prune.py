@@ -123,7 +123,6 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
     codes: dict[str, int] = {}
     dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
     budget = req.budget is not None
-    roles_kept: set[int] = set()
     for dept, members in by_dept.items():
         # Strongest first: more fit, more base value, less loaded.
         members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + busy[i] * a_min, util[i, 0],
@@ -141,7 +140,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
                     out_roleless.add(p)
                 continue
             # p's department bonus can only be lost to a q from another department.
-            def need(q):
+            def need(q, p=p, dept=dept):
                 return up[p] + down[q] + (np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0)
 
             # Case "p fills roles": q takes them over (qualifies for all of p's requirements, each

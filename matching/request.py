@@ -28,8 +28,9 @@ DEFAULT_ALLOCATION = 0.5
 
 @dataclass(frozen=True)
 class Requirement:
-    """`count` people with `skill` at `level` or above. `allocation`, when larger than the request's,
-    is what the people filling this requirement give (a member takes the largest of their roles)."""
+    """`count` people with `skill` at `level` or above. `allocation`, when given (larger or smaller
+    than the request's), is what the people filling this requirement give; a member takes the
+    largest of their roles, and a member without a role the request's allocation."""
 
     skill: str
     level: int = 3

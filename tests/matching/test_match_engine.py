@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import pytest
 from tests.matching.teamcheck import violations
+from tests.matching.pricing import PYTHON, pricing_request
 from tests.tinyorg import Q1
 
 from teamgraph.graph.model import Viewer
 from teamgraph.matching.engine import resolve, suggest, why_not
-from teamgraph.matching.request import parse_request
 
 
 def request(**over):
-    body = {"name": "Pricing", "brief": "pricing engine", "allocation": 0.3,
-            "window": {"start": Q1.start.isoformat(), "end": Q1.end.isoformat()},
-            "size": {"min": 2, "max": 3},
-            "requirements": [{"skill": "python", "level": 3}, {"skill": "预算编制", "level": 3}]}
-    body.update(over)
-    return parse_request(body)
+    return pricing_request(**{"brief": "pricing engine", "requirements": [PYTHON, {"skill": "预算编制", "level": 3}],
+                              **over})
 
 
 def resolved(store, req):

@@ -10,22 +10,19 @@ from __future__ import annotations
 
 import pytest
 from tests.matching.teamcheck import violations
+from tests.matching.pricing import BUDGETING, PYTHON, pricing_request
 from tests.tinyorg import Q1
 
 from teamgraph.matching.engine import suggest
 from teamgraph.matching.problem import working_days
-from teamgraph.matching.request import parse_request, resolve_skills
+from teamgraph.matching.request import resolve_skills
 
 DAYS = working_days(Q1.start, Q1.end)
 
 
 def request(python_allocation=0.2, **over):
-    body = {"name": "Pricing", "allocation": 0.5, "window": {"start": Q1.start.isoformat(), "end": Q1.end.isoformat()},
-            "size": {"min": 2, "max": 3},
-            "requirements": [{"skill": "python", "level": 3, "allocation": python_allocation},
-                             {"skill": "budgeting", "level": 3}]}
-    body.update(over)
-    return parse_request(body)
+    return pricing_request(**{"allocation": 0.5, "requirements": [{**PYTHON, "allocation": python_allocation},
+                                                                  BUDGETING], **over})
 
 
 def test_smaller_role_allocation_is_what_the_member_gives(tiny_store):

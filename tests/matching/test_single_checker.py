@@ -5,11 +5,10 @@ tests/tinyorg.py, window Q1 2026 (loads: ana 0.9, bo 1.0, cy 0.4 of 0.8, hal 0.7
 from __future__ import annotations
 
 import pytest
-from tests.tinyorg import Q1
+from tests.matching.pricing import pricing_request
 
 from teamgraph.matching import engine
 from teamgraph.matching.problem import build_problem
-from teamgraph.matching.request import parse_request
 from teamgraph.matching.rules import check_team
 from teamgraph.matching.solve import SearchResult, Team
 
@@ -17,11 +16,7 @@ PY, BUDG = 0, 1
 
 
 def problem(store, pins=(), **over):
-    body = {"name": "Pricing", "allocation": 0.3, "window": {"start": Q1.start.isoformat(), "end": Q1.end.isoformat()},
-            "size": {"min": 2, "max": 3},
-            "requirements": [{"skill": "python", "level": 3}, {"skill": "budgeting", "level": 3}]}
-    body.update(over)
-    return build_problem(store, parse_request(body), pins=pins)
+    return build_problem(store, pricing_request(**over), pins=pins)
 
 
 def broken(pb, roles: dict[str, list[int]], **kw) -> list[tuple[str, str | None]]:
@@ -80,10 +75,7 @@ def test_the_engine_never_lets_a_broken_team_out(tiny_store, monkeypatch):
             return SearchResult(Team(sorted(roles), roles, 0, 1.2), "optimal", 0, 1)
 
     monkeypatch.setattr(engine, "Search", BrokenSearch)
-    req = parse_request({"name": "Pricing", "allocation": 0.3, "size": {"min": 2, "max": 3},
-                         "window": {"start": Q1.start.isoformat(), "end": Q1.end.isoformat()},
-                         "requirements": [{"skill": "python", "level": 3}, {"skill": "budgeting", "level": 3}]})
-    sug = engine.suggest(tiny_store, req)
+    sug = engine.suggest(tiny_store, pricing_request())
     assert sug.status == "invalid" and not sug.proven_optimal
     assert [(v["rule"], v["person"], v["team"]) for v in sug.violations] == [("capacity", "ana", 0)]
     assert "Ana Lima" in sug.violations[0]["message"]

@@ -10,20 +10,15 @@ for the size minimum or as the one member of a required department, and says whi
 from __future__ import annotations
 
 from tests.matching.teamcheck import violations
-from tests.tinyorg import Q1
+from tests.matching.pricing import pricing_request
 
 from teamgraph.matching.engine import suggest
 from teamgraph.matching.render import suggestion_text
-from teamgraph.matching.request import parse_request, resolve_skills
+from teamgraph.matching.request import resolve_skills
 
 
 def request(**over):
-    body = {"name": "Pricing", "brief": "pricing engine", "allocation": 0.3,
-            "window": {"start": Q1.start.isoformat(), "end": Q1.end.isoformat()},
-            "size": {"min": 2, "max": 5},
-            "requirements": [{"skill": "python", "level": 3}, {"skill": "budgeting", "level": 3}]}
-    body.update(over)
-    return parse_request(body)
+    return pricing_request(**{"brief": "pricing engine", "size": {"min": 2, "max": 5}, **over})
 
 
 def everyone_relevant(brief, ids):
