@@ -1,72 +1,226 @@
-"""An independent checker: re-verifies every hard constraint of a returned team straight from the
-store and the request, without the engine's Problem, model or solver."""
+"""The shared checker of the engine's answers: re-verifies a returned team, suggestion or portfolio
+staffing straight from the store and the request with the oracle's rules (tests/matching/oracle.py),
+never with the engine's Problem, model or solver.
+
+Each finding is `{rule, message, person?}` with the design's rule names (coverage, level, allocation,
+capacity, size, department, cap, budget, include, exclude, inactive, passenger, load), plus
+`report` (a number or status the answer misstates), `forced_overload` (an overload of a forced member
+that is not acknowledged), `unmet` (a soft-mode shortfall the answer does not list) and `oracle`
+(an answer that contradicts the brute-force search).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
+from tests.matching.oracle import (
+    EPS, Team, allocation, fault, forced_of, request_facts, soft_staffing_exists, staffing_exists, team_faults,
+    unacknowledged,
+)
+
 from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Window
 
-HOURS_PER_DAY = 8
-
-
-def weekdays(window) -> int:
-    d, n = window.start, 0
-    while d <= window.end:
-        n += d.weekday() < 5
-        d += timedelta(days=1)
-    return n
+ANSWER_STATUSES = ("optimal", "feasible", "overloaded")
 
 
-def violations(store, request, team) -> list[str]:
-    """Every broken constraint of `team` (a TeamResult) for the resolved `request`; [] when valid."""
-    out = []
+def _roles(request, covers_by_member: dict[str, Iterable[str]]) -> dict[str, list[int]]:
+    """Requirement indices each member fills, from the skills their answer says they cover
+    (requirements are unique per skill once resolved)."""
+    return {m: [r for r, rq in enumerate(request.requirements) if rq.skill in set(skills)]
+            for m, skills in covers_by_member.items()}
+
+
+def _texts(value) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _texts(v)
+
+
+def team_findings(store, request, team, pins: Iterable[str] = ()) -> tuple[list[dict], set[str]]:
+    """(every finding on a TeamResult except acknowledged-able forced overloads, the forced members
+    it puts over capacity)."""
+    forced = forced_of(request, pins)
     ids = [m.id for m in team.members]
-    people = {p: store.get("person", p) for p in ids}
+    out = []
     if len(set(ids)) != len(ids):
-        out.append("duplicate members")
-    if not request.size_min <= len(ids) <= request.size_max:
-        out.append(f"size {len(ids)} outside {request.size_min}..{request.size_max}")
-    for p, person in people.items():
-        if person is None or person.status != "active":
-            out.append(f"{p} is not an active person")
-        if p in request.exclude:
-            out.append(f"{p} is excluded")
-    for p in request.include:
-        if p not in ids:
-            out.append(f"included {p} missing")
-    for k, rq in enumerate(request.requirements):
-        holders = []
-        for m in team.members:
-            ps = store.get("person_skill", (m.id, rq.skill))
-            if ps is not None and ps.level >= rq.level:
-                holders.append(m.id)
-        if len(holders) < rq.count:
-            out.append(f"requirement {k} ({rq.skill} ≥ {rq.level} × {rq.count}) has {len(holders)}")
-        claimed = [m.id for m in team.members if any(c["skill"] == rq.skill for c in m.covers)]
-        if any(c not in holders for c in claimed):
-            out.append(f"a member claims {rq.skill} without the level")
-    depts = [people[p].department for p in ids if people[p]]
-    for d in request.required_departments:
-        if d not in depts:
-            out.append(f"department {d} not represented")
-    for d in set(depts):
-        cap = request.cap_of(d)
-        if cap is not None and depts.count(d) > cap:
-            out.append(f"{depts.count(d)} from {d} over cap {cap}")
-    cost = 0.0
+        out.append(fault("size", f"duplicate members in {ids}"))
+    roles = _roles(request, {m.id: [c["skill"] for c in m.covers] for m in team.members})
+    facts = request_facts(store, request, ids)
+    faults = team_faults(request, facts, roles, forced)
+    out += unacknowledged(faults)
     for m in team.members:
-        person = people[m.id]
-        load = peak_load(store.memberships_of([m.id]), request.window)
-        alloc = max([request.allocation] + [request.alloc_of(rq) for rq in request.requirements
-                                            if any(c["skill"] == rq.skill for c in m.covers)])
-        if abs(alloc - m.allocation) > 1e-9:
-            out.append(f"{m.id} allocation {m.allocation} != {alloc}")
-        if load + alloc > person.capacity + 1e-9:
-            out.append(f"{m.id} over capacity: {load} + {alloc} > {person.capacity}")
-        if abs(m.load_before - load) > 1e-6 or abs(m.load_after - (load + alloc)) > 1e-6:
-            out.append(f"{m.id} load before/after misreported")
-        cost += person.cost_rate * alloc * HOURS_PER_DAY * weekdays(request.window)
-    if request.budget is not None and cost > request.budget + 1e-6:
-        out.append(f"cost {cost} over budget {request.budget}")
+        f = facts.get(m.id)
+        if f is None:
+            continue
+        a = allocation(request, roles[m.id])
+        if abs(m.allocation - a) > 1e-6:
+            out.append(fault("allocation", f"{m.id} is given {m.allocation:g} FTE, the rule says {a:g}", m.id))
+        if abs(m.load_before - f.load) > 1e-6 or abs(m.load_after - (f.load + m.allocation)) > 1e-6:
+            out.append(fault("report", f"{m.id} load {m.load_before:g} → {m.load_after:g} misreported "
+                                       f"(store: {f.load:g} before)", m.id))
+        passenger = any(x.get("person") == m.id for x in out if x["rule"] == "passenger")
+        if not roles[m.id] and m.id not in forced and not passenger:
+            # A member who covers nothing is there for the size minimum or a department: say which.
+            dept = store.get("department", f.department)
+            words = ("size minimum", dept.name if dept else f.department)
+            if not any(w in t for t in _texts(m.to_dict()) for w in words):
+                out.append(fault("passenger", f"{m.id} covers nothing and the answer does not say why", m.id))
+    return out, {f["person"] for f in faults if f.get("forced")}
+
+
+def violations(store, request, team, pins: Iterable[str] = ()) -> list[dict]:
+    """Every broken rule of `team` (a TeamResult) for the resolved `request`; [] when valid.
+    A forced member's overload is allowed here (rule 2); `suggestion_findings` checks it is reported."""
+    return team_findings(store, request, team, pins)[0]
+
+
+def _listed(entries) -> set[str]:
+    return {e["person"] if isinstance(e, dict) else getattr(e, "person", e) for e in entries or ()}
+
+
+def suggestion_findings(store, request, sug, pins: Iterable[str] = (),
+                        oracle: list[Team] | None = None) -> list[dict]:
+    """Every promise `sug` (a Suggestion for the resolved `request`) breaks; `oracle` is the
+    brute-force list of valid teams (tests/matching/oracle.valid_teams), when known."""
+    pins = list(pins)
+    out = []
+    if sug.status not in (*ANSWER_STATUSES, "infeasible"):
+        out.append(fault("report", f"status {sug.status!r} (violations: {getattr(sug, 'violations', None)})"))
+    if sug.status in ANSWER_STATUSES and sug.team is None:
+        out.append(fault("report", f"status {sug.status} without a team"))
+    if sug.status == "infeasible" and sug.team is not None:
+        out.append(fault("report", "infeasible with a team"))
+    if sug.team is not None:
+        bad, over = team_findings(store, request, sug.team, pins)
+        out += [dict(f, message=f"{sug.status}: {f['message']}") for f in bad]
+        listed = _listed(getattr(sug, "forced_overload", ()))
+        for p in sorted(over - listed):
+            out.append(fault("forced_overload", f"{sug.status}: forced {p} over capacity, not in forced_overload", p))
+        for p in sorted(listed - over):
+            out.append(fault("report", f"forced_overload lists {p}, who is within capacity", p))
+        if over and sug.status != "overloaded":
+            out.append(fault("forced_overload", f"status {sug.status} with forced members over capacity"))
+        if not over and sug.status == "overloaded":
+            out.append(fault("report", "status overloaded with nobody over capacity"))
+        if oracle is not None and not bad:
+            roles = _roles(request, {m.id: [c["skill"] for c in m.covers] for m in sug.team.members})
+            key = tuple(sorted((m, tuple(rs)) for m, rs in roles.items()))
+            if all(t.roles != key for t in oracle):
+                out.append(fault("oracle", f"the checker accepts {key} but the oracle did not find it"))
+        for alt in sug.alternatives:
+            out += [dict(f, message=f"alternative: {f['message']}")
+                    for f in team_findings(store, request, alt, pins)[0]]
+    if oracle is not None:
+        if sug.status == "infeasible" and oracle:
+            t = oracle[0]
+            out.append(fault("oracle", f"infeasible, yet {len(oracle)} valid team(s) exist, e.g. {t.roles}"))
+        if sug.status in ANSWER_STATUSES and not oracle:
+            out.append(fault("oracle", f"{sug.status} although no valid team exists"))
+    return out
+
+
+def _days(window: Window) -> Iterable:
+    d = window.start
+    while d <= window.end:
+        yield d
+        d += timedelta(days=1)
+
+
+def _unmet_listed(team: dict, f: dict) -> bool:
+    """Whether soft mode's shortfall `f` is among the team's `unmet` entries."""
+    for u in team.get("unmet") or ():
+        if u.get("rule") == f["rule"] and all(u.get(k) == f[k] for k in ("skill", "department") if k in f):
+            return True
+    return False
+
+
+def portfolio_findings(store, portfolio, res, people: Iterable[str], *, oracle: bool = True) -> list[dict]:
+    """Every promise `res` (a PortfolioResult) breaks for the resolved `portfolio`: per-request
+    rules, loads adding up day by day across overlapping requests, forced overload reported,
+    soft-mode shortfalls listed as unmet; with `oracle`, "infeasible" and soft-mode shortfalls
+    against the brute-force search over `people` (the organisation's person ids)."""
+    people = list(people)
+    soft = portfolio.max_load is not None
+    cap = portfolio.max_load if soft else 1.0
+    reqs = list(portfolio.requests)
+    out = []
+    if res.status not in (*ANSWER_STATUSES, "infeasible"):
+        out.append(fault("report", f"status {res.status!r} (violations: {getattr(res, 'violations', None)})"))
+    if soft and (res.lower_bound is not None or res.gap is not None):
+        out.append(fault("report", f"soft mode reports lower_bound {res.lower_bound} and gap {res.gap}"))
+    staffed = res.status in ANSWER_STATUSES
+    if staffed and len(res.teams) != len(reqs):
+        out.append(fault("report", f"{len(res.teams)} teams for {len(reqs)} requests"))
+        return out
+    over: set[str] = set()
+    gaps = False
+    alloc_by: list[dict[str, float]] = []
+    for k, (rq, team) in enumerate(zip(reqs, res.teams if staffed else ())):
+        where = f"requests[{k}] {rq.name}"
+        roles = _roles(rq, {m["id"]: m.get("covers", ()) for m in team["members"]})
+        facts = request_facts(store, rq, roles)
+        for f in team_faults(rq, facts, roles, forced_of(rq), load_cap=cap):
+            if f.get("forced"):  # above the load cap is allowed for them; above capacity is reported
+                fp = facts[f["person"]]
+                if fp.load + allocation(rq, roles[fp.id]) > fp.capacity + EPS:
+                    over.add(fp.id)
+            elif soft and f.get("gap"):
+                gaps = True
+                if not _unmet_listed(team, f):
+                    out.append(fault("unmet", f"{where}: {f['message']}, not listed in unmet"))
+            else:
+                out.append(dict(f, message=f"{res.status} {where}: {f['message']}"))
+        alloc_by.append({})
+        for m in team["members"]:
+            a = allocation(rq, roles[m["id"]])
+            alloc_by[k][m["id"]] = a
+            if abs(m["allocation"] - a) > 1e-6:
+                out.append(fault("allocation", f"{where}: {m['id']} given {m['allocation']:g}, rule says {a:g}",
+                                 m["id"]))
+    # Day by day: the existing load that very day plus the allocation of every running request of
+    # theirs. Exempt only where every one of those memberships is forced (an include).
+    for p in sorted({p for a in alloc_by for p in a}):
+        ks = [k for k, a in enumerate(alloc_by) if p in a]
+        if len(ks) < 2:
+            continue
+        person = store.get("person", p)
+        ms = store.memberships_of([p])
+        for d in sorted({d for k in ks for d in _days(reqs[k].window)}):
+            running = [k for k in ks if reqs[k].window.start <= d <= reqs[k].window.end]
+            total = peak_load(ms, Window(d, d)) + sum(alloc_by[k][p] for k in running)
+            if len(running) < 2 or total <= cap * person.capacity + EPS:
+                continue
+            if all(p in reqs[k].include for k in running):
+                if total > person.capacity + EPS:
+                    over.add(p)
+                continue
+            out.append(fault("load", f"{res.status}: {p} at {total:g} on {d} in requests {running}, "
+                                     f"capacity {person.capacity:g} × {cap:g}", p))
+            break
+    listed = _listed(getattr(res, "forced_overload", ()))
+    for p in sorted(over - listed):
+        out.append(fault("forced_overload", f"{res.status}: forced {p} is over capacity, not reported", p))
+    if over and res.status != "overloaded":
+        out.append(fault("forced_overload", f"status {res.status} with forced members over capacity"))
+    if staffed and not over and res.status == "overloaded":
+        out.append(fault("report", "status overloaded with nobody over capacity"))
+    if oracle and not soft and res.status == "infeasible":
+        found = staffing_exists(store, portfolio, people)
+        if found is not None:
+            out.append(fault("oracle", f"infeasible, yet this staffing is valid: {[t.roles for t in found]}"))
+    if oracle and soft and res.status == "infeasible" and soft_staffing_exists(store, portfolio):
+        out.append(fault("oracle", "soft mode infeasible, yet every request's forced members alone keep every "
+                                   "hard rule"))
+    if oracle and soft and res.status == "optimal" and gaps:
+        found = staffing_exists(store, portfolio, people, load_cap=cap)
+        if found is not None:
+            out.append(fault("oracle", f"optimal leaves {[t.get('unmet') for t in res.teams]} unmet, yet every "
+                                       f"request can be met at load {cap:g}: {[t.roles for t in found]}"))
     return out

@@ -1,0 +1,106 @@
+"""The single-team engine against the brute-force oracle, on random small organisations.
+
+Every returned team (and alternative) must satisfy every rule, forced overload only for forced
+members and only as status "overloaded" listing them; "infeasible" only when the oracle finds no
+valid team; never "optimal" with a broken rule; a leaver in include or pins is a ValidationError
+naming that field. Each property fails from its own line, so hypothesis reports a minimal
+counterexample per property.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from tests.matching.oracle import valid_teams
+from tests.matching.oracle_org import (
+    Booking, Org, OrgPerson, SingleCase, single_cases, window_body,
+)
+from tests.matching.teamcheck import suggestion_findings
+
+from teamgraph.errors import ValidationError
+from teamgraph.graph.sqlite_store import SqliteStore
+from teamgraph.matching.engine import suggest
+from teamgraph.matching.request import parse_request, resolve_skills
+
+# Bounded and reproducible for CI: a fixed example sequence, no example database, no wall-clock
+# deadline (a solve's time varies with the machine), no coverage-based "explain" phase (slow).
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def run_case(store, case: SingleCase) -> list[dict]:
+    """The findings of the engine's answer to `case` on `store` (which holds case.org)."""
+    req = resolve_skills(parse_request(case.body), store.all("skill"))
+    forced = [*req.include, *case.pins]
+    leavers = [p for p in forced if case.org.person(p).leaver]
+    if leavers:
+        with pytest.raises(ValidationError) as err:
+            suggest(store, req, pins=case.pins)
+        fields = {p.field for p in err.value.problems}
+        named = {"include" if p in req.include else "pins" for p in leavers}
+        assert named <= fields, f"leavers {leavers} forced: the error names {fields}, not {named}"
+        return []
+    sug = suggest(store, req, pins=case.pins, alternatives=1, time_limit=None)
+    oracle = valid_teams(store, req, case.org.ids, case.pins)
+    return suggestion_findings(store, req, sug, case.pins, oracle)
+
+
+def assert_promises(findings: list[dict]) -> None:
+    """One line per property, so each gets its own minimal counterexample."""
+    def of(*rules):
+        return [f["message"] for f in findings if f["rule"] in rules]
+    assert not of("oracle"), "false infeasible, or the oracle disagrees"
+    assert not of("forced_overload"), "forced overload not reported"
+    assert not of("capacity", "load"), "over capacity"
+    assert not of("size"), "team size"
+    assert not of("include", "exclude", "inactive"), "include / exclude / active"
+    assert not of("department", "cap"), "departments"
+    assert not of("coverage", "level"), "coverage"
+    assert not of("budget"), "budget"
+    assert not of("allocation"), "allocation"
+    assert not of("passenger"), "passenger"
+    assert not findings, "misreported answer"
+
+
+@SETTINGS
+@given(case=single_cases())
+def test_single_team_keeps_every_promise(case):
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteStore(Path(tmp) / "org.sqlite3")
+        try:
+            store.apply(case.org.changes())
+            assert_promises(run_case(store, case))
+        finally:
+            store.close()
+
+
+# A fixed organisation for both backends: a booked person pinned, a 0.2 role below the 0.5 base,
+# a required department whose only active member holds none of the skills, a leaver, a budget.
+SMOKE_ORG = Org(
+    departments=("quality", "sales"), skills=("welding", "audit"),
+    people=(
+        OrgPerson("p0", "sales", 1.0, 100.0, False, (("welding", 4),), (Booking(0.8, 0, 13),)),
+        OrgPerson("p1", "sales", 1.0, 80.0, False, (("welding", 3), ("audit", 2)), (Booking(0.3, 2, 4),)),
+        OrgPerson("p2", "sales", 0.5, 50.0, False, (("audit", 4),), ()),
+        OrgPerson("p3", "quality", 0.8, 120.0, False, (), (Booking(0.2, 0, 6),)),
+        OrgPerson("p4", "quality", 1.0, 150.0, True, (("welding", 5),), ()),
+    ))
+SMOKE_BASE = {"name": "smoke", "allocation": 0.5, "window": window_body(0, 13), "size": {"min": 2, "max": 4},
+              "requirements": [{"skill": "Welding", "level": 3}, {"skill": "Audit", "level": 2, "allocation": 0.2}]}
+SMOKE_CASES = [
+    SingleCase(SMOKE_ORG, SMOKE_BASE, ()),
+    SingleCase(SMOKE_ORG, SMOKE_BASE, ("p0",)),  # booked at 0.8: a forced overload
+    SingleCase(SMOKE_ORG, dict(SMOKE_BASE, departments={"required": ["quality"]}), ()),
+    SingleCase(SMOKE_ORG, dict(SMOKE_BASE, size={"min": 3, "max": 4}, budget=30000.0), ()),
+    SingleCase(SMOKE_ORG, dict(SMOKE_BASE, include=["p4"]), ()),  # a leaver
+]
+
+
+@pytest.mark.parametrize("case", SMOKE_CASES, ids=["plain", "pinned-busy", "department", "size-budget", "leaver"])
+def test_single_team_smoke_on_every_store(store, case):
+    store.apply(case.org.changes())
+    assert_promises(run_case(store, case))
