@@ -57,7 +57,8 @@ STATEMENTS = all_statements()
 
 def test_enumerates_every_statement():
     assert len(STATEMENTS) > 60
-    assert {"GET_CASE", "LIST_CASES", "CANDIDATE_IDS", "FORGET_MOVE_MEMBERSHIPS"} <= set(STATEMENTS)
+    assert {"GET_CASE", "LIST_CASES", "CANDIDATE_IDS", "FORGET_MOVE_MEMBERSHIPS", "FIND_SKILLS", "SEARCH_PEOPLE",
+            "SEARCH_SKILLS", "DEMANDED_SKILLS", "PROJECT_MEMBERS"} <= set(STATEMENTS)
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))
@@ -166,6 +167,13 @@ def test_hostile_ids_are_only_ever_parameters(store, monkeypatch):
     assert s.skill_neighbourhood(sk, department=d).holders[0].person.id == p
     assert s.collaboration_pairs([p, "other"])[0].mean_rating == 3.0
     assert s.evidence([p])
+    assert [x.person.id for x in s.candidates([], _window(), departments=[d])] == ["other", p]
+    assert s.find_skills([HOSTILE.upper()]) == {HOSTILE.upper(): s.get("skill", sk)}  # by its name
+    assert s.search_skills(HOSTILE[:12]) == [s.get("skill", sk)]
+    assert [x.id for x in s.search_people(HOSTILE[3:15])] == [p]
+    assert [m.role for m in s.project_members(j)] == ["m", HOSTILE]  # "other" < "px..."
+    assert s.project_needs(j) == [] and s.demanded_skills(d) == [] and [x.id for x in s.projects(["active"])] == [j]
+    assert [x.id for x in s.departments()] == [d]
     s.forget_person(p)
     assert s.get("person", p) is None and s.counts()["membership"] == 2
 

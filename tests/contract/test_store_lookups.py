@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.tinyorg import NEEDS, PEOPLE
+from tests.tinyorg import NEEDS, PEOPLE, Q1
 
 from teamgraph.graph.model import ChangeSet, Membership, Person, Project, ProjectNeed, Skill
 
@@ -144,3 +144,16 @@ def test_demanded_skills_of_open_projects(tiny_store):
     p_new = next(p for p in tiny_store.projects() if p.id == "p-new")
     tiny_store.apply(ChangeSet().add(Project(**{**p_new.__dict__, "status": "cancelled"})))
     assert tiny_store.demanded_skills() == ["k8s"]
+
+
+HOSTILE = "x') OR 1=1 -- '}) MATCH (n) DETACH DELETE n //\"%_\\"
+
+
+def test_lookups_take_hostile_text_as_plain_values(tiny_store):
+    before = tiny_store.counts()
+    assert tiny_store.search_people(HOSTILE) == [] and tiny_store.search_skills(HOSTILE) == []
+    assert tiny_store.find_skills([HOSTILE]) == {} and tiny_store.project_needs(HOSTILE) == []
+    assert tiny_store.project_members(HOSTILE) == [] and tiny_store.projects([HOSTILE]) == []
+    assert tiny_store.demanded_skills(HOSTILE) == []
+    assert tiny_store.candidates([(HOSTILE, 1)], Q1, include=[HOSTILE], departments=[HOSTILE]) == []
+    assert tiny_store.counts() == before
