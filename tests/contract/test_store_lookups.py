@@ -7,6 +7,7 @@ from datetime import date
 from tests.tinyorg import NEEDS, PEOPLE, Q1
 
 from teamgraph.graph.model import ChangeSet, Membership, Person, Project, ProjectNeed, Skill
+from teamgraph.graph.store import GraphStore
 
 
 def _ids(records):
@@ -157,3 +158,10 @@ def test_lookups_take_hostile_text_as_plain_values(tiny_store):
     assert tiny_store.demanded_skills(HOSTILE) == []
     assert tiny_store.candidates([(HOSTILE, 1)], Q1, include=[HOSTILE], departments=[HOSTILE]) == []
     assert tiny_store.counts() == before
+
+
+def test_every_store_implements_the_whole_protocol(store):
+    wanted = [n for n, v in vars(GraphStore).items() if callable(v) and not n.startswith("_")]
+    assert {"project_needs", "search_people", "demanded_skills"} <= set(wanted)
+    assert [n for n in wanted if not callable(getattr(type(store), n, None))] == []
+    assert isinstance(store, GraphStore)
