@@ -69,7 +69,8 @@ def _print_team(team: dict) -> None:
     for f in team.get("forced_overload") or ():
         click.secho(f"  warning: {f['name']} forced in at {f['utilisation']:.0%} of capacity", fg="yellow")
     for m in (team.get("team") or {}).get("members", ()):
-        click.echo(f"  {m.get('name', m.get('person'))}")
+        covers = ", ".join(f"{c['label']} {c['level']}" for c in m["covers"]) or m.get("needed_for") or "-"
+        click.echo(f"  {m['name']:<24} {m['department']:<12} {covers}")
     for note in team.get("notes") or ():
         click.echo(f"  note: {note}")
 

@@ -210,5 +210,9 @@ class Teams(Retrieval):
                     "name": context.get("project") or "", "brief": context.get("brief") or "",
                     "window": {"start": window.start.isoformat(), "end": window.end.isoformat()},
                     "requirements": reqs, "size": {"min": 1, "max": max(2, sum(r["count"] for r in reqs) + 1)}})
+                # Built from skill ids: label the requirements with the skills' names for people.
+                names = self.skills_by_id(r.skill for r in request.requirements)
+                request = replace(request, requirements=tuple(
+                    replace(r, label=names[r.skill].name) for r in request.requirements))
             return self.suggest(request, viewer, alternatives=0, time_limit=KICKOFF_TEAM_SECONDS).to_dict()
         return suggester

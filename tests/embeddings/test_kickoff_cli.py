@@ -89,6 +89,8 @@ def test_cli_index_and_kickoff(tmp_path):
     assert r.exit_code == 0, r.output
     pkg = json.loads(r.output)
     assert pkg["project"] == "p-new" and sorted(pkg["skills"]) == ["budgeting", "python"]
+    assert pkg["team"]["request"]["requirements"]  # the team composed as for the API (defect 6)
+    assert [r["label"] for r in pkg["team"]["request"]["requirements"]] == ["Budgeting", "Python"]  # names
     c1 = next(c for c in pkg["cases"] if c["id"] == "c-1")  # same process and department, shares budgeting
     assert c1["why"]["same_process"] and c1["why"]["shared_skills"] == ["budgeting"]
     assert all(c["id"] != "c-3" for c in pkg["cases"])  # a plain member never sees the confidential case
