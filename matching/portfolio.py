@@ -83,6 +83,7 @@ class _Search:
                  lns_workers: int):
         self.pool, self.soft, self.seed, self.lns_workers = pool, soft, seed, lns_workers
         self.lists = [pool.shortlist(k, per_slot) for k in range(len(pool.pbs))]
+        self.complete = all(pool.complete(k, lst) for k, lst in enumerate(self.lists))
         self.t0, self.time_limit = t0, time_limit
 
     def left(self) -> float:
@@ -167,7 +168,15 @@ def _soft(search: _Search, cap: float, hint, tie_break: bool):
     from ortools.sat.python import cp_model
     notes = []
     st, xs, ys, met = search.run(cap, search.left() * (0.6 if tie_break else 1.0), hint, mode="met")
-    status = "optimal" if st == cp_model.OPTIMAL else "feasible" if xs is not None else "unknown"
+    status = "optimal" if st == cp_model.OPTIMAL and search.complete else "feasible" if xs is not None else "unknown"
+    if st == cp_model.OPTIMAL and not search.complete:
+        notes.append("what is met is the most possible within the shortlists, not proven over everyone")
+    if st == cp_model.INFEASIBLE:
+        # Only the forced members are ever needed in soft mode, and the shortlists keep them all:
+        # this is a proof that the rules that stay hard conflict.
+        notes.append("no staffing keeps the rules that stay hard under a load cap (include, exclude, "
+                     "size maximum, department caps, budget)")
+        return "infeasible", None, None, notes
     if xs is None:
         if not _keeps_rules(search, *hint, limit=cap, soft=True):
             notes.append("no staffing found within the time limit")
@@ -207,9 +216,11 @@ def _hard(search: _Search, lb: float, placed, greedy):
     if xs is not None and hi > lb + 0.005:
         hi, xs, ys = search.minimise_max(hi, lb, xs, ys)
     if xs is None:
-        status = "infeasible" if st == cp_model.INFEASIBLE else "unknown"
-        notes.append("not every request can be fully staffed within capacity and every rule"
-                     if st == cp_model.INFEASIBLE else "no full staffing found within the time limit")
+        proven = st == cp_model.INFEASIBLE and (search.complete or lb > 1.0 + EPS)
+        status = "infeasible" if proven else "unknown"
+        notes.append("not every request can be fully staffed within capacity and every rule" if proven else
+                     "no full staffing found within the shortlists" if st == cp_model.INFEASIBLE else
+                     "no full staffing found within the time limit")
         notes.append("run with --max-load (soft mode) to see what stays unmet")
         return status, None, None, notes
     lo = lb

@@ -2,11 +2,11 @@
 existing load plus the allocations of their memberships in the requests active then stays within
 the limit (capacity in hard mode, min(L, 1) × capacity in soft mode).
 
-The timeline is cut at every request window boundary; each elementary interval has a set of
-active requests, and only those sets matter. A person's existing load at a moment inside the
-windows of requests S is at most the smallest of their window peaks over S (each window peak
-bounds every moment of its window), so `min(load_k for k in S)` is a safe, never-low estimate,
-exact when S is one request — the single-team capacity rule is the one-request case of this one.
+The timeline is cut at every request window boundary into elementary intervals, each with a set
+of active requests. A person's existing load there is their peak over the interval (from their
+memberships, as the stores compute a window's load); for a single request of theirs it is the
+window's peak, which is the single-team capacity rule exactly — that rule is the one-request
+case of this one.
 
 Forced members (included or pinned in a request) may be overloaded by their forced memberships
 only: as soon as a person has a non-forced membership among the requests active at a moment,
@@ -23,17 +23,21 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from teamgraph.graph.load import peak_load
+from teamgraph.graph.model import Membership, Window
+
 MILLI = 1000  # loads in thousandths of an FTE inside the model
 
 
-def active_sets(windows: list) -> list[frozenset[int]]:
-    """The distinct sets of requests active together in some elementary interval of time."""
+def intervals(windows: list) -> list[tuple[Window, frozenset[int]]]:
+    """The elementary intervals of time between window boundaries, each with the requests active
+    in it (intervals where none is active are left out)."""
     cuts = sorted({w.start for w in windows} | {w.end + timedelta(days=1) for w in windows})
     out = []
-    for d in cuts[:-1]:  # each cut starts an interval that lasts until the next one
-        s = frozenset(k for k, w in enumerate(windows) if w.start <= d <= w.end)
-        if s and s not in out:
-            out.append(s)
+    for a, b in zip(cuts, cuts[1:]):  # each cut starts an interval that lasts until the next one
+        s = frozenset(k for k, w in enumerate(windows) if w.start <= a <= w.end)
+        if s:
+            out.append((Window(a, b - timedelta(days=1)), s))
     return out
 
 
@@ -45,13 +49,25 @@ class Span:
     load: float
 
 
-def person_spans(sets: list[frozenset[int]], loads: dict[int, float]) -> list[Span]:
-    """The spans of a person whose window peak per request is `loads` (request → peak)."""
+def person_spans(parts: list[tuple[Window, frozenset[int]]], loads: dict[int, float],
+                 memberships: list[Membership] | None) -> list[Span]:
+    """The spans of a person whose window peak per request is `loads` (request → peak); their
+    `memberships` give the peak in intervals shared by several of their requests (not needed when
+    they are a candidate for one request only)."""
     best: dict[frozenset[int], float] = {}
-    for s in sets:
+    runs: list[tuple[frozenset[int], Window]] = []  # consecutive intervals with the same requests merged
+    for w, s in parts:
         mine = frozenset(s & loads.keys())
-        if mine:
-            best[mine] = max(best.get(mine, 0.0), min(loads[k] for k in mine))
+        if mine and runs and runs[-1][0] == mine and runs[-1][1].end + timedelta(days=1) == w.start:
+            runs[-1] = (mine, Window(runs[-1][1].start, w.end))
+        elif mine:
+            runs.append((mine, w))
+    for mine, w in runs:
+        if len(mine) == 1:
+            load = loads[next(iter(mine))]
+        else:
+            load = peak_load(memberships, w) if memberships else 0.0
+        best[mine] = max(best.get(mine, 0.0), load)
     # A span inside another with no more existing load can never be the binding one.
     spans = [Span(s, v) for s, v in best.items()
              if not any(s < t and v <= w for t, w in best.items())]

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from teamgraph.errors import ValidationError
 from teamgraph.graph.store import GraphStore
-from teamgraph.matching.portfolio_load import Span, active_sets, person_spans
+from teamgraph.matching.portfolio_load import Span, intervals, person_spans
 from teamgraph.matching.problem import Problem, build_problem
 from teamgraph.matching.request import Portfolio
 
@@ -61,8 +61,15 @@ class PortfolioPool:
             inv = {i: g for g, i in self.local[k].items()}
             for i in pb.forced:
                 self.forced.setdefault(inv[i], set()).add(k)
-        self.sets = active_sets([pb.request.window for pb in self.pbs])
-        self.spans: list[list[Span]] = [person_spans(self.sets, ld) for ld in self.loads]
+        parts = intervals([pb.request.window for pb in self.pbs])
+        self.sets = list(dict.fromkeys(s for _, s in parts))  # the distinct sets of requests run together
+        # Existing load where requests overlap, from the memberships of those who are in several.
+        several = [self.ids[g] for g, ld in enumerate(self.loads) if len(ld) > 1]
+        memberships: dict[str, list] = {}
+        for m in store.memberships_of(several) if several else ():
+            memberships.setdefault(m.person, []).append(m)
+        self.spans: list[list[Span]] = [person_spans(parts, ld, memberships.get(self.ids[g], []))
+                                        for g, ld in enumerate(self.loads)]
 
     def is_forced(self, g: int, k: int) -> bool:
         return k in self.forced.get(g, ())
@@ -73,17 +80,21 @@ class PortfolioPool:
 
     def lower_bound(self) -> float:
         """A bound on the maximum utilisation of the non-forced people, valid over the whole pool:
-        each slot needs a distinct qualified person, and each skill's demand at a moment must fit
-        into its holders' remaining capacity (water-filling). Forced people count as free: their
-        overload is exempt, so they never raise the bound."""
+        each slot needs a distinct qualified person, and each skill's demand while a set of
+        requests runs together must fit into its holders' remaining capacity (water-filling).
+        Forced people count as free: their overload is exempt, so they never raise the bound."""
         lb = 0.0
+        inv = [{i: g for g, i in loc.items()} for loc in self.local]
         for k, pb in enumerate(self.pbs):
             for r, rq in enumerate(pb.request.requirements):
-                us = sorted(0.0 if self.is_forced(g, k) else self.util(g, k, pb.alloc(r))
-                            for g, i in self.local[k].items() if i in pb.qualified[r])
+                us = sorted(0.0 if self.is_forced(inv[k][i], k) else self.util(inv[k][i], k, pb.alloc(r))
+                            for i in pb.qualified[r])
                 if len(us) >= rq.count:
                     lb = max(lb, us[rq.count - 1])
-        for s_active in self.sets:
+        span_of = [{sp.requests: sp.load for sp in spans} for spans in self.spans]
+        theirs = [frozenset(ld) for ld in self.loads]  # each person's requests
+        # Sets inside a bigger one see no more demand: the maximal ones give the bound.
+        for s_active in [s for s in self.sets if not any(s < t for t in self.sets)]:
             demand: dict[str, float] = {}
             holders: dict[str, set[int]] = {}
             for k in s_active:
@@ -92,44 +103,57 @@ class PortfolioPool:
                 for r, rq in enumerate(pb.request.requirements):
                     # One person may fill two requirements on the same skill: count the larger only.
                     per_skill[rq.skill] = max(per_skill.get(rq.skill, 0.0), rq.count * pb.alloc(r))
-                    holders.setdefault(rq.skill, set()).update(
-                        g for g, i in self.local[k].items() if i in pb.qualified[r])
-                for s, d in per_skill.items():
-                    demand[s] = demand.get(s, 0.0) + d
-            for s, d in demand.items():
-                hs = list(holders[s])
+                    holders.setdefault(rq.skill, set()).update(inv[k][i] for i in pb.qualified[r])
+                for sk, d in per_skill.items():
+                    demand[sk] = demand.get(sk, 0.0) + d
+            for sk, d in demand.items():
+                hs = sorted(holders[sk])
                 if any(self.forced.get(g, set()) & s_active for g in hs) or any(self.cap[g] <= 0 for g in hs):
                     continue  # an exempt holder has unbounded room: no bound from this skill here
-                base = {g: self._span_load(g, s_active) for g in hs}
-                lo, hi = lb, 10.0
-                if sum(max(0.0, hi * self.cap[g] - base[g]) for g in hs) < d:
-                    continue
-                for _ in range(40):  # smallest U with Σ max(0, U·cap − base) ≥ demand
-                    mid = (lo + hi) / 2
-                    if sum(max(0.0, mid * self.cap[g] - base[g]) for g in hs) >= d:
-                        hi = mid
-                    else:
-                        lo = mid
-                lb = max(lb, lo)
+                # The load charged while exactly their requests among these run (0 when that span
+                # was dropped as dominated: less load only loosens the bound, which stays valid).
+                base = [span_of[g].get(s_active & theirs[g], 0.0) for g in hs]
+                lb = max(lb, water_level([self.cap[g] for g in hs], base, d))
         return lb
 
-    def _span_load(self, g: int, s_active: frozenset[int]) -> float:
-        """Existing load the model charges person g with while the requests `s_active` run."""
-        mine = frozenset(s_active & self.loads[g].keys())
-        return max((sp.load for sp in self.spans[g] if sp.requests >= mine), default=0.0)
-
     def shortlist(self, k: int, per_slot: int) -> list[int]:
-        """Global ids of the people request k may use in the model: the forced ones, the least
-        utilised qualified people per requirement and a few per required department."""
+        """Global ids of the people request k may use in the model: everyone (not excluded) when
+        that is at most 4 × `per_slot` people, else the forced ones, the least utilised qualified
+        people per requirement, a few per required department and enough others for the size
+        minimum. `complete(k, list)` says whether the list is the whole pool."""
         pb = self.pbs[k]
         inv = {i: g for g, i in self.local[k].items()}
+        allowed = [i for i in inv if pb.people[i].id not in pb.excluded]
+        if len(allowed) <= 4 * per_slot:
+            return sorted(inv[i] for i in allowed)
         keep = {inv[i] for i in pb.forced}
         for r, rq in enumerate(pb.request.requirements):
             q = sorted(pb.qualified[r], key=lambda i: (self.util(inv[i], k, pb.alloc(r)), -pb.fit[i, r],
                                                        pb.people[i].id))
             keep.update(inv[i] for i in q[:max(per_slot, 3 * rq.count)])
+        by_util = sorted(allowed, key=lambda i: (self.util(inv[i], k, pb.alloc0), pb.people[i].id))
         for dept in pb.request.required_departments:
-            q = sorted((i for i in inv if pb.people[i].department == dept and pb.people[i].id not in pb.excluded),
-                       key=lambda i: (self.util(inv[i], k, pb.alloc0), pb.people[i].id))
-            keep.update(inv[i] for i in q[:3])
+            keep.update(inv[i] for i in [i for i in by_util if pb.people[i].department == dept][:3])
+        keep.update(inv[i] for i in by_util[:pb.request.size_min])
         return sorted(g for g in keep if pb.people[self.local[k][g]].id not in pb.excluded)
+
+    def complete(self, k: int, shortlist: list[int]) -> bool:
+        """Whether `shortlist` holds everyone request k could use (so the model's answers are
+        proofs over the whole pool)."""
+        pb = self.pbs[k]
+        return len(shortlist) == sum(1 for c in pb.people if c.id not in pb.excluded)
+
+
+def water_level(caps: list[float], bases: list[float], demand: float) -> float:
+    """The smallest U with Σ max(0, U·cap − base) ≥ demand (the room grows linearly in U between
+    the levels at which each holder starts to have any); inf when there are no holders."""
+    order = sorted(range(len(caps)), key=lambda j: bases[j] / caps[j])
+    c_sum = b_sum = 0.0
+    for n, j in enumerate(order):
+        c_sum += caps[j]
+        b_sum += bases[j]
+        level = (demand + b_sum) / c_sum
+        nxt = bases[order[n + 1]] / caps[order[n + 1]] if n + 1 < len(order) else float("inf")
+        if level <= nxt:
+            return max(level, bases[j] / caps[j])
+    return float("inf")

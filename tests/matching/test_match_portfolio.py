@@ -44,7 +44,7 @@ def peak_after(store, pf, res) -> dict[str, float]:
 
 def test_hard_mode_staffs_all_and_never_overloads(tiny_store):
     pf = portfolio()
-    res = staff(tiny_store, pf, time_limit=20)
+    res = staff(tiny_store, pf, time_limit=20, lns_workers=1)
     assert res.mode == "hard" and res.status in ("optimal", "feasible")
     assert res.covered == res.required == 6
     utils = peak_after(tiny_store, pf, res)
@@ -59,7 +59,7 @@ def test_hard_mode_staffs_all_and_never_overloads(tiny_store):
 
 def test_soft_mode_respects_the_cap_and_reports_uncovered(tiny_store):
     pf = portfolio()
-    res = staff(tiny_store, pf, max_load=0.6, time_limit=20)
+    res = staff(tiny_store, pf, max_load=0.6, time_limit=20, lns_workers=1)
     utils = peak_after(tiny_store, pf, res)
     assert max(utils.values()) <= 0.6 + 1e-9
     a = next(t for t in res.teams if t["request"] == "A")

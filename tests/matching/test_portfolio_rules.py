@@ -89,3 +89,24 @@ def test_every_answer_is_rule_checked_before_it_leaves(tiny_store):
                        g_util=0.0, g_cov=0, t0=0.0, notes=[])
     assert res.status == "invalid"
     assert [v["rule"] for v in res.violations] == ["passenger"]
+
+
+def test_load_across_requests_counts_where_they_overlap(tiny_store):
+    # gus is booked 0.6 in early January and late March only. A (Jan–Feb) and B (Feb–Mar) each
+    # take him to 100 % at their window's peak, and overlap in February, where he is free: 0.8.
+    # Charging the overlap with a window's peak (0.6 + 0.8) would call this infeasible.
+    from datetime import date
+
+    from teamgraph.graph.model import ChangeSet, Membership
+    tiny_store.apply(ChangeSet().add(Membership("gus", "p-hire", "early", 0.6, date(2026, 1, 1), date(2026, 1, 20)),
+                                     Membership("gus", "p-plat", "late", 0.6, date(2026, 3, 10), date(2026, 3, 31))))
+    res = run(tiny_store, [
+        {"name": "A", "window": {"start": "2026-01-01", "end": "2026-02-28"}, "allocation": 0.4, "exclude": ["fay"],
+         "requirements": [{"skill": "budgeting", "level": 3}]},
+        {"name": "B", "window": {"start": "2026-02-01", "end": "2026-03-31"}, "allocation": 0.4,
+         "exclude": ["ana", "cy"], "requirements": [{"skill": "sql", "level": 3}]}])
+    assert res.status == "optimal" and res.violations == []
+    assert [[m["id"] for m in t["members"]] for t in res.teams] == [["gus"], ["gus"]]
+    assert res.max_util == pytest.approx(1.0)
+    [gus] = res.people
+    assert gus["load_after"] == pytest.approx(1.0)
