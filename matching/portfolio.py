@@ -156,7 +156,9 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
         lb = pool.lower_bound()
         status, xs, ys, notes = _hard(search, lb, placed, greedy)
     if xs is None:
-        return PortfolioResult("soft" if soft else "hard", status, 0.0, lb, None, 0.0, 0, required_slots(pool),
+        # Hard mode keeps a number in `gap` (readers format it); soft mode has none.
+        return PortfolioResult("soft" if soft else "hard", status, 0.0, lb, None if soft else 0.0, 0.0, 0,
+                               required_slots(pool),
                                [], [], g_util, g_cov, time.perf_counter() - t0, notes)
     return build_result(pool, "soft" if soft else "hard", status, xs, ys, lb=lb, limit=cap, g_util=g_util,
                         g_cov=g_cov, t0=t0, notes=notes)
