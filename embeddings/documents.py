@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from teamgraph.embeddings.corpus import Doc
-from teamgraph.graph.model import SYSTEM, Case, Expert, Membership, Person, PersonSkill, Project, Skill, Window
+from teamgraph.graph.model import (
+    SYSTEM, Case, CollaborationRating, Expert, Membership, Person, PersonSkill, Project, Skill, Window,
+)
 
 
 def _iso(d) -> str | None:
@@ -39,7 +41,10 @@ def project_doc(project: Project) -> Doc:
 
 
 def person_doc(person: Person, skills: Iterable[PersonSkill], memberships: Iterable[Membership],
-               projects: dict[str, Project], experts: Iterable[Expert], skill_by_id: dict[str, Skill]) -> Doc:
+               projects: dict[str, Project], experts: Iterable[Expert], skill_by_id: dict[str, Skill],
+               ratings: Iterable[CollaborationRating] = ()) -> Doc:
+    """A profile document. Its metadata also carries the mean peer rating received (mean, count),
+    so expert ranking never scans every rating per query; the text never holds ratings."""
     skills = sorted(skills, key=lambda s: (-s.level, s.skill))
     # The text must not depend on the read path: a full scan and a profile list memberships in
     # different orders, and any difference re-encodes the profile (an update after a sync
@@ -60,6 +65,9 @@ def person_doc(person: Person, skills: Iterable[PersonSkill], memberships: Itera
         "projects": sorted({(m.project, m.role) for m in memberships}),
         "expert_in": topics,
     }
+    means = [r.mean for r in ratings]
+    if means:
+        meta["rating"] = [sum(means) / len(means), len(means)]
     return Doc(person.id, text, meta)
 
 
@@ -76,12 +84,15 @@ def all_documents(store) -> dict[str, list[Doc]]:
     for kind in ("person_skill", "membership", "expert"):
         for r in store.all(kind):
             by_person.setdefault(r.person, {}).setdefault(kind, []).append(r)
+    for r in store.all("rating"):
+        by_person.setdefault(r.ratee, {}).setdefault("rating", []).append(r)
     return {
         "case": [case_doc(c, projects.get(c.project)) for c in store.all("case")],
         "project": [project_doc(p) for p in projects.values()],
         "person": [person_doc(p, by_person.get(p.id, {}).get("person_skill", ()),
                               by_person.get(p.id, {}).get("membership", ()), projects,
-                              by_person.get(p.id, {}).get("expert", ()), skills)
+                              by_person.get(p.id, {}).get("expert", ()), skills,
+                              by_person.get(p.id, {}).get("rating", ()))
                    for p in store.all("person")],
     }
 
@@ -104,6 +115,8 @@ def touched_documents(store, touched: dict, case_meta: dict, person_meta: dict
             people |= first
             if kind == "person":
                 cases |= {c for c, m in case_meta.items() if first & set(m.get("authors", ()))}
+        elif kind == "rating":  # key (rater, ratee, project): the ratee's mean rating moves
+            people |= {k[1] for k in keys}
         elif kind == "skill":
             people |= {p for p, m in person_meta.items() if first & set(m["skills"])}
             cases |= {c for c, m in case_meta.items() if first & set(m.get("skills", ()))}
@@ -127,6 +140,7 @@ def touched_documents(store, touched: dict, case_meta: dict, person_meta: dict
                 gone.append(pid)
                 continue
             found.append(person_doc(prof.person, prof.skills, [m for m, _ in prof.memberships],
-                                    {p.id: p for _, p in prof.memberships}, prof.expert_in, skills))
+                                    {p.id: p for _, p in prof.memberships}, prof.expert_in, skills,
+                                    prof.ratings or ()))
         out["person"] = (found, gone)
     return out

@@ -39,7 +39,8 @@ from teamgraph.errors import IndexMissing
 
 CORPORA = ("case", "project", "person")
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: profiles carry the mean rating received, membership order fixed in the text
+SYNCED_FORMATS = (1,)  # older formats a sync brings up to FORMAT (no rebuild needed)
 EVIDENCE_DEPTH = 100  # documents retrieved per brief to collect expert evidence from
 BUILD_HINT = "run `teamgraph index build`"
 
@@ -120,14 +121,16 @@ class Retriever:
         if not manifest.exists() or not all(Corpus.exists(self.index_dir, n) for n in CORPORA):
             raise IndexMissing(f"no retrieval index in {self.index_dir}: {BUILD_HINT}")
         m = json.loads(manifest.read_text(encoding="utf-8"))
-        if m.get("format") != FORMAT or m.get("model") != self.encoder.name:
+        if m.get("format") not in (FORMAT, *SYNCED_FORMATS) or m.get("model") != self.encoder.name:
             raise IndexMissing(f"the index in {self.index_dir} was built with model {m.get('model')!r} "
                                f"(format {m.get('format')}), not {self.encoder.name!r}: {BUILD_HINT}")
         corpora = {n: Corpus.load(self.index_dir, n) for n in CORPORA}
         if any(set(c.meta) != set(c.passages) or sum(c.passages.values()) != len(c.vectors)
                for c in corpora.values()):
             raise IndexMissing(f"the index in {self.index_dir} is incomplete (interrupted write?): {BUILD_HINT}")
-        self._corpora, self._revision = corpora, m["revision"]
+        # An older format counts as stale, so the next sync (incremental) rewrites it as FORMAT.
+        self._corpora = corpora
+        self._revision = m["revision"] if m.get("format") == FORMAT else None
 
     def _disk_revision(self) -> int | None:
         try:
@@ -311,14 +314,6 @@ class Retriever:
         eligible = {p for p, m in pmeta.items() if m.get("status", "active") == "active"}
         return signals, eligible, case_rank, proj_rank, wanted, members
 
-    def _mean_ratings(self) -> dict[str, tuple[float, int]]:
-        def build():
-            acc: dict[str, list[float]] = {}
-            for r in self.store.all("rating"):
-                acc.setdefault(r.ratee, []).append(r.mean)
-            return {p: (sum(v) / len(v), len(v)) for p, v in acc.items()}
-        return self._cached("ratings", build)
-
     def experts(self, brief: str, viewer: Viewer, *, k: int = 10, skills=(), window: Window | None = None,
                 prefer_department: str | None = None, prefer_process: str | None = None) -> list[ExpertHit]:
         """Active people ranked by evidence for the brief, discounted by load in `window`
@@ -332,7 +327,6 @@ class Retriever:
             if not fused:
                 return []
             window = window or Window(date.today(), date.today() + timedelta(days=90))
-            ratings = self._mean_ratings()
             pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
             loads = peak_loads(self.store.memberships_of(pool), window)
             pmeta, cmeta = self._corpora["person"].meta, self._corpora["case"].meta
@@ -340,7 +334,7 @@ class Retriever:
             hits = []
             for pid in pool:
                 m = pmeta[pid]
-                mean = ratings.get(pid)
+                mean = m.get("rating")  # [mean, count] of the ratings received, kept in the index
                 disc = load_discount(loads.get(pid, 0.0), m.get("capacity", 1.0))
                 score = fused[pid] * rating_factor(mean[0] if mean else None) * disc
                 evidence = [Evidence("case", c, cmeta[c]["title"], r, outcome=cmeta[c].get("outcome", ""))

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from teamgraph.cli import cli
 from teamgraph.embeddings.corpus import passages
 from teamgraph.embeddings.documents import all_documents, touched_documents
-from teamgraph.graph.model import ChangeSet, Person
+from teamgraph.graph.model import ChangeSet, CollaborationRating, Person
 from teamgraph.service import Teamgraph
 from teamgraph.settings import Settings
 from tests.embeddings.test_retriever import CountingEncoder
@@ -125,3 +125,40 @@ def test_profile_text_does_not_depend_on_the_read_path(tiny_store):
     found, _ = touched_documents(tiny_store, {"person": frozenset((p,) for p in people)},
                                  meta["case"], meta["person"])["person"]
     assert {d.key: d.digest for d in found} == people
+
+
+def _means(store) -> dict[str, tuple[float, int]]:
+    got: dict[str, list[float]] = {}
+    for r in store.all("rating"):
+        got.setdefault(r.ratee, []).append(r.mean)
+    return {p: (round(sum(v) / len(v), 3), len(v)) for p, v in got.items()}
+
+
+def test_expert_ratings_come_from_the_index_and_follow_rating_writes(engine):
+    """Experts no longer scan every rating per query: the index keeps each mean received."""
+    tg, _ = engine
+    hr = tg.viewer("hr", "ivy")
+    brief = "kubernetes upgrade broke batch jobs"
+    hits = {h.person: h for h in tg.experts(brief, hr, k=20)}
+    means = _means(tg.store)
+    assert hits and all((h.ratings["mean"], h.ratings["count"]) == means[p] if p in means else h.ratings is None
+                        for p, h in hits.items())
+    rated = next(p for p in hits if p in means)
+    report = tg.store.apply(ChangeSet().add(CollaborationRating("ivy", rated, "p-plat", responsiveness=1,
+                                                                support=1, problem_solving=1)))
+    tg._own_retriever().update(report)
+    after = {h.person: h for h in tg.experts(brief, hr, k=20)}[rated].ratings
+    assert (after["mean"], after["count"]) == _means(tg.store)[rated] and after["count"] == means[rated][1] + 1
+
+
+def test_an_index_of_the_previous_format_is_synced_not_rebuilt(engine, tmp_path):
+    tg, encoder = engine
+    manifest = tmp_path / "index" / "embedded" / "manifest.json"
+    m = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**m, "format": 1}), encoding="utf-8")
+    again = Teamgraph(Settings(data_dir=tmp_path), store=tg.store, encoder=encoder, progress=False,
+                      build_index=False)
+    assert again.index_status()["stale"] is True
+    assert again.similar_cases("Kubernetes upgrade", again.viewer("admin"), k=1)
+    assert json.loads(manifest.read_text(encoding="utf-8"))["format"] == 2
+    assert encoder.encoded == 1  # the query only: nothing re-encoded, the texts are the same
