@@ -202,7 +202,7 @@
       el("p", {}, status, " ", el("span", { class: "muted small" },
         `${r.mode} mode · peak utilisation ${pct(r.max_util)}${bound} · ${r.covered} of ${r.required} skill slots filled`)),
       overload(r), violations(r),
-      r.teams.map((t) => el("div", { class: "member", "data-request": t.request },
+      r.teams.map((t) => el("div", { class: "pteam", "data-request": t.request },
         el("div", {}, el("b", {}, t.request),
           el("ul", { style: "margin:.2rem 0;padding-left:1.1rem" }, t.members.map((m) => el("li", {},
             el("a", { href: `/people/${encodeURIComponent(m.id)}` }, m.name || m.id),
