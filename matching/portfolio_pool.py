@@ -15,16 +15,19 @@ from teamgraph.matching.problem import Problem, build_problem
 from teamgraph.matching.request import Portfolio
 
 
-def _read(store: GraphStore, k: int, request, skills) -> Problem:
-    """Request k's problem; its validation errors (an unknown or inactive person included, say)
-    name `requests[k].<field>`."""
-    where = f"requests[{k}]"
-    try:
-        pb = build_problem(store, request, light=True, skills=skills)
-    except ValidationError as e:
-        raise ValidationError([replace(p, field=f"{where}.{p.field}" if p.field else where) for p in e.problems],
-                              str(e).splitlines()[0]) from e
-    return pb
+def _read_all(store: GraphStore, pf: Portfolio, skills, progress: bool) -> list[Problem]:
+    """Every request's problem. Validation errors (an unknown or inactive person included, say)
+    are reported for all requests at once, each naming `requests[k].<field>`."""
+    pbs, problems = [], []
+    for k, request in enumerate(tqdm(pf.requests, desc="reading requests", disable=not progress, file=None)):
+        where = f"requests[{k}]"
+        try:
+            pbs.append(build_problem(store, request, light=True, skills=skills))
+        except ValidationError as e:
+            problems += [replace(p, field=f"{where}.{p.field}" if p.field else where) for p in e.problems]
+    if problems:
+        raise ValidationError(problems, f"invalid portfolio in {pf.source}")
+    return pbs
 
 
 class PortfolioPool:
@@ -35,8 +38,7 @@ class PortfolioPool:
         self.portfolio = pf
         # Resolved requests need no skill list; unresolved ones are resolved once, against one read.
         skills = None if all(r.resolved for r in pf.requests) else list(store.all("skill"))
-        self.pbs = [_read(store, k, r, skills) for k, r in
-                    enumerate(tqdm(pf.requests, desc="reading requests", disable=not progress, file=None))]
+        self.pbs = _read_all(store, pf, skills, progress)
         self.ids: list[str] = []
         self.names: list[str] = []
         self.gidx: dict[str, int] = {}

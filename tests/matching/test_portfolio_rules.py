@@ -71,11 +71,13 @@ def test_above_capacity_is_infeasible_not_a_note(tiny_store):
 @pytest.mark.parametrize("person, says", [("jon", "leaver"), ("zed", "unknown person")])
 def test_leavers_and_unknown_people_in_include_are_refused(tiny_store, person, says):
     requests = [{"name": "R1", "window": Q1, "requirements": ["sql"]},
-                {"name": "R2", "window": Q1, "include": [person], "requirements": ["sql"]}]
+                {"name": "R2", "window": Q1, "include": [person], "requirements": ["sql"]},
+                {"name": "R3", "window": Q1, "include": [person], "requirements": ["sql"]}]
     with pytest.raises(ValidationError) as e:
         run(tiny_store, requests)
-    [problem] = e.value.problems
-    assert problem.field == "requests[1].include" and says in problem.message
+    # Every request's problem at once, each naming its field.
+    assert [p.field for p in e.value.problems] == ["requests[1].include", "requests[2].include"]
+    assert all(says in p.message for p in e.value.problems)
 
 
 def test_every_answer_is_rule_checked_before_it_leaves(tiny_store):
