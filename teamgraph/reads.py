@@ -44,7 +44,7 @@ class GraphReads(EngineCore):
         problems = []
         for i, name in enumerate(names):
             if name not in found:
-                near = [s.name for s in self.search_skills(name[:3], 3)] if name.strip() else []
+                near = [s.name for s in self.near_skills(name, 3)]
                 problems.append(FieldProblem(f"unknown skill {name!r}" + (f"; try {', '.join(near)}" if near else ""),
                                              file=file, field=f"{field}[{i}]"))
         if problems:
@@ -55,6 +55,18 @@ class GraphReads(EngineCore):
         """{skill id: Skill} for the given ids (unknown ids absent)."""
         ids = list(ids)
         return {s.id: s for s in self.store.find_skills(ids).values() if s.id in ids}
+
+    def near_skills(self, name: str, limit: int = 10) -> list:
+        """Skills that look like `name` (a typo, a fragment), closest first, for "did you mean".
+        Probes the store's skill search with the name's opening and its letter pairs, then ranks
+        what they found, so a typo ("Pyhton") still finds Python without reading every skill."""
+        from rapidfuzz import fuzz
+        q = name.strip().casefold()
+        probes = dict.fromkeys([q[:3], *(q[i:i + 2] for i in range(min(len(q) - 1, 6)))])
+        seen = {s.id: s for p in probes if p.strip() for s in self.store.search_skills(p, 10)}
+        score = {sid: max(fuzz.WRatio(q, t.casefold()) for t in (s.id, s.name, *s.aliases))
+                 for sid, s in seen.items()}
+        return [seen[sid] for sid in sorted(score, key=lambda k: -score[k]) if score[sid] >= 50][:limit]
 
     def departments(self) -> list:
         return self.store.departments()

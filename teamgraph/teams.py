@@ -44,7 +44,7 @@ class Teams(Retrieval):
         """The skills a request names, plus near matches of unknown names (for 'closest known')."""
         names = list(names)
         found = self.store.find_skills(names)
-        near = [s for n in names if n not in found for s in self.store.search_skills(n[:3], 10)]
+        near = [s for n in names if n not in found for s in self.near_skills(n)]
         return [*found.values(), *near]
 
     def _resolved(self, request):
