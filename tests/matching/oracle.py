@@ -7,13 +7,12 @@ small pool with every role assignment and keeps those `team_faults` accepts, and
 same function on what the engine returned. Pools stay small (≤ ~9 people): the enumeration is
 exponential by design, which is what makes it obviously right.
 
-Two readings of "load at a moment" in a portfolio are used, each where it is safe:
-- window peaks (`staffing_exists`): at a moment when several of a person's requests run, their
-  existing load counts as the smallest of those requests' window peaks (rule 2's ℓ; each window's
-  peak bounds every day of it, so this never under-estimates). A staffing found this way keeps
-  every capacity on every day, so an engine calling the portfolio infeasible is wrong.
-- exact (`teamcheck.portfolio_findings`): the existing load on that very day. A returned staffing that
-  fails even this is over capacity under every reading.
+Where a person's requests overlap, loads add up on each day: their existing load that day plus the
+allocation of every request of theirs running then (rule 2's window peak still bounds each request on
+its own). The oracle evaluates it per stretch of days between window boundaries, taking the peak
+of the existing load over the stretch, which is the day-by-day rule exactly; teamcheck re-checks
+returned staffings day by day. Forced members are exempt only where every one of their running
+memberships is forced.
 """
 
 from __future__ import annotations
@@ -244,10 +243,20 @@ def _minimal(teams: list[Team]) -> list[Team]:
     return [t for _, t in kept]
 
 
+def stretches(windows: list[Window]) -> list[tuple[Window, frozenset[int]]]:
+    """The stretches of days between window boundaries, each with the requests running through it."""
+    cuts = sorted({w.start for w in windows} | {w.end + timedelta(days=1) for w in windows})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        running = frozenset(k for k, w in enumerate(windows) if w.start <= a <= w.end)
+        if running:
+            out.append((Window(a, b - timedelta(days=1)), running))
+    return out
+
+
 def staffing_exists(store, portfolio, people: Iterable[str], *, load_cap: float = 1.0) -> list[Team] | None:
-    """A staffing of every request, each team valid, and loads adding up across overlapping requests
-    by window peaks (see the module docstring); None when there is none. Forced members
-    are exempt at a moment only when forced in every request of theirs running then."""
+    """A staffing of every request, each team valid, and loads adding up day by day where a
+    person's requests overlap (see the module docstring); None when there is none."""
     people = list(people)
     reqs = list(portfolio.requests)
     facts = [request_facts(store, r, set(people) | set(r.include)) for r in reqs]
@@ -257,21 +266,25 @@ def staffing_exists(store, portfolio, people: Iterable[str], *, load_cap: float 
         if not teams:
             return None
         options.append(teams)
-    moments = sorted({r.window.start for r in reqs})
+    spans = [(w, ks) for w, ks in stretches([r.window for r in reqs]) if len(ks) > 1]
+    peaks: dict[tuple[str, int], float] = {}
+
+    def peak(p: str, i: int) -> float:
+        if (p, i) not in peaks:
+            peaks[p, i] = peak_load(store.memberships_of([p]), spans[i][0])
+        return peaks[p, i]
 
     def fits(chosen: list[Team]) -> bool:
         k_last = len(chosen) - 1
-        for d in moments:
-            if not reqs[k_last].window.start <= d <= reqs[k_last].window.end:
+        for i, (_, running) in enumerate(spans):
+            if k_last not in running:
                 continue
-            running = [k for k in range(len(chosen)) if reqs[k].window.start <= d <= reqs[k].window.end]
             for p, _ in chosen[k_last].allocations:
-                mine = [k for k in running if p in chosen[k].members]
+                mine = [k for k in running if k <= k_last and p in chosen[k].members]
                 if len(mine) < 2 or all(p in reqs[k].include for k in mine):
                     continue
-                base = min(facts[k][p].load for k in mine)
                 total = sum(dict(chosen[k].allocations)[p] for k in mine)
-                if base + total > load_cap * facts[k_last][p].capacity + EPS:
+                if peak(p, i) + total > load_cap * facts[k_last][p].capacity + EPS:
                     return False
         return True
 

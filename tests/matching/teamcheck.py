@@ -114,9 +114,13 @@ def suggestion_findings(store, request, sug, pins: Iterable[str] = (),
             key = tuple(sorted((m, tuple(rs)) for m, rs in roles.items()))
             if all(t.roles != key for t in oracle):
                 out.append(fault("oracle", f"the checker accepts {key} but the oracle did not find it"))
+        earlier = [set(sug.team.ids)]
         for alt in sug.alternatives:
             out += [dict(f, message=f"alternative: {f['message']}")
                     for f in team_findings(store, request, alt, pins)[0]]
+            if set(alt.ids) in earlier:  # alternatives differ from every earlier team (min_diff ≥ 1)
+                out.append(fault("report", f"alternative {sorted(alt.ids)} repeats an earlier team"))
+            earlier.append(set(alt.ids))
     if oracle is not None:
         if sug.status == "infeasible" and oracle:
             t = oracle[0]
