@@ -39,6 +39,7 @@ from teamgraph.errors import IndexMissing
 
 CORPORA = ("case", "project", "person")
 MANIFEST = "manifest.json"
+SKILL_NAMES = "skills.json"  # skill id → the names a brief may use for it (id, name, aliases)
 FORMAT = 2  # 2: profiles carry the mean rating received, membership order fixed in the text
 SYNCED_FORMATS = (1,)  # older formats a sync brings up to FORMAT (no rebuild needed)
 EVIDENCE_DEPTH = 100  # documents retrieved per brief to collect expert evidence from
@@ -54,6 +55,7 @@ class Retriever:
         self.store, self.index_dir, self.encoder, self.on_stale = store, Path(index_dir), encoder, on_stale
         self._lock = threading.RLock()
         self._corpora: dict[str, Corpus] | None = None
+        self._skill_names: dict[str, list[str]] = {}
         self._revision: int | None = None
         self._cache: dict[str, tuple[int, object]] = {}
         self._qcache: dict[str, np.ndarray] = {}
@@ -131,6 +133,10 @@ class Retriever:
         # An older format counts as stale, so the next sync (incremental) rewrites it as FORMAT.
         self._corpora = corpora
         self._revision = m["revision"] if m.get("format") == FORMAT else None
+        names = self.index_dir / SKILL_NAMES
+        # Indexes written before the skill names were kept read them once from the store.
+        self._skill_names = (json.loads(names.read_text(encoding="utf-8")) if names.exists()
+                             else {sk.id: skill_terms(sk) for sk in self.store.all("skill")})
 
     def _disk_revision(self) -> int | None:
         try:
@@ -150,6 +156,9 @@ class Retriever:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         for c in self._corpora.values():
             c.save(self.index_dir)
+        tmp = self.index_dir / (SKILL_NAMES + ".tmp")
+        tmp.write_text(json.dumps(self._skill_names, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.index_dir / SKILL_NAMES)
         tmp = self.index_dir / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps({"format": FORMAT, "model": self.encoder.name, "revision": self._revision,
                                    "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}),
@@ -175,6 +184,7 @@ class Retriever:
     # --- documents from the store ------------------------------------------------------------
     def _sync_all(self, progress: bool) -> None:
         rev = self.store.revision()
+        self._skill_names = {sk.id: skill_terms(sk) for sk in self.store.all("skill")}
         for name, docs in all_documents(self.store).items():
             c = self._corpora[name]
             c.remove(set(c.meta) - {d.key for d in docs})
@@ -184,6 +194,12 @@ class Retriever:
 
     def _apply_touched(self, touched: dict) -> dict[str, int]:
         """Re-read what one write touched (and what it cascades to); returns changes per corpus."""
+        for (sid, *_) in touched.get("skill", ()):
+            sk = self.store.get("skill", sid)
+            if sk is None:
+                self._skill_names.pop(sid, None)
+            else:
+                self._skill_names[sid] = skill_terms(sk)
         found = touched_documents(self.store, touched, self._corpora["case"].meta, self._corpora["person"].meta)
         return {name: self._corpora[name].upsert(docs, self.encoder) + self._corpora[name].remove(gone)
                 for name, (docs, gone) in found.items()}
@@ -199,13 +215,13 @@ class Retriever:
 
     def _skills_in(self, text: str) -> set[str]:
         """Skills a brief names (id, name or alias, as whole index terms; CJK aliases as substrings)."""
-        def table():
+        def table():  # from the index's copy of the skill names, never a scan per query
             out = []
-            for s in self.store.all("skill"):
-                for name in skill_terms(s):
+            for sid, names in self._skill_names.items():
+                for name in names:
                     terms = tokenize(name)
                     if terms:
-                        out.append((s.id, name, frozenset(terms)))
+                        out.append((sid, name, frozenset(terms)))
             return out
         terms = set(tokenize(text))
         return {sid for sid, name, ts in self._cached("skills", table)

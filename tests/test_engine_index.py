@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from teamgraph.cli import cli
 from teamgraph.embeddings.corpus import passages
 from teamgraph.embeddings.documents import all_documents, touched_documents
-from teamgraph.graph.model import ChangeSet, CollaborationRating, Person
+from teamgraph.graph.model import ChangeSet, CollaborationRating, Person, Skill
 from teamgraph.service import Teamgraph
 from teamgraph.settings import Settings
 from tests.embeddings.test_retriever import CountingEncoder
@@ -162,3 +162,26 @@ def test_an_index_of_the_previous_format_is_synced_not_rebuilt(engine, tmp_path)
     assert again.similar_cases("Kubernetes upgrade", again.viewer("admin"), k=1)
     assert json.loads(manifest.read_text(encoding="utf-8"))["format"] == 2
     assert encoder.encoded == 1  # the query only: nothing re-encoded, the texts are the same
+
+
+def test_request_paths_never_read_a_whole_kind(engine, monkeypatch):
+    """Searches, experts, suggestions and the kickoff read what they need, never `store.all`
+    (that stays for indexing); a skill renamed through a write reaches brief matching."""
+    tg, _ = engine
+    hr = tg.viewer("hr", "ivy")
+    report = tg.store.apply(ChangeSet().add(Skill("k8s", "Kubernetes", aliases=("k8s", "kube", "容器编排"),
+                                                  category="digital")))
+    tg._own_retriever().update(report)
+
+    def no_scan(kind):  # like the stores' `all`, a generator: reading it is what fails
+        raise AssertionError(f"a request path read every {kind}")
+        yield
+    monkeypatch.setattr(tg.store, "all", no_scan)
+    hits = tg.similar_cases("kube rollout broke batch jobs", hr, k=3)
+    assert any("k8s" in h.shared_skills for h in hits)  # the new alias, from the index's skill names
+    assert tg.experts("kube rollout", hr, k=3)
+    package = tg.kickoff(hr, project_id="p-new", with_team=True)
+    assert package.team is not None and "error" not in package.team
+    answer = tg.suggest({"window": {"start": "2026-04-01", "end": "2026-06-30"},
+                         "requirements": [{"skill": "kube", "level": 2}]}, hr, alternatives=0)
+    assert answer.request["requirements"][0]["skill"] == "k8s" and answer.status != "invalid"

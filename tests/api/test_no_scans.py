@@ -1,0 +1,40 @@
+"""No request path reads a whole kind (`store.all`): every route and page asks the store the
+question it needs answered (project_needs, search_people, demanded_skills, …)."""
+
+from __future__ import annotations
+
+import pytest
+
+GETS = ["/api/v1/skills?q=py", "/api/v1/skills/python/graph", "/api/v1/skills/at-risk",
+        "/api/v1/skills/supply-demand", "/api/v1/people?q=ana", "/api/v1/people/ana", "/api/v1/projects",
+        "/api/v1/projects?status=active", "/api/v1/projects/p-new", "/api/v1/departments", "/api/v1/cases",
+        "/api/v1/cases/c-1", "/api/v1/cases/similar?q=kubernetes+upgrade", "/api/v1/experts?q=kubernetes",
+        "/api/v1/projects/p-new/kickoff", "/api/v1/index/status"]
+PAGES = ["/", "/sponsor", "/kickoff", "/kickoff?brief=kubernetes+upgrade", "/projects/p-new/kickoff", "/graph",
+         "/people?q=engineer", "/people/ana"]
+
+
+@pytest.fixture
+def no_scans(service, monkeypatch):
+    service.warm()  # building the index reads everything, as it should; requests must not
+
+    def no_scan(kind):  # a generator, as the stores' `all` is: reading it is what fails
+        raise AssertionError(f"a request path read every {kind}")
+        yield
+    monkeypatch.setattr(service.store, "all", no_scan)
+
+
+def test_routes_and_pages_read_no_whole_kind(client, auth, login, team_request, no_scans):
+    for path in GETS:
+        resp = client.get(path, headers=auth("admin"))
+        assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:300])
+    for path, body in (("/api/v1/teams/suggest", {"request": team_request}),
+                       ("/api/v1/teams/why-not", {"request": team_request, "person": "ana"}),
+                       ("/api/v1/portfolio/staff", {"portfolio": {"requests": [team_request]}}),
+                       ("/api/v1/kickoff", {"brief": "Kubernetes upgrade", "skills": ["Kubernetes"]})):
+        resp = client.post(path, json=body, headers=auth("admin"))
+        assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:300])
+    login("hr")
+    for path in PAGES:
+        resp = client.get(path)
+        assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:300])
