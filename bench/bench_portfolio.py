@@ -79,6 +79,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=30)
     ap.add_argument("--work", type=Path, default=Path("/tmp/teamgraph-bench"))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--lns-workers", type=int, default=2, help="parallel workers for hard mode's minimisation")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
     store = org_store(a.people, a.work)
@@ -86,7 +87,7 @@ def main() -> None:
     try:
         for k in a.sizes:
             pf = draw_portfolio(store, k, a.seed)
-            res = staff(store, pf, time_limit=a.time_limit, seed=a.seed, progress=True)
+            res = staff(store, pf, time_limit=a.time_limit, seed=a.seed, progress=True, lns_workers=a.lns_workers)
             bad = check(store, pf, res) if res.teams else []
             row = {"people": a.people, "requests": k, "status": res.status, "max_util": res.max_util,
                    "lower_bound": res.lower_bound, "gap": res.gap, "baseline_max_util": res.baseline_max_util,

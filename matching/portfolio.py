@@ -58,11 +58,13 @@ def greedy_portfolio(store: GraphStore, portfolio: Portfolio, *, max_load: float
 
 def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None, time_limit: float = 30,
           seed: int = 0, candidates_per_slot: int = 12, progress: bool = False,
-          tie_break: bool = True, lns_workers: int = 2) -> PortfolioResult:
+          tie_break: bool = True, lns_workers: int = 1) -> PortfolioResult:
     """Staff every request of `portfolio` at once (see the module docstring for the two modes).
 
     `candidates_per_slot` bounds the shortlist per requirement; `tie_break=False` skips the
-    soft mode's second phase (fit among the staffings that meet the most).
+    soft mode's second phase (fit among the staffings that meet the most). `lns_workers` > 1 lets
+    hard mode's direct minimisation search in parallel (faster on large portfolios, but no longer
+    deterministic, so the CLI and the API keep the default 1).
     """
     t0 = time.perf_counter()
     pool = PortfolioPool(store, portfolio, progress)
@@ -136,7 +138,7 @@ class _Search:
 
 def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit: float = 30, seed: int = 0,
                candidates_per_slot: int = 12, tie_break: bool = True, t0: float | None = None,
-               lns_workers: int = 2) -> PortfolioResult:
+               lns_workers: int = 1) -> PortfolioResult:
     """`staff` over an already-read pool (evaluations re-use one pool for many load caps)."""
     t0 = time.perf_counter() if t0 is None else t0
     time_limit += time.perf_counter() - t0  # the deadline counts from t0
