@@ -185,3 +185,27 @@ def test_request_paths_never_read_a_whole_kind(engine, monkeypatch):
     answer = tg.suggest({"window": {"start": "2026-04-01", "end": "2026-06-30"},
                          "requirements": [{"skill": "kube", "level": 2}]}, hr, alternatives=0)
     assert answer.request["requirements"][0]["skill"] == "k8s" and answer.status != "invalid"
+
+
+def test_a_server_reads_back_what_a_cli_write_indexed(tmp_path, monkeypatch):
+    """`teamgraph forget` beside a running server: the CLI's engine updates the index files, and
+    the server's engine reads them back before its next search instead of re-scanning the store."""
+    from teamgraph.graph.sqlite_store import SqliteStore
+    from tests.tinyorg import tiny_org
+    path = tmp_path / "teamgraph.sqlite3"
+    SqliteStore(path).apply(tiny_org())
+    settings = Settings(data_dir=tmp_path, model="hashing")
+    server = Teamgraph(settings, store=SqliteStore(path), progress=False)
+    server.warm()
+    cli_engine = Teamgraph(settings, store=SqliteStore(path), progress=False, build_index=False)
+    assert cli_engine.forget("bo").index["mode"] == "incremental"
+
+    def no_scan(kind):
+        raise AssertionError(f"the server re-scanned every {kind}")
+        yield
+    monkeypatch.setattr(server.store, "all", no_scan)
+    admin = server.viewer("admin")
+    assert "bo" not in [e.person for e in server.experts("kubernetes upgrade broke batch jobs", admin, k=20)]
+    assert server.index_status(admin)["stale"] is False
+    server.close()
+    cli_engine.close()
