@@ -92,7 +92,8 @@ def test_token_commands(settings, tiny_store, monkeypatch):
     runner = CliRunner()
     tiny_store.close()
     from teamgraph.graph.sqlite_store import SqliteStore
-    SqliteStore(settings.data_dir / "teamgraph.sqlite3").apply(__import__("tests.tinyorg", fromlist=["tiny_org"]).tiny_org())
+    from tests.tinyorg import tiny_org
+    SqliteStore(settings.data_dir / "teamgraph.sqlite3").apply(tiny_org())
     out = runner.invoke(token, ["create", "--role", "hr", "--person", "ivy", "--label", "cli"])
     assert out.exit_code == 0, out.output
     secret = out.stdout.strip().splitlines()[0]

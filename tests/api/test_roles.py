@@ -37,7 +37,8 @@ MATRIX = [
     ("POST", "/api/v1/ingest", None, {"admin"}),
 ]
 ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
-            "/api/v1/people/ana": "/api/v1/people/{person_id}", "/api/v1/projects/p-wms": "/api/v1/projects/{project_id}",
+            "/api/v1/people/ana": "/api/v1/people/{person_id}",
+            "/api/v1/projects/p-wms": "/api/v1/projects/{project_id}",
             "/api/v1/cases/c-1": "/api/v1/cases/{case_id}",
             "/api/v1/projects/p-new/kickoff": "/api/v1/projects/{project_id}/kickoff"}
 

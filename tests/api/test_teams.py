@@ -53,7 +53,8 @@ def test_infeasible_request_is_diagnosed_not_an_error(client, auth, team_request
 
 
 def test_why_not_gives_the_binding_reason(client, auth, team_request):
-    resp = client.post("/api/v1/teams/why-not", json={"request": team_request, "person": "hal"}, headers=auth("sponsor"))
+    resp = client.post("/api/v1/teams/why-not", json={"request": team_request, "person": "hal"},
+                       headers=auth("sponsor"))
     w = resp.get_json()
     assert resp.status_code == 200 and w["kind"] == "missing_level" and not w["in_team"]
     team = client.post("/api/v1/teams/suggest", json={"request": team_request}, headers=auth("sponsor")).get_json()
@@ -64,7 +65,8 @@ def test_why_not_gives_the_binding_reason(client, auth, team_request):
 
 
 def test_why_not_unknown_person_is_400(client, auth, team_request):
-    resp = client.post("/api/v1/teams/why-not", json={"request": team_request, "person": "zed"}, headers=auth("sponsor"))
+    resp = client.post("/api/v1/teams/why-not", json={"request": team_request, "person": "zed"},
+                       headers=auth("sponsor"))
     assert resp.status_code == 400 and resp.get_json()["fields"][0]["field"] == "person"
     resp = client.post("/api/v1/teams/why-not", json={"request": team_request}, headers=auth("sponsor"))
     assert resp.status_code == 400 and resp.get_json()["fields"][0]["field"] == "person"

@@ -107,9 +107,9 @@ def test_cli_index_and_kickoff(tmp_path):
 
 def test_eval_cases_on_a_small_llis_folder(tmp_path):
     rows = [
-        {"lesson_number": str(i), "title": t, "abstract": "", "driving_event": e, "lesson": l,
+        {"lesson_number": str(i), "title": t, "abstract": "", "driving_event": e, "lesson": lesson,
          "recommendation": "", "nasa_topics": topics, "organization": "jsc"}
-        for i, (t, e, l, topics) in enumerate([
+        for i, (t, e, lesson, topics) in enumerate([
             ("Tire inspection missed wood chip", "A wood chip was found in a nose gear tire. X-rays showed it.",
              "Use X-rays on tires.", ["Safety"]),
             ("Solder joint failure in computer", "A solder pin fractured in the flight computer port. Repaired.",

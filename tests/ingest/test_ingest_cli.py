@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 from click.testing import CliRunner
 
