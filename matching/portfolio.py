@@ -203,6 +203,10 @@ def _hard(search: _Search, lb: float, placed, greedy):
     from ortools.sat.python import cp_model
     pool, notes = search.pool, []
     time_limit = search.time_limit
+    if lb > 1.0 + EPS:  # a bound over everyone: nobody can do it within capacity
+        notes.append(f"infeasible: even the lower bound on utilisation is {lb:.0%} (above capacity)")
+        notes.append("run with --max-load (soft mode) to see what stays unmet")
+        return "infeasible", None, None, notes
     # Warm start: the baseline, or a load-aware greedy (least utilised person per slot), when it
     # staffed everything within the rules.
     starts = []
@@ -220,7 +224,7 @@ def _hard(search: _Search, lb: float, placed, greedy):
     if xs is not None and hi > lb + 0.005:
         hi, xs, ys = search.minimise_max(hi, lb, xs, ys)
     if xs is None:
-        proven = st == cp_model.INFEASIBLE and (search.complete or lb > 1.0 + EPS)
+        proven = st == cp_model.INFEASIBLE and search.complete
         status = "infeasible" if proven else "unknown"
         notes.append("not every request can be fully staffed within capacity and every rule" if proven else
                      "no full staffing found within the shortlists" if st == cp_model.INFEASIBLE else
