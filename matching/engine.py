@@ -47,7 +47,7 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
     res = Search(pb, seed=seed, time_limit=time_limit).run()
     sug = Suggestion(request=pb.request.to_dict(), status=res.status, team=None,
                      weights=pb.weights.to_dict(), solves=res.solves,
-                     pool={"candidates": len(pb.people), "eligible": sum(pb.eligible(i) for i in range(len(pb.people))),
+                     pool={"candidates": len(pb.people), "eligible": eligible,
                            "kept_after_pruning": safe_kept, "pruned": pb.pruned,
                            "padding_only": len(pb.roleless),
                            "shortlist": len(pb.base_pool) if pb.base_pool is not None else None},
@@ -69,7 +69,8 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
     sug.proven_optimal = res.status == "optimal"
     sug.gap = res.gap(pb) if not cut else None
     if sug.proven_optimal:
-        sug.notes.append(f"proven optimal over the pool; {pb.pruned} candidates pruned by dominance, "
+        sug.notes.append(("proven best with the forced overload" if sug.forced_overload else "proven optimal") +
+                         f" over the pool; {pb.pruned} candidates pruned by dominance, "
                          "which cannot remove every optimal team")
     teams = [res.team]
     cuts = [(frozenset(res.team.members), min_diff)]

@@ -25,13 +25,16 @@ otherwise from a department that is neither required nor capped. The busy slack 
 smallest and largest allocation a role can give (per-role allocations may be below the base).
 With at least size_max kept dominators for a case (the cap, within a capped department, since
 T holds at most cap − 1 of p's colleagues), one of them is outside T and the swap gives a
-team at least as good. A person dominated in both cases is pruned; one dominated only when filling
-slots stays in the pool without role variables (`pb.roleless`, "padding only"): with cohesion
-pairs on most people, the padding case is what keeps them, while as slot fillers most are
-dominated. Each swap lowers (pruned members + slot-filling padding-only members), so some optimal
-team uses kept people only, padding-only ones without slots. Dominators are only counted among
-kept people, so the argument holds whatever order people are processed in; the order (strongest
-first) only decides how much is pruned. Rounds repeat on the survivors (see `prune`).
+team at least as good. For padding, size_min dominators suffice: by the passenger rule a member
+without a role is there only when |T| = size_min (T holds size_min − 1 others) or as the one
+member of a required department (T holds no other member of it, and q is from it).
+A person dominated in both cases is pruned; one dominated only when filling slots stays in the pool
+without role variables (`pb.roleless`, "padding only"): with cohesion pairs on most people, the
+padding case is what keeps them, while as slot fillers most are dominated. Each swap lowers (pruned
+members + slot-filling padding-only members), so some optimal team uses kept people only, padding-
+only ones without slots. Dominators are only counted among kept people, so the argument holds
+whatever order people are processed in; the order (strongest first) only decides how much is pruned.
+Rounds repeat on the survivors (see `prune`).
 """
 
 from __future__ import annotations
@@ -131,6 +134,10 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
         # department that is the cap, as p's own seat counts against it.
         cap = req.cap_of(dept) if dept else None
         n_dom = min(smax, cap) if cap is not None else smax
+        # A member without a role is there only at the size minimum or as a required department's
+        # one member (the passenger rule): T then holds at most size_min − 1 others, or none of
+        # p's department, so size_min padding dominators suffice.
+        n_pad = min(req.size_min, n_dom)
         k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
         k_any: list[int] = []  # kept here, may dominate as padding (not forced, not avoided)
         for p in members:
@@ -171,7 +178,7 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
                 if budget:
                     ok &= rate[q] <= rate[p]
                 ok &= (base[q] - base[p]) + (busy[p] - busy[q]) * a_base >= need(q)
-                pads_ok = int(ok.sum()) >= n_dom
+                pads_ok = int(ok.sum()) >= n_pad
             if pads_ok:
                 continue  # dominated either way: pruned
             kept.append(p)
