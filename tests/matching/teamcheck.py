@@ -5,8 +5,10 @@ never with the engine's Problem, model or solver.
 Each finding is `{rule, message, person?}` with the design's rule names (coverage, level, allocation,
 capacity, size, department, cap, budget, include, exclude, inactive, passenger, load), plus
 `report` (a number or status the answer misstates), `forced_overload` (an overload of a forced member
-that is not acknowledged), `unmet` (a soft-mode shortfall the answer does not list) and `oracle`
-(an answer that contradicts the brute-force search).
+that is not acknowledged), `unmet` (a soft-mode shortfall the answer does not list), `oracle`
+(a claim the brute-force search refutes: infeasible although a valid answer exists, or an optimal
+soft answer short of a full staffing) and `oracle_mismatch` (the checker and the search disagree
+about a returned team: a bug on one side).
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ def suggestion_findings(store, request, sug, pins: Iterable[str] = (),
             roles = _roles(request, {m.id: [c["skill"] for c in m.covers] for m in sug.team.members})
             key = tuple(sorted((m, tuple(rs)) for m, rs in roles.items()))
             if all(t.roles != key for t in oracle):
-                out.append(fault("oracle", f"the checker accepts {key} but the oracle did not find it"))
+                out.append(fault("oracle_mismatch", f"the checker accepts {key} but the oracle did not find it"))
         earlier = [set(sug.team.ids)]
         for alt in sug.alternatives:
             out += [dict(f, message=f"alternative: {f['message']}")
@@ -126,7 +128,7 @@ def suggestion_findings(store, request, sug, pins: Iterable[str] = (),
             t = oracle[0]
             out.append(fault("oracle", f"infeasible, yet {len(oracle)} valid team(s) exist, e.g. {t.roles}"))
         if sug.status in ANSWER_STATUSES and not oracle:
-            out.append(fault("oracle", f"{sug.status} although no valid team exists"))
+            out.append(fault("oracle_mismatch", f"{sug.status} although no valid team exists"))
     return out
 
 
