@@ -117,7 +117,9 @@ def suggest(store: GraphStore, request: TeamRequest, *, viewer: Viewer = SYSTEM,
     earlier one in ≥ `min_diff` members), explained for `viewer`. Deterministic for a given seed.
 
     `relevance(brief, person_ids) -> {person_id: score in [0, 1]}` plugs in retrieval; without it
-    the relevance term is 0 (and the result's notes say so). `pins` must be in the team.
+    the relevance term is 0 (and the result's notes say so). `pins` must be in the team: like
+    `request.include` they are honoured even over capacity (status "overloaded", see the module
+    docstring); a leaver, an unknown or an excluded person there is a ValidationError naming `pins`.
     Above `max_pool` eligible candidates the search runs over a shortlist and the
     result says it is not proven optimal (gap None); `max_pool=None` always solves exactly.
     """
