@@ -37,7 +37,7 @@ def live(tmp_path_factory):
     from teamgraph.graph.sqlite_store import SqliteStore
     from teamgraph.service import Teamgraph
     from teamgraph.settings import Settings
-    from tinyorg import tiny_org
+    from tests.tinyorg import tiny_org
 
     data = tmp_path_factory.mktemp("live")
     store = SqliteStore(data / "teamgraph.sqlite3")
