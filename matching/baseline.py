@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from teamgraph.matching.model import EPS, score_team
+from teamgraph.matching.model import score_team
 from teamgraph.matching.problem import Problem
-from teamgraph.matching.rules import allocation, budget_units, cost_units, milli
+from teamgraph.matching.rules import EPS, allocation, budget_units, cost_units, milli
 
 
 @dataclass

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from teamgraph.matching import rules
 from teamgraph.matching.problem import SCALE, Problem
 from teamgraph.matching.rules import EPS, TeamVars
-from teamgraph.matching.rules import allocation as member_allocation
+from teamgraph.matching.rules import allocation
 
-__all__ = ["EPS", "TeamModel", "build_team_model", "member_allocation", "score_team", "solver_for", "team_util"]
+__all__ = ["TeamModel", "build_team_model", "score_team", "solver_for", "team_util"]
 
 
 @dataclass
@@ -45,7 +45,7 @@ class TeamModel:
 def team_util(pb: Problem, members: Iterable[int], roles: dict[int, list[int]]) -> float:
     """The objective's utilisation: the largest post-assignment utilisation among members who are
     not forced (a forced member's overload is reported, never anyone else's limit)."""
-    return max((pb.people[i].util(member_allocation(pb, roles.get(i, ()))) for i in members
+    return max((pb.people[i].util(allocation(pb, roles.get(i, ()))) for i in members
                 if i not in pb.forced), default=0.0)
 
 
@@ -169,6 +169,6 @@ def score_team(pb: Problem, team: Iterable[int], roles: dict[int, list[int]]) ->
 def _busy(pb: Problem, i: int, roles: Iterable[int]) -> int:
     """Busy penalty of member i, step by step as the model counts it (so the two agree exactly)."""
     levels = rules.allocation_levels(pb)
-    a_i = member_allocation(pb, roles)
+    a_i = allocation(pb, roles)
     return round(pb.busy(i) * levels[0]) + sum(round(pb.busy(i) * (levels[k] - levels[k - 1]))
                                                for k in range(1, len(levels)) if levels[k] <= a_i + EPS)

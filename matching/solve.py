@@ -23,9 +23,9 @@ import heapq
 import time
 from dataclasses import dataclass, field
 
-from teamgraph.matching.model import EPS, build_team_model, score_team, solver_for, team_util
+from teamgraph.matching.model import build_team_model, score_team, solver_for, team_util
 from teamgraph.matching.problem import Problem
-from teamgraph.matching.rules import fits
+from teamgraph.matching.rules import EPS, fits
 
 
 @dataclass
