@@ -105,7 +105,8 @@ def requirement_report(store, pb: Problem) -> list[dict]:
                 f" (free from {min(known).isoformat()} at the earliest)" if known else " with no end in sight")
             msg += f"; {len(busy)} more {'is' if len(busy) == 1 else 'are'} over capacity{until}"
         if excluded_q[r]:
-            msg += f"; {len(excluded_q[r])} excluded ({', '.join(excluded_q[r][:5])})"
+            names = {c.id: c.person.name for c in pb.people}
+            msg += f"; {len(excluded_q[r])} excluded ({', '.join(names[p] for p in excluded_q[r][:5])})"
         out.append({"requirement": r, "skill": rq.skill, "level": rq.level, "count": rq.count,
                     "available": len(avail), "over_capacity": [pb.people[i].id for i in busy],
                     "free_from": {pb.people[i].id: (d.isoformat() if d else None) for i, d in zip(busy, frees)},
@@ -131,14 +132,14 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> 
         if rule == "size":
             return (f"team size ≥ {req.size_min}" if key == "min" else f"team size ≤ {req.size_max}"), None
         if rule == "department":
-            return f"department {key} represented", key
+            return f"department {pb.dept_name(key)} represented", key
         if rule == "cap":
-            return f"at most {req.cap_of(key)} from {key}", key
+            return f"at most {req.cap_of(key)} from {pb.dept_name(key)}", key
         if rule == "budget":
             return f"budget {req.budget:g}", None
         if rule in ("capacity", "exclude", "include"):
             word = {"capacity": "capacity", "exclude": "exclusion", "include": "inclusion"}[rule]
-            return f"{word} of {people[key].id}", people[key].id
+            return f"{word} of {people[key].person.name}", people[key].id
         return None  # inactive people are never allowed in
 
     def build(relax: bool):
@@ -207,11 +208,15 @@ def _describe(kind: str, name: str, target, amount: int, reports: list[dict], pb
         rep = next(r for r in reports if r["skill"] == target)
         return Relaxation(kind, f"ask for {rep['count'] - amount} instead of {rep['count']} on "
                                 f"{name.removeprefix('requirement: ')}", target, amount)
-    if kind == "capacity":
-        c = pb.people[pb.index()[target]]
-        return Relaxation(kind, f"allow {target} above capacity ({c.util(pb.alloc0):.0%} after assignment)",
-                          target, amount)
-    verbs = {"exclude": f"lift the exclusion of {target}", "include": f"drop the inclusion of {target}",
-             "budget": "raise the budget", "department": f"drop the requirement that {target} is represented",
-             "cap": f"relax the department cap on {target}", "size": f"relax '{name}'"}
+    if kind in ("capacity", "exclude", "include"):
+        who = pb.people[pb.index()[target]]
+        subject = who.person.name
+        if kind == "capacity":
+            return Relaxation(kind, f"allow {subject} above capacity ({who.util(pb.alloc0):.0%} after assignment)",
+                              target, amount)
+    else:
+        subject = pb.dept_name(target) if target is not None else None
+    verbs = {"exclude": f"lift the exclusion of {subject}", "include": f"drop the inclusion of {subject}",
+             "budget": "raise the budget", "department": f"drop the requirement that {subject} is represented",
+             "cap": f"relax the department cap on {subject}", "size": f"relax '{name}'"}
     return Relaxation(kind, verbs[kind], target, amount)

@@ -90,7 +90,7 @@ def test_department_cap_conflict_is_named(tiny_store):
     sug = suggest(tiny_store, req)
     assert sug.status == "infeasible"
     assert sug.diagnosis.requirements[0]["satisfiable_alone"]
-    assert sug.diagnosis.conflict == ["requirement: Budgeting ≥ 3 needs 2 people", "at most 1 from fin"]
+    assert sug.diagnosis.conflict == ["requirement: Budgeting ≥ 3 needs 2 people", "at most 1 from Finance"]
     assert [r.kind for r in sug.diagnosis.relaxation] == ["cap"]
 
 
@@ -112,7 +112,7 @@ def test_why_not(tiny_store):
     assert "replacing Fay Wong" in gus.reason
     capped = request(include=["fay"], departments={"caps": {"fin": 1}})
     why = why_not(tiny_store, capped, "gus")
-    assert why.kind == "department_cap" and "at most 1 from fin" in why.reason
+    assert why.kind == "department_cap" and "at most 1 from Finance" in why.reason
 
 
 def test_pin_and_resolve_diff(tiny_store):

@@ -98,4 +98,4 @@ def test_why_not_keeps_capacity_for_its_subject(tiny_store):
     assert sorted(sug.team.ids) == ["fay", "gus"]
     why = why_not(tiny_store, req, "cy", suggestion=sug)
     assert not why.feasible and why.kind == "conflict"
-    assert "capacity of cy" in why.reason
+    assert "capacity of Cy Park" in why.reason
