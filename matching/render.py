@@ -68,20 +68,28 @@ def suggestion_text(sug) -> str:
 
 
 def portfolio_text(res) -> str:
-    if res.mode == "hard":
+    if res.mode == "hard" and res.lower_bound is not None and res.gap is not None:
         head = (f"max utilisation {res.max_util:.0%} (lower bound {res.lower_bound:.0%}, gap {res.gap:.1%}; "
                 f"greedy baseline {res.baseline_max_util:.0%})")
+    elif res.mode == "hard":
+        head = f"max utilisation {res.max_util:.0%} (greedy baseline {res.baseline_max_util:.0%})"
     else:
         head = f"max utilisation {res.max_util:.0%} (greedy baseline covers {res.baseline_covered})"
     out = [f"{res.mode} mode: {res.status}; {head}; covered {res.covered}/{res.required} requirement slots"
            f" in {res.seconds:.1f}s"]
+    for v in getattr(res, "violations", []):
+        out.append(f"rule broken ({v['rule']}): {v['message']}")
     for t in res.teams:
-        members = ", ".join(f"{m['id']}({'/'.join(m['covers']) or '-'})" for m in t["members"])
+        members = ", ".join(f"{m.get('name') or m['id']}({'/'.join(m['covers']) or '-'})" for m in t["members"])
         out.append(f"  {t['request']}: {members or '(not staffed)'}")
         for u in t.get("uncovered", []):
             out.append(f"    uncovered: {u['skill']} ≥ {u['level']} × {u['missing']}")
+        for u in t.get("unmet", []):
+            if u.get("rule") != "coverage":  # coverage shortfalls are the uncovered lines above
+                out.append(f"    unmet: {u['message']}")
     if res.people:
-        rows = [[p["id"], load_bar(p["load_before"], p["load_after"], p["capacity"])] for p in res.people[:30]]
+        rows = [[p.get("name") or p["id"], load_bar(p["load_before"], p["load_after"], p["capacity"])]
+                for p in res.people[:30]]
         out += ["  " + line for line in _table(rows, ["busiest assigned people", "load before→after"])]
     out += [f"note: {n}" for n in res.notes]
     return "\n".join(out)
