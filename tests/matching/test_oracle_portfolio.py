@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from tests.matching.oracle_org import Booking, Org, OrgPerson, PortfolioCase, portfolio_cases, window_body
 from tests.matching.teamcheck import portfolio_findings
 
@@ -65,8 +65,50 @@ def assert_promises(findings: list[dict]) -> None:
     assert not findings, "misreported answer"
 
 
+def _welders(*changed: OrgPerson) -> Org:
+    """Five free people in quality with welding 3 at capacity 1, some replaced by `changed`."""
+    people = {f"p{i}": OrgPerson(f"p{i}", "quality", 1.0, 100.0, False, (("welding", 3),), ()) for i in range(5)}
+    people.update({p.id: p for p in changed})
+    return Org(("quality", "sales"), ("welding", "audit"), tuple(people.values()))
+
+
+def _pair(second: dict | None = None, first: dict | None = None, **portfolio) -> dict:
+    """Two three-week requests for one welder each, over the same weeks, changed as given."""
+    base = {"allocation": 0.5, "window": window_body(0, 3), "size": {"min": 1, "max": 1},
+            "requirements": [{"skill": "Welding", "level": 3}]}
+    return {"name": "portfolio", "requests": [{**base, "name": "request 1", **(first or {})},
+                                              {**base, "name": "request 2", **(second or {})}], **portfolio}
+
+
+_AUDITOR = OrgPerson("p4", "quality", 1.0, 100.0, False, (("audit", 3),), ())
+_AUDIT = [{"skill": "Audit", "level": 3}]
+# The shrunk counterexamples the previous engine failed on, always run first (one per defect).
+SHRUNK = [
+    # false infeasible: p4 audits both (0.5 + 0.5), p0 makes request 2's size minimum
+    PortfolioCase(_welders(_AUDITOR), _pair({"requirements": _AUDIT, "size": {"min": 2, "max": 2},
+                                             "departments": {"required": ["quality"]}}, {"requirements": _AUDIT})),
+    # soft mode leaves request 2 empty (quality capped at 0) without listing what it misses (defect 2)
+    PortfolioCase(_welders(), _pair({"departments": {"caps": {"quality": 0}}}, max_load=1.0)),
+    # soft mode drops an include
+    PortfolioCase(_welders(), _pair({"include": ["p0"]}, max_load=1.0)),
+    # a 0.2 role given the 0.5 base
+    PortfolioCase(_welders(), _pair({"requirements": [{"skill": "Welding", "level": 3, "allocation": 0.2}]})),
+    # soft mode reports a lower bound and a gap (defect 2)
+    PortfolioCase(_welders(), _pair(max_load=1.0)),
+    # a leaver included in both requests: the error names both fields (defect 10)
+    PortfolioCase(_welders(OrgPerson("p3", "quality", 1.0, 100.0, True, (("welding", 3),), ())),
+                  _pair({"include": ["p3"]}, {"include": ["p3"]})),
+]
+
+
 @SETTINGS
 @given(case=portfolio_cases())
+@example(case=SHRUNK[0])
+@example(case=SHRUNK[1])
+@example(case=SHRUNK[2])
+@example(case=SHRUNK[3])
+@example(case=SHRUNK[4])
+@example(case=SHRUNK[5])
 def test_portfolio_keeps_every_promise(case):
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "org.sqlite3")

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from tests.matching.oracle import valid_teams
 from tests.matching.oracle_org import (
     Booking, Org, OrgPerson, SingleCase, single_cases, window_body,
@@ -67,8 +67,43 @@ def assert_promises(findings: list[dict]) -> None:
     assert not findings, "misreported answer"
 
 
+def _welders(n: int, *changed: OrgPerson) -> Org:
+    """n people in quality with welding 3, free and at capacity 1, some replaced by `changed`."""
+    people = {f"p{i}": OrgPerson(f"p{i}", "quality", 1.0, 100.0, False, (("welding", 3),), ()) for i in range(n)}
+    people.update({p.id: p for p in changed})
+    return Org(("quality", "sales"), ("welding", "audit", "python"), tuple(people.values()))
+
+
+_TWO_WEEKS = {"name": "request", "allocation": 0.5, "window": window_body(0, 2), "size": {"min": 1, "max": 1},
+              "requirements": [{"skill": "Welding", "level": 3, "count": 1}]}
+# The shrunk counterexamples the previous engine failed on, always run first (one per defect).
+SHRUNK = [
+    # forced overload reported as "optimal" (defect 1): p1 is fully booked and pinned
+    SingleCase(_welders(4, OrgPerson("p1", "quality", 1.0, 100.0, False, (("welding", 3),),
+                                     (Booking(0.5, 0, 1), Booking(0.5, 0, 1)))),
+               dict(_TWO_WEEKS, size={"min": 1, "max": 2}), ("p1",)),
+    # a 0.2 role given the 0.5 base (defect 4)
+    SingleCase(_welders(4), dict(_TWO_WEEKS, requirements=[{"skill": "Welding", "level": 3, "allocation": 0.2}]), ()),
+    # a required department whose people hold none of the skills (defect 3): p0 represents quality
+    SingleCase(Org(("quality", "sales"), ("welding", "python"),
+                   (OrgPerson("p0", "quality", 1.0, 100.0, False, (("python", 3),), ()),
+                    OrgPerson("p1", "sales", 1.0, 100.0, False, (("welding", 3),), ()))),
+               dict(_TWO_WEEKS, size={"min": 1, "max": 2}, departments={"required": ["quality"]}), ()),
+    # a member there only for the size minimum, whose explanation must say so (defect 8)
+    SingleCase(_welders(4), dict(_TWO_WEEKS, size={"min": 2, "max": 2}), ()),
+    # a pinned leaver (defect 10: a KeyError before)
+    SingleCase(_welders(6, OrgPerson("p5", "quality", 1.0, 100.0, True, (("welding", 3),), ())), _TWO_WEEKS,
+               ("p5",)),
+]
+
+
 @SETTINGS
 @given(case=single_cases())
+@example(case=SHRUNK[0])
+@example(case=SHRUNK[1])
+@example(case=SHRUNK[2])
+@example(case=SHRUNK[3])
+@example(case=SHRUNK[4])
 def test_single_team_keeps_every_promise(case):
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "org.sqlite3")
