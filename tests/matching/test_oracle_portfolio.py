@@ -26,7 +26,7 @@ from teamgraph.matching.portfolio import staff
 from teamgraph.matching.request import parse_portfolio
 
 # As in test_oracle_single: reproducible, bounded, no wall-clock deadline, no explain phase.
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
                     phases=[Phase.explicit, Phase.generate, Phase.shrink],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 TIME_LIMIT = 120  # far above what these pools need, so "unknown" and time-limited answers do not occur

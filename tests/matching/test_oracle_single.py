@@ -27,7 +27,7 @@ from teamgraph.matching.request import parse_request, resolve_skills
 
 # Bounded and reproducible for CI: a fixed example sequence, no example database, no wall-clock
 # deadline (a solve's time varies with the machine), no coverage-based "explain" phase (slow).
-SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+SETTINGS = settings(max_examples=500, deadline=None, derandomize=True, database=None,
                     phases=[Phase.explicit, Phase.generate, Phase.shrink],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
