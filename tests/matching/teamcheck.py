@@ -69,9 +69,12 @@ def team_findings(store, request, team, pins: Iterable[str] = ()) -> tuple[list[
                                        f"(store: {f.load:g} before)", m.id))
         passenger = any(x.get("person") == m.id for x in out if x["rule"] == "passenger")
         if not roles[m.id] and m.id not in forced and not passenger:
-            # A member who covers nothing is there for the size minimum or a department: say which.
+            # A member who covers nothing is there for the size minimum or a department: say which
+            # (either, when both hold), the department by name.
             dept = store.get("department", f.department)
-            words = ("size minimum", dept.name if dept else f.department)
+            words = ["size minimum"] if len(ids) <= request.size_min else []
+            if f.department in request.required_departments:
+                words.append(dept.name if dept else f.department)
             if not any(w in t for t in _texts(m.to_dict()) for w in words):
                 out.append(fault("passenger", f"{m.id} covers nothing and the answer does not say why", m.id))
     return out, {f["person"] for f in faults if f.get("forced")}
