@@ -86,6 +86,13 @@ def violations(store, request, team, pins: Iterable[str] = ()) -> list[dict]:
     return team_findings(store, request, team, pins)[0]
 
 
+def _overload_noted(store, over: set[str], notes: list[str]) -> list[dict]:
+    """The answer says it in words too: "feasible only with this forced overload: Ann Lee at 140 %"."""
+    said = [n for n in notes if "forced overload" in n]
+    return [fault("forced_overload", f"no note names {store.get('person', p).name} as a forced overload", p)
+            for p in sorted(over) if not any(store.get("person", p).name in n for n in said)]
+
+
 def _listed(entries) -> set[str]:
     return {e["person"] if isinstance(e, dict) else getattr(e, "person", e) for e in entries or ()}
 
@@ -112,6 +119,7 @@ def suggestion_findings(store, request, sug, pins: Iterable[str] = (),
             out.append(fault("report", f"forced_overload lists {p}, who is within capacity", p))
         if over and sug.status != "overloaded":
             out.append(fault("forced_overload", f"status {sug.status} with forced members over capacity"))
+        out += _overload_noted(store, over, sug.notes)
         if not over and sug.status == "overloaded":
             out.append(fault("report", "status overloaded with nobody over capacity"))
         if oracle is not None and not bad:
@@ -218,6 +226,7 @@ def portfolio_findings(store, portfolio, res, people: Iterable[str], *, oracle: 
         out.append(fault("forced_overload", f"{res.status}: forced {p} is over capacity, not reported", p))
     if over and res.status != "overloaded":
         out.append(fault("forced_overload", f"status {res.status} with forced members over capacity"))
+    out += _overload_noted(store, over, res.notes)
     if staffed and not over and res.status == "overloaded":
         out.append(fault("report", "status overloaded with nobody over capacity"))
     if oracle and not soft and res.status == "infeasible":
