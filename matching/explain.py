@@ -36,6 +36,7 @@ class MemberResult:
     ratings: list[dict] | None = None  # only for HR/admin viewers
     needed_for: str | None = None  # a member without a role: why they are in the team, in words
     forced: bool = False  # included or pinned by the request
+    department_name: str = ""  # `department` is the id; this is what people read
 
     @property
     def util_before(self) -> float:
@@ -157,7 +158,8 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
                            for g in prof.ratings]
         out.append(MemberResult(c.id, c.person.name, c.department, c.person.title, covers, a,
                                 c.person.capacity, round(c.load, 4), round(c.load + a, 4),
-                                projects, cases, ratings, needed_for(pb, members, roles, i), i in pb.forced))
+                                projects, cases, ratings, needed_for(pb, members, roles, i), i in pb.forced,
+                                pb.dept_name(c.department)))
     s = score_team(pb, members, roles)
     score = {k: round(s[k] / SCALE, 4) for k in TERMS}
     u = max((pb.people[i].util(allocation(pb, roles.get(i, ()))) for i in members), default=0.0)

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from teamgraph.matching.portfolio_load import check_load
 from teamgraph.matching.rules import check_team
 
-SOFT_RULES = ("coverage", "department", "size")  # what soft mode may leave unmet, when listed
-
 
 @dataclass
 class Check:
@@ -63,34 +61,22 @@ def check_staffing(pool, placed: dict[tuple[int, int], float], roles: dict[tuple
 def _unmet(pb, members, roles, found) -> tuple[list[dict], list]:
     """(soft mode's unmet entries, the violations that stay violations). Unmet are the slots a
     requirement misses (never one too many), the required departments without a member and the
-    size minimum (never the maximum), each with what it concerns."""
-    short = [(rq, rq.count - sum(r in roles.get(i, ()) for i in members))
-             for r, rq in enumerate(pb.request.requirements)]
-    short = iter([(rq, n) for rq, n in short if n != 0])
-    have = {pb.people[i].department for i in members}
-    missing = iter([d for d in pb.request.required_departments if d not in have])
+    size minimum (never the maximum), each with what it concerns (the violation's key)."""
     unmet, broken = [], []
-    for v in found:  # check_team reports requirements and departments in the request's order
+    for v in found:
         entry = {"rule": v.rule, "message": v.message}
-        if v.rule not in SOFT_RULES or v.person is not None:
-            broken.append(v)
-            continue
-        if v.rule == "coverage":
-            rq, n = next(short, (None, 0))
-            if n <= 0:
-                broken.append(v)
+        if v.rule == "coverage" and v.person is None:
+            rq = pb.request.requirements[v.key]
+            missing = rq.count - sum(v.key in roles.get(i, ()) for i in members)
+            if missing > 0:
+                unmet.append(entry | {"skill": rq.skill, "label": rq.label or rq.skill, "level": rq.level,
+                                      "missing": missing})
                 continue
-            entry |= {"skill": rq.skill, "label": rq.label or rq.skill, "level": rq.level, "missing": n}
         elif v.rule == "department":
-            d = next(missing, None)
-            if d is None:
-                broken.append(v)
-                continue
-            entry |= {"department": d, "department_name": pb.dept_name(d)}
-        elif len(members) < pb.request.size_min:
-            entry |= {"size": len(members), "minimum": pb.request.size_min}
-        else:
-            broken.append(v)
+            unmet.append(entry | {"department": v.key, "department_name": pb.dept_name(v.key)})
             continue
-        unmet.append(entry)
+        elif v.rule == "size" and v.key == "min":
+            unmet.append(entry | {"size": len(members), "minimum": pb.request.size_min})
+            continue
+        broken.append(v)
     return unmet, broken

@@ -1,12 +1,19 @@
 """What `staff` returns: the teams (people by name beside id), the load per person, what each team
-leaves unmet in soft mode, forced overload, and the rule check every answer passes before it leaves."""
+leaves unmet in soft mode, forced overload, and the rule check every answer passes before it leaves.
+
+A team member is {id, name, covers, covers_labels, needed_for, allocation, forced}: `covers` are
+the skill ids of the requirements they fill (for programs; requirements are unique per skill),
+`covers_labels` the same requirements' labels in the same order (what the sponsor wrote: what
+people read), `needed_for` why a member without a role is there ("represents required department
+Quality"), as in single-team answers."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
-from teamgraph.matching.rules import allocation
+from teamgraph.matching.explain import overload_note
+from teamgraph.matching.rules import allocation, needed_for
 from teamgraph.matching.portfolio_check import check_staffing
 from teamgraph.matching.portfolio_load import peak_after
 from teamgraph.matching.portfolio_pool import PortfolioPool
@@ -84,24 +91,7 @@ def build_result(pool: PortfolioPool, mode: str, status: str, xs, ys, *, lb: flo
     mean = sum(utils.values()) / len(utils) if utils else 0.0
     spread = (sum((u - mean) ** 2 for u in utils.values()) / len(utils)) ** 0.5 if utils else 0.0
     check = check_staffing(pool, placed, roles, limit=limit, soft=soft)
-    teams = []
-    for k, pb in enumerate(pool.pbs):
-        members = []
-        for g, k2 in sorted(xs):
-            if k2 != k:
-                continue
-            members.append({"id": pool.ids[g], "name": pool.names[g],
-                            "covers": [pb.request.requirements[r].skill for r in roles.get((g, k), ())],
-                            "allocation": placed[g, k], "forced": pool.is_forced(g, k)})
-        filled: dict[int, int] = {}
-        for (_g, k2), rs in roles.items():
-            if k2 == k:
-                for r in rs:
-                    filled[r] = filled.get(r, 0) + 1
-        uncovered = [{"skill": rq.skill, "level": rq.level, "missing": rq.count - filled.get(r, 0)}
-                     for r, rq in enumerate(pb.request.requirements) if filled.get(r, 0) < rq.count]
-        teams.append({"request": pb.request.name, "members": members, "uncovered": uncovered,
-                      "unmet": check.unmet.get(k, [])})
+    teams = [_team(pool, k, xs, roles, placed, check.unmet.get(k, [])) for k in range(len(pool.pbs))]
     people = []
     for g, m in mine.items():
         people.append({"id": pool.ids[g], "name": pool.names[g],
@@ -114,8 +104,7 @@ def build_result(pool: PortfolioPool, mode: str, status: str, xs, ys, *, lb: flo
     elif check.forced_overload and status in ("optimal", "feasible"):
         status = "overloaded"
     if check.forced_overload:
-        shown = ", ".join(f"{f['name']} at {f['utilisation']:.0%}" for f in check.forced_overload)
-        notes.append(f"feasible only with this forced overload: {shown}")
+        notes.append(overload_note(check.forced_overload))
     gap = None
     if soft:
         notes.append("soft mode: no lower bound or gap (they concern hard mode's minimised maximum)")
@@ -125,6 +114,26 @@ def build_result(pool: PortfolioPool, mode: str, status: str, xs, ys, *, lb: flo
     return PortfolioResult(mode, status, mx, None if soft else lb, gap, spread, len(ys),
                            required_slots(pool), teams, people, g_util, g_cov, time.perf_counter() - t0, notes,
                            check.forced_overload, check.violations)
+
+
+def _team(pool: PortfolioPool, k: int, xs, roles, placed, unmet: list[dict]) -> dict:
+    """Request k's team: members with what they cover (or why they are there), what it misses."""
+    pb = pool.pbs[k]
+    team = sorted(g for g, k2 in xs if k2 == k)
+    local = [pool.local[k][g] for g in team]
+    local_roles = {pool.local[k][g]: roles.get((g, k), []) for g in team}
+    members = []
+    for g, i in zip(team, local):
+        filled_by = [pb.request.requirements[r] for r in local_roles[i]]
+        members.append({"id": pool.ids[g], "name": pool.names[g],
+                        "covers": [rq.skill for rq in filled_by],
+                        "covers_labels": [rq.label or rq.skill for rq in filled_by],
+                        "needed_for": needed_for(pb, local, local_roles, i),
+                        "allocation": placed[g, k], "forced": pool.is_forced(g, k)})
+    filled = [sum(r in rs for rs in local_roles.values()) for r in range(len(pb.request.requirements))]
+    uncovered = [{"skill": rq.skill, "level": rq.level, "missing": rq.count - n}
+                 for rq, n in zip(pb.request.requirements, filled) if n < rq.count]
+    return {"request": pb.request.name, "members": members, "uncovered": uncovered, "unmet": unmet}
 
 
 def required_slots(pool: PortfolioPool) -> int:

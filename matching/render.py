@@ -25,17 +25,34 @@ def _table(rows: list[list[str]], header: list[str]) -> list[str]:
     return [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
 
 
-def team_text(team, title: str) -> list[str]:
+def display_names(people) -> dict[str, str]:
+    """Person id → the name people read: the name, with the id only beside a name that two
+    different people share (ids belong in JSON); the id when there is no name."""
+    people = dict(people)
+    taken: dict[str, int] = {}
+    for name in people.values():
+        if name:
+            taken[name] = taken.get(name, 0) + 1
+    return {pid: (f"{name} ({pid})" if taken[name] > 1 else name) if name else pid for pid, name in people.items()}
+
+
+def team_text(team, title: str, names: dict[str, str] | None = None) -> list[str]:
+    names = names or display_names((m.id, m.name) for m in team.members)
     rows = []
     for m in team.members:
         covers = ", ".join(f"{c['label']} {c['level']}≥{c['required_level']}" for c in m.covers)
         covers = covers or m.needed_for or ("included or pinned" if m.forced else "-")
-        rows.append([m.name, m.department, covers, f"{m.allocation:g}", load_bar(m.load_before, m.load_after,
-                                                                                m.capacity)])
+        rows.append([names.get(m.id, m.name), m.department_name or m.department, covers, f"{m.allocation:g}",
+                     load_bar(m.load_before, m.load_after, m.capacity)])
     out = [f"{title}  (score {team.total:g}, max utilisation {team.max_util:.0%})"]
     out += ["  " + line for line in _table(rows, ["member", "dept", "covers", "FTE", "load before→after"])]
     out.append("  score: " + ", ".join(f"{k} {v:+g}" for k, v in team.score.items()))
     return out
+
+
+def _broken(violations) -> list[str]:
+    return [f"rule broken ({v['rule']}{', ' + v['request'] if v.get('request') else ''}): {v['message']}"
+            for v in violations]
 
 
 def suggestion_text(sug) -> str:
@@ -51,23 +68,39 @@ def suggestion_text(sug) -> str:
     out = [f"{sug.request.get('name') or 'request'}: {sug.status}{proof}"
            + f" in {sug.seconds:.2f}s, {sug.solves} solves; pool {sug.pool.get('candidates')} candidates,"
            f" {sug.pool.get('kept_after_pruning')} after safe pruning"]
-    for v in sug.violations:
-        out.append(f"rule broken ({v['rule']}): {v['message']}")
+    out += _broken(sug.violations)
+    teams = [sug.team, *sug.alternatives] if sug.team is not None else []
+    known = {m.id: m.name for t in teams for m in t.members} | (sug.diff.names if sug.diff else {})
+    names = display_names(known)
     if sug.team is None:
         out.append(str(sug.diagnosis) if sug.diagnosis is not None else "no team found")
     else:
-        out += team_text(sug.team, "Best team")
+        out += team_text(sug.team, "Best team", names)
         for k, alt in enumerate(sug.alternatives, 1):
-            out += team_text(alt, f"Alternative {k}")
+            out += team_text(alt, f"Alternative {k}", names)
     if sug.diff:
-        name = sug.diff.names.get
-        out.append(f"diff: +{', '.join(name(p, p) for p in sug.diff.added) or '-'}  "
-                   f"−{', '.join(name(p, p) for p in sug.diff.removed) or '-'}")
+        out.append(f"diff: +{', '.join(names.get(p, p) for p in sug.diff.added) or '-'}  "
+                   f"−{', '.join(names.get(p, p) for p in sug.diff.removed) or '-'}")
     out += [f"note: {n}" for n in sug.notes if n != overload or sug.status != "overloaded"]
     return "\n".join(out)
 
 
+def unmet_words(u: dict) -> str:
+    """One soft-mode `unmet` entry of a portfolio team, in words."""
+    if u.get("rule") == "coverage" and "missing" in u:
+        n = u["missing"]
+        return f"{u.get('label') or u['skill']} ≥ {u['level']}: {n} more {'person' if n == 1 else 'people'} needed"
+    if u.get("rule") == "department" and "department" in u:
+        return f"no member from required department {u.get('department_name') or u['department']}"
+    if u.get("rule") == "size" and "minimum" in u:
+        return f"{u['size']} {'member' if u['size'] == 1 else 'members'}, below the size minimum of {u['minimum']}"
+    return u["message"]
+
+
 def portfolio_text(res) -> str:
+    """`staff` in words: people by name, requirements by label, what each team leaves unmet, the
+    forced overload and any broken rule; ids stay in the JSON."""
+    from teamgraph.matching.explain import overload_note
     if res.mode == "hard" and res.lower_bound is not None and res.gap is not None:
         head = (f"max utilisation {res.max_util:.0%} (lower bound {res.lower_bound:.0%}, gap {res.gap:.1%}; "
                 f"greedy baseline {res.baseline_max_util:.0%})")
@@ -77,19 +110,26 @@ def portfolio_text(res) -> str:
         head = f"max utilisation {res.max_util:.0%} (greedy baseline covers {res.baseline_covered})"
     out = [f"{res.mode} mode: {res.status}; {head}; covered {res.covered}/{res.required} requirement slots"
            f" in {res.seconds:.1f}s"]
-    for v in getattr(res, "violations", []):
-        out.append(f"rule broken ({v['rule']}): {v['message']}")
+    overload = overload_note(res.forced_overload) if res.forced_overload else None
+    if overload:
+        out.append(overload)
+    out += _broken(res.violations)
+    names = display_names([(m["id"], m.get("name")) for t in res.teams for m in t["members"]]
+                          + [(p["id"], p.get("name")) for p in res.people]
+                          + [(f["person"], f.get("name")) for f in res.forced_overload])
     for t in res.teams:
-        members = ", ".join(f"{m.get('name') or m['id']}({'/'.join(m['covers']) or '-'})" for m in t["members"])
-        out.append(f"  {t['request']}: {members or '(not staffed)'}")
-        for u in t.get("uncovered", []):
-            out.append(f"    uncovered: {u['skill']} ≥ {u['level']} × {u['missing']}")
-        for u in t.get("unmet", []):
-            if u.get("rule") != "coverage":  # coverage shortfalls are the uncovered lines above
-                out.append(f"    unmet: {u['message']}")
+        members = []
+        for m in t["members"]:
+            forced = "included or pinned" if m.get("forced") else ""
+            what = ", ".join(m.get("covers_labels", m["covers"])) or m.get("needed_for") or ("" if forced else "-")
+            members.append(f"{names[m['id']]} ({'; '.join(w for w in (what, forced) if w)})")
+        out.append(f"  {t['request']}: {', '.join(members) or '(not staffed)'}")
+        # A shortfall is either listed in soft mode's unmet or a broken rule printed above, so
+        # `uncovered` (the same slots by skill id, for programs) is not repeated here.
+        out += [f"    unmet: {unmet_words(u)}" for u in t.get("unmet", [])]
     if res.people:
-        rows = [[p.get("name") or p["id"], load_bar(p["load_before"], p["load_after"], p["capacity"])]
+        rows = [[names[p["id"]], load_bar(p["load_before"], p["load_after"], p["capacity"])]
                 for p in res.people[:30]]
         out += ["  " + line for line in _table(rows, ["busiest assigned people", "load before→after"])]
-    out += [f"note: {n}" for n in res.notes]
+    out += [f"note: {n}" for n in res.notes if n != overload]
     return "\n".join(out)

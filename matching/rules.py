@@ -25,7 +25,9 @@ Two halves share the rule names:
   (r → IntVar): that many slots of r may stay empty (diagnosis shortfall, soft-mode coverage).
 
 * **Checking**: `check_team(pb, members, roles)` re-checks a finished team in plain Python and
-  returns `Violation(rule, message, person, request)` with the same rule names. Forced members
+  returns `Violation(rule, message, person, request, key)` with the same rule names; `key` says
+  which instance of the rule (requirement index, department id, "min"/"max", person id; see
+  `Violation`) so callers need not re-derive it from the order. Forced members
   (include ∪ pins) are exempt from capacity; `forced_overload` lists those over it (the design's
   "forced overload": reported, never silent, never anyone else's limit).
 
@@ -292,10 +294,16 @@ def post_team_rules(model, pb: Problem, v: TeamVars, *, cap: float = 1.0, enforc
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule instance. `key` names the instance as the posting functions' `enforce`
+    does, except that people are named by id: coverage and level → requirement index, size →
+    "min" / "max", department and cap → department id, budget → None, allocation / capacity /
+    exclude / inactive / passenger / include → person id (a role filled by a non-member: None)."""
+
     rule: str  # one of RULES (portfolio adds "load")
     message: str
     person: str | None = None
     request: str | None = None
+    key: object = None
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -336,20 +344,22 @@ def check_team(pb: Problem, members: Iterable[int], roles: dict[int, list[int]],
     members = sorted(set(members))
     out: list[Violation] = []
 
-    def bad(rule: str, message: str, i: int | None = None) -> None:
-        out.append(Violation(rule, message, people[i].id if i is not None else None, request))
+    def bad(rule: str, message: str, i: int | None = None, key: object = None) -> None:
+        person = people[i].id if i is not None else None
+        out.append(Violation(rule, message, person, request, person if key is None else key))
 
     for r, rq in enumerate(req.requirements):
         fillers = [i for i in members if r in roles.get(i, ())]
         name = f"{rq.label or rq.skill} ≥ {rq.level}"
         if len(fillers) != rq.count:
-            bad("coverage", f"{name} has {len(fillers)} of {rq.count} people")
+            bad("coverage", f"{name} has {len(fillers)} of {rq.count} people", key=r)
         for i in fillers:
             if not qualifies(people[i], rq.skill, rq.level):
-                bad("level", f"{people[i].person.name} fills {name} without the level", i)
+                bad("level", f"{people[i].person.name} fills {name} without the level", i, key=r)
     for i, rs in roles.items():
         if rs and i not in members:
-            bad("coverage", f"{people[i].person.name} fills a role but is not a member", i)
+            out.append(Violation("coverage", f"{people[i].person.name} fills a role but is not a member",
+                                 people[i].id, request))
     cost = 0
     for i in members:
         c, a = people[i], allocation(pb, roles.get(i, ()))
@@ -366,15 +376,16 @@ def check_team(pb: Problem, members: Iterable[int], roles: dict[int, list[int]],
                              "or a required department", i)
         cost += cost_units(pb, i, milli(a))
     if not req.size_min <= len(members) <= req.size_max:
-        bad("size", f"{len(members)} members, not {req.size_min}..{req.size_max}")
+        bad("size", f"{len(members)} members, not {req.size_min}..{req.size_max}",
+            key="min" if len(members) < req.size_min else "max")
     depts = [people[i].department for i in members]
     for dept in req.required_departments:
         if dept not in depts:
-            bad("department", f"required department {pb.dept_name(dept)} has no member")
+            bad("department", f"required department {pb.dept_name(dept)} has no member", key=dept)
     for dept in sorted(set(depts)):
         cap = req.cap_of(dept)
         if cap is not None and depts.count(dept) > cap:
-            bad("cap", f"{depts.count(dept)} members from {pb.dept_name(dept)}, cap {cap}")
+            bad("cap", f"{depts.count(dept)} members from {pb.dept_name(dept)}, cap {cap}", key=dept)
     if req.budget is not None and cost > budget_units(req.budget):
         bad("budget", f"costs {cost / 100 / MILLI:,.2f}, budget {req.budget:,.2f}")
     for i in sorted(pb.forced):

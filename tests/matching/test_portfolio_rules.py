@@ -54,7 +54,7 @@ def test_forced_overload_is_reported_never_optimal(tiny_store):
     res = run(tiny_store, overload_portfolio({"requirements": [{"skill": "sql", "level": 3}]}))
     assert res.status == "overloaded"
     assert res.forced_overload == [{"person": "ana", "name": "Ana Lima", "utilisation": 1.2, "requests": ["R1"]}]
-    assert "feasible only with this forced overload: Ana Lima at 120%" in res.notes
+    assert "feasible only with this forced overload: Ana Lima at 120 %" in res.notes
     r2 = next(t for t in res.teams if t["request"] == "R2")
     # ana's 120 % never becomes anyone else's limit (it used to put cy at 112.5 %, "feasible").
     assert [m["id"] for m in r2["members"]] == ["gus"]
