@@ -206,7 +206,8 @@
         el("div", {}, el("b", {}, t.request),
           el("ul", { style: "margin:.2rem 0;padding-left:1.1rem" }, t.members.map((m) => el("li", {},
             el("a", { href: `/people/${encodeURIComponent(m.id)}` }, m.name || m.id),
-            el("span", { class: "muted" }, m.covers.length ? ` · ${m.covers.join(", ")}` : " · no listed skill"),
+            el("span", { class: "muted" }, m.covers.length ? ` · ${(m.covers_labels || m.covers).join(", ")}`
+              : ` · ${m.needed_for || "covers no requirement"}`),
             m.forced ? el("span", { class: "chip" }, "pinned") : null))),
           unmetList(t)))),
       notes(r));
