@@ -154,7 +154,7 @@ def team_faults(request, facts: Mapping[str, Facts | None], roles: Mapping[str, 
             continue
         dept = known[m].department
         sole = dept in request.required_departments and depts.count(dept) == 1
-        if not (n <= request.size_min or sole):
+        if not (n == request.size_min or sole):  # below a (soft) minimum they would not make it either
             out.append(fault("passenger", f"{m} fills no requirement and is not needed", m))
     return out
 

@@ -67,17 +67,23 @@ def team_findings(store, request, team, pins: Iterable[str] = ()) -> tuple[list[
         if abs(m.load_before - f.load) > 1e-6 or abs(m.load_after - (f.load + m.allocation)) > 1e-6:
             out.append(fault("report", f"{m.id} load {m.load_before:g} → {m.load_after:g} misreported "
                                        f"(store: {f.load:g} before)", m.id))
-        passenger = any(x.get("person") == m.id for x in out if x["rule"] == "passenger")
-        if not roles[m.id] and m.id not in forced and not passenger:
-            # A member who covers nothing is there for the size minimum or a department: say which
-            # (either, when both hold), the department by name.
-            dept = store.get("department", f.department)
-            words = ["size minimum"] if len(ids) <= request.size_min else []
-            if f.department in request.required_departments:
-                words.append(dept.name if dept else f.department)
-            if not any(w in t for t in _texts(m.to_dict()) for w in words):
-                out.append(fault("passenger", f"{m.id} covers nothing and the answer does not say why", m.id))
+        if not roles[m.id] and m.id not in forced:
+            out += _unexplained(store, request, len(ids), f, m.to_dict(), out)
     return out, {f["person"] for f in faults if f.get("forced")}
+
+
+def _unexplained(store, request, n: int, f, member: dict, found: list[dict]) -> list[dict]:
+    """A member who covers nothing is there for the size minimum or a department: the answer
+    says which (either, when both hold), the department by name."""
+    if any(x.get("person") == f.id for x in found if x["rule"] == "passenger"):
+        return []  # a passenger already
+    dept = store.get("department", f.department)
+    words = ["size minimum"] if n == request.size_min else []
+    if f.department in request.required_departments:
+        words.append(dept.name if dept else f.department)
+    if any(w in t for t in _texts(member) for w in words):
+        return []
+    return [fault("passenger", f"{f.id} covers nothing and the answer does not say why", f.id)]
 
 
 def violations(store, request, team, pins: Iterable[str] = ()) -> list[dict]:
@@ -194,6 +200,10 @@ def portfolio_findings(store, portfolio, res, people: Iterable[str], *, oracle: 
                     out.append(fault("unmet", f"{where}: {f['message']}, not listed in unmet"))
             else:
                 out.append(dict(f, message=f"{res.status} {where}: {f['message']}"))
+        for m in team["members"]:
+            if not roles[m["id"]] and m["id"] not in rq.include and facts.get(m["id"]) is not None:
+                out += [dict(x, message=f"{where}: {x['message']}")
+                        for x in _unexplained(store, rq, len(roles), facts[m["id"]], m, out)]
         alloc_by.append({})
         for m in team["members"]:
             a = allocation(rq, roles[m["id"]])
