@@ -203,7 +203,7 @@ def load_team2box(folder: Path) -> tuple[list[Question], list[Question]]:
         out = []
         for i, segs in enumerate(split_rows[split]):
             if start + i >= len(order):
-                raise ValidationError(FieldProblem(f"more lines than questions in Q_ID_Map.txt",
+                raise ValidationError(FieldProblem("more lines than questions in Q_ID_Map.txt",
                                                    file=str(folder / f"{split}.txt"), line=i + 1))
             qid = order[start + i]
             users = [answer_user[a] for a in answers.get(qid, ()) if a in answer_user]

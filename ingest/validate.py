@@ -178,7 +178,7 @@ class FolderValidator:
 
     def _cycles(self, kind: str, fld: str) -> None:
         done: set[str] = set()
-        for (start,), rec in self.records.get(kind, {}).items():
+        for (start,) in self.records.get(kind, {}):
             path: list[str] = []
             on_path: set[str] = set()
             node: str | None = start

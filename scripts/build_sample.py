@@ -381,7 +381,7 @@ def build(data: Path, out: Path) -> dict[str, int]:
                               texts["action"], texts["result"], texts["lesson"], p.id, p.department, tags,
                               tuple(topics) + (f"llis:{x['lesson_number']}", f"source:{x['url']}"), "en",
                               visibility(), min(TODAY, p.end + timedelta(days=rng.randint(7, 60))), authors))
-    for n, (p, (process, dept, title, problem, action, result, lesson, ztags)) in enumerate(zh_projects, 1):
+    for n, (p, (_process, _dept, title, problem, action, result, lesson, ztags)) in enumerate(zh_projects, 1):
         authors = tuple(sorted(rng.sample(members_of[p.id], min(2, len(members_of[p.id])))))
         cases.append(Case(f"case-zh-{n:02d}", title, problem, action, result, lesson, p.id, p.department,
                           tag(" ".join((title, problem, action, result, lesson))), ztags, "zh", visibility(),

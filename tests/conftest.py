@@ -5,13 +5,12 @@ Neo4j fails instead of skipping)."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 
-from tests.tinyorg import tiny_org  # noqa: E402
+from tests.tinyorg import tiny_org
 
 NEO4J_SKIP_REASON = ("Neo4j tests need NEO4J_URI (and NEO4J_USERNAME/NEO4J_PASSWORD); "
                      "`bash .ci/run` starts a local Neo4j 5.26 and sets them")

@@ -3,15 +3,14 @@ and the store is left exactly as it was (counts and revision)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 
-from tests.ingest.ingest_helpers import edit, line_of, snapshot, tiny_folder  # noqa: E402
-from teamgraph.ingest.loader import ingest_folder, load_folder  # noqa: E402
-from teamgraph.errors import ValidationError  # noqa: E402
+from tests.ingest.ingest_helpers import edit, line_of, snapshot, tiny_folder
+from teamgraph.ingest.loader import ingest_folder, load_folder
+from teamgraph.errors import ValidationError
 
 
 def _unknown_department(d):
@@ -51,8 +50,8 @@ def _broken_utf8(d):
 
 def _missing_column(d):
     lines = (d / "people.csv").read_text(encoding="utf-8").splitlines(True)
-    (d / "people.csv").write_text("".join(",".join(l.rstrip("\n").split(",")[:2] + l.rstrip("\n").split(",")[3:]) + "\n"
-                                          for l in lines), encoding="utf-8")
+    (d / "people.csv").write_text("".join(",".join(ln.rstrip("\n").split(",")[:2] + ln.rstrip("\n").split(",")[3:]) + "\n"
+                                          for ln in lines), encoding="utf-8")
     return "people.csv", 1, "email", "required column 'email' is missing"
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
 
-from tests.ingest.ingest_helpers import tiny_folder  # noqa: E402
-from teamgraph.ingest.formats import SPECS  # noqa: E402
-from teamgraph.ingest.loader import load_folder  # noqa: E402
+from tests.ingest.ingest_helpers import tiny_folder
+from teamgraph.ingest.formats import SPECS
+from teamgraph.ingest.loader import load_folder
 
 DOC = Path(__file__).resolve().parents[2] / "ingest" / "FORMAT.md"
 

@@ -8,8 +8,8 @@ import json
 from click.testing import CliRunner
 
 
-from tests.ingest.ingest_helpers import edit, line_of, tiny_folder  # noqa: E402
-from teamgraph.cli import cli  # noqa: E402
+from tests.ingest.ingest_helpers import edit, line_of, tiny_folder
+from teamgraph.cli import cli
 
 
 def _run(args, tmp_path, monkeypatch):

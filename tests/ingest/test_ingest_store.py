@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
 
-from tests.ingest.ingest_helpers import assert_store_holds, edit, snapshot, tiny_folder  # noqa: E402
-from teamgraph.ingest.loader import STORE_FILE, ingest_folder  # noqa: E402
-from teamgraph.errors import ValidationError  # noqa: E402
-from tests.tinyorg import tiny_org  # noqa: E402
+from tests.ingest.ingest_helpers import assert_store_holds, edit, snapshot, tiny_folder
+from teamgraph.ingest.loader import STORE_FILE, ingest_folder
+from teamgraph.errors import ValidationError
+from tests.tinyorg import tiny_org
 
 
 @pytest.mark.parametrize("markdown", [False, True], ids=["cases.jsonl", "cases-md"])
