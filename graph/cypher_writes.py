@@ -38,7 +38,6 @@ REVISION = "OPTIONAL MATCH (m:Meta {id: 'teamgraph'}) RETURN coalesce(m.revision
 CLEAR_ALL = ("MATCH (n) WHERE NOT n:Meta CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS "
              "RETURN count(n) AS n")
 DROP_ORPHAN_TOPICS = "MATCH (t:Topic) WHERE NOT (t)<-[:EXPERT_IN]-() DELETE t"
-PING = "RETURN 1 AS one"
 
 
 def counts_query() -> str:

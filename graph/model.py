@@ -33,9 +33,6 @@ class Window:
     start: date
     end: date
 
-    def overlaps(self, start: date | None, end: date | None) -> bool:
-        return (start is None or start <= self.end) and (end is None or end >= self.start)
-
 
 @dataclass(frozen=True)
 class Department:

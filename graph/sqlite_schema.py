@@ -19,7 +19,6 @@ from datetime import date
 
 from teamgraph.graph.model import ENTITY_TYPES
 
-SCHEMA_VERSION = 1
 _FK = "DEFERRABLE INITIALLY DEFERRED"
 
 SCHEMA = f"""

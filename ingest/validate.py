@@ -11,7 +11,6 @@ looked up in the optional target store, so a folder may add to what is already l
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from teamgraph.graph.model import ENTITY_TYPES, record_key
@@ -199,10 +198,6 @@ class FolderValidator:
     @staticmethod
     def _loc(kind: str, where: int | tuple[str, int]) -> tuple[str, int]:
         return (_FILE_OF_KIND[kind], where) if isinstance(where, int) else where
-
-    def iter_records(self) -> Iterator[object]:
-        for recs in self.records.values():
-            yield from recs.values()
 
 
 def _key_fields(kind: str) -> tuple[str, ...]:
