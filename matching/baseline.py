@@ -25,6 +25,7 @@ class GreedyTeam:
     uncovered: list[tuple[int, int]]  # (requirement, missing count)
     seconds: float = 0.0
     reason: str = ""
+    breaks_limits: bool = False  # over the maximum size, a department cap or the budget
 
     def max_util(self, pb: Problem) -> float:
         return max((pb.people[i].util(allocation(pb, self.roles[i])) for i in self.members), default=0.0)
