@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "matching"))
+sys.path.append(str(ROOT))  # the independent checker lives in tests.matching (a package)
 PY = sys.executable
 
 
@@ -85,7 +85,7 @@ def bench(n: int, k: int, work: Path, seed: int, time_limit: float | None) -> di
     from teamgraph.matching.engine import suggest
     from teamgraph.matching.problem import SCALE, build_problem
     from teamgraph.matching.request import resolve_skills
-    from teamcheck import violations
+    from tests.matching.teamcheck import violations
     store = org_store(n, work)
     rows = []
     try:

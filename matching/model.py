@@ -24,7 +24,7 @@ from teamgraph.matching.problem import SCALE, Problem
 from teamgraph.matching.rules import EPS, TeamVars
 from teamgraph.matching.rules import allocation
 
-__all__ = ["TeamModel", "build_team_model", "score_team", "solver_for", "team_util"]
+__all__ = ["TeamModel", "build_team_model", "busy_units", "score_team", "solver_for", "team_util"]
 
 
 @dataclass
@@ -167,8 +167,13 @@ def score_team(pb: Problem, team: Iterable[int], roles: dict[int, list[int]]) ->
 
 
 def _busy(pb: Problem, i: int, roles: Iterable[int]) -> int:
-    """Busy penalty of member i, step by step as the model counts it (so the two agree exactly)."""
-    levels = rules.allocation_levels(pb)
-    a_i = allocation(pb, roles)
+    """Busy penalty of member i with these roles."""
+    return busy_units(pb, i, allocation(pb, roles))
+
+
+def busy_units(pb: Problem, i: int, a: float, levels: Sequence[float] | None = None) -> int:
+    """Busy penalty of person i at allocation `a`, step by step as the model counts it (so the
+    model, `score_team` and pruning's slack agree to the unit)."""
+    levels = rules.allocation_levels(pb) if levels is None else levels
     return round(pb.busy(i) * levels[0]) + sum(round(pb.busy(i) * (levels[k] - levels[k - 1]))
-                                               for k in range(1, len(levels)) if levels[k] <= a_i + EPS)
+                                               for k in range(1, len(levels)) if levels[k] <= a + EPS)

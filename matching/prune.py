@@ -1,40 +1,61 @@
-"""Safe candidate pruning by dominance, so large organisations stay fast without losing optimality.
+r"""Safe candidate pruning by dominance, so large organisations stay fast without losing optimality.
 
-Take an optimal team T containing p. Either p fills at least one requirement slot, or p only pads
-the team (size, department, cohesion). Each case has its own swap:
+Take an optimal team T containing p (p neither forced, nor fixed as why-not's subject, nor in
+`avoid`). Either p fills at least one requirement slot, or p fills none. The passenger rule says
+when a member without a role can be there at all: |T| = size_min, or p is the only member of a
+required department. So there are three cases, each with its own swap of p for a kept q ∉ T:
 
-*Filling* — q takes over p's slots, which keeps every constraint and cannot lower the objective when
-  - same department when that department is required or capped (otherwise any department, and
-    the slack below must also cover the novelty bonus p's department may bring, unless q is from
-    p's own department);
+*Filling* — q takes over p's slots, which keeps every rule and cannot lower the objective when
+  - same department when that department is required or capped (otherwise any department that is
+    neither, and the slack below must also cover the novelty bonus p's department may bring,
+    unless q is from p's own department);
   - q qualifies for every requirement p does, each with at least p's fit;
   - q's post-assignment utilisation is ≤ p's at every allocation the request uses (capacity and the
     fixed utilisation cap U stay satisfied, the team's maximum cannot rise);
   - q's cost rate ≤ p's when there is a budget (it stays satisfied);
-  - q's relevance + preference − busy penalty + its smallest fit gain over p's requirements (p
-    fills at least one) beats p's by at least p's largest possible cohesion gain plus q's largest
-    possible cohesion loss (pair terms are bounded over size_max − 1 kept partners);
-  - q is neither forced into the team nor in `avoid` (members of earlier teams, whose no-good cuts
-    the swap could otherwise break), and p is not forced or fixed (why-not's subject).
-*Padding* — q pads instead: the same without the requirement and fit conditions, utilisation and
-  cost compared at the base allocation only (impossible, so no dominators needed, when the base
-  allocation takes p over capacity).
-Both swaps keep the passenger rule: the size is unchanged, and q is from p's department whenever
-that department is required (so who represents a required department alone stays alone), and
-otherwise from a department that is neither required nor capped. The busy slack takes the
-smallest and largest allocation a role can give (per-role allocations may be below the base).
-With at least size_max kept dominators for a case (the cap, within a capped department, since
-T holds at most cap − 1 of p's colleagues), one of them is outside T and the swap gives a
-team at least as good. For padding, size_min dominators suffice: by the passenger rule a member
-without a role is there only when |T| = size_min (T holds size_min − 1 others) or as the one
-member of a required department (T holds no other member of it, and q is from it).
-A person dominated in both cases is pruned; one dominated only when filling slots stays in the pool
-without role variables (`pb.roleless`, "padding only"): with cohesion pairs on most people, the
-padding case is what keeps them, while as slot fillers most are dominated. Each swap lowers (pruned
-members + slot-filling padding-only members), so some optimal team uses kept people only, padding-
-only ones without slots. Dominators are only counted among kept people, so the argument holds
-whatever order people are processed in; the order (strongest first) only decides how much is pruned.
-Rounds repeat on the survivors (see `prune`).
+  - q's relevance + preference − busy penalty (the model's integer one, at the allocation least
+    favourable to q) + its smallest fit gain over p's requirements (p fills at least one) beats
+    p's by at least p's largest possible cohesion gain plus q's largest possible cohesion loss.
+*At the minimum* (|T| = size_min, p without a role and, if p's department is required, not its
+  only member) — q pads instead: the same without the requirement and fit conditions, utilisation
+  and cost compared at the base allocation only.
+*Representing* (p without a role, the only member of required department d) — q from d pads
+  instead; T holds nobody else from d, so one such q suffices.
+Impossible cases need no dominators: nobody pads at the base allocation over capacity, and nobody
+is at the minimum without a role when the slots need size_min fillers or more. Every swap keeps
+the passenger rule: the size is unchanged, and q is from p's department whenever that department
+is required (who represents a required department alone stays alone), otherwise from a
+department that is neither required nor capped.
+
+*Who can be in T besides p.* Fillers F(T) ≥ F, the fewest people of the pool whose holdings cover
+every requirement's count (`_covers`, exact over the pool's qualification patterns). Members
+who are not forced and fill no role ("pads": every such member of T) number at most the required
+departments (one each) when |T| > size_min, and at most size_min − F at the minimum. People who
+cannot fill any role in the pool (no qualification, or padding-only from an earlier round) are
+pads whenever they are in T; at the minimum with p role-less, T's fillers are a cover of at most
+size_min − 1 people, so anyone whose pattern is in no such cover is a pad there too. Hence,
+besides p, T holds
+  - filling: ≤ size_max − 1 others, at most ρ_f = max(#required, size_min − F) of them pads;
+  - at the minimum: size_min − 1 others, at most ρ_m = size_min − F − 1 pads;
+  - representing: ≤ size_max − 1 others, none from d, at most ρ_r = max(#required − 1, ρ_m) pads.
+A person's cohesion bound in each case is the sum of their largest positive pair terms with kept
+partners under that shape (at most ρ pads, and not from d when representing); the loss bound
+likewise with negative ones. They bound p's gain and q's loss, as T \ {p} is the partner set of
+both. Pair terms only count partners still kept (see `prune`).
+
+*How many dominators.* One q outside T is needed. Filling: T holds ≤ size_max − 1 others (the cap
+− 1 within a capped department), so size_max (or cap) dominators suffice. At the minimum: T holds
+size_min − 1 others, and a dominator that is a pad there (it fills no role in the pool, or its
+pattern is in no cover of size_min − 1 people) can only be one of T's ≤ size_min − 1 − F other
+role-less members; so with a such dominators and b others, T holds at most min(size_min − 1,
+b + min(a, size_min − 1 − F)) of them (and ≤ cap − 1), and a + b above that suffices.
+Representing: T holds nobody else from d, so one dominator from d suffices.
+A person dominated in every case is pruned; one dominated only when filling slots stays in the pool
+without role variables (`pb.roleless`, "padding only"). Each swap lowers (pruned members +
+slot-filling padding-only members), so some optimal team uses kept people only, padding-only ones
+without slots. Dominators are only counted among kept people, so the argument holds whatever order
+people are processed in; the order (strongest first) only decides how much is pruned. Rounds
+repeat on the survivors (see `prune`).
 """
 
 from __future__ import annotations
@@ -43,37 +64,138 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from teamgraph.matching.model import busy_units
+from teamgraph.matching.rules import allocation_levels
 
-def _pair_bounds(pb, k: int, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per person: largest sum of k positive pair terms, and |smallest sum of k negative ones|,
-    counting only partners still `alive` (in the pool the team is chosen from)."""
-    n = len(pb.people)
-    pos: list[list[int]] = [[] for _ in range(n)]
-    neg: list[list[int]] = [[] for _ in range(n)]
-    for (i, j), w in pb.pairs.items():
-        if not (alive[i] and alive[j]):
+
+def _covers(pb, masks: list[int], cache: dict) -> tuple[int, set[int]]:
+    """F, the fewest people drawn from these qualification patterns (one bit per requirement)
+    holding every requirement's count (a person fills a requirement at most once, several at
+    once), and the patterns that are part of some such cover of at most size_min − 1 people.
+    Exact, by a small CP-SAT model over the distinct patterns (a pattern used more often than the
+    largest count never helps); without a proof it falls back to the largest count and to every
+    pattern, weaker but valid. `cache` re-uses answers across rounds with the same patterns."""
+    from ortools.sat.python import cp_model
+    need = [rq.count for rq in pb.request.requirements]
+    if not need:
+        return 0, set()
+    kinds: dict[int, int] = {}
+    for m in masks:
+        if m:
+            kinds[m] = min(max(need), kinds.get(m, 0) + 1)
+    key = tuple(sorted(kinds.items()))
+    if key in cache:
+        return cache[key]
+
+    def fewest(using: int | None) -> int | None:
+        model = cp_model.CpModel()
+        n = {m: model.NewIntVar(1 if m == using else 0, c, f"n{m}") for m, c in kinds.items()}
+        for r, c in enumerate(need):
+            model.Add(sum(v for m, v in n.items() if m >> r & 1) >= c)
+        model.Minimize(sum(n.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 5.0
+        st = solver.Solve(model)
+        if st == cp_model.OPTIMAL:
+            return round(solver.ObjectiveValue())
+        return pb.request.size_max + 1 if st == cp_model.INFEASIBLE else None
+
+    F = fewest(None)
+    if F is None:
+        out = max(need), set(kinds)
+    elif F > pb.request.size_min - 1:
+        out = F, set()
+    else:
+        out = F, {m for m in kinds if (f := fewest(m)) is None or f <= pb.request.size_min - 1}
+    cache[key] = out
+    return out
+
+
+def _pair_bounds(rows: dict[int, list[tuple[int, int]]], n: int, alive: np.ndarray, pad: np.ndarray,
+                 dcode: np.ndarray, k: int, rho: int, own_dept_out: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Per person: the largest sum of positive pair terms with ≤ k partners still `alive`, of whom
+    ≤ rho are `pad` (none from the person's own department with `own_dept_out`), and |the smallest
+    sum of negative ones|. `rows`: person → [(weight, partner)], largest weight first."""
+    up = np.zeros(n, dtype=np.int64)
+    down = np.zeros(n, dtype=np.int64)
+    if k <= 0:
+        return up, down
+    rho = max(0, rho)
+    for a, row in rows.items():
+        if not alive[a]:
             continue
-        for a in (i, j):
-            (pos if w > 0 else neg)[a].append(w)
-    up = np.array([sum(sorted(v, reverse=True)[:k]) for v in pos], dtype=np.int64)
-    down = np.array([-sum(sorted(v)[:k]) for v in neg], dtype=np.int64)
+        d = dcode[a]
+        pos_free, pos_pad, neg_free, neg_pad = [], [], [], []
+        for w, j in row:
+            if not alive[j] or (own_dept_out and dcode[j] == d):
+                continue
+            if w > 0:
+                (pos_pad if pad[j] else pos_free).append(w)
+            else:
+                (neg_pad if pad[j] else neg_free).append(-w)
+        if pos_free or pos_pad:
+            up[a] = sum(sorted(pos_free[:k] + pos_pad[:rho], reverse=True)[:k])
+        if neg_free or neg_pad:
+            neg_free.reverse()
+            neg_pad.reverse()
+            down[a] = sum(sorted(neg_free[:k] + neg_pad[:rho], reverse=True)[:k])
     return up, down
+
+
+class _Data:
+    """The per-person numbers dominance compares, computed once for all rounds."""
+
+    def __init__(self, pb):
+        req = pb.request
+        n, R = len(pb.people), len(req.requirements)
+        self.allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
+        self.a0 = self.allocs.index(pb.alloc0)
+        self.fits = np.zeros((n, R), dtype=np.int64)
+        self.qual = np.zeros((n, R), dtype=bool)
+        self.mask = np.zeros(n, dtype=np.int64)
+        for (i, r), f in pb.fit.items():
+            self.fits[i, r] = f
+            self.qual[i, r] = True
+            self.mask[i] |= 1 << r
+        self.forced = np.zeros(n, dtype=bool)
+        self.forced[list(pb.forced)] = True
+        self.util = np.array([[c.util(a) for a in self.allocs] for c in pb.people]).reshape(n, len(self.allocs))
+        self.rate = np.array([c.person.cost_rate for c in pb.people], dtype=float)
+        self.base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
+        levels = allocation_levels(pb)
+        self.busy = np.array([[busy_units(pb, i, a, levels) for a in self.allocs] for i in range(n)],
+                             dtype=np.int64).reshape(n, len(self.allocs))
+        codes: dict[str, int] = {}
+        self.dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
+        self.nov = np.array([pb.novelty.get(c.department, 0) for c in pb.people], dtype=np.int64)
+        rows: dict[int, list[tuple[int, int]]] = {}
+        for (i, j), w in pb.pairs.items():
+            if w:
+                rows.setdefault(i, []).append((w, j))
+                rows.setdefault(j, []).append((w, i))
+        for row in rows.values():
+            row.sort(reverse=True)
+        self.rows = rows
+        self.covers: dict = {}  # _covers' cache
 
 
 def prune(pb, avoid: Iterable[int] = (), rounds: int = 6) -> None:
     """Set `pb.kept` to the eligible people that survive dominance pruning, and `pb.pruned`.
 
     Pruning repeats on the survivors: once some optimal team is known to lie in the kept pool,
-    the problem restricted to that pool has the same optimum, and in it a person's cohesion bound
-    only counts partners who are still kept, so more people become dominated. Each round is safe
-    for the problem the previous round left, hence the fixpoint is safe for the original one."""
+    the problem restricted to that pool (padding-only people without roles) has the same optimum,
+    and in it a person's cohesion bound only counts partners who are still kept, fewer people can
+    fill roles (so F may rise and fewer can pad), and more people become dominated. Each round is
+    safe for the problem the previous round left, hence the fixpoint is safe for the original one."""
     avoid = set(avoid)
     base = range(len(pb.people)) if pb.base_pool is None else pb.base_pool
     pool = [i for i in base if pb.eligible(i) or i in pb.forced]
     total = len(pool)
     roleless: set[int] = set()
+    data = _Data(pb)
     for _ in range(max(1, rounds)):
-        kept, now_roleless = _dominance(pb, pool, avoid, roleless)
+        kept, now_roleless = _dominance(pb, data, pool, avoid, roleless)
         done = len(kept) == len(pool) and now_roleless == roleless
         pool, roleless = kept, now_roleless
         if done:
@@ -83,33 +205,33 @@ def prune(pb, avoid: Iterable[int] = (), rounds: int = 6) -> None:
     pb.pruned = total - len(pool)
 
 
-def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> tuple[list[int], set[int]]:
+def _dominance(pb, data: _Data, eligible: list[int], avoid: set[int],
+               roleless: set[int]) -> tuple[list[int], set[int]]:
     """One round of dominance pruning over `eligible` (the pool left by the previous round, in
     which the people in `roleless` may only pad the team). Returns the kept people and the
     kept people who may only pad."""
     req = pb.request
-    smax = req.size_max
+    smax, smin = req.size_max, req.size_min
     R = len(req.requirements)
-    allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
-    # A member filling roles has one of the roles' allocations (smaller than the base counts),
-    # a member without a role exactly the base one.
-    a_min, a_max, a_base = min(allocs), max(allocs), pb.alloc0
-    alive = np.zeros(len(pb.people), dtype=bool)
+    n = len(pb.people)
+    fits, qual, mask, util, rate, base, busy = (data.fits, data.qual, data.mask, data.util, data.rate,
+                                                data.base, data.busy)
+    dcode, nov, a0 = data.dcode, data.nov, data.a0
+    alive = np.zeros(n, dtype=bool)
     alive[eligible] = True
-    up, down = _pair_bounds(pb, max(0, smax - 1), alive)
-
-    fits = np.zeros((len(pb.people), R), dtype=np.int64)
-    qual = np.zeros((len(pb.people), R), dtype=bool)
-    mask = np.zeros(len(pb.people), dtype=np.int64)
-    for (i, r), f in pb.fit.items():
-        fits[i, r] = f
-        qual[i, r] = True
-        mask[i] |= 1 << r
-    a0 = allocs.index(a_base)
-    util = np.array([[c.util(a) for a in allocs] for c in pb.people]).reshape(len(pb.people), len(allocs))
-    rate = np.array([c.person.cost_rate for c in pb.people], dtype=float)
-    base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
-    busy = np.array([pb.busy(i) for i in range(len(pb.people))], dtype=float)
+    # Pads: in the pool, not forced, unable to fill a role in the problem this round prunes; at the
+    # minimum also everyone whose pattern is in no cover of size_min − 1 people (they can only be
+    # there without a role).
+    can_fill = alive & (mask != 0)
+    can_fill[list(roleless)] = False
+    pad = alive & ~can_fill & ~data.forced
+    F, in_cover = _covers(pb, [int(mask[i]) for i in eligible if can_fill[i]], data.covers)
+    pad_m = pad | (alive & ~data.forced & ~np.isin(mask, list(in_cover)))
+    n_req = len(req.required_departments)
+    seats = smin - 1 - F  # pads besides p in a team at the minimum; < 0: no pad there
+    up_f, down_f = _pair_bounds(data.rows, n, alive, pad, dcode, smax - 1, max(n_req, smin - F))
+    up_m, down_m = _pair_bounds(data.rows, n, alive, pad_m, dcode, smin - 1, seats)
+    up_r, down_r = _pair_bounds(data.rows, n, alive, pad, dcode, smax - 1, max(n_req - 1, seats), True)
 
     # Departments only need to match when they matter: a cap applies, or the department is required.
     # Elsewhere anyone may stand in for p, with p's department novelty added to the slack needed.
@@ -122,37 +244,31 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
     for i in eligible:
         d = pb.people[i].department
         by_dept.setdefault(d if pinned(d) else "", []).append(i)
-    nov = np.array([pb.novelty.get(c.department, 0) for c in pb.people], dtype=np.int64)
-    codes: dict[str, int] = {}
-    dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
     budget = req.budget is not None
     for dept, members in by_dept.items():
-        # Strongest first: more fit, more base value, less loaded.
-        members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + busy[i] * a_min, util[i, 0],
+        # Strongest first: more fit, more base value, less busy, less loaded.
+        members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + int(busy[i, a0]), util[i, 0],
                                     pb.people[i].id))
-        # Dominators needed: one more than the team can hold besides p. Within a capped
-        # department that is the cap, as p's own seat counts against it.
         cap = req.cap_of(dept) if dept else None
+        # Filling: one more dominator than the team can hold besides p (within a capped department
+        # the team holds at most cap − 1 of p's colleagues).
         n_dom = min(smax, cap) if cap is not None else smax
-        # A member without a role is there only at the size minimum or as a required department's
-        # one member (the passenger rule): T then holds at most size_min − 1 others, or none of
-        # p's department, so size_min padding dominators suffice.
-        n_pad = min(req.size_min, n_dom)
+        required = dept in req.required_departments
         k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
-        k_any: list[int] = []  # kept here, may dominate as padding (not forced, not avoided)
+        k_any: list[int] = []  # kept here, may dominate as a pad (not forced, not avoided)
         for p in members:
             if p in pb.forced or p in pb.fixed or p in avoid or R > 62:
                 kept.append(p)
                 if p in roleless:
                     out_roleless.add(p)
                 continue
-            # p's department bonus can only be lost to a q from another department.
-            def need(q, p=p, dept=dept):
-                return up[p] + down[q] + (np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0)
 
-            # Case "p fills roles": q takes them over (qualifies for all of p's requirements, each
-            # at ≥ p's fit, utilisation ≤ at every allocation); p filling at least one role, q's
-            # smallest fit gain over p's requirements adds to the slack.
+            # p's department bonus can only be lost to a q from another department.
+            def lost(q, p=p, dept=dept):
+                return np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0
+
+            # Filling: q qualifies for all of p's requirements, each at ≥ p's fit, utilisation ≤
+            # at every allocation; p filling at least one role, q's smallest fit gain adds to the slack.
             if p in roleless or mask[p] == 0:
                 fills_ok = True  # p never fills a role
             elif not k_role:
@@ -164,23 +280,29 @@ def _dominance(pb, eligible: list[int], avoid: set[int], roleless: set[int]) -> 
                 ok &= (util[q] <= util[p] + 1e-12).all(axis=1)
                 if budget:  # cost only matters under a budget
                     ok &= rate[q] <= rate[p]
-                dbusy = busy[p] - busy[q]
-                busy_slack = np.where(dbusy >= 0, dbusy * a_min, dbusy * a_max)
+                busy_slack = (busy[p] - busy[q]).min(axis=1)
                 gain = np.where(qual[p], fits[q] - fits[p], 1 << 40).min(axis=1)
-                ok &= (base[q] - base[p]) + busy_slack + gain >= need(q)
+                ok &= (base[q] - base[p]) + busy_slack + gain >= up_f[p] + down_f[q] + lost(q)
                 fills_ok = int(ok.sum()) >= n_dom
-            # Case "p only pads the team" (base allocation, no role): any q padding instead will do.
-            # It cannot happen when the base allocation takes p over capacity (p is not forced).
-            pads_ok = fills_ok and util[p, a0] > 1.0 + 1e-9
-            if fills_ok and k_any and not pads_ok:
-                q = np.asarray(k_any)
+            pads_ok = fills_ok
+            if pads_ok and util[p, a0] <= 1.0 + 1e-9:  # p can pad at the base allocation
+                q = np.asarray(k_any, dtype=np.int64)
                 ok = util[q, a0] <= util[p, a0] + 1e-12
                 if budget:
                     ok &= rate[q] <= rate[p]
-                ok &= (base[q] - base[p]) + (busy[p] - busy[q]) * a_base >= need(q)
-                pads_ok = int(ok.sum()) >= n_pad
+                slack = (base[q] - base[p]) + (busy[p, a0] - busy[q, a0])
+                if seats >= 0:  # at the minimum (possible only with fewer than size_min fillers)
+                    dom = ok & (slack >= up_m[p] + down_m[q] + lost(q))
+                    a = int((dom & pad_m[q]).sum())
+                    b = int(dom.sum()) - a
+                    in_team = min(smin - 1, b + min(a, seats))
+                    if cap is not None:
+                        in_team = min(in_team, cap - 1)
+                    pads_ok = a + b > in_team
+                if pads_ok and required:  # the only member of a required department
+                    pads_ok = bool((ok & (slack >= up_r[p] + down_r[q])).any())
             if pads_ok:
-                continue  # dominated either way: pruned
+                continue  # dominated in every case: pruned
             kept.append(p)
             k_any.append(p)
             if fills_ok:
