@@ -94,6 +94,11 @@ class Search:
         if left is not None and left <= 0:
             return "unknown", None, None
         solver = solver_for(self.seed, left)
+        # Measured on generated orgs (44 requests at 1k and 10k, same optima): without presolve and
+        # with cut level 0 these 0-1 models solve in about half the CPU time. Presolve off alone
+        # once took 650 s where the default took 5 s, so the two settings go together.
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.cut_level = 0
         if not objective:  # feasibility: the objective's LP still guides the search to a first team
             solver.parameters.stop_after_first_solution = True
         if cap is not None:  # deterministic time, so capped solves stay reproducible
