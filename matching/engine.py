@@ -87,7 +87,8 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
         teams.append(alt.team)
         cuts.append((frozenset(alt.team.members), min_diff))
         sug.alternatives.append(team_result(store, pb, alt.team.members, alt.team.roles, viewer))
-    prune(pb)
+    if alternatives:  # restore the pool the alternatives' pruning narrowed
+        prune(pb)
     _guard(pb, sug, teams)
     sug.seconds = time.perf_counter() - t0
     return sug
