@@ -9,11 +9,16 @@ shrinks a counterexample towards round numbers.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import strategies as st
 
+from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.graph.model import ChangeSet, Department, Membership, Person, PersonSkill, Project, Skill
 
 HORIZON_START = date(2026, 3, 2)
@@ -90,6 +95,18 @@ class Org:
                 start, end = b.span()
                 cs.add(Membership(p.id, project, "member", b.allocation, start, end))
         return cs
+
+
+@contextmanager
+def org_store(org: Org) -> Iterator[SqliteStore]:
+    """A fresh embedded store on a temporary file holding `org` (fast enough for hundreds of examples)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SqliteStore(Path(tmp) / "org.sqlite3")
+        try:
+            store.apply(org.changes())
+            yield store
+        finally:
+            store.close()
 
 
 def window_body(week: int, weeks: int) -> dict:

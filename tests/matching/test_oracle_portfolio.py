@@ -12,16 +12,13 @@ include is a ValidationError naming requests[k].include.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
-from tests.matching.oracle_org import Booking, Org, OrgPerson, PortfolioCase, portfolio_cases, window_body
+from tests.matching.oracle_org import org_store, Booking, Org, OrgPerson, PortfolioCase, portfolio_cases, window_body
 from tests.matching.teamcheck import portfolio_findings
 
 from teamgraph.errors import ValidationError
-from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.matching.portfolio import staff
 from teamgraph.matching.request import parse_portfolio
 
@@ -110,13 +107,8 @@ SHRUNK = [
 @example(case=SHRUNK[4])
 @example(case=SHRUNK[5])
 def test_portfolio_keeps_every_promise(case):
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SqliteStore(Path(tmp) / "org.sqlite3")
-        try:
-            store.apply(case.org.changes())
-            assert_promises(run_case(store, case))
-        finally:
-            store.close()
+    with org_store(case.org) as store:
+        assert_promises(run_case(store, case))
 
 
 # A fixed organisation for both backends: p1 is half booked in the first weeks, so two overlapping

@@ -9,19 +9,16 @@ counterexample per property.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from tests.matching.oracle import valid_teams
-from tests.matching.oracle_org import (
+from tests.matching.oracle_org import (org_store,
     Booking, Org, OrgPerson, SingleCase, single_cases, window_body,
 )
 from tests.matching.teamcheck import suggestion_findings
 
 from teamgraph.errors import ValidationError
-from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.matching.engine import suggest
 from teamgraph.matching.request import parse_request, resolve_skills
 
@@ -105,13 +102,8 @@ SHRUNK = [
 @example(case=SHRUNK[3])
 @example(case=SHRUNK[4])
 def test_single_team_keeps_every_promise(case):
-    with tempfile.TemporaryDirectory() as tmp:
-        store = SqliteStore(Path(tmp) / "org.sqlite3")
-        try:
-            store.apply(case.org.changes())
-            assert_promises(run_case(store, case))
-        finally:
-            store.close()
+    with org_store(case.org) as store:
+        assert_promises(run_case(store, case))
 
 
 # A fixed organisation for both backends: a booked person pinned, a 0.2 role below the 0.5 base,
