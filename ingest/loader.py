@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from teamgraph.graph.model import WRITE_ORDER, ChangeSet, record_key
 from teamgraph.ingest.formats import CASE_SPEC, CASES_DIR, SPEC_BY_FILE, SPECS, FileSpec
-from teamgraph.ingest.reader import read_csv, read_jsonl, read_markdown_case
+from teamgraph.ingest.reader import printable, read_csv, read_jsonl, read_markdown_case
 from teamgraph.ingest.validate import FolderValidator
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
@@ -109,12 +109,30 @@ class IngestReport:
                 "revision_before": self.revision_before, "revision_after": self.revision_after}
 
 
+def _name_ok(p: Path, name: str, errors: ErrorReport) -> bool:
+    """False (and a problem) for a file name that is not valid UTF-8 text or holds control
+    characters: it could not be shown in a message."""
+    if name.isprintable():
+        return True
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        errors.add("file name is not valid UTF-8; rename the file", file=printable(name))
+        return False
+    if p.is_file() and (p.name in SPEC_BY_FILE or p.suffix.lower() in (".csv", ".jsonl", ".md")):
+        errors.add("file name contains control characters; rename the file", file=printable(name))
+        return False
+    return True
+
+
 def folder_files(path: Path, errors: ErrorReport) -> list[tuple[FileSpec, str, Path]]:
     """The folder's data files in write order, as (spec, name shown in errors, path)."""
     if not path.is_dir():
         raise ValidationError(FieldProblem("not a folder", file=str(path)))
     found: list[tuple[FileSpec, str, Path]] = []
     for p in sorted(path.iterdir()):
+        if not _name_ok(p, p.name, errors):
+            continue
         if p.is_file() and p.name in SPEC_BY_FILE:
             found.append((SPEC_BY_FILE[p.name], p.name, p))
         elif p.is_file() and p.suffix.lower() in (".csv", ".jsonl", ".tsv", ".json"):
@@ -122,7 +140,8 @@ def folder_files(path: Path, errors: ErrorReport) -> list[tuple[FileSpec, str, P
                        file=p.name)
     cases_dir = path / CASES_DIR
     if cases_dir.is_dir():
-        found += [(CASE_SPEC, f"{CASES_DIR}/{p.name}", p) for p in sorted(cases_dir.glob("*.md"))]
+        found += [(CASE_SPEC, f"{CASES_DIR}/{p.name}", p) for p in sorted(cases_dir.glob("*.md"))
+                  if _name_ok(p, f"{CASES_DIR}/{p.name}", errors)]
     if not found and not errors:
         errors.add(f"no data files found; expected any of: {', '.join(SPEC_BY_FILE)} and "
                    f"{CASES_DIR}/*.md", file=str(path))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from teamgraph.graph.store import GraphStore
 
 _MISSING = object()
+SMALL_FOLDER = 2000  # people in a folder up to which their stored e-mails are looked up by id first
 _FILE_OF_KIND = {s.kind: s.filename for s in SPECS}
 # Node kinds whose ids other records reference, and the field holding their parent.
 PARENT_FIELD = {"department": "parent", "skill": "broader"}
@@ -48,7 +49,7 @@ class FolderValidator:
         # plain ints keep a million-row folder from holding a million tuples
         self.where: dict[str, dict[tuple, int | tuple[str, int]]] = {}
         self.read: dict[str, int] = {}  # rows read per kind (valid or not)
-        self._emails: dict[str, tuple[str, int]] = {}
+        self._emails: dict[str, tuple[str, int, str | None]] = {}  # lower-case email -> file, line, id
         self._store_cache: dict[tuple[str, str], object] = {}
         self._deferred: list[tuple[str, str, str, int, str]] = []  # kind, id, file, line, field
 
@@ -140,11 +141,11 @@ class FolderValidator:
         if kind == "person" and "email" in v:
             email = v["email"].lower()
             if email in self._emails:
-                f, ln = self._emails[email]
+                f, ln, _ = self._emails[email]
                 add(f"email {v['email']!r} is already used on line {ln}", file=row.file,
                     line=row.line_of("email"), field="email")
             else:
-                self._emails[email] = (row.file, row.line)
+                self._emails[email] = (row.file, row.line_of("email"), v.get("id"))
         if kind == "membership" and "allocation" in v and "person" in v:
             person = self.lookup("person", v["person"])
             cap = getattr(person, "capacity", None)
@@ -170,6 +171,33 @@ class FolderValidator:
             self._ref(kind, ident, file, line, field)
         for kind, fld in PARENT_FIELD.items():
             self._cycles(kind, fld)
+        self._store_emails()
+
+    def _store_emails(self) -> None:
+        """E-mails of the folder's people that another person in the store already holds.
+
+        People of the folder replace their stored records, so only stored people *not* in the
+        folder can clash (with --replace of people, none: they are deleted). A small folder looks
+        its people up first and scans the store only if some e-mail is new to it."""
+        people = self.records.get("person")
+        if self.store is None or "person" in self.folder_only or not people or not self._emails:
+            return
+        new = self._emails
+        if len(people) <= SMALL_FOLDER:
+            new = {}
+            for email, where in self._emails.items():
+                old = self.store.get("person", where[2]) if where[2] else None
+                if old is None or old.email.lower() != email:
+                    new[email] = where
+            if not new:
+                return
+        for rec in self.store.all("person"):
+            if (rec.id,) in people:
+                continue
+            where = new.get(rec.email.lower())
+            if where is not None and where[2] != rec.id:
+                self.errors.add(f"email {rec.email!r} is already used by person {rec.id!r} in the store",
+                                file=where[0], line=where[1], field="email")
 
     def _parent(self, kind: str, fld: str, ident: str) -> str | None:
         rec = self.lookup(kind, ident)
