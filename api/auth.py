@@ -3,7 +3,9 @@
 Roles: sponsor (requests teams), member (reads knowledge), hr (everything about people,
 including collaboration ratings and detailed loads), admin (everything, plus ingest). A token
 acts as a person, so the visibility rules get their department and projects (`Viewer`).
-Session-authenticated writes must echo the session's CSRF token in `X-CSRF-Token`.
+Session-authenticated writes must echo the session's CSRF token in `X-CSRF-Token` (the pages'
+forms send it as the `csrf_token` field) — signing out included. After login, `next` is followed
+only to a path on this site.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+import unicodedata
 from collections import Counter
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 
@@ -42,15 +46,50 @@ def principal() -> TokenRecord | None:
             raise Unauthenticated("use 'Authorization: Bearer <token>'")
         record = tokens().lookup(token.strip())
         if record is None:
-            raise Unauthenticated("unknown or revoked token")
+            raise Unauthenticated("unknown, revoked or expired token")
     elif session.get("token_id") is not None:
         record = tokens().by_id(session["token_id"])
         if record is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
-            sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
-            if not hmac.compare_digest(sent, session.get("csrf", "")):
-                raise AccessDenied("missing or wrong X-CSRF-Token for a session-authenticated write")
+            check_csrf()
     g.principal = record
     return record
+
+
+def check_csrf() -> None:
+    """403 unless the request echoes this session's CSRF token (header or form field)."""
+    sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+    expected = session.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent.encode("utf-8"), expected.encode("utf-8")):
+        raise AccessDenied("missing or wrong X-CSRF-Token for a session-authenticated write")
+
+
+def _unsafe_path(target: str, *, spaces: bool) -> bool:
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return True  # not a path, or protocol-relative (`//host`, `/\host`)
+    if "\\" in target:
+        return True  # browsers read a backslash as `/`
+    banned = "CZ" if not spaces else "C"
+    if any(unicodedata.category(c)[0] in banned for c in target):
+        return True  # control and format characters (browsers drop tabs and newlines)
+    parts = urlsplit(target)
+    return bool(parts.scheme or parts.netloc)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a same-site relative path (`/…`), else None.
+
+    Refused: anything a browser could read as another host or scheme — `//host`, `/\\host`,
+    backslashes, control characters anywhere (`/<tab>/host` becomes `//host`), schemes — checked on
+    the value as given (where spaces are refused too), percent-decoded once and twice more, and
+    NFKC-normalised (fullwidth `／`).
+    """
+    if not target or len(target) > 2000:
+        return None
+    decoded = {unquote(target), unquote(unquote(target))}
+    decoded |= {unicodedata.normalize("NFKC", f) for f in decoded | {target}}
+    if _unsafe_path(target, spaces=False) or any(_unsafe_path(f, spaces=True) for f in decoded):
+        return None
+    return target
 
 
 def viewer() -> Viewer:
@@ -90,17 +129,19 @@ def login():
     if request.method == "POST":
         record = tokens().lookup(request.form.get("token", "").strip())
         if record is None:
-            flash("That token is unknown or revoked.")
+            flash("That token is unknown, revoked or expired.")
             return render_template("login.html"), 401
         session.clear()
         session["token_id"], session["csrf"] = record.id, secrets.token_urlsafe(24)
-        target = request.args.get("next", "")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.home"))
+        return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
     return render_template("login.html")
 
 
 @bp.post("/logout")
 def logout():
+    """Sign out (POST only, with the session's CSRF token, so another site cannot sign you out)."""
+    if session.get("token_id") is not None:
+        check_csrf()
     session.clear()
     return redirect(url_for("auth.login"))
 

@@ -40,31 +40,38 @@ def token() -> None:
               help="What the token may do.")
 @click.option("--person", default=None, help="Person id the token acts as (required except for admin).")
 @click.option("--label", default="", help="A note to recognise the token by.")
-def token_create(role: str, person: str | None, label: str) -> None:
+@click.option("--days", default=None, type=click.IntRange(1, 3650),
+              help="Days until the token expires (default: TEAMGRAPH_TOKEN_DAYS, else 90).")
+def token_create(role: str, person: str | None, label: str, days: int | None) -> None:
     """Create a token and print it once (only its hash is kept)."""
     from teamgraph.api.tokens import token_store_for
     from teamgraph.edge import edge
 
     if person:
         edge().engine().require("person", person)
-    secret, record = token_store_for(edge().settings.data_dir).create(role, person, label)
+    secret, record = token_store_for(edge().settings.data_dir).create(role, person, label, days=days)
     click.echo(secret)
-    click.echo(f"token {record.id}: role {role}" + (f", acting as {person}" if person else ""), err=True)
+    click.echo(f"token {record.id}: role {role}" + (f", acting as {person}" if person else "")
+               + f"; expires {record.expires}", err=True)
 
 
 @token.command("list")
 def token_list() -> None:
-    """List tokens (ids, roles, people; never the secrets)."""
+    """List tokens (ids, roles, people, created, expires; never the secrets)."""
+    from datetime import datetime, timezone
+
     from teamgraph.api.tokens import token_store_for
     from teamgraph.edge import edge
+    now = datetime.now(timezone.utc)
     for r in token_store_for(edge().settings.data_dir).list():
-        click.echo(f"{r.id:>4}  {r.role:<8} {r.person or '-':<16} {r.created}  {r.label}")
+        expires = f"{r.expires}{' (expired)' if r.expired(now) else ''}"
+        click.echo(f"{r.id:>4}  {r.role:<8} {r.person or '-':<16} {r.created}  expires {expires}  {r.label}")
 
 
 @token.command("revoke")
 @click.argument("token_id", type=int)
 def token_revoke(token_id: int) -> None:
-    """Revoke a token by id (a running server notices within 30 s)."""
+    """Revoke a token by id (a running server refuses it from the next request)."""
     from teamgraph.api.tokens import token_store_for
     from teamgraph.edge import edge
     token_store_for(edge().settings.data_dir).revoke(token_id)

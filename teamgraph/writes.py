@@ -59,10 +59,13 @@ class Writes(Teams):
             return WriteOutcome(report, report.to_dict(), index)
 
     def forget(self, person_id: str) -> WriteOutcome:
-        """Delete a person everywhere (right to be forgotten), then drop them from the indexes."""
+        """Delete a person everywhere (right to be forgotten), revoke and delete their API tokens,
+        then drop them from the indexes."""
+        from teamgraph.api.tokens import token_store_for
         self.require("person", person_id)
         with self._lock:
             report = self.store.forget_person(person_id)
+            tokens = token_store_for(self.settings.data_dir).forget_person(person_id)
             summary = {"person": person_id, "kept": dict(report.written), "deleted": dict(report.deleted),
-                       "revision": report.revision}
+                       "tokens_revoked": tokens, "revision": report.revision}
             return WriteOutcome(report, summary, self._follow(report))
