@@ -231,3 +231,29 @@ def test_an_unknown_column_with_control_characters_is_named_printably(tmp_path):
     assert any(p.file == "experts.csv" and p.line == 1 and p.field == "\\x1b[2Jmood" for p in e.value.problems), \
         str(e.value)
     assert "\x1b" not in str(e.value)
+
+
+def test_the_store_check_also_works_by_scanning_for_big_folders(loaded, tmp_path, monkeypatch):
+    from teamgraph.ingest import validate
+
+    monkeypatch.setattr(validate, "SMALL_FOLDER", 0)
+    d = tmp_path / "new"
+    d.mkdir()
+    (d / "people.csv").write_text("id,name,email,department\nbo,Bo Chen,bo@example.org,eng\n"
+                                  "zoe,Zoe Roe,Cy@Example.org,eng\n", encoding="utf-8")
+    _refused(loaded, d, "people.csv", 3, "email", "already used by person 'cy' in the store")
+
+
+def test_replace_frees_the_emails_of_the_people_it_deletes(store, tmp_path):
+    d = tmp_path / "first"
+    d.mkdir()
+    (d / "departments.csv").write_text("id,name\neng,Engineering\n", encoding="utf-8")
+    (d / "people.csv").write_text("id,name,email,department\nana,Ana,ana@example.org,eng\n"
+                                  "bo,Bo,bo@example.org,eng\n", encoding="utf-8")
+    ingest_folder(store, d, progress=False)
+    (d / "people.csv").write_text("id,name,email,department\nana,Ana,ana@example.org,eng\n"
+                                  "zoe,Zoe,bo@example.org,eng\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="already used by person 'bo' in the store"):
+        ingest_folder(store, d, progress=False)
+    ingest_folder(store, d, replace=True, progress=False)
+    assert store.get("person", "bo") is None and store.get("person", "zoe").email == "bo@example.org"
