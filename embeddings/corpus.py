@@ -132,10 +132,12 @@ class Corpus:
             self._lexical_dirty = True
         return len(changed)
 
-    def remove(self, keys: Iterable[str]) -> int:
+    def remove(self, keys: Iterable[str], purge: bool = False) -> int:
+        """Drop documents; `purge=True` also drops their vectors from the stored index at once
+        (see VectorIndex.remove)."""
         keys = [k for k in keys if k in self.meta]
         for k in keys:
-            self.vectors.remove(self._passage_keys(k))
+            self.vectors.remove(self._passage_keys(k), purge=purge)
             self.passages.pop(k, None)
             self.meta.pop(k, None)
             self.terms.pop(k, None)

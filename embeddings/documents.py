@@ -8,10 +8,11 @@ expert ranking per query, from the cases the viewer may see.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from datetime import date
 
-from teamgraph.embeddings.corpus import Doc
+from teamgraph.embeddings.corpus import Corpus, Doc
 from teamgraph.graph.model import (
     SYSTEM, Case, CollaborationRating, Expert, Membership, Person, PersonSkill, Project, Skill, Window,
 )
@@ -144,3 +145,44 @@ def touched_documents(store, touched: dict, case_meta: dict, person_meta: dict
                                     prof.ratings or ()))
         out["person"] = (found, gone)
     return out
+
+
+def forget_person(corpora: dict, person_id: str) -> dict[str, int]:
+    """Remove every trace of `person_id` from loaded corpora (name → Corpus), in place: their
+    profile document (text terms, digest, metadata with name, skills and mean rating, and its
+    vectors, purged from the stored index) and their id in cases' `authors`. Nothing is encoded,
+    so it works whatever the model. Returns what went: `person` documents and `authorship`
+    references (0s are left out)."""
+    out: dict[str, int] = {}
+    people = corpora.get("person")
+    if people is not None and people.remove([person_id], purge=True):
+        out["person"] = 1
+    cases = corpora.get("case")
+    n = 0
+    for meta in (cases.meta.values() if cases is not None else ()):
+        authors = meta.get("authors") or []
+        if person_id in authors:
+            meta["authors"] = [a for a in authors if a != person_id]
+            n += 1
+    if n:
+        out["authorship"] = n
+    return out
+
+
+def save_forgotten(folder: Path, corpora: dict, removed: dict[str, int]) -> list[str]:
+    """Rewrite the files of the corpora `forget_person` changed; returns their names."""
+    files: list[str] = []
+    for name, what in (("person", "person"), ("case", "authorship")):
+        if removed.get(what) and name in corpora:
+            corpora[name].save(folder)
+            files += [f"{name}{s}" for s in (".docs.json", ".vectors.faiss", ".vectors.json")]
+    return files
+
+
+def forget_in_folder(folder: Path, person_id: str) -> dict:
+    """`forget_person` on the index files in `folder` (no model, no manifest change: the
+    index's revision is untouched, so the next update or sync proceeds as before)."""
+    names = sorted(p.name[:-len(".docs.json")] for p in Path(folder).glob("*.docs.json"))
+    corpora = {n: Corpus.load(Path(folder), n) for n in names if Corpus.exists(Path(folder), n)}
+    removed = forget_person(corpora, person_id)
+    return {"removed": removed, "files_rewritten": save_forgotten(Path(folder), corpora, removed)}

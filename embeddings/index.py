@@ -110,7 +110,9 @@ class VectorIndex:
         if self.kind == "flat" and len(self) > self.approx_threshold:
             self.compact()
 
-    def remove(self, keys: list[str]) -> None:
+    def remove(self, keys: list[str], purge: bool = False) -> None:
+        """Drop `keys`. `purge=True` (a forgotten person): their vectors leave the stored index
+        now, so an HNSW layout is compacted at once instead of keeping them as dead ids."""
         ids = [self.key_to_id.pop(k) for k in keys if k in self.key_to_id]
         for i in ids:
             del self.id_to_key[i]
@@ -120,7 +122,7 @@ class VectorIndex:
             self._index.remove_ids(np.asarray(ids, dtype=np.int64))
         else:
             self.dead += len(ids)
-            if self.dead > 0.25 * max(1, self._index.ntotal):
+            if purge or self.dead > 0.25 * max(1, self._index.ntotal):
                 self.compact()
 
     def vectors(self, keys: list[str]) -> np.ndarray:

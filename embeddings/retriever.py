@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from teamgraph.embeddings.corpus import Corpus
-from teamgraph.embeddings.documents import all_documents, skill_terms, touched_documents
+from teamgraph.embeddings.documents import (
+    all_documents, forget_in_folder, forget_person, save_forgotten, skill_terms, touched_documents,
+)
 from teamgraph.embeddings.encoder import Encoder
 from teamgraph.embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
 from teamgraph.embeddings.fusion import ranked
@@ -97,6 +99,17 @@ class Retriever:
             self._revision = report.revision
             self._save()
             return {"mode": "incremental", "revision": self._revision, "changed": changed}
+
+    def forget(self, person_id: str) -> dict:
+        """Remove a forgotten person from the index files now (and from this copy if loaded),
+        before and whatever the update does; see documents.forget_person."""
+        with self._lock:
+            if self._corpora is None:
+                return forget_in_folder(self.index_dir, person_id)
+            self._reload_if_newer_on_disk()
+            removed = forget_person(self._corpora, person_id)
+            self._cache.clear()
+            return {"removed": removed, "files_rewritten": save_forgotten(self.index_dir, self._corpora, removed)}
 
     def status(self, viewer: Viewer | None = None) -> dict:
         """Sizes, model, revision and staleness. Case counts are per-viewer when `viewer` is given."""

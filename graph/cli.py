@@ -149,13 +149,27 @@ def cases(department, project, skill, language, limit, as_role, as_person, as_js
 @click.command()
 @click.argument("person_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def forget(person_id: str, yes: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON (what was removed, files rewritten).")
+def forget(person_id: str, yes: bool, as_json: bool) -> None:
     """Delete a person everywhere (right to be forgotten); anonymised aggregates stay correct."""
     if not yes:
         click.confirm(f"Forget {person_id} everywhere? This cannot be undone", abort=True)
     out = engine().forget(person_id)
+    if as_json:
+        return echo_json(out.to_dict())
     kept = out.summary["kept"]
     click.echo(f"forgot {person_id}: profile, skills, expert designations, ratings about them and authorship "
                f"removed; {kept.get('membership', 0)} membership(s) and {kept.get('rating', 0)} rating(s) "
                f"they gave kept under an anonymous id (revision {out.summary['revision']})")
+    _echo_forget_details(out.summary)
     echo_index(out.index)
+
+
+def _echo_forget_details(summary: dict) -> None:
+    """What a forget removed, per kind, from the store and the indexes, and the files rewritten."""
+    def counts(d: dict) -> str:
+        return ", ".join(f"{n} {k}" for k, n in d.items() if n) or "nothing"
+    click.echo(f"removed from the store: {counts(summary.get('deleted', {}))}")
+    click.echo(f"removed from the retrieval indexes: {counts(summary.get('index_removed', {}))}")
+    files = summary.get("files_rewritten", [])
+    click.echo(f"files rewritten so no copy stays: {', '.join(files) if files else 'none'}")

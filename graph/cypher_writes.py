@@ -156,6 +156,12 @@ def missing_ids_query(target: str) -> str:
 # --- forget_person -----------------------------------------------------------------------------
 
 PERSON_EXISTS = "MATCH (p:Person {id: $id}) RETURN count(p) AS n"
+# What a forget removes, per kind (the same keys and counting as the SQLite store's report).
+FORGET_COUNTS = (
+    "MATCH (p:Person {id: $id}) RETURN COUNT { (p)-[:HAS_SKILL]->() } AS person_skill, "
+    "COUNT { (p)-[:EXPERT_IN]->() } AS expert, COUNT { ()-[:RATED]->(p) } AS rating_about, "
+    "COUNT { (p)-[:WROTE]->(:Case) } AS authorship, "
+    "COUNT { MATCH (p)-[:SPONSORS|OWNS_PROCESS]->(j:Project) RETURN DISTINCT j } AS sponsorship")
 # Memberships and given ratings move to an opaque tombstone (aggregates stay right); ratings about
 # the person and the free-text comments they wrote go. Relationships cannot change their start
 # node, so each is re-created from the tombstone with the same properties.

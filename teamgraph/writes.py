@@ -65,7 +65,10 @@ class Writes(Teams):
         self.require("person", person_id)
         with self._lock:
             report = self.store.forget_person(person_id)
+            index_forget = self._forget_in_index(person_id)  # at once, whatever the update below does
             tokens = token_store_for(self.settings.data_dir).forget_person(person_id)
             summary = {"person": person_id, "kept": dict(report.written), "deleted": dict(report.deleted),
                        "tokens_revoked": tokens, "revision": report.revision}
+            summary["index_removed"] = index_forget["removed"]
+            summary["files_rewritten"] = index_forget["files_rewritten"]
             return WriteOutcome(report, summary, self._follow(report))

@@ -89,3 +89,11 @@ def test_forgetting_an_unknown_person(tiny_store):
     with pytest.raises(NotFoundError):
         tiny_store.forget_person("nobody")
     assert tiny_store.revision() == rev
+
+
+def test_the_report_says_what_was_removed_per_kind(tiny_store):
+    report = tiny_store.forget_person("fay")  # sponsor and process owner of p-crm, sponsor of p-new
+    assert report.deleted == {"person": 1, "person_skill": 2, "expert": 1, "sponsorship": 2}
+    assert report.written == {"membership": 1, "rating": 1}  # kept under the tombstone
+    report = tiny_store.forget_person("gus")  # author of c-1, rated by ana
+    assert report.deleted == {"person": 1, "person_skill": 2, "rating_about": 1, "authorship": 1}
