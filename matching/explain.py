@@ -59,6 +59,8 @@ class TeamResult:
     score: dict[str, float]  # objective term → value (weights applied)
     total: float
     max_util: float  # over every member, forced ones too (the score's max_util term leaves them out)
+    # the part of `score["cohesion"]` from projects together alone (no ratings): what non-HR viewers see
+    cohesion_together: float = 0.0
 
     @property
     def ids(self) -> list[str]:
@@ -66,7 +68,8 @@ class TeamResult:
 
     def to_dict(self) -> dict:
         return {"members": [m.to_dict() for m in self.members], "score": self.score,
-                "total": self.total, "max_util": round(self.max_util, 4)}
+                "total": self.total, "max_util": round(self.max_util, 4),
+                "cohesion_together": self.cohesion_together}
 
 
 @dataclass
@@ -163,4 +166,7 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
     s = score_team(pb, members, roles)
     score = {k: round(s[k] / SCALE, 4) for k in TERMS}
     u = max((pb.people[i].util(allocation(pb, roles.get(i, ()))) for i in members), default=0.0)
-    return TeamResult(out, score, round(sum(s.values()) / SCALE, 4), u)
+    chosen = set(members)
+    together = sum(pb.weights.cohesion * 0.5 * min(times, 3) / 3
+                   for (i, j), (times, _) in pb.pair_info.items() if i in chosen and j in chosen)
+    return TeamResult(out, score, round(sum(s.values()) / SCALE, 4), u, round(together, 4))
