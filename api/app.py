@@ -22,6 +22,27 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def _body_limits() -> None:
+    """JSON bodies: at most MAX_JSON_BODY bytes (413) and MAX_JSON_DEPTH levels deep (400), checked
+    before anything parses them (README "Limits"; uploads keep MAX_CONTENT_LENGTH)."""
+    from flask import request
+
+    from teamgraph import limits
+    from teamgraph.api.errors import PayloadTooLarge
+    from teamgraph.errors import FieldProblem, ValidationError
+
+    if not request.is_json:
+        return
+    if request.content_length is not None and request.content_length > limits.MAX_JSON_BODY:
+        raise PayloadTooLarge(limits.MAX_JSON_BODY)
+    request.max_content_length = limits.MAX_JSON_BODY  # bodies sent without a length
+    text = request.get_data(cache=True).decode("utf-8", "replace")
+    depth = limits.raw_json_depth(text)
+    if depth > limits.MAX_JSON_DEPTH:
+        raise ValidationError(FieldProblem(
+            f"nested {depth} levels deep; at most {limits.MAX_JSON_DEPTH} allowed", field="body"))
+
+
 def create_app(test_config: dict | None = None, *, settings: Settings | None = None, service=None) -> Flask:
     """Build the app. `settings` default to the environment; `service` to a new `Teamgraph`."""
     from teamgraph.api import auth, errors, openapi, pages, people, skills, teams, knowledge, uploads
@@ -47,6 +68,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
 
     errors.init_app(app)
     auth.init_app(app)
+    app.before_request(_body_limits)
     for module in (skills, people, teams, knowledge, uploads, openapi, pages):
         module.init_app(app)
     return app

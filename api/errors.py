@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from teamgraph.errors import InfeasibleRequest, TeamgraphError
 
@@ -21,6 +21,21 @@ class Unauthenticated(TeamgraphError):
 
     code = "unauthorized"
     http_status = 401
+
+
+class PayloadTooLarge(TeamgraphError):
+    """A body over its documented size limit (README "Limits")."""
+
+    code = "payload_too_large"
+    http_status = 413
+
+    def __init__(self, limit: int, field: str = "body"):
+        self.limit, self.field = limit, field
+        super().__init__(f"the {field} may be at most {limit} bytes")
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": str(self),
+                "fields": [{"field": self.field, "message": f"at most {self.limit} bytes"}]}
 
 
 def error_body(code: str, message: str, fields: list | None = None, **extra) -> dict:
@@ -56,6 +71,10 @@ def handle_teamgraph_error(e: TeamgraphError):
 
 
 def handle_http_error(e: HTTPException):
+    if isinstance(e, RequestEntityTooLarge):
+        from flask import current_app
+        limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return handle_teamgraph_error(PayloadTooLarge(int(limit)))
     code = (e.name or "error").lower().replace(" ", "_")
     body = error_body(code, e.description or e.name)
     resp = _render(e.code or 500, body)

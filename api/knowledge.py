@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Blueprint, Flask, request
 
+from teamgraph import limits
 from teamgraph.api.auth import ALL, require, viewer
 from teamgraph.api.web import arg_int, arg_required, body_field, cached_read, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
@@ -22,15 +23,32 @@ def _date_arg(name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw[:32])
     except ValueError:
-        raise ValidationError(FieldProblem(f"must be an ISO date (YYYY-MM-DD), not {raw!r}", field=name)) from None
+        raise ValidationError(FieldProblem(f"must be an ISO date (YYYY-MM-DD), not {raw[:32]!r}",
+                                           field=name)) from None
+    if limits.date_problem(value):
+        raise ValidationError(FieldProblem(limits.date_problem(value), field=name))
+    return value
+
+
+def _text(name: str, value: str, limit: int) -> str:
+    if limits.text_problem(value, limit):
+        raise ValidationError(FieldProblem(limits.text_problem(value, limit), field=name))
+    return value
 
 
 def _filters() -> dict:
     f = {k: request.args.get(k) or None for k in ("department", "process", "language")}
+    for k, v in f.items():
+        if v is not None:
+            _text(k, v, limits.MAX_NAME_CHARS)
     f["since"], f["until"] = _date_arg("since"), _date_arg("until")
     skills = [s for s in (request.args.get("skills") or "").split(",") if s.strip()]
+    if len(skills) > limits.MAX_KICKOFF_SKILLS:
+        raise ValidationError(FieldProblem(f"at most {limits.MAX_KICKOFF_SKILLS} skills", field="skills"))
+    for s in skills:
+        _text("skills", s.strip(), limits.MAX_NAME_CHARS)
     f["skills"] = [s.strip() for s in skills] or None
     return {k: v for k, v in f.items() if v is not None}
 
@@ -44,7 +62,7 @@ def _redacted(data):
 def similar_cases():
     """Cases similar to a brief (?q=), each with why it matched; filters: department, process,
     since, until, language, skills (comma-separated)."""
-    q, k, f = arg_required("q"), arg_int("k", 5, 1, 50), _filters()
+    q, k, f = _text("q", arg_required("q"), limits.MAX_BRIEF_CHARS), arg_int("k", 5, 1, 50), _filters()
     return cached_read(lambda: _redacted({"query": q, "cases": [
         h.to_dict() for h in service().similar_cases(q, viewer(), k=k, **f)]}))
 
@@ -53,7 +71,7 @@ def similar_cases():
 @require(*ALL)
 def experts():
     """People ranked by evidence relevant to a brief (?q=), with their load."""
-    q, k = arg_required("q"), arg_int("k", 5, 1, 50)
+    q, k = _text("q", arg_required("q"), limits.MAX_BRIEF_CHARS), arg_int("k", 5, 1, 50)
     return cached_read(lambda: _redacted({"query": q, "experts": [
         h.to_dict() for h in service().experts(q, viewer(), k=k)]}))
 
@@ -76,16 +94,27 @@ def brief_kickoff():
     brief = body_field(data, "brief", str, required=True).strip()
     if not brief:
         raise ValidationError(FieldProblem("must not be empty", field="brief"))
+    _text("brief", brief, limits.MAX_BRIEF_CHARS)
     kc, ke = body_field(data, "k_cases", int, 5), body_field(data, "k_experts", int, 5)
     for name, v in (("k_cases", kc), ("k_experts", ke)):
         if not 1 <= v <= 20:
             raise ValidationError(FieldProblem("must be between 1 and 20", field=name))
     team_request = body_field(data, "request", dict, None)
     skills = body_field(data, "skills", list, [])
+    if len(skills) > limits.MAX_KICKOFF_SKILLS:
+        raise ValidationError(FieldProblem(f"at most {limits.MAX_KICKOFF_SKILLS} skills, not {len(skills)}",
+                                           field="skills"))
+    if not all(isinstance(s, str) and len(s) <= limits.MAX_NAME_CHARS for s in skills):
+        raise ValidationError(FieldProblem(f"must be a list of skill names (each at most "
+                                           f"{limits.MAX_NAME_CHARS} characters)", field="skills"))
+    department = body_field(data, "department", str, None)
+    process = body_field(data, "process", str, None)
+    for name, v in (("department", department), ("process", process)):
+        if v is not None:
+            _text(name, v, limits.MAX_NAME_CHARS)
     return json_response(_redacted(service().kickoff(
         viewer(), brief=brief, k_cases=kc, k_experts=ke, team_request=team_request,
-        skills=skills, department=body_field(data, "department", str, None),
-        process=body_field(data, "process", str, None)).to_dict()))
+        skills=skills, department=department, process=process).to_dict()))
 
 
 @bp.get("/index/status")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, Flask, request
 
+from teamgraph import limits
 from teamgraph.api import serialize
 from teamgraph.api.auth import ALL, is_privileged, require, viewer
 from teamgraph.api.web import arg_int, cached_read, service
@@ -22,13 +23,19 @@ def window_args(default_days: int = 90) -> Window:
         if not raw:
             return default
         try:
-            return date.fromisoformat(raw)
+            value = date.fromisoformat(raw[:32])
         except ValueError:
-            raise ValidationError(FieldProblem(f"must be an ISO date (YYYY-MM-DD), not {raw!r}", field=name)) from None
+            raise ValidationError(FieldProblem(f"must be an ISO date (YYYY-MM-DD), not {raw[:32]!r}",
+                                               field=name)) from None
+        if limits.date_problem(value):
+            raise ValidationError(FieldProblem(limits.date_problem(value), field=name))
+        return value
     start = parse("start", date.today())
-    end = parse("end", start + timedelta(days=default_days))
+    end = parse("end", min(start + timedelta(days=default_days), date(limits.MAX_YEAR, 12, 31)))
     if end < start:
         raise ValidationError(FieldProblem("must not be before start", field="end"))
+    if limits.window_problem(start, end):
+        raise ValidationError(FieldProblem(limits.window_problem(start, end), field="end"))
     return Window(start, end)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app
 
+from teamgraph import limits
 from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, require, viewer
 from teamgraph.api.web import body_field, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
@@ -25,9 +26,19 @@ def _request(data: dict) -> dict:
 
 def _ids(data: dict, name: str) -> list[str]:
     value = body_field(data, name, list, [])
+    problem = limits.names_problem(value)
+    if problem:
+        raise ValidationError(FieldProblem(problem, field=name))
     if not all(isinstance(x, str) and x for x in value):
         raise ValidationError(FieldProblem("must be a list of person ids", field=name))
     return value
+
+
+def _seed(data: dict) -> int:
+    seed = body_field(data, "seed", int, 0)
+    if not 0 <= seed <= limits.MAX_SEED:
+        raise ValidationError(FieldProblem(f"must be a whole number from 0 to {limits.MAX_SEED}", field="seed"))
+    return seed
 
 
 def _options(data: dict) -> dict:
@@ -37,7 +48,7 @@ def _options(data: dict) -> dict:
         raise ValidationError(FieldProblem("must be between 0 and 5", field="alternatives"))
     if min_diff < 1:
         raise ValidationError(FieldProblem("must be at least 1", field="min_diff"))
-    return {"alternatives": alternatives, "min_diff": min_diff, "seed": body_field(data, "seed", int, 0),
+    return {"alternatives": alternatives, "min_diff": min_diff, "seed": _seed(data),
             "time_limit": _time_limit(data)}
 
 
@@ -67,6 +78,8 @@ def why_not():
     """Why is this person not in the suggested team: the binding reason, or the cost of swapping them in."""
     data = json_body()
     person = body_field(data, "person", str, required=True)
+    if len(person) > limits.MAX_NAME_CHARS:
+        raise ValidationError(FieldProblem(f"must be at most {limits.MAX_NAME_CHARS} characters", field="person"))
     options = _options(data)  # alternatives and min_diff are checked but do not change the answer
     result = service().why_not(_request(data), person, viewer(), seed=options["seed"],
                                time_limit=options["time_limit"])
@@ -95,7 +108,7 @@ def staff():
         raise ValidationError(FieldProblem("must be a number in (0, 10]", field="max_load"))
     return _answer(service().staff(portfolio, viewer(), max_load=max_load,
                                    time_limit=_time_limit(data, "PORTFOLIO_TIME_LIMIT"),
-                                   seed=body_field(data, "seed", int, 0)))
+                                   seed=_seed(data)))
 
 
 def init_app(app: Flask) -> None:

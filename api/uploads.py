@@ -24,10 +24,13 @@ MAX_UNPACKED = 512 * 1024 * 1024  # refuse zip bombs
 
 
 def _safe_name(name: str, field: str) -> PurePosixPath:
-    """A relative path without '..' (uploads must not write outside the temporary folder)."""
+    """A relative path to a file, without '..' (uploads must not write outside the temporary
+    folder), control characters (NUL) or an empty last part ('.', 'a/.')."""
     path = PurePosixPath(name.replace("\\", "/"))
-    if not name or path.is_absolute() or ".." in path.parts or path.parts[:1] == ("",):
-        raise ValidationError(FieldProblem(f"unsafe file name {name!r}", field=field))
+    if (not name or len(name) > 255 or any(ord(c) < 32 or ord(c) == 127 for c in name)
+            or path.is_absolute() or ".." in path.parts or not path.parts or path.name in ("", ".")
+            or name.replace("\\", "/").rstrip("/").split("/")[-1] in ("", ".")):
+        raise ValidationError(FieldProblem(f"unsafe file name {name[:255]!r}", field=field))
     return path
 
 

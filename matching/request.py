@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from teamgraph.graph.model import Skill, Window
+from teamgraph import limits
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 from teamgraph.matching.request_fields import (
-    FieldParser, closest, parse_date, parse_int, parse_names, parse_number, read_file,
+    FieldParser, closest, parse_date, parse_int, parse_names, parse_number, parse_text, read_file,
 )
 
 REQUEST_KEYS = ("name", "brief", "project", "window", "allocation", "size", "requirements",
@@ -122,9 +123,9 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
             near = closest(str(key), REQUEST_KEYS, 1)
             p.add("unknown field" + (f"; did you mean {near[0]!r}?" if near else
                                      f"; known fields: {', '.join(REQUEST_KEYS)}"), str(key))
-    name = p.get(data, "name", lambda v: str(v).strip(), "")
-    brief = p.get(data, "brief", lambda v: str(v).strip(), "")
-    project = p.get(data, "project", lambda v: str(v).strip() or None)
+    name = p.get(data, "name", parse_text, "")
+    brief = p.get(data, "brief", lambda v: parse_text(v, limits.MAX_BRIEF_CHARS), "")
+    project = p.get(data, "project", lambda v: parse_text(v) or None)
     allocation = p.get(data, "allocation", lambda v: parse_number(v, 0.01, 1.0), DEFAULT_ALLOCATION)
 
     window = None
@@ -140,6 +141,8 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         if start and end:
             if end < start:
                 p.add(f"ends before it starts ({end} < {start})", "window.end")
+            elif limits.window_problem(start, end):
+                p.add(limits.window_problem(start, end), "window.end")
             else:
                 window = Window(start, end)
 
@@ -164,6 +167,9 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     if not isinstance(raw, list) or not raw:
         p.add("required: a non-empty list of {skill, level, count}", "requirements")
         raw = []
+    elif len(raw) > limits.MAX_REQUIREMENTS:
+        p.add(f"at most {limits.MAX_REQUIREMENTS} requirements, not {len(raw)}", "requirements")
+        raw = []
     for i, r in enumerate(raw):
         f = f"requirements[{i}]"
         if isinstance(r, str):
@@ -175,7 +181,9 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
             if key not in ("skill", "level", "count", "allocation"):
                 p.add("unknown field (use skill, level, count, allocation)", f"{f}.{key}")
         skill = str(r.get("skill") or "").strip()
-        if not skill:
+        if len(skill) > limits.MAX_NAME_CHARS:
+            p.add(limits.text_problem(skill, limits.MAX_NAME_CHARS), f"{f}.skill")
+        elif not skill:
             p.add("required: a skill id, name or alias", f"{f}.skill")
         level = p.get(r, "level", lambda v: parse_int(v, 1, 5), 3, f"{f}.level")
         count = p.get(r, "count", lambda v: parse_int(v, 1, 50), 1, f"{f}.count")
@@ -197,6 +205,9 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     raw_caps = deps.get("caps") or {}
     if not isinstance(raw_caps, Mapping):
         p.add("must be a mapping {department: max members}", "departments.caps")
+        raw_caps = {}
+    if len(raw_caps) > limits.MAX_NAMES:
+        p.add(f"at most {limits.MAX_NAMES} departments, not {len(raw_caps)}", "departments.caps")
         raw_caps = {}
     for d in raw_caps:
         n = p.get(raw_caps, d, lambda v: parse_int(v, 0, 100), None, f"departments.caps.{d}")
@@ -299,6 +310,9 @@ def parse_portfolio(data: Mapping, source: str = "portfolio", *, skills: Iterabl
             report.add(str(e), file=source, line=lines.get("max_load"), field="max_load")
     requests = []
     skills = list(skills) if skills is not None else None
+    if len(data["requests"]) > limits.MAX_PORTFOLIO_REQUESTS:
+        raise ValidationError(FieldProblem(f"at most {limits.MAX_PORTFOLIO_REQUESTS} requests, not "
+                                           f"{len(data['requests'])}", source, lines.get("requests"), "requests"))
     for i, r in enumerate(data["requests"]):
         prefix = f"requests[{i}]."
         try:

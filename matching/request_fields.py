@@ -11,16 +11,35 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
+from teamgraph import limits
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
 
 def parse_date(v) -> date:
-    if isinstance(v, date):
-        return v
-    try:
-        return date.fromisoformat(str(v).strip())
-    except ValueError:
-        raise ValueError(f"must be an ISO date YYYY-MM-DD, not {v!r}") from None
+    """An ISO date in the years limits.MIN_YEAR–MAX_YEAR."""
+    if not isinstance(v, date):
+        text = str(v).strip()
+        if len(text) > 32:
+            raise ValueError("must be an ISO date YYYY-MM-DD")
+        try:
+            v = date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"must be an ISO date YYYY-MM-DD, not {v!r}") from None
+    problem = limits.date_problem(v)
+    if problem:
+        raise ValueError(problem)
+    return v
+
+
+def parse_text(v, limit: int = limits.MAX_NAME_CHARS) -> str:
+    """A string (numbers are written as text) of at most `limit` characters, stripped."""
+    if isinstance(v, (dict, list, tuple, set)):
+        raise ValueError("must be text")
+    text = str(v).strip()
+    problem = limits.text_problem(text, limit)
+    if problem:
+        raise ValueError(problem)
+    return text
 
 
 def parse_number(v, lo: float, hi: float) -> float:
@@ -54,7 +73,11 @@ def parse_names(v) -> tuple[str, ...]:
         v = [v]
     if not isinstance(v, (list, tuple)) or not all(isinstance(s, (str, int)) for s in v):
         raise ValueError("must be a list of names")
-    return tuple(str(s).strip() for s in v if str(s).strip())
+    names = tuple(str(s).strip() for s in v[:limits.MAX_NAMES + 1] if str(s).strip())
+    problem = limits.names_problem(v if len(v) > limits.MAX_NAMES else names)
+    if problem:
+        raise ValueError(problem)
+    return names
 
 
 class FieldParser:
@@ -120,11 +143,18 @@ def read_file(path: str | Path) -> tuple[object, dict[str, int], str]:
         raise ValidationError(FieldProblem(f"cannot read: {e.strerror}", str(path))) from e
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except RecursionError:
+        data = None  # reported below as too deep
+        depth = limits.MAX_JSON_DEPTH + 1
     except (ValueError, yaml.YAMLError) as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(e, "lineno", None)
         raise ValidationError(FieldProblem(f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
                                            f"{getattr(e, 'problem', None) or e}", str(path), line)) from e
+    else:
+        depth = limits.json_depth(data)
+    if depth > limits.MAX_JSON_DEPTH:
+        raise ValidationError(FieldProblem(f"nested more than {limits.MAX_JSON_DEPTH} levels deep", str(path)))
     return data, line_index(text), str(path)
 
 

@@ -1,0 +1,90 @@
+"""Documented limits on what a request may ask for (README "Limits"), in one place.
+
+They bound the work one request can cause. The team-request limits are enforced where requests
+are parsed (`matching.request`, so API bodies and CLI request files get the same rules); the
+HTTP limits (body size, nesting, query windows, seeds, id lists) at the API boundary. Every
+violation is a 400 (413 for the body size) naming the field and the limit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# --- HTTP bodies (api.app) -------------------------------------------------------------------
+MAX_JSON_BODY = 1024 * 1024  # bytes of a JSON body (uploads have MAX_CONTENT_LENGTH, 64 MB)
+MAX_JSON_DEPTH = 32  # nesting of objects/arrays in a JSON body or request file
+
+# --- team requests (matching.request) ------------------------------------------------------
+MAX_REQUIREMENTS = 50  # requirements per request
+MAX_NAMES = 100  # include, exclude, pins, previous, departments, preferences: entries per list
+MAX_NAME_CHARS = 200  # a skill name, person/department id, request name, project id
+MAX_BRIEF_CHARS = 20_000  # a request's or kickoff's brief, a search query
+MAX_PORTFOLIO_REQUESTS = 50  # requests in one portfolio
+
+# --- dates ---------------------------------------------------------------------------------
+MIN_YEAR, MAX_YEAR = 1900, 2200  # any date in a request or a query
+MAX_WINDOW_DAYS = 5 * 366  # a team request's window, a profile's ?start..?end
+
+# --- solver options (api.teams) ------------------------------------------------------------
+MAX_SEED = 2**31 - 1  # seed in [0, MAX_SEED]
+MAX_KICKOFF_SKILLS = 50  # skills of an ad-hoc kickoff
+
+
+def date_problem(d: date) -> str | None:
+    """Why `d` is outside the allowed years, or None."""
+    if not MIN_YEAR <= d.year <= MAX_YEAR:
+        return f"must be a date in the years {MIN_YEAR}–{MAX_YEAR}, not {d.isoformat()}"
+    return None
+
+
+def window_problem(start: date, end: date) -> str | None:
+    """Why the window start..end is too long, or None (order and years are checked elsewhere)."""
+    if (end - start).days > MAX_WINDOW_DAYS:
+        return f"the window may span at most {MAX_WINDOW_DAYS} days (5 years), not {(end - start).days}"
+    return None
+
+
+def text_problem(value: str, limit: int) -> str | None:
+    if len(value) > limit:
+        return f"must be at most {limit} characters, not {len(value)}"
+    return None
+
+
+def names_problem(names) -> str | None:
+    """Why a list of ids/names (include, exclude, pins, …) is too long or has an over-long entry."""
+    if len(names) > MAX_NAMES:
+        return f"may list at most {MAX_NAMES} names, not {len(names)}"
+    if any(len(str(n)) > MAX_NAME_CHARS for n in names):
+        return f"each name may be at most {MAX_NAME_CHARS} characters"
+    return None
+
+
+def json_depth(data, limit: int = MAX_JSON_DEPTH) -> int:
+    """The nesting depth of parsed data (iterative, so deep data cannot overflow the stack);
+    stops counting once past `limit`."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, (list, tuple)):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        stack.extend((c, depth + 1) for c in children)
+    return deepest
+
+
+def raw_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
+    """The bracket nesting depth of JSON text, without parsing it (strings are skipped), so a
+    body nested 100,000 deep is measured in linear time and never reaches the parser."""
+    import re
+    from itertools import accumulate
+    if "[" not in text and "{" not in text:
+        return 0
+    bare = re.sub(r'"(?:[^"\\]|\\.)*"', "", text)
+    steps = (1 if c in "[{" else -1 for c in bare if c in "[]{}")
+    return max(accumulate(steps, initial=0))
