@@ -114,6 +114,11 @@
   }
 
   function loadBars(m) {
+    // Figures withheld for this viewer (people forced in by include/pins): show the bands instead.
+    if (m.capacity === undefined || m.load_after === undefined) {
+      return el("div", { class: "bars muted small", title: "load figures are not shown for people the request forced in" },
+        `availability: ${m.availability || "not shown"} → ${m.availability_after || "not shown"} after joining`);
+    }
     const scale = Math.max(1.2, m.capacity, m.load_after) ;
     const bar = (label, v, cls) => el("div", { class: "bar" }, el("span", {}, label),
       el("div", { class: "track" }, el("div", { class: `fill ${cls}${v > m.capacity + 1e-9 ? " over" : ""}`, style: `width:${Math.min(100, 100 * v / scale)}%` }),
