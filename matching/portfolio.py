@@ -31,16 +31,15 @@ import time
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.model import solver_for
 from teamgraph.matching.portfolio_greedy import greedy_keys, greedy_staffing
-from teamgraph.matching.portfolio_load import MILLI
 from teamgraph.matching.portfolio_model import build_model, objective
 from teamgraph.matching.portfolio_pool import PortfolioPool
 from teamgraph.matching.portfolio_result import (
     PortfolioResult, build_result, max_util, placed_of, required_slots,
 )
 from teamgraph.matching.request import Portfolio
+from teamgraph.matching.rules import EPS, MILLI
 
 __all__ = ["PortfolioPool", "PortfolioResult", "greedy_portfolio", "staff", "staff_pool"]
-EPS = 1e-9
 
 
 def greedy_portfolio(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None) -> PortfolioResult:

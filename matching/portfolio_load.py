@@ -25,8 +25,8 @@ from datetime import timedelta
 
 from teamgraph.graph.load import peak_load
 from teamgraph.graph.model import Membership, Window
+from teamgraph.matching.rules import MILLI  # the unit rules.allocation_milli posts loads in
 
-MILLI = 1000  # loads in thousandths of an FTE inside the model
 
 
 def intervals(windows: list) -> list[tuple[Window, frozenset[int]]]:

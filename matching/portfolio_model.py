@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from teamgraph.matching.portfolio_load import MILLI, post_load
+from teamgraph.matching.portfolio_load import post_load
 from teamgraph.matching.portfolio_pool import PortfolioPool
-from teamgraph.matching.rules import TeamVars, allocation_milli, new_vars, post_team_rules
+from teamgraph.matching.rules import MILLI, TeamVars, allocation_milli, new_vars, post_team_rules
 
 
 @dataclass
