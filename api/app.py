@@ -37,8 +37,8 @@ def _body_limits() -> None:
         raise PayloadTooLarge(limits.MAX_JSON_BODY)
     request.max_content_length = limits.MAX_JSON_BODY  # bodies sent without a length
     text = request.get_data(cache=True).decode("utf-8", "replace")
-    depth = limits.raw_json_depth(text)
-    if depth > limits.MAX_JSON_DEPTH:
+    depth, too_deep = limits.raw_json_depth(text)
+    if too_deep is not None:
         raise ValidationError(FieldProblem(
             f"nested {depth} levels deep; at most {limits.MAX_JSON_DEPTH} allowed", field="body"))
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from teamgraph.limits import raw_json_depth
 from teamgraph.graph.model import (
     EVIDENCE_KINDS, OUTCOMES, PERSON_STATUSES, PROCESSES, PROJECT_STATUSES, VISIBILITIES,
 )
@@ -229,26 +230,10 @@ def _json_constant(s: str) -> object:
 def _depth_ok(s: str) -> None:
     """ValueError when brackets nest deeper than MAX_NESTING (a linear scan before parsing, so a
     line of a million '[' costs no recursion)."""
-    if s.count("[") + s.count("{") <= MAX_NESTING:
-        return
-    depth, quoted, escaped = 0, False, False
-    for i, ch in enumerate(s):
-        if quoted:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                quoted = False
-        elif ch == '"':
-            quoted = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise ValueError(f"invalid JSON: values are nested more than {MAX_NESTING} levels deep "
-                                 f"(column {i + 1})")
-        elif ch in "]}":
-            depth -= 1
+    _, too_deep = raw_json_depth(s, MAX_NESTING)
+    if too_deep is not None:
+        raise ValueError(f"invalid JSON: values are nested more than {MAX_NESTING} levels deep "
+                         f"(column {too_deep + 1})")
 
 
 def json_loads(s: str) -> object:

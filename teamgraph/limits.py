@@ -78,13 +78,31 @@ def json_depth(data, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
-def raw_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
-    """The bracket nesting depth of JSON text, without parsing it (strings are skipped), so a
-    body nested 100,000 deep is measured in linear time and never reaches the parser."""
-    import re
-    from itertools import accumulate
-    if "[" not in text and "{" not in text:
-        return 0
-    bare = re.sub(r'"(?:[^"\\]|\\.)*"', "", text)
-    steps = (1 if c in "[{" else -1 for c in bare if c in "[]{}")
-    return max(accumulate(steps, initial=0))
+def raw_json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> tuple[int, int | None]:
+    """The bracket nesting of JSON text, without parsing it (strings skipped): (deepest level,
+    index of the first bracket past `limit`, or None). Linear, so a body nested 100,000 deep is
+    measured without recursion and never reaches the parser; the API and ingest both use it."""
+    if text.count("[") + text.count("{") <= limit:
+        return 0, None  # cannot nest past the limit (the depth is not needed then)
+    depth = deepest = 0
+    first_over: int | None = None
+    quoted = escaped = False
+    for i, ch in enumerate(text):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if depth > limit and first_over is None:
+                    first_over = i
+        elif ch in "]}":
+            depth -= 1
+    return deepest, first_over
