@@ -29,7 +29,7 @@ from teamgraph.matching.explain import Diff, Suggestion, WhyNot, overload_note, 
 from teamgraph.matching.problem import SCALE, Problem, Relevance, Weights, build_problem
 from teamgraph.matching.prune import prune
 from teamgraph.matching.request import TeamRequest
-from teamgraph.matching.rules import EPS, check_team, fits, forced_overload, lowest_allocation
+from teamgraph.matching.rules import EPS, answer_status, check_team, fits, forced_overload, lowest_allocation
 from teamgraph.matching.solve import Search, Team
 from teamgraph.errors import NotFoundError
 
@@ -102,11 +102,11 @@ def _guard(pb: Problem, sug: Suggestion, teams: list[Team]) -> None:
         allocations = {i: m.allocation for i, m in zip(team.members, shown.members)}
         for v in check_team(pb, team.members, team.roles, allocations=allocations):
             sug.violations.append({**v.to_dict(), "team": k})
+    sug.status = answer_status(sug.status, violated=bool(sug.violations), overloaded=bool(sug.forced_overload))
     if sug.violations:
-        sug.status, sug.proven_optimal = "invalid", False
+        sug.proven_optimal = False
         sug.notes.append("the answer breaks a rule (a bug): " + "; ".join(v["message"] for v in sug.violations))
     elif sug.forced_overload:
-        sug.status = "overloaded"
         sug.notes.append(overload_note(sug.forced_overload))
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from teamgraph.matching.explain import overload_note
-from teamgraph.matching.rules import allocation, needed_for
+from teamgraph.matching.rules import allocation, answer_status, needed_for
 from teamgraph.matching.portfolio_check import check_staffing
 from teamgraph.matching.portfolio_load import peak_after
 from teamgraph.matching.portfolio_pool import PortfolioPool
@@ -98,11 +98,9 @@ def build_result(pool: PortfolioPool, mode: str, status: str, xs, ys, *, lb: flo
                        "load_before": round(max((sp.load for sp in pool.spans[g]), default=0.0), 4),
                        "load_after": round(peak_after(pool.spans[g], m), 4), "capacity": pool.cap[g]})
     people.sort(key=lambda p: (-p["load_after"] / (p["capacity"] or 1), p["id"]))
+    status = answer_status(status, violated=bool(check.violations), overloaded=bool(check.forced_overload))
     if check.violations:
-        status = "invalid"
         notes.append("a rule check failed on this answer (a bug): see violations")
-    elif check.forced_overload and status in ("optimal", "feasible"):
-        status = "overloaded"
     if check.forced_overload:
         notes.append(overload_note(check.forced_overload))
     gap = None

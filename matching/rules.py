@@ -334,6 +334,17 @@ def forced_overload(pb: Problem, members: Iterable[int], roles: dict[int, list[i
     return out
 
 
+def answer_status(status: str, *, violated: bool, overloaded: bool) -> str:
+    """The status an answer leaves with once checked (single team and portfolio alike): "invalid"
+    when a rule is broken (a bug guard), "overloaded" when a found team holds only because forced
+    members go over capacity (never "optimal"), else the solver's status."""
+    if violated:
+        return "invalid"
+    if overloaded and status in ("optimal", "feasible"):
+        return "overloaded"
+    return status
+
+
 def check_team(pb: Problem, members: Iterable[int], roles: dict[int, list[int]], *,
                allocations: dict[int, float] | None = None, request: str | None = None) -> list[Violation]:
     """Every rule the team breaks ([] when it keeps them all). `roles` maps a member to the
