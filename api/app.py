@@ -45,7 +45,8 @@ def _body_limits() -> None:
 
 def create_app(test_config: dict | None = None, *, settings: Settings | None = None, service=None) -> Flask:
     """Build the app. `settings` default to the environment; `service` to a new `Teamgraph`."""
-    from teamgraph.api import auth, errors, openapi, pages, people, skills, teams, knowledge, uploads
+    from teamgraph import limits
+    from teamgraph.api import auth, errors, openapi, pages, people, skills, teams, knowledge, uploads, workers
     from teamgraph.api.web import ReadCache
 
     settings = settings or Settings.from_env()
@@ -55,7 +56,11 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,  # ingest uploads
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SUGGEST_TIME_LIMIT=10.0,
+        SUGGEST_TIME_LIMIT=limits.MAX_SOLVE_SECONDS,
+        PORTFOLIO_TIME_LIMIT=limits.MAX_PORTFOLIO_SECONDS,
+        SLOW_WORKERS=limits.SLOW_WORKERS,  # api.workers: slow work never blocks cheap requests
+        SLOW_QUEUE=limits.SLOW_QUEUE,
+        SLOW_QUEUE_WAIT=limits.SLOW_QUEUE_WAIT,
     )
     if test_config:
         app.config.update(test_config)
@@ -71,4 +76,5 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     app.before_request(_body_limits)
     for module in (skills, people, teams, knowledge, uploads, openapi, pages):
         module.init_app(app)
+    workers.init_app(app)  # after the blueprints: it wraps their slow views
     return app

@@ -9,7 +9,8 @@ import click
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for all).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--threads", default=None, type=click.IntRange(1, 256),
-              help="Worker threads (default: 2 × CPUs, at least 4).")
+              help="Threads for cheap requests (default 4); slow work (solves, kickoff, uploads) gets its "
+                   "own on top (README \"Limits\").")
 @click.option("--no-warm", is_flag=True, help="Do not load the embedding model and indexes before serving.")
 def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
     """Serve the API (/api/v1) and the pages with waitress, a production WSGI server.
@@ -17,7 +18,7 @@ def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
     Sign in to the pages, or call the API, with a token from `teamgraph token create`.
     """
     from teamgraph.api.app import create_app
-    from teamgraph.api.server import default_threads, run
+    from teamgraph.api.server import run, threads_for
     from teamgraph.edge import edge
 
     settings, service = edge().settings, edge().engine(build_index=True)
@@ -25,9 +26,10 @@ def serve(host: str, port: int, threads: int | None, no_warm: bool) -> None:
     if not no_warm:
         click.echo("Loading the embedding model and retrieval indexes…", err=True)
         service.warm()
-    click.secho(f"Serving http://{host}:{port}/ with {threads or default_threads()} threads (Ctrl-C to stop)",
-                bold=True)
-    run(create_app(settings=settings, service=service), host=host, port=port, threads=threads)
+    app = create_app(settings=settings, service=service)
+    click.secho(f"Serving http://{host}:{port}/ with {threads_for(app, threads)} threads, at most "
+                f"{app.config['SLOW_WORKERS']} solving at once (Ctrl-C to stop)", bold=True)
+    run(app, host=host, port=port, threads=threads)
 
 
 @click.group()

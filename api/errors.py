@@ -38,6 +38,21 @@ class PayloadTooLarge(TeamgraphError):
                 "fields": [{"field": self.field, "message": f"at most {self.limit} bytes"}]}
 
 
+class Busy(TeamgraphError):
+    """Every turn for slow work (solves, kickoff, uploads) is taken: 503 with Retry-After (api.workers)."""
+
+    code = "busy"
+    http_status = 503
+
+    def __init__(self, message: str, *, reason: str, retry_after: int):
+        self.reason, self.retry_after = reason, retry_after
+        super().__init__(message)
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": str(self), "reason": self.reason,
+                "retry_after": self.retry_after, "fields": []}
+
+
 def error_body(code: str, message: str, fields: list | None = None, **extra) -> dict:
     return {"code": code, "message": message, "fields": fields or [], **extra}
 
@@ -67,6 +82,8 @@ def handle_teamgraph_error(e: TeamgraphError):
     resp = _render(status, body)
     if status == 401 and _wants_json():
         resp.headers["WWW-Authenticate"] = 'Bearer realm="teamgraph"'
+    if getattr(e, "retry_after", None):
+        resp.headers["Retry-After"] = str(e.retry_after)
     return resp
 
 

@@ -8,6 +8,7 @@ violation is a 400 (413 for the body size) naming the field and the limit.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 # --- HTTP bodies (api.app) -------------------------------------------------------------------
@@ -25,9 +26,28 @@ MAX_PORTFOLIO_REQUESTS = 50  # requests in one portfolio
 MIN_YEAR, MAX_YEAR = 1900, 2200  # any date in a request or a query
 MAX_WINDOW_DAYS = 5 * 366  # a team request's window, a profile's ?start..?end
 
-# --- solver options (api.teams) ------------------------------------------------------------
-MAX_SEED = 2**31 - 1  # seed in [0, MAX_SEED]
+# --- solver options (api.teams, the CLI's --seed) ------------------------------------------
+MAX_SEED = 2**31 - 1  # seed in [0, MAX_SEED] (CP-SAT's random_seed is a 32-bit integer)
 MAX_KICKOFF_SKILLS = 50  # skills of an ad-hoc kickoff
+
+# --- solver work per request (api.teams; matching.model.solver_for) ---------------------------
+# Every CP-SAT solve runs on one worker thread (deterministic per seed), so a request uses at
+# most one core. Its wall time is bounded by `time_limit`: the API's default and maximum are
+# these (the app's SUGGEST_TIME_LIMIT / PORTFOLIO_TIME_LIMIT may lower them); alternatives share
+# the suggestion's limit, and an infeasible request's diagnosis adds bounded solves of its own.
+MAX_SOLVE_SECONDS = 10.0  # suggest, why-not, resolve
+MAX_PORTFOLIO_SECONDS = 30.0  # portfolio staffing
+
+# --- slow work (api.workers): solves, kickoff packages and uploads ---------------------------
+# At most SLOW_WORKERS slow requests run at once (one core each, so one per two cores leaves
+# the rest to cheap requests and the store), SLOW_QUEUE more wait at most SLOW_QUEUE_WAIT
+# seconds for a turn; beyond that a slow request answers 503 with Retry-After at once. The
+# server adds SLOW_WORKERS + SLOW_QUEUE threads to its CHEAP_THREADS (api.server.threads_for),
+# so cheap requests always find a free thread.
+SLOW_WORKERS = max(1, (os.cpu_count() or 2) // 2)
+SLOW_QUEUE = 2 * SLOW_WORKERS
+SLOW_QUEUE_WAIT = 2 * MAX_SOLVE_SECONDS
+CHEAP_THREADS = 4
 
 
 def date_problem(d: date) -> str | None:
