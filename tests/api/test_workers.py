@@ -101,12 +101,18 @@ def test_a_full_slow_pool_answers_503_while_cheap_requests_still_answer(live, se
     assert status == 200 and body["team"]["members"]
 
 
-def test_a_queued_slow_request_waits_its_bounded_turn_then_is_refused(live, service, settings):
-    _, base = live(SLOW_WORKERS=1, SLOW_QUEUE=1, SLOW_QUEUE_WAIT=0.5)
+def _one_held(live, service, settings, **config):
+    """A one-turn pool with one place in the queue, its turn taken by a held sponsor's suggest."""
+    app, base = live(SLOW_WORKERS=1, SLOW_QUEUE=1, **config)
     token = token_store_for(settings.data_dir).create("sponsor", "fay", label="test")[0]
     held = HeldSuggest(service)
     first, first_out = _background(_call, base, token, "POST", "/api/v1/teams/suggest", SUGGEST)
     assert held.entered.acquire(timeout=20)
+    return app, base, token, held, first, first_out
+
+
+def test_a_queued_slow_request_waits_its_bounded_turn_then_is_refused(live, service, settings):
+    _, base, token, held, first, first_out = _one_held(live, service, settings, SLOW_QUEUE_WAIT=0.5)
     queued, queued_out = _background(_call, base, token, "POST", "/api/v1/teams/suggest", SUGGEST)
     queued.join(20)  # waits SLOW_QUEUE_WAIT for the held turn, then gives up
     status, headers, body = queued_out[0]
@@ -117,11 +123,7 @@ def test_a_queued_slow_request_waits_its_bounded_turn_then_is_refused(live, serv
 
 
 def test_a_queued_slow_request_runs_when_the_turn_frees_and_a_third_is_refused_at_once(live, service, settings):
-    app, base = live(SLOW_WORKERS=1, SLOW_QUEUE=1, SLOW_QUEUE_WAIT=20)
-    token = token_store_for(settings.data_dir).create("sponsor", "fay", label="test")[0]
-    held = HeldSuggest(service)
-    first, first_out = _background(_call, base, token, "POST", "/api/v1/teams/suggest", SUGGEST)
-    assert held.entered.acquire(timeout=20)
+    app, base, token, held, first, first_out = _one_held(live, service, settings, SLOW_QUEUE_WAIT=20)
     queued, queued_out = _background(_call, base, token, "POST", "/api/v1/teams/suggest", SUGGEST)
     gate = app.extensions["teamgraph.slow"]
     for _ in range(400):  # until the second request waits in the queue's one place
