@@ -80,7 +80,7 @@ def experts():
 @require(*ALL)
 def project_kickoff(project_id: str):
     """The kickoff package of a project: similar cases, lessons to read first, experts, the suggested team."""
-    kc, ke = arg_int("k_cases", 5, 1, 20), arg_int("k_experts", 5, 1, 20)
+    kc, ke = arg_int("k_cases", 5, 1, limits.MAX_KICKOFF_K), arg_int("k_experts", 5, 1, limits.MAX_KICKOFF_K)
     return cached_read(lambda: _redacted(service().kickoff(
         viewer(), project_id=project_id, k_cases=kc, k_experts=ke).to_dict()))
 
@@ -97,8 +97,8 @@ def brief_kickoff():
     _text("brief", brief, limits.MAX_BRIEF_CHARS)
     kc, ke = body_field(data, "k_cases", int, 5), body_field(data, "k_experts", int, 5)
     for name, v in (("k_cases", kc), ("k_experts", ke)):
-        if not 1 <= v <= 20:
-            raise ValidationError(FieldProblem("must be between 1 and 20", field=name))
+        if not 1 <= v <= limits.MAX_KICKOFF_K:
+            raise ValidationError(FieldProblem(f"must be between 1 and {limits.MAX_KICKOFF_K}", field=name))
     team_request = body_field(data, "request", dict, None)
     skills = body_field(data, "skills", list, [])
     if len(skills) > limits.MAX_KICKOFF_SKILLS:

@@ -2,7 +2,8 @@
 
 Paths, methods, summaries (the views' docstrings) and allowed roles (`x-roles`, from `require`)
 are read from the app's routes, so the document cannot drift from what is served; request
-bodies and the error shape are described here.
+bodies (from matching.request_schema and teamgraph.limits), query arguments (with the bounds
+the views pass to arg_int) and the error shape are described here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import re
 
 from flask import Blueprint, Flask, current_app, jsonify
 
+from teamgraph import limits
+from teamgraph.matching.request_schema import iso_date, names, portfolio_schema, request_schema, text
+
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 ERROR = {"type": "object", "required": ["code", "message", "fields"], "properties": {
@@ -19,38 +23,83 @@ ERROR = {"type": "object", "required": ["code", "message", "fields"], "propertie
     "fields": {"type": "array", "items": {"type": "object", "properties": {
         "field": {"type": "string"}, "file": {"type": "string"}, "line": {"type": "integer"},
         "message": {"type": "string"}}}}}}
-TEAM_REQUEST = {"type": "object", "description": "A team request, as in `teamgraph suggest REQUEST.yaml` "
-                "(brief, requirements [{skill, level, count}], size, window {start, end}, allocation, "
-                "departments, department_cap, budget, include, exclude, preferences)."}
-IDS = {"type": "array", "items": {"type": "string"}}
-OPTIONS = {"alternatives": {"type": "integer", "minimum": 0, "maximum": 5, "default": 2},
-           "min_diff": {"type": "integer", "minimum": 1, "default": 1},
-           "seed": {"type": "integer", "default": 0}, "time_limit": {"type": "number"}}
-BODIES = {
-    ("/api/v1/teams/suggest", "post"): {"required": ["request"], "properties": {
-        "request": TEAM_REQUEST, "pins": IDS, **OPTIONS}},
-    ("/api/v1/teams/why-not", "post"): {"required": ["request", "person"], "properties": {
-        "request": TEAM_REQUEST, "person": {"type": "string"}, **OPTIONS}},
-    ("/api/v1/teams/resolve", "post"): {"required": ["request"], "properties": {
-        "request": TEAM_REQUEST, "pins": IDS, "previous": IDS, "time_limit": {"type": "number"}}},
-    ("/api/v1/portfolio/staff", "post"): {"required": ["portfolio"], "properties": {
-        "portfolio": {"type": "object", "description": "As in `teamgraph staff PORTFOLIO.yaml` (requests: [...])."},
-        "max_load": {"type": "number"}, "time_limit": {"type": "number"}, "seed": {"type": "integer"}}},
-    ("/api/v1/kickoff", "post"): {"required": ["brief"], "properties": {
-        "brief": {"type": "string"}, "k_cases": {"type": "integer"}, "k_experts": {"type": "integer"},
-        "skills": IDS, "department": {"type": "string"}, "process": {"type": "string"}, "request": TEAM_REQUEST}},
-}
-QUERY = {"q": "string", "k": "integer", "limit": "integer", "offset": "integer", "department": "string",
-         "process": "string", "language": "string", "since": "string", "until": "string", "skills": "string",
-         "start": "string", "end": "string", "max_holders": "integer", "status": "string", "project": "string",
-         "skill": "string", "k_cases": "integer", "k_experts": "integer", "dry_run": "boolean"}
+# Bodies: the team request and portfolio schemas come from matching.request_schema (built from
+# the names the request validator uses); the options' bounds from teamgraph.limits.
+SEED = {"type": "integer", "minimum": 0, "maximum": limits.MAX_SEED, "default": 0}
+
+
+def _time_limit(cap: float) -> dict:
+    return {"type": "number", "exclusiveMinimum": 0, "maximum": cap, "default": cap,
+            "description": "seconds the solver may take (limits.MAX_SOLVE_SECONDS / MAX_PORTFOLIO_SECONDS)"}
+
+
+def _bodies(app: Flask) -> dict:
+    team, ids = request_schema(), names()
+    solve = _time_limit(float(app.config["SUGGEST_TIME_LIMIT"]))
+    options = {"alternatives": {"type": "integer", "minimum": 0, "maximum": limits.MAX_ALTERNATIVES, "default": 2},
+               "min_diff": {"type": "integer", "minimum": 1, "default": 1}, "seed": SEED, "time_limit": solve}
+    person = {"type": "string", "minLength": 1, "maxLength": limits.MAX_NAME_CHARS}
+    k = {"type": "integer", "minimum": 1, "maximum": limits.MAX_KICKOFF_K, "default": 5}
+    return {
+        ("/api/v1/teams/suggest", "post"): {"required": ["request"], "properties": {
+            "request": team, "pins": ids, **options}},
+        ("/api/v1/teams/why-not", "post"): {"required": ["request", "person"], "properties": {
+            "request": team, "person": person, **options}},
+        ("/api/v1/teams/resolve", "post"): {"required": ["request"], "properties": {
+            "request": team, "pins": ids, "previous": ids, "time_limit": solve}},
+        ("/api/v1/portfolio/staff", "post"): {"required": ["portfolio"], "properties": {
+            "portfolio": portfolio_schema(),
+            "max_load": {"type": "number", "exclusiveMinimum": 0, "maximum": limits.MAX_STAFF_LOAD},
+            "time_limit": _time_limit(float(app.config["PORTFOLIO_TIME_LIMIT"])), "seed": SEED}},
+        ("/api/v1/kickoff", "post"): {"required": ["brief"], "properties": {
+            "brief": {"type": "string", "minLength": 1, "maxLength": limits.MAX_BRIEF_CHARS, "pattern": r"\S"},
+            "k_cases": k, "k_experts": k,
+            "skills": {"type": "array", "maxItems": limits.MAX_KICKOFF_SKILLS, "items": text()},
+            "department": text(), "process": text(), "request": team}},
+    }
+
+
+# Query arguments: their schemas; integers read with arg_int(name, default, lo, hi) get lo/hi
+# from the view's own call, arguments read with arg_required are required.
+QUERY = {"q": text(limits.MAX_BRIEF_CHARS), "department": text(), "process": text(), "language": text(),
+         "since": iso_date(), "until": iso_date(), "start": iso_date(), "end": iso_date(),
+         "skills": {"type": "string", "description": f"comma-separated, at most {limits.MAX_KICKOFF_SKILLS}"},
+         "status": text(), "project": text(), "skill": text(), "dry_run": {"type": "boolean"}}
 # Helpers that read several query arguments on a view's behalf.
 HELPERS = {"_filters()": ("department", "process", "language", "since", "until", "skills"),
            "_department_arg()": ("department",), "window_args()": ("start", "end")}
 QUERY_USED = re.compile(r"""(?:request\.args\.get|arg_int|arg_required|_date_arg)\(\s*["'](\w+)["']""")
+BOUND = r"\s*([-\d_]+|limits\.\w+)\s*"  # a literal or a teamgraph.limits name
+ARG_INT = re.compile(r"""arg_int\(\s*["'](\w+)["']\s*,""" + BOUND + "," + BOUND + "," + BOUND + r"\)")
+REQUIRED = re.compile(r"""arg_required\(\s*["'](\w+)["']""")
+# `for k in ("a", "b")` … `request.args.get(k)`: arguments read in a loop over names
+LOOPED = (re.compile(r"""for\s+(\w+)\s+in\s+\(([^)]*)\)[^\n]*request\.args\.get\(\1\)"""),  # a loop
+          re.compile(r"""request\.args\.get\((\w+)\)[^\n]*for\s+\1\s+in\s+\(([^)]*)\)"""))  # a comprehension
 
 
-def _operation(rule, method: str, view) -> dict:
+def _bound(token: str) -> int:
+    return int(getattr(limits, token.split(".", 1)[1]) if token.startswith("limits.") else token)
+
+
+def _query_params(source: str) -> list[dict]:
+    used = QUERY_USED.findall(source) + [n for h, names_ in HELPERS.items() if h in source for n in names_]
+    for _, listed in (m for pattern in LOOPED for m in pattern.findall(source)):
+        used += re.findall(r"""["'](\w+)["']""", listed)
+    ints = {name: (_bound(lo), _bound(hi)) for name, _, lo, hi in ARG_INT.findall(source)}
+    required = set(REQUIRED.findall(source))
+    params = []
+    for name in dict.fromkeys(used):
+        if name in ints:
+            schema = {"type": "integer", "minimum": ints[name][0], "maximum": ints[name][1]}
+        else:
+            schema = dict(QUERY.get(name, text()))
+        if name in required:
+            schema = {**schema, "minLength": 1, "pattern": r"\S"}
+        params.append({"name": name, "in": "query", "required": name in required, "schema": schema})
+    return params
+
+
+def _operation(rule, method: str, view, bodies: dict) -> dict:
     doc = (view.__doc__ or "").strip()
     summary = " ".join(doc.split("\n\n")[0].split())
     op = {"operationId": rule.endpoint.replace(".", "_"), "summary": summary,
@@ -62,12 +111,10 @@ def _operation(rule, method: str, view) -> dict:
         source = inspect.getsource(view)
     except (OSError, TypeError):
         source = ""
-    used = QUERY_USED.findall(source) + [n for h, names in HELPERS.items() if h in source for n in names]
-    for name in dict.fromkeys(used):
-        params.append({"name": name, "in": "query", "schema": {"type": QUERY.get(name, "string")}})
+    params += _query_params(source)
     if params:
         op["parameters"] = params
-    body = BODIES.get((re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method))
+    body = bodies.get((re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method))
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"type": "object", **body}}}}
     if rule.rule == "/api/v1/ingest":
@@ -83,13 +130,14 @@ def _operation(rule, method: str, view) -> dict:
 
 def document(app: Flask) -> dict:
     paths: dict[str, dict] = {}
+    bodies = _bodies(app)
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if not rule.rule.startswith("/api/v1/"):
             continue
         view = app.view_functions[rule.endpoint]
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            paths.setdefault(path, {})[method.lower()] = _operation(rule, method.lower(), view)
+            paths.setdefault(path, {})[method.lower()] = _operation(rule, method.lower(), view, bodies)
     return {
         "openapi": "3.1.0",
         "info": {"title": "teamgraph API", "version": "1",
@@ -104,7 +152,8 @@ def document(app: Flask) -> dict:
             "responses": {f"E{s}": {"description": d, "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"}}}} for s, d in (
                 (400, "Bad input (fields name the problems)"), (401, "No or unknown token"),
-                (403, "Role not allowed"), (404, "Not found or not visible"), (503, "Store unavailable"))},
+                (403, "Role not allowed"), (404, "Not found or not visible"),
+                (503, "Store unavailable, or busy with slow work (code busy, with Retry-After)"))},
         },
     }
 

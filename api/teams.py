@@ -44,8 +44,8 @@ def _seed(data: dict) -> int:
 def _options(data: dict) -> dict:
     alternatives = body_field(data, "alternatives", int, 2)
     min_diff = body_field(data, "min_diff", int, 1)
-    if not 0 <= alternatives <= 5:
-        raise ValidationError(FieldProblem("must be between 0 and 5", field="alternatives"))
+    if not 0 <= alternatives <= limits.MAX_ALTERNATIVES:
+        raise ValidationError(FieldProblem(f"must be between 0 and {limits.MAX_ALTERNATIVES}", field="alternatives"))
     if min_diff < 1:
         raise ValidationError(FieldProblem("must be at least 1", field="min_diff"))
     return {"alternatives": alternatives, "min_diff": min_diff, "seed": _seed(data),
@@ -104,8 +104,8 @@ def staff():
     if not isinstance(portfolio, dict):
         raise ValidationError(FieldProblem("must be a portfolio object", field="portfolio"))
     max_load = body_field(data, "max_load", (int, float), None)
-    if max_load is not None and (isinstance(max_load, bool) or not 0 < max_load <= 10):
-        raise ValidationError(FieldProblem("must be a number in (0, 10]", field="max_load"))
+    if max_load is not None and (isinstance(max_load, bool) or not 0 < max_load <= limits.MAX_STAFF_LOAD):
+        raise ValidationError(FieldProblem(f"must be a number in (0, {limits.MAX_STAFF_LOAD:g}]", field="max_load"))
     return _answer(service().staff(portfolio, viewer(), max_load=max_load,
                                    time_limit=_time_limit(data, "PORTFOLIO_TIME_LIMIT"),
                                    seed=_seed(data)))

@@ -18,6 +18,7 @@ from pathlib import Path
 from teamgraph.graph.model import Skill, Window
 from teamgraph import limits
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
+from teamgraph.matching import request_fields as rf
 from teamgraph.matching.request_fields import (
     FieldParser, closest, parse_date, parse_int, parse_names, parse_number, parse_text, read_file,
 )
@@ -126,7 +127,7 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     name = p.get(data, "name", parse_text, "")
     brief = p.get(data, "brief", lambda v: parse_text(v, limits.MAX_BRIEF_CHARS), "")
     project = p.get(data, "project", lambda v: parse_text(v) or None)
-    allocation = p.get(data, "allocation", lambda v: parse_number(v, 0.01, 1.0), DEFAULT_ALLOCATION)
+    allocation = p.get(data, "allocation", lambda v: parse_number(v, *rf.ALLOCATION), DEFAULT_ALLOCATION)
 
     window = None
     w = data.get("window")
@@ -149,14 +150,14 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     size_min, size_max = 1, 8
     s = data.get("size")
     if isinstance(s, Mapping):
-        size_min = p.get(s, "min", lambda v: parse_int(v, 1, 100), 1, "size.min")
-        size_max = p.get(s, "max", lambda v: parse_int(v, 1, 100), max(8, size_min), "size.max")
+        size_min = p.get(s, "min", lambda v: parse_int(v, *rf.SIZE), 1, "size.min")
+        size_max = p.get(s, "max", lambda v: parse_int(v, *rf.SIZE), max(8, size_min), "size.max")
     elif isinstance(s, (list, tuple)) and len(s) == 2:
-        size_min = p.get({"m": s[0]}, "m", lambda v: parse_int(v, 1, 100), 1, "size")
-        size_max = p.get({"m": s[1]}, "m", lambda v: parse_int(v, 1, 100), 8, "size")
+        size_min = p.get({"m": s[0]}, "m", lambda v: parse_int(v, *rf.SIZE), 1, "size")
+        size_max = p.get({"m": s[1]}, "m", lambda v: parse_int(v, *rf.SIZE), 8, "size")
     elif s is not None:
         try:
-            size_min = size_max = parse_int(s, 1, 100)
+            size_min = size_max = parse_int(s, *rf.SIZE)
         except ValueError as e:
             p.add(f"{e}; or give {{min: N, max: M}}", "size")
     if size_min > size_max:
@@ -178,16 +179,16 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
             p.add("must be a mapping like {skill: python, level: 3, count: 1}", f)
             continue
         for key in r:
-            if key not in ("skill", "level", "count", "allocation"):
+            if key not in rf.REQUIREMENT_KEYS:
                 p.add("unknown field (use skill, level, count, allocation)", f"{f}.{key}")
         skill = str(r.get("skill") or "").strip()
         if len(skill) > limits.MAX_NAME_CHARS:
             p.add(limits.text_problem(skill, limits.MAX_NAME_CHARS), f"{f}.skill")
         elif not skill:
             p.add("required: a skill id, name or alias", f"{f}.skill")
-        level = p.get(r, "level", lambda v: parse_int(v, 1, 5), 3, f"{f}.level")
-        count = p.get(r, "count", lambda v: parse_int(v, 1, 50), 1, f"{f}.count")
-        alloc = p.get(r, "allocation", lambda v: parse_number(v, 0.01, 1.0), None, f"{f}.allocation")
+        level = p.get(r, "level", lambda v: parse_int(v, *rf.LEVEL), 3, f"{f}.level")
+        count = p.get(r, "count", lambda v: parse_int(v, *rf.COUNT), 1, f"{f}.count")
+        alloc = p.get(r, "allocation", lambda v: parse_number(v, *rf.ALLOCATION), None, f"{f}.allocation")
         reqs.append(Requirement(skill, level, count, alloc, skill))
     if reqs and max(r.count for r in reqs) > size_max:
         p.add(f"a requirement asks for more people than the team size allows ({size_max})", "size")
@@ -200,7 +201,7 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         p.add("must be a mapping {required: [...], caps: {dept: n}, max_per_department: n}", "departments")
         deps = {}
     required = p.get(deps, "required", parse_names, (), "departments.required")
-    max_per = p.get(deps, "max_per_department", lambda v: parse_int(v, 1, 100), None,
+    max_per = p.get(deps, "max_per_department", lambda v: parse_int(v, *rf.SIZE), None,
                     "departments.max_per_department")
     raw_caps = deps.get("caps") or {}
     if not isinstance(raw_caps, Mapping):
@@ -210,7 +211,7 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         p.add(f"at most {limits.MAX_NAMES} departments, not {len(raw_caps)}", "departments.caps")
         raw_caps = {}
     for d in raw_caps:
-        n = p.get(raw_caps, d, lambda v: parse_int(v, 0, 100), None, f"departments.caps.{d}")
+        n = p.get(raw_caps, d, lambda v: parse_int(v, *rf.DEPARTMENT_CAP), None, f"departments.caps.{d}")
         if n is not None:
             caps[str(d)] = n
     for d in required:
@@ -220,7 +221,7 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         p.add(f"{len(required)} required departments cannot fit a team of at most {size_max}",
               "departments.required")
 
-    budget = p.get(data, "budget", lambda v: parse_number(v, 0, 1e12), None)
+    budget = p.get(data, "budget", lambda v: parse_number(v, *rf.BUDGET), None)
     include = p.get(data, "include", parse_names, ())
     exclude = p.get(data, "exclude", parse_names, ())
     for person in set(include) & set(exclude):
@@ -299,13 +300,13 @@ def parse_portfolio(data: Mapping, source: str = "portfolio", *, skills: Iterabl
         raise ValidationError(FieldProblem("required: a non-empty list of requests", source,
                                            lines.get("requests"), "requests"))
     for key in data:
-        if key not in ("name", "max_load", "requests"):
+        if key not in rf.PORTFOLIO_KEYS:
             report.add("unknown field (use name, max_load, requests)", file=source,
                        line=lines.get(str(key)), field=str(key))
     max_load = None
     if data.get("max_load") is not None:
         try:
-            max_load = parse_number(data["max_load"], 0.01, 100)
+            max_load = parse_number(data["max_load"], *rf.MAX_LOAD)
         except ValueError as e:
             report.add(str(e), file=source, line=lines.get("max_load"), field="max_load")
     requests = []

@@ -14,6 +14,18 @@ from pathlib import Path
 from teamgraph import limits
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
+# The ranges of a request's fields: `matching.request` checks values with them and
+# `matching.request_schema` describes them in the OpenAPI document, so the two cannot disagree.
+LEVEL = (1, 5)  # a requirement's skill level
+COUNT = (1, 50)  # people per requirement
+SIZE = (1, 100)  # team size (a number, {min, max} or [min, max]); departments.max_per_department
+ALLOCATION = (0.01, 1.0)  # FTE: the request's and a requirement's
+DEPARTMENT_CAP = (0, 100)  # departments.caps values
+BUDGET = (0, 1e12)
+MAX_LOAD = (0.01, 100)  # a portfolio's max_load
+REQUIREMENT_KEYS = ("skill", "level", "count", "allocation")
+PORTFOLIO_KEYS = ("name", "max_load", "requests")
+
 
 def parse_date(v) -> date:
     """An ISO date in the years limits.MIN_YEAR–MAX_YEAR."""

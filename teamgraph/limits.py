@@ -29,6 +29,9 @@ MAX_WINDOW_DAYS = 5 * 366  # a team request's window, a profile's ?start..?end
 # --- solver options (api.teams, the CLI's --seed) ------------------------------------------
 MAX_SEED = 2**31 - 1  # seed in [0, MAX_SEED] (CP-SAT's random_seed is a 32-bit integer)
 MAX_KICKOFF_SKILLS = 50  # skills of an ad-hoc kickoff
+MAX_KICKOFF_K = 20  # k_cases, k_experts of a kickoff
+MAX_ALTERNATIVES = 5  # alternative teams per suggestion
+MAX_STAFF_LOAD = 10.0  # portfolio staffing's max_load, in (0, MAX_STAFF_LOAD]
 
 # --- solver work per request (api.teams; matching.model.solver_for) ---------------------------
 # Every CP-SAT solve runs on one worker thread (deterministic per seed), so a request uses at
