@@ -63,7 +63,10 @@ _PAIR_RATINGS = """
 SELECT MIN(rater, ratee), MAX(rater, ratee), AVG((responsiveness + support + problem_solving) / 3.0)
 FROM rating WHERE rater <> ratee {among} GROUP BY 1, 2"""
 _PAIR_RATINGS_ALL = _PAIR_RATINGS.format(among="")
-_PAIR_RATINGS_AMONG = _PAIR_RATINGS.format(among=f"AND rater IN {_IDS} AND ratee IN {_IDS}")
+# `+ratee` keeps the planner on the primary key's rater prefix: with both columns indexable it
+# probed every (rater, ratee) combination of the list (2,676² look-ups, 0.9 s for a 10k-person
+# team request; 3 ms this way).
+_PAIR_RATINGS_AMONG = _PAIR_RATINGS.format(among=f"AND rater IN {_IDS} AND +ratee IN {_IDS}")
 
 _HOLDERS = f"""SELECT ps.skill, {CODECS['person'].columns}, ps.level, ps.evidence, ps.last_used
 FROM person_skill ps JOIN person t ON t.id = ps.person AND t.status = 'active'
