@@ -61,7 +61,8 @@ def _bodies(app: Flask) -> dict:
 
 # Query arguments: their schemas; integers read with arg_int(name, default, lo, hi) get lo/hi
 # from the view's own call, arguments read with arg_required are required.
-QUERY = {"q": text(limits.MAX_BRIEF_CHARS), "department": text(), "process": text(), "language": text(),
+EXISTING = {**text(), "description": "an id or name that exists (else 400 naming the argument)"}
+QUERY = {"q": text(limits.MAX_BRIEF_CHARS), "department": EXISTING, "process": text(), "language": text(),
          "since": iso_date(), "until": iso_date(), "start": iso_date(), "end": iso_date(),
          "skills": {"type": "string", "description": f"comma-separated, at most {limits.MAX_KICKOFF_SKILLS}"},
          "status": text(), "project": text(), "skill": text(), "dry_run": {"type": "boolean"}}

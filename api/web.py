@@ -67,6 +67,8 @@ def body_field(data: dict, name: str, kind: type, default=None, *, required: boo
         return default
     value = data[name]
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if int in kinds and isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON (and JSON Schema's "integer") does not tell 5 from 5.0
     if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
         names = " or ".join(JSON_NAMES.get(k, k.__name__) for k in kinds)
         raise ValidationError(FieldProblem(f"must be {names}, not {JSON_NAMES.get(type(value), type(value).__name__)}",

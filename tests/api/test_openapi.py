@@ -167,7 +167,8 @@ def test_query_arguments_carry_the_views_bounds_and_the_case_filters(client):
     assert kickoff["k_cases"]["schema"]["maximum"] == limits.MAX_KICKOFF_K
 
 
-@pytest.mark.parametrize("value,accepted", [(MAX_SEED, True), (MAX_SEED + 1, False), (-1, False)])
+@pytest.mark.parametrize("value,accepted", [(MAX_SEED, True), (7.0, True), (MAX_SEED + 1, False), (-1, False),
+                                            (7.5, False)])
 def test_the_seed_bound_in_the_document_is_the_apis(client, auth, team_request, value, accepted):
     schema = _suggest_schema(client)
     body = {"request": team_request, "alternatives": 0, "seed": value}

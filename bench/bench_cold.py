@@ -1,0 +1,131 @@
+"""Cold-start benchmark, today's path beside the old one in the same run: `teamgraph demo
+--no-serve` in a fresh data dir, cold `teamgraph suggest` (with relevance) and `teamgraph
+kickoff` on the demo organisation, and the time from starting `teamgraph serve` to its first
+answered retrieval request. Not a test: prints a markdown table, writes bench/results/cold.json.
+
+    nice -n 10 python bench/bench_cold.py [--repeat 3] [--skip-old]
+
+- old: sentence-transformers (TEAMGRAPH_ENCODER=torch, bf16 on AVX-512/AMX CPUs as before),
+  no embedding cache and no shipped vectors (TEAMGRAPH_EMBEDDING_CACHE=0).
+- new: the automatic backend (ONNX Runtime), the shipped sample vectors and the cache. The
+  first new demo exports the model into an empty models dir (what a fresh clone pays once);
+  "new, exported" runs the demo again in another fresh data dir with the export in place.
+
+Targets (issue 11): demo ≤ 90 s after the environment exists; suggest and kickoff ≤ 3 s cold;
+the server's first answer ≤ 5 s after start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+REQUEST = ROOT / "examples" / "requests" / "telemetry-dashboard.yaml"
+PROJECT = "prj-215"
+OLD = {"TEAMGRAPH_ENCODER": "torch", "TEAMGRAPH_EMBEDDING_CACHE": "0"}
+NEW = {"TEAMGRAPH_ENCODER": "auto"}
+
+
+def env_for(data: Path, models: Path, mode: dict) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEAMGRAPH_")}
+    env.update(mode, TEAMGRAPH_DATA_DIR=str(data), TEAMGRAPH_MODELS_DIR=str(models), HF_HUB_OFFLINE="1",
+               TRANSFORMERS_OFFLINE="1", TEAMGRAPH_STORE="embedded")
+    return env
+
+
+def timed(cmd: list[str], env: dict) -> float:
+    t = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    dt = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return dt
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_first_answer(env: dict) -> float:
+    """Seconds from spawning `teamgraph serve` to the first 200 of a similar-cases request."""
+    token = subprocess.run(["teamgraph", "token", "create", "--role", "admin"], env=env, cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()[0]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/api/v1/cases/similar?q=battery%20overheated%20during%20a%20test"
+    t = time.perf_counter()
+    proc = subprocess.Popen(["teamgraph", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - t < 300:
+            try:
+                req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - t
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("the server did not answer within 300 s")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def measure(name: str, mode: dict, models: Path, repeat: int, tmp: Path) -> dict:
+    data = tmp / f"data-{name}"
+    row = {"demo_s": round(timed(["teamgraph", "demo", "--no-serve"], env_for(data, models, mode)), 1)}
+    if name == "new":
+        row["demo_exported_s"] = round(timed(["teamgraph", "demo", "--no-serve"],
+                                             env_for(tmp / "data-new-2", models, mode)), 1)
+    env = env_for(data, models, mode)
+    for label, cmd in (("suggest_s", ["teamgraph", "suggest", str(REQUEST)]),
+                       ("kickoff_s", ["teamgraph", "kickoff", "--project", PROJECT])):
+        row[label] = round(statistics.median(timed(cmd, env) for _ in range(repeat)), 2)
+    row["serve_first_answer_s"] = round(statistics.median(server_first_answer(env) for _ in range(repeat)), 2)
+    print(f"  {name}: {row}", file=sys.stderr, flush=True)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-old", action="store_true")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_encoder import cpu_line
+    cpu = cpu_line()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        rows = {"new": measure("new", NEW, tmp / "models", args.repeat, tmp)}
+        if not args.skip_old:
+            rows["old"] = measure("old", OLD, tmp / "models", args.repeat, tmp)
+    print(f"CPU: {cpu}; load average before: {os.getloadavg()[0]:.1f}\n")
+    cols = ["demo_s", "demo_exported_s", "suggest_s", "kickoff_s", "serve_first_answer_s"]
+    print("| path | demo --no-serve (s) | demo, model exported (s) | suggest cold (s) | kickoff cold (s) | "
+          "serve → first answer (s) |")
+    print("|---|---|---|---|---|---|")
+    for name, r in rows.items():
+        print(f"| {name} | " + " | ".join(str(r.get(c, "–")) for c in cols) + " |")
+    if "old" in rows:
+        print("| old ÷ new | " + " | ".join(
+            f"{rows['old'][c] / rows['new'][c]:.1f}×" if c in rows["old"] and c in rows["new"] else "–"
+            for c in cols) + " |")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "cold.json").write_text(json.dumps({"cpu": cpu, "rows": rows}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Encoder benchmark: texts/s and query latency of every backend in one run, their vectors'
+cosine to sentence-transformers fp32 (today's fp32 path), and retrieval metrics on the dev data
+(LLIS cases, team2box android experts) per backend. Not a test: prints markdown tables and writes
+bench/results/encoder.json.
+
+    nice -n 10 python bench/bench_encoder.py [--texts 512] [--backends torch-fp32,torch-bf16,onnx-fp32,onnx-int8]
+                                             [--skip-metrics]
+
+Targets (issue 11): the automatic backend ≥ 3× torch-fp32 texts/s on AVX2 CPUs, with retrieval
+metrics within 0.005 of fp32.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+DEV = Path("/work/shared/data")
+MODEL = "all-MiniLM-L6-v2"
+FEATURES = ("AVX2", "FMA3", "AVX512F", "AVX512VNNI", "AVX512BF16", "AVX512FP16", "AVX512_SPR")  # numpy's names
+
+
+def cpu_line() -> str:
+    from teamgraph.embeddings.encoder import auto_backend, cpu_features
+    feats = cpu_features()
+    name = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+    have = [f for f in FEATURES if f in feats]
+    return f"{name}, {os.cpu_count()} cores, {' '.join(have)}; auto backend: {auto_backend(feats)}"
+
+
+def throughput(encoder, texts: list[str]) -> tuple[dict, np.ndarray]:
+    encoder.encode(texts[:64])  # model load and first-batch allocations
+    t = time.perf_counter()
+    vecs = encoder.encode(texts, batch_size=64)
+    dt = time.perf_counter() - t
+    q = []
+    for text in texts[:40]:
+        t0 = time.perf_counter()
+        encoder.encode([text[:200]])
+        q.append(time.perf_counter() - t0)
+    return {"texts_per_s": round(len(texts) / dt, 1), "query_p50_ms": round(1000 * float(np.median(q)), 2)}, vecs
+
+
+def metrics(encoder) -> dict:
+    from teamgraph.embeddings.evaluate import eval_cases, eval_experts
+    out = {}
+    if (DEV / "llis").exists():
+        r = eval_cases(DEV / "llis", encoder)
+        out.update({f"cases {t} {m}": r[t]["dense"][m] for t in ("title", "event") for m in ("mrr@10", "recall@10")})
+        out.update({f"cases {t} hybrid mrr@10": r[t]["hybrid"]["mrr@10"] for t in ("title", "event")})
+        out["cases topic dense ndcg@10"] = r["topic"]["dense"]["ndcg@10"]
+    if (DEV / "team2box" / "android").exists():
+        r = eval_experts(DEV / "team2box" / "android", encoder)
+        out.update({f"experts android {m}": v for m, v in r["teamgraph"].items()})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--texts", type=int, default=512)
+    ap.add_argument("--backends", default="torch-fp32,torch-bf16,onnx-fp32,onnx-int8")
+    ap.add_argument("--skip-metrics", action="store_true")
+    args = ap.parse_args()
+    from bench_retrieval import real_passages
+
+    from teamgraph.embeddings.encoder import load_encoder
+    texts = real_passages(args.texts)
+    backends = args.backends.split(",")
+    cpu = cpu_line()
+    print(f"CPU: {cpu}\n{len(texts)} LLIS passages, mean {np.mean([len(t.split()) for t in texts]):.0f} words\n")
+    rows, vecs = {}, {}
+    for b in backends:
+        enc = load_encoder(MODEL, b, progress=False)
+        rows[b], vecs[b] = throughput(enc, texts)
+        print(f"  {b}: {rows[b]}", file=sys.stderr, flush=True)
+    ref = vecs.get("torch-fp32")
+    base = rows.get("torch-fp32", {}).get("texts_per_s")
+    for b in backends:
+        if base:
+            rows[b]["vs_torch_fp32"] = round(rows[b]["texts_per_s"] / base, 2)
+        if ref is not None:
+            cos = (vecs[b] * ref).sum(axis=1)
+            rows[b].update({"cos_min": round(float(cos.min()), 4), "cos_mean": round(float(cos.mean()), 4)})
+    print("| backend | texts/s | × torch fp32 | query p50 ms | cosine to fp32 (min / mean) |")
+    print("|---|---|---|---|---|")
+    for b, r in rows.items():
+        print(f"| {b} | {r['texts_per_s']} | {r.get('vs_torch_fp32', '')} | {r['query_p50_ms']} | "
+              f"{r.get('cos_min', '')} / {r.get('cos_mean', '')} |")
+    result = {"cpu": cpu, "texts": len(texts), "throughput": rows}
+    if not args.skip_metrics:
+        table = {}
+        for b in backends:
+            if b == "torch-bf16":
+                continue  # same vectors as fp32 to 4 decimals; the metrics would repeat fp32's
+            table[b] = metrics(load_encoder(MODEL, b, progress=False))
+            print(f"  metrics {b}: {table[b]}", file=sys.stderr, flush=True)
+        names = list(next(iter(table.values())))
+        print("\n| metric (dev data) | " + " | ".join(table) + " | max |Δ| to torch-fp32 |")
+        print("|---|" + "---|" * (len(table) + 1))
+        for m in names:
+            ref_m = table.get("torch-fp32", {}).get(m)
+            deltas = [abs(t[m] - ref_m) for b, t in table.items() if b != "torch-fp32" and ref_m is not None]
+            print(f"| {m} | " + " | ".join(f"{t[m]:.4f}" for t in table.values()) +
+                  f" | {max(deltas):.4f} |" if deltas else " | |")
+        result["metrics"] = table
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "encoder.json").write_text(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

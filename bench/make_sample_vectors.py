@@ -1,0 +1,79 @@
+"""Write the sample organisation's shipped vectors: every passage the retrieval index of the
+sample organisation holds, encoded in fp32 (the ONNX fp32 export, whose vectors equal
+sentence-transformers' to cosine ≥ 0.999999 — tests/embeddings/test_onnx_encoder.py; `--backend
+torch-fp32` uses sentence-transformers itself), into embeddings/sample_vectors/<identity>.npz. Run after the sample data, the passage
+splitting or the model changes (`teamgraph demo` then encodes only what no longer matches):
+
+    python bench/make_sample_vectors.py [--model all-MiniLM-L6-v2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+class Recorder:
+    """Collects the texts an index build encodes (vectors from the hashing stand-in: only the
+    texts matter here)."""
+
+    def __init__(self, dim: int):
+        from teamgraph.embeddings.encoder import HashingEncoder
+        self.inner = HashingEncoder(dim)
+        self.name = "recorder"
+        self.texts: list[str] = []
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def encode(self, texts, batch_size: int = 64, progress: bool = False):
+        self.texts += list(texts)
+        return self.inner.encode(texts)
+
+    def encode_queries(self, texts, batch_size: int = 64):
+        return self.inner.encode(texts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="all-MiniLM-L6-v2")
+    ap.add_argument("--backend", default="onnx-fp32", choices=("onnx-fp32", "torch-fp32"))
+    args = ap.parse_args()
+    from teamgraph.embeddings.cache import SHIPPED_DIR, model_identity, write_shipped
+    from teamgraph.embeddings.encoder import load_encoder
+    from teamgraph.ingest.sample import sample_path
+    from teamgraph.service import Teamgraph
+    from teamgraph.settings import Settings
+
+    reference = load_encoder(args.model, args.backend)
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = Recorder(reference.dim)
+        engine = Teamgraph(Settings(data_dir=Path(tmp), model=args.model), encoder=rec, progress=False,
+                           build_index=True)
+        engine.ingest(sample_path())
+        engine.index_build()
+        engine.close()
+    texts = list(dict.fromkeys(rec.texts))
+    print(f"encoding {len(texts)} distinct passages with {args.model} ({args.backend})", file=sys.stderr)
+    vecs = reference.encode(texts, batch_size=64, progress=True)
+    identity = model_identity(args.model)
+    SHIPPED_DIR.mkdir(exist_ok=True)
+    for old in SHIPPED_DIR.glob("*.npz"):
+        with np.load(old) as z:
+            if str(z["model"]) == args.model:
+                old.unlink()  # one file per model: the previous identity's vectors go
+    path = SHIPPED_DIR / f"{identity[:16]}.npz"
+    write_shipped(path, identity, args.model, texts, vecs)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The interactive CLI paths never import torch: a fresh process builds the index, suggests a team
+with relevance and makes a kickoff package with the real model on the ONNX backend, and torch,
+transformers and sentence-transformers are still not in sys.modules afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from teamgraph.embeddings.encoder import default_models_dir, load_encoder
+from teamgraph.graph.sqlite_store import SqliteStore
+from tests.tinyorg import tiny_org
+
+pytestmark = pytest.mark.model
+
+REQUEST = """\
+name: Platform hardening
+brief: Kubernetes cluster upgrade broke batch jobs; check removed APIs before upgrading.
+window: {start: 2026-04-01, end: 2026-06-30}
+allocation: 0.1
+size: {min: 1, max: 2}
+requirements:
+  - {skill: Python, level: 3}
+"""
+
+PROBE = """
+import json, sys
+from click.testing import CliRunner
+from teamgraph.cli import cli
+out = {}
+for name, args in (("index", ["index", "build"]), ("suggest", ["suggest", sys.argv[1], "--json"]),
+                   ("kickoff", ["kickoff", "--project", "p-new", "--json"])):
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, (name, r.output, r.exception)
+    out[name] = json.loads(r.stdout)
+out["heavy"] = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
+print(json.dumps(out))
+"""
+
+
+def test_index_build_suggest_and_kickoff_run_without_torch(tmp_path):
+    load_encoder("all-MiniLM-L6-v2", "onnx-int8")  # the one-time export (this process may use torch)
+    data = tmp_path / "data"
+    data.mkdir()
+    store = SqliteStore(data / "teamgraph.sqlite3")
+    store.apply(tiny_org())
+    store.close()
+    (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
+    env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(data), "TEAMGRAPH_STORE": "embedded",
+           "TEAMGRAPH_MODEL": "all-MiniLM-L6-v2", "TEAMGRAPH_ENCODER": "onnx-int8",
+           "TEAMGRAPH_MODELS_DIR": str(default_models_dir())}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path / "r.yaml")], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["heavy"] == []
+    assert out["index"]["sizes"]["case"] == 5 and out["index"]["model"] == "all-MiniLM-L6-v2"
+    assert out["suggest"]["team"]["score"]["relevance"] > 0  # the brief was encoded and scored
+    assert out["kickoff"]["cases"] and out["kickoff"]["experts"]
