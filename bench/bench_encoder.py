@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -44,19 +43,6 @@ def cpu_line() -> str:
     return f"{name}, {os.cpu_count()} cores, {' '.join(have)}; auto backend: {auto_backend(feats)}"
 
 
-def throughput(encoder, texts: list[str]) -> tuple[dict, np.ndarray]:
-    encoder.encode(texts[:64])  # model load and first-batch allocations
-    t = time.perf_counter()
-    vecs = encoder.encode(texts, batch_size=64)
-    dt = time.perf_counter() - t
-    q = []
-    for text in texts[:40]:
-        t0 = time.perf_counter()
-        encoder.encode([text[:200]])
-        q.append(time.perf_counter() - t0)
-    return {"texts_per_s": round(len(texts) / dt, 1), "query_p50_ms": round(1000 * float(np.median(q)), 2)}, vecs
-
-
 def metrics(encoder) -> dict:
     from teamgraph.embeddings.evaluate import eval_cases, eval_experts
     out = {}
@@ -77,7 +63,7 @@ def main() -> None:
     ap.add_argument("--backends", default="torch-fp32,torch-bf16,onnx-fp32,onnx-int8")
     ap.add_argument("--skip-metrics", action="store_true")
     args = ap.parse_args()
-    from bench_retrieval import real_passages
+    from bench_retrieval import bench_encoding, real_passages
 
     from teamgraph.embeddings.encoder import load_encoder
     texts = real_passages(args.texts)
@@ -87,7 +73,7 @@ def main() -> None:
     rows, vecs = {}, {}
     for b in backends:
         enc = load_encoder(MODEL, b, progress=False)
-        rows[b], vecs[b] = throughput(enc, texts)
+        rows[b], vecs[b] = bench_encoding(enc, texts)
         print(f"  {b}: {rows[b]}", file=sys.stderr, flush=True)
     ref = vecs.get("torch-fp32")
     base = rows.get("torch-fp32", {}).get("texts_per_s")

@@ -1,8 +1,9 @@
 """Write the sample organisation's shipped vectors: every passage the retrieval index of the
-sample organisation holds, encoded in fp32 (the ONNX fp32 export, whose vectors equal
-sentence-transformers' to cosine ≥ 0.999999 — tests/embeddings/test_onnx_encoder.py; `--backend
-torch-fp32` uses sentence-transformers itself), into embeddings/sample_vectors/<identity>.npz. Run after the sample data, the passage
-splitting or the model changes (`teamgraph demo` then encodes only what no longer matches):
+sample organisation holds, encoded in fp32 by the ONNX export (its vectors equal
+sentence-transformers' to cosine 0.9999999 here, ≥ 0.999 asserted by tests; `--backend
+torch-fp32` uses sentence-transformers itself), into embeddings/sample_vectors/<identity>.npz.
+Run after the sample data, the passage splitting or the model changes (`teamgraph demo` then
+encodes only the passages that no longer match):
 
     python bench/make_sample_vectors.py [--model all-MiniLM-L6-v2]
 """

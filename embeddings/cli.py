@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from teamgraph.edge import echo_json, engine
+from teamgraph.edge import echo_json, engine, waiting
 
 
 @click.command()
@@ -33,8 +33,9 @@ def kickoff(brief_file: Path | None, project_id: str | None, person: str | None,
     tg = engine()
     viewer = tg.viewer(role, person, must_exist=True)
     # The local operator may always ask for the team (the API offers it to planning roles only).
-    pkg = tg.kickoff(viewer, brief_file=brief_file, project_id=project_id, k_cases=k, k_experts=k,
-                     with_team=not no_team)
+    with waiting("Finding similar cases and experts" + ("" if no_team else ", and solving for a team")):
+        pkg = tg.kickoff(viewer, brief_file=brief_file, project_id=project_id, k_cases=k, k_experts=k,
+                         with_team=not no_team)
     if as_json:
         return echo_json(tg.view(pkg.to_dict(), viewer))
     _print(pkg)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from teamgraph.edge import as_options, echo_json, engine, viewer_of
+from teamgraph.edge import as_options, echo_json, engine, viewer_of, waiting
 
 
 @click.command()
@@ -29,10 +29,12 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
     from teamgraph.matching.render import suggestion_text
     tg, viewer = engine(), viewer_of(as_role, as_person)
     req = tg.load_request(request_file)
-    sug = tg.suggest(req, viewer, alternatives=alternatives, min_diff=min_diff, pins=pin, seed=seed,
-                     time_limit=time_limit, relevance=relevance)
-    whys = [tg.why_not(req, p, viewer, suggestion=sug, seed=seed, time_limit=time_limit, relevance=relevance)
-            for p in why]
+    with waiting("Solving for the best team" + (" (and scoring relevance to the brief)" if relevance else "")):
+        sug = tg.suggest(req, viewer, alternatives=alternatives, min_diff=min_diff, pins=pin, seed=seed,
+                         time_limit=time_limit, relevance=relevance)
+    with waiting(f"Explaining why not the {len(why)} {'person' if len(why) == 1 else 'people'} asked about"):
+        whys = [tg.why_not(req, p, viewer, suggestion=sug, seed=seed, time_limit=time_limit, relevance=relevance)
+                for p in why]
     if as_json:
         return echo_json({**tg.view(sug.to_dict(), viewer), "why_not": [tg.view_why_not(w, viewer) for w in whys]})
     click.echo(suggestion_text(sug))
@@ -52,7 +54,9 @@ def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_perso
     """Staff every request of PORTFOLIO_FILE at once from one pool, overloading nobody."""
     from teamgraph.matching.render import portfolio_text
     tg, viewer = engine(), viewer_of(as_role, as_person)
-    res = tg.staff(tg.load_portfolio(portfolio_file), viewer, max_load=max_load, time_limit=time_limit, seed=seed)
+    portfolio = tg.load_portfolio(portfolio_file)
+    with waiting(f"Staffing {len(portfolio.requests)} requests (at most {time_limit:g} s)"):
+        res = tg.staff(portfolio, viewer, max_load=max_load, time_limit=time_limit, seed=seed)
     if as_json:
         return echo_json(tg.view(res.to_dict(), viewer))
     click.echo(portfolio_text(res))

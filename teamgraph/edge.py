@@ -8,6 +8,10 @@ retriever itself. Settings are read on first use, so `teamgraph X --help` reads 
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
+from contextlib import contextmanager
 
 import click
 
@@ -53,6 +57,33 @@ def edge() -> Edge:
 
 def engine(*, progress: bool = True, build_index: bool = False):
     return edge().engine(progress=progress, build_index=build_index)
+
+
+@contextmanager
+def waiting(label: str, after: float = 1.0, show_on=None):
+    """A progress line on stderr for a wait: `label…` once it has lasted `after` seconds (quick
+    answers print nothing), then how long it took. Only for a person at a terminal (stderr is a
+    TTY, or TEAMGRAPH_PROGRESS=1): pipes and scripts get the answer alone."""
+    stream = show_on or click.get_text_stream("stderr")
+    if not (stream.isatty() or os.environ.get("TEAMGRAPH_PROGRESS") == "1"):
+        yield
+        return
+    start = time.monotonic()
+    shown = threading.Event()
+
+    def show() -> None:
+        shown.set()
+        click.echo(f"{label}…", file=stream)
+
+    timer = threading.Timer(after, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if shown.is_set():
+            click.echo(f"{label}: done in {time.monotonic() - start:.1f} s", file=stream)
 
 
 def as_options(f):

@@ -19,9 +19,9 @@ BUILD_HINT = "run `teamgraph index build`"
 class Retrieval(GraphReads):
 
     def _new_retriever(self):
-        from teamgraph.embeddings.encoder import load_encoder
+        from teamgraph.embeddings.encoder import encoder_for
         from teamgraph.embeddings.retriever import Retriever
-        encoder = self._encoder or load_encoder(self.settings.model)
+        encoder = self._encoder or encoder_for(self.settings, progress=self._progress)
         return Retriever(self.store, self.settings.index_dir, encoder, on_stale="sync")
 
     def _index_exists(self) -> bool:
@@ -88,6 +88,10 @@ class Retrieval(GraphReads):
         path = getattr(self.store, "path", None)  # the embedded store: vacuumed, WAL emptied
         if path is not None:
             files = [path.name, path.name + "-wal"] + files
+        from teamgraph.embeddings.cache import clear_cache  # cached vectors were made from their texts
+        if self._retriever is not None and hasattr(self._retriever.encoder, "clear"):
+            self._retriever.encoder.clear()
+        files += [str(p.relative_to(self.settings.data_dir)) for p in clear_cache(self.settings.data_dir)]
         return {"removed": done["removed"], "files_rewritten": files}
 
     def index_build(self) -> dict:

@@ -10,6 +10,8 @@ from pathlib import Path
 from teamgraph.errors import FieldProblem, ValidationError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# How the model runs (embeddings/encoder.py): auto picks by the CPU's features.
+ENCODER_BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch", "torch-fp32", "torch-bf16")
 
 
 def default_data_dir() -> Path:
@@ -26,6 +28,9 @@ class Settings:
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     model: str = DEFAULT_MODEL  # sentence-transformers name or path
+    encoder: str = "auto"  # TEAMGRAPH_ENCODER: one of ENCODER_BACKENDS
+    models_dir: Path | None = None  # TEAMGRAPH_MODELS_DIR: exported models (default: the user's cache)
+    embedding_cache: bool = True  # TEAMGRAPH_EMBEDDING_CACHE=0: no persistent cache, no shipped vectors
     secret_key: str = ""
 
     @classmethod
@@ -35,6 +40,10 @@ class Settings:
         if store not in ("embedded", "neo4j"):
             raise ValidationError(FieldProblem(f"must be 'embedded' or 'neo4j', not {store!r}",
                                                field="TEAMGRAPH_STORE"))
+        backend = env.get("TEAMGRAPH_ENCODER", cls.encoder).strip().lower() or cls.encoder
+        if backend not in ENCODER_BACKENDS:
+            raise ValidationError(FieldProblem(f"must be one of {', '.join(ENCODER_BACKENDS)}, not {backend!r}",
+                                               field="TEAMGRAPH_ENCODER"))
         s = cls(
             store=store,
             data_dir=Path(env.get("TEAMGRAPH_DATA_DIR") or default_data_dir()).expanduser(),
@@ -44,6 +53,9 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", cls.neo4j_database),
             model=env.get("TEAMGRAPH_MODEL", cls.model),
             secret_key=env.get("TEAMGRAPH_SECRET_KEY", ""),
+            encoder=backend,
+            embedding_cache=env.get("TEAMGRAPH_EMBEDDING_CACHE", "1").strip().lower() not in ("0", "off", "false", "no"),
+            models_dir=Path(env["TEAMGRAPH_MODELS_DIR"]).expanduser() if env.get("TEAMGRAPH_MODELS_DIR") else None,
         )
         return replace(s, **overrides) if overrides else s
 

@@ -13,19 +13,10 @@ import pytest
 
 from teamgraph.embeddings.encoder import default_models_dir, load_encoder
 from teamgraph.graph.sqlite_store import SqliteStore
+from tests.matching.test_suggest_relevance_cli import REQUEST
 from tests.tinyorg import tiny_org
 
 pytestmark = pytest.mark.model
-
-REQUEST = """\
-name: Platform hardening
-brief: Kubernetes cluster upgrade broke batch jobs; check removed APIs before upgrading.
-window: {start: 2026-04-01, end: 2026-06-30}
-allocation: 0.1
-size: {min: 1, max: 2}
-requirements:
-  - {skill: Python, level: 3}
-"""
 
 PROBE = """
 import json, sys
