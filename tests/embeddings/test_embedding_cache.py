@@ -137,3 +137,23 @@ def test_an_unknown_encoder_setting_names_the_variable():
         Settings.from_env({"TEAMGRAPH_ENCODER": "gpu"})
     assert "TEAMGRAPH_ENCODER" in str(e.value.to_dict() if hasattr(e.value, "to_dict") else e.value)
     assert Settings.from_env({"TEAMGRAPH_ENCODER": " ONNX-FP32 "}).encoder == "onnx-fp32"
+
+
+def test_forgetting_a_person_empties_the_cache_and_says_so(tmp_path):
+    from teamgraph.graph.sqlite_store import SqliteStore
+    from teamgraph.service import Teamgraph
+    from tests.tinyorg import tiny_org
+    store = SqliteStore(tmp_path / "teamgraph.sqlite3")
+    store.apply(tiny_org())
+    inner = Counting()
+    tg = Teamgraph(Settings(data_dir=tmp_path), store=store, encoder=cached(tmp_path, inner), progress=False)
+    tg.index_build()
+    files = sorted(cache_dir(tmp_path).iterdir())
+    assert files  # the build's passages were cached
+    out = tg.forget("ana").to_dict()
+    assert not cache_dir(tmp_path).exists()
+    assert [f"cache/embeddings/{f.name}" for f in files] == [p for p in out["files_rewritten"] if p.startswith("cache/")]
+    seen = len(inner.seen)
+    tg.index_build()  # nothing cached any more (on disk or in memory): everything is encoded again
+    assert len(inner.seen) > seen
+    tg.close()
