@@ -135,3 +135,15 @@ def greedy_portfolio(store, portfolio, *, max_load=None):
     """The baseline for a whole portfolio (see matching.portfolio.greedy_portfolio)."""
     from teamgraph.matching.portfolio import greedy_portfolio as run
     return run(store, portfolio, max_load=max_load)
+
+
+def threshold_greedy(prep, L: int, *, deadline: float | None = None):
+    """The published ThresholdGreedy (Vombatkere, Gionis & Terzi, SDM'23, "Balancing task coverage
+    and expert workload in team formation") at load threshold L, on a coverage pool
+    (matching.portfolio_cover_solve.prepare): every expert has L copies; repeatedly assign the
+    expert–task pair of largest marginal coverage gain (newly covered task skills / the task's
+    skills), lazily re-evaluated, until no pair gains anything. Ties go as a heap of
+    (−gain, expert, task) pops them: lowest expert, then lowest task index. The gain is always the
+    paper's covered fraction, whatever objective `prep` was made for. Returns the pair rows."""
+    from teamgraph.matching.portfolio_cover_greedy import lazy_greedy
+    return lazy_greedy(prep.pool, prep.index, L, objective="fraction", deadline=deadline)

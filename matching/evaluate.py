@@ -1,4 +1,18 @@
-"""`teamgraph eval portfolio DIR`: staff every test question of a team2box-format folder at once.
+"""`teamgraph eval portfolio`: coverage vs. load cap L on the task-coverage benchmark (SDM'23).
+
+Three inputs, one engine (matching.portfolio_cover_solve) and one baseline (the published
+ThresholdGreedy, matching.baseline.threshold_greedy):
+
+* `--experts FILE --tasks FILE` — the SDM'23 dataset format: a JSON list of skill-id lists, one per
+  expert / task;
+* `--generate 2000x8000` — a generated instance of that shape (matching.portfolio_cover_gen);
+* a team2box-format FOLDER, mapped as below; its answers are also re-checked by the one rule set
+  (matching.portfolio_check over every rule of matching.rules, through the product's pool).
+
+Output: `{"max_load": [...], "teamgraph": {"coverage", "slot_coverage", "slots", "seconds",
+"cpu_seconds", "constructive", "upper_bound", "gap", "status"}, "baseline": {...}}` with
+`coverage` the paper's metric (Σ over tasks of the covered fraction of its skills) and
+`slot_coverage` the covered (task, skill) pairs as a fraction of all of them (`slots`: how many).
 
 Mapping (see /work/shared/data/README.md): each answerer in `user_tags.txt` is a person holding
 each of their tags (level from their number of answers: 1 + log2, capped at 5); each test
@@ -7,14 +21,14 @@ numbered train first, then test, in `Q_ID_Map.txt` order, so the test questions 
 [len(train.txt), len(train.txt) + len(test.txt)). Every question takes 0.1 FTE of whoever answers
 it in one shared window, so a utilisation cap of L/10 means "at most L questions per person".
 
-Coverage = covered (question, tag) pairs / all (question, tag) pairs, for teamgraph's soft
-portfolio mode and the slot-by-slot greedy baseline, for L = 1 … 10.
+A person on at most L questions is the load rule at a utilisation cap of L/10.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import resource
 import tempfile
 import time
 from datetime import date
@@ -79,36 +93,183 @@ def build(store, people: dict[str, dict[str, int]], questions) -> Portfolio:
     return Portfolio(reqs, "team2box test questions")
 
 
-def eval_portfolio(folder: str | Path, *, loads=range(1, 11), time_limit: float = 20.0, seed: int = 0) -> dict:
-    """Coverage vs. load cap for teamgraph and the greedy baseline (the issue's JSON shape)."""
+def read_skill_lists(path: str | Path, what: str) -> list[list]:
+    """A JSON list of skill-id lists (the SDM'23 format); errors name the file, line and entry."""
+    path = Path(path)
+    problem = None
+    try:
+        with path.open(encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as e:
+        problem = FieldProblem(f"cannot read: {e.strerror}", str(path))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        problem = FieldProblem(f"not JSON: {getattr(e, 'msg', e)}", str(path), getattr(e, "lineno", None))
+    if problem:
+        raise ValidationError(problem)
+    if not isinstance(data, list):
+        raise ValidationError(FieldProblem(f"expected a JSON list of {what}, each a list of skill ids", str(path)))
+    return data
+
+
+def parse_loads(text: str) -> list[int]:
+    """"1-10" or "1,2,5" → load caps."""
+    out: list[int] = []
+    try:
+        for part in text.split(","):
+            a, _, b = part.strip().partition("-")
+            out += list(range(int(a), int(b or a) + 1))
+    except ValueError:
+        out = []
+    if not out or min(out) < 1 or max(out) > 1000:
+        raise ValidationError(FieldProblem("expected load caps like 1-10 or 1,2,5 (each 1..1000)", field="loads"))
+    return sorted(set(out))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def eval_cover(prep, loads, *, time_limit: float | str = 10.0, seed: int = 0, progress: bool = False) -> dict:
+    """Ours and ThresholdGreedy at each L on a prepared pool. `time_limit`: CPU seconds per L for
+    our whole call, or "baseline" for the CPU ThresholdGreedy took at that L."""
     from tqdm import tqdm
 
+    from teamgraph.matching.baseline import threshold_greedy
+    from teamgraph.matching.portfolio_cover_solve import answer, solve, upper_bounds
+    ours = {k: [] for k in ("coverage", "slot_coverage", "slots", "seconds", "cpu_seconds", "constructive",
+                            "upper_bound", "gap", "status")}
+    base = {k: [] for k in ("coverage", "slot_coverage", "slots", "seconds", "cpu_seconds")}
+    answers = []
+    total = int(prep.pool.task_sizes().sum()) or 1
+    for L in tqdm(list(loads), desc="eval portfolio", disable=not progress, file=None):
+        w0, c0 = time.perf_counter(), time.process_time()
+        rows = threshold_greedy(prep, L)
+        tg_cpu, tg_wall = time.process_time() - c0, time.perf_counter() - w0
+        tg = answer(prep, rows, L, constructive=0.0, ub=min(upper_bounds(prep, L).values()), cpu=tg_cpu)
+        for k, v in (("coverage", round(tg.coverage, 4)), ("slot_coverage", round(tg.slots / total, 4)),
+                     ("slots", tg.slots), ("seconds", round(tg_wall, 3)), ("cpu_seconds", round(tg_cpu, 3))):
+            base[k].append(v)
+        limit = tg_cpu if time_limit == "baseline" else float(time_limit)
+        w0 = time.perf_counter()
+        res = solve(prep, L, time_limit=limit, seed=seed)
+        for k, v in (("coverage", round(res.coverage, 4)), ("slot_coverage", round(res.slots / total, 4)),
+                     ("slots", res.slots), ("seconds", round(time.perf_counter() - w0, 3)),
+                     ("cpu_seconds", round(res.cpu_seconds, 3)), ("constructive", round(res.constructive, 4)),
+                     ("upper_bound", round(res.upper_bound, 4)), ("gap", round(res.gap, 4)),
+                     ("status", res.status)):
+            ours[k].append(v)
+        answers.append((L, res.rows, rows))
+    return {"max_load": list(loads), "teamgraph": ours, "baseline": base, "_answers": answers}
+
+
+def check_with_rules(people, questions, prep, answers) -> list[int]:
+    """Rule violations per L (ours and the baseline's together) when each answer is read as the
+    product's soft-mode staffing of the team2box portfolio and checked by matching.portfolio_check:
+    every rule of matching.rules per team, plus the cross-request load at L/10."""
     from teamgraph.graph.sqlite_store import SqliteStore
-    from teamgraph.matching.portfolio import PortfolioPool, staff_pool
-    people, questions = read_team2box(folder)
-    out = {"max_load": list(loads), "teamgraph": {"coverage": [], "seconds": []}, "baseline": {"coverage": []}}
+    from teamgraph.matching.portfolio import PortfolioPool
+    from teamgraph.matching.portfolio_check import check_staffing
+    out = []
     with tempfile.TemporaryDirectory() as tmp:
         store = SqliteStore(Path(tmp) / "team2box.sqlite3")
         try:
             pool = PortfolioPool(store, build(store, people, questions), progress=False)
-            for L in tqdm(list(loads), desc=f"eval portfolio {Path(folder).name}", file=None):
-                t0 = time.perf_counter()
-                res = staff_pool(pool, max_load=L * PER_QUESTION + 1e-9, time_limit=time_limit, seed=seed,
-                            candidates_per_slot=25, tie_break=False)
-                seconds = time.perf_counter() - t0
-                out["teamgraph"]["coverage"].append(round(res.covered / res.required, 4) if res.required else 0.0)
-                out["teamgraph"]["seconds"].append(round(seconds, 3))
-                out["baseline"]["coverage"].append(
-                    round(res.baseline_covered / res.required, 4) if res.required else 0.0)
+            for L, *sets in answers:
+                bad = 0
+                for rows in sets:
+                    placed, roles = _as_staffing(pool, prep, rows)
+                    check = check_staffing(pool, placed, roles, limit=L * PER_QUESTION + 1e-9, soft=True)
+                    bad += len(check.violations)
+                out.append(bad)
         finally:
             store.close()
     return out
 
 
+def _as_staffing(pool, prep, rows):
+    """(person, request) → allocation and → the requirements filled: each covered tag by the first
+    member (in id order) holding it."""
+    cp, pairs = prep.pool, prep.pairs
+    members: dict[int, list[int]] = {}
+    for e in sorted(rows.tolist(), key=lambda e: cp.person_names[int(pairs.person[e])]):
+        members.setdefault(int(pairs.task[e]), []).append(int(pairs.person[e]))
+    placed, roles = {}, {}
+    for k, ps in members.items():
+        taken: set[int] = set()
+        for p in ps:
+            g = pool.gidx[cp.person_names[p]]
+            held = set(cp.person_skills[cp.person_ptr[p]:cp.person_ptr[p + 1]].tolist())
+            rs = [r for r, s in enumerate(cp.task_skills[cp.task_ptr[k]:cp.task_ptr[k + 1]].tolist())
+                  if s in held and r not in taken]
+            taken.update(rs)
+            placed[g, k] = PER_QUESTION
+            roles[g, k] = rs
+    return placed, roles
+
+
+def eval_portfolio(folder: str | Path | None = None, *, experts: str | Path | None = None,
+                   tasks: str | Path | None = None, generate: str | None = None, loads=range(1, 11),
+                   time_limit: float | str = 10.0, seed: int = 0, objective: str = "fraction",
+                   check: bool = True, progress: bool = False) -> dict:
+    """Coverage vs. load cap for teamgraph and ThresholdGreedy on one of the three inputs."""
+    from teamgraph.matching.portfolio_cover import CoverPool
+    from teamgraph.matching.portfolio_cover_solve import prepare
+    given = [x is not None for x in (folder, experts or tasks, generate)]
+    if sum(given) != 1 or (experts is None) != (tasks is None):
+        raise ValidationError(FieldProblem("give a team2box FOLDER, or --experts and --tasks, or --generate",
+                                           field="input"))
+    t0 = time.process_time()
+    people = questions = None
+    if folder is not None:
+        people, questions = read_team2box(folder)
+        names = sorted(people)
+        pool = CoverPool.from_lists([sorted(people[p]) for p in names], [ts for _, ts in questions],
+                                    person_names=names, task_names=[f"q{q}" for q, _ in questions])
+        source = str(folder)
+    elif experts is not None:
+        pool = CoverPool.from_lists(read_skill_lists(experts, "experts"), read_skill_lists(tasks, "tasks"),
+                                    people_source=str(experts), tasks_source=str(tasks))
+        source = f"{experts} × {tasks}"
+    else:
+        from teamgraph.matching.portfolio_cover_gen import generate as gen
+        try:
+            n, m = (int(x) for x in generate.lower().split("x"))
+        except ValueError as e:
+            raise ValidationError(FieldProblem("expected PEOPLExTASKS, e.g. 2000x8000", field="generate")) from e
+        pool = CoverPool.from_lists(*gen(n, m, seed=seed))
+        source = f"generated {n}x{m} seed {seed}"
+    prep = prepare(pool, objective)
+    read_cpu = time.process_time() - t0
+    out = eval_cover(prep, loads, time_limit=time_limit, seed=seed, progress=progress)
+    answers = out.pop("_answers")
+    out["instance"] = {"source": source, "experts": pool.n_people, "tasks": pool.n_tasks, "skills": pool.n_skills,
+                       "task_skills": int(pool.task_sizes().sum()), "pairs": len(prep.pairs),
+                       "pairs_mb": round(prep.pairs.nbytes / 2 ** 20, 1), "objective": objective,
+                       "read_cpu_seconds": round(read_cpu, 3)}
+    if check and people is not None:
+        out["rule_violations"] = check_with_rules(people, questions, prep, answers)
+    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return out
+
+
 @click.command("portfolio")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
-@click.option("--time-limit", type=float, default=20.0, show_default=True, help="Seconds per load cap.")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--experts", type=click.Path(exists=True, dir_okay=False), help="JSON list of skill-id lists.")
+@click.option("--tasks", type=click.Path(exists=True, dir_okay=False), help="JSON list of skill-id lists.")
+@click.option("--generate", metavar="PEOPLExTASKS", help="A generated instance, e.g. 2000x8000.")
+@click.option("--loads", default="1-10", show_default=True, help="Load caps L: 1-10 or 1,2,5.")
+@click.option("--time-limit", default="10", show_default=True,
+              help="CPU seconds per L for teamgraph, or 'baseline' (the CPU ThresholdGreedy took).")
+@click.option("--objective", type=click.Choice(["fraction", "slots"]), default="fraction", show_default=True,
+              help="What teamgraph maximises: Σ covered fraction per task, or covered (task, skill) slots.")
 @click.option("--seed", default=0, show_default=True)
-def eval_portfolio_cmd(folder, time_limit, seed):
-    """Coverage vs. per-person load cap L = 1…10 on a team2box-format FOLDER, as JSON."""
-    click.echo(json.dumps(eval_portfolio(folder, time_limit=time_limit, seed=seed)))
+def eval_portfolio_cmd(folder, experts, tasks, generate, loads, time_limit, objective, seed):
+    """Coverage vs. per-person load cap L for teamgraph and ThresholdGreedy (SDM'23), as JSON."""
+    if time_limit != "baseline":
+        try:
+            time_limit = float(time_limit)
+        except ValueError as e:
+            raise click.BadParameter("a number of CPU seconds or 'baseline'", param_hint="--time-limit") from e
+    click.echo(json.dumps(eval_portfolio(folder, experts=experts, tasks=tasks, generate=generate,
+                                         loads=parse_loads(loads), time_limit=time_limit, seed=seed,
+                                         objective=objective, progress=True)))

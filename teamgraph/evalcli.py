@@ -9,7 +9,8 @@ import click
 EVALS: dict[str, tuple[str, str]] = {
     "cases": ("teamgraph.embeddings.evaluate:eval_cases_cmd", "Case retrieval on an LLIS-format folder."),
     "experts": ("teamgraph.embeddings.evaluate:eval_experts_cmd", "Expert finding on a team2box-format folder."),
-    "portfolio": ("teamgraph.matching.evaluate:eval_portfolio_cmd", "Coverage vs. load cap on a team2box folder."),
+    "portfolio": ("teamgraph.matching.evaluate:eval_portfolio_cmd",
+                  "Coverage vs. load cap (SDM'23 files, generated, or a team2box folder)."),
 }
 
 

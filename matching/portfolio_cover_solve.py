@@ -1,0 +1,153 @@
+"""One coverage staffing call at a load cap L, under one CPU budget: our greedy (the warm start and
+the answer when nothing better is found in time), then CP-SAT large-neighbourhood search, with a
+cheap upper bound and the gap reported. The published ThresholdGreedy runs on the same prepared
+pool for comparison (matching.baseline.threshold_greedy).
+
+Time limits are CPU seconds (time.process_time(), every thread of the process), counted from the
+start of the call, so a busy machine does not starve the search and the limit covers the greedy
+too; the best answer so far is returned at the limit.
+
+Bounds (`upper_bounds`), each valid on its own, the smallest reported:
+* requests — every skill somebody holds is covered;
+* people — a person adds at most their L best pairs' gains (gains only shrink as members join);
+* skills — skill s is covered in at most L × (its holders) requests, the heaviest ones at best.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from teamgraph.matching.portfolio_cover import CoverPool, Pairs, build_pairs, evaluate, popcount, weights
+from teamgraph.matching.portfolio_cover_greedy import Ordered, drop_useless, lazy_greedy, our_order
+from teamgraph.matching.portfolio_cover_lns import LnsStats, coverable, improve
+
+
+@dataclass
+class Prepared:
+    """A pool with its pairs and what every L re-uses (orders, bound tables)."""
+
+    pool: CoverPool
+    pairs: Pairs
+    objective: str
+    index: Ordered  # (person, request) order: ThresholdGreedy's ties
+    ours: Ordered
+    can: np.ndarray  # per request, the bits somebody holds
+    cpu_seconds: float = 0.0
+    _tables: dict = field(default_factory=dict)
+
+
+def prepare(pool: CoverPool, objective: str = "fraction") -> Prepared:
+    t0 = time.process_time()
+    weights(pool, objective)
+    pairs = build_pairs(pool)
+    prep = Prepared(pool, pairs, objective, Ordered(pairs), our_order(pairs, pool, objective),
+                    coverable(pairs, pool.n_tasks))
+    prep.cpu_seconds = time.process_time() - t0
+    return prep
+
+
+@dataclass
+class CoverAnswer:
+    rows: np.ndarray
+    coverage: float  # Σ covered fraction per request (the paper's metric)
+    slots: int  # covered (request, skill) pairs
+    max_load: int
+    constructive: float  # our greedy's objective value before the search
+    value: float  # the chosen objective's value
+    upper_bound: float
+    gap: float  # (upper_bound − value) / upper_bound
+    status: str  # optimal (meets the bound) | feasible
+    cpu_seconds: float
+    lns: LnsStats
+
+    def summary(self) -> dict:
+        return {"coverage": round(self.coverage, 4), "slots": self.slots, "max_load": self.max_load,
+                "value": round(self.value, 4), "constructive": round(self.constructive, 4),
+                "upper_bound": round(self.upper_bound, 4), "gap": round(self.gap, 4), "status": self.status,
+                "cpu_seconds": round(self.cpu_seconds, 3), "windows": self.lns.windows,
+                "improved_windows": self.lns.improved}
+
+
+def value_of(prep: Prepared, rows: np.ndarray) -> float:
+    """The objective of an assignment from the pair masks (fast; `evaluate` is the check)."""
+    pairs = prep.pairs
+    cov = np.zeros(prep.pool.n_tasks, pairs.mask.dtype)
+    np.bitwise_or.at(cov, pairs.task[rows], pairs.mask[rows])
+    return float((popcount(cov) * weights(prep.pool, prep.objective)).sum())
+
+
+def solve(prep: Prepared, L: int, *, time_limit: float = 10.0, seed: int = 0, search: bool = True) -> CoverAnswer:
+    """Our answer at load cap L within `time_limit` CPU seconds of this call."""
+    t0 = time.process_time()
+    deadline = t0 + time_limit
+    rows = lazy_greedy(prep.pool, prep.ours, L, objective=prep.objective, deadline=deadline)
+    kept = drop_useless(prep.pairs, rows)
+    if len(kept) < len(rows) and time.process_time() < deadline:  # freed load goes to the next gains
+        kept = lazy_greedy(prep.pool, prep.ours, L, objective=prep.objective, start=kept, deadline=deadline)
+    rows = kept
+    constructive = value_of(prep, rows)
+    ub = min(upper_bounds(prep, L).values())
+    stats = LnsStats()
+    if search and constructive < ub - 1e-9 and time.process_time() < deadline:
+        better, stats = improve(prep.pool, prep.pairs, L, rows, objective=prep.objective, deadline=deadline,
+                                seed=seed, can=prep.can)
+        better = drop_useless(prep.pairs, better)
+        if value_of(prep, better) >= constructive:
+            rows = better
+    return answer(prep, rows, L, constructive=constructive, ub=ub, cpu=time.process_time() - t0, stats=stats)
+
+
+def answer(prep: Prepared, rows: np.ndarray, L: int, *, constructive: float, ub: float, cpu: float,
+           stats: LnsStats | None = None) -> CoverAnswer:
+    """The answer for `rows`, re-checked from the pool's skill lists: nobody above L, and the
+    objective recomputed without the pair masks."""
+    ev = evaluate(prep.pool, prep.pairs, rows)
+    if ev.max_load > L:
+        raise AssertionError(f"a person is on {ev.max_load} requests, above the cap {L}")
+    value = ev.coverage if prep.objective == "fraction" else float(ev.slots)
+    gap = max(0.0, (ub - value) / ub) if ub > 0 else 0.0
+    stats = stats or LnsStats()
+    status = "optimal" if value >= ub - 1e-9 or stats.optimal else "feasible"
+    return CoverAnswer(np.sort(rows), ev.coverage, ev.slots, ev.max_load, constructive, value, ub, gap, status,
+                       cpu, stats)
+
+
+def upper_bounds(prep: Prepared, L: int) -> dict[str, float]:
+    """The three bounds of the module docstring at load cap L."""
+    pool, pairs = prep.pool, prep.pairs
+    w = weights(pool, prep.objective)
+    out = {"requests": float((popcount(prep.can) * w).sum())}
+    if "people" not in prep._tables:
+        # per person, how many pairs have each distinct initial gain (few distinct values)
+        g0 = popcount(pairs.mask) * w[pairs.task]
+        vals, inv = np.unique(g0, return_inverse=True)
+        counts = np.zeros((pool.n_people, len(vals)), np.int64)
+        np.add.at(counts, (pairs.person, inv), 1)
+        # per skill, how many requests of each weight need it where somebody holds it
+        t_of = np.repeat(np.arange(pool.n_tasks), np.diff(pool.task_ptr))
+        bit = np.arange(len(pool.task_skills)) - pool.task_ptr[t_of]
+        held = (prep.can[t_of].astype(np.uint64) >> bit.astype(np.uint64)) & np.uint64(1) == 1
+        wv, winv = np.unique(w[t_of], return_inverse=True)
+        need = np.zeros((pool.n_skills, len(wv)), np.int64)
+        np.add.at(need, (pool.task_skills[held], winv[held]), 1)
+        holders = np.bincount(pool.person_skills, minlength=pool.n_skills)
+        prep._tables["people"] = (vals[::-1], counts[:, ::-1])
+        prep._tables["skills"] = (wv[::-1], need[:, ::-1], holders)
+    vals, counts = prep._tables["people"]
+    out["people"] = float((_take_best(counts, np.full(len(counts), L)) * vals).sum())
+    wv, need, holders = prep._tables["skills"]
+    out["skills"] = float((_take_best(need, L * holders) * wv).sum())
+    return out
+
+
+def _take_best(counts: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Per row, how many of each column (best first) fit into the row's budget."""
+    before = np.cumsum(counts, axis=1) - counts
+    return np.clip(budget[:, None] - before, 0, counts)
+
+
+def prepare_lists(experts, tasks, objective: str = "fraction", **names) -> Prepared:
+    return prepare(CoverPool.from_lists(experts, tasks, **names), objective)
