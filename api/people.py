@@ -42,7 +42,8 @@ def window_args(default_days: int = 90) -> Window:
 def profile_dict(person_id: str, window: Window) -> dict:
     v = viewer()
     prof = service().person_profile(person_id, window, v)
-    out = serialize.profile(prof, privileged=is_privileged(), is_self=v.person == person_id)
+    out = serialize.profile(prof, privileged=is_privileged(), is_self=v.person == person_id,
+                            names=serialize.profile_names(prof, service().names_of))
     if "load" in out:  # detailed load, week by week: HR/admin and the person themself only
         out["weekly_load"] = [{"week": w.isoformat(), "load": load}
                               for w, load in service().weekly_load(person_id, window)]
@@ -61,14 +62,75 @@ def project_dict(project_id: str) -> dict:
     return service().project(project_id, viewer())
 
 
+FTE_STEPS = tuple(round(0.1 * k, 1) for k in range(1, 11))  # the free-time filter's values (0.1 … 1.0 FTE)
+
+
+def _text_arg(name: str) -> str:
+    value = (request.args.get(name) or "").strip()
+    if limits.text_problem(value, limits.MAX_NAME_CHARS):
+        raise ValidationError(FieldProblem(limits.text_problem(value, limits.MAX_NAME_CHARS), field=name))
+    return value
+
+
+def directory_args() -> dict:
+    """The people directory's filters from the query string (?q=&skill=&min_level=&department=
+    &min_fte=&start=&end=&limit=&offset=), checked; a skill may be given by name or alias."""
+    args = {"query": _text_arg("q"), "department": service().department_arg(request.args.get("department")),
+            "skill": None, "min_level": arg_int("min_level", 1, 1, 5), "min_fte": None,
+            "limit": arg_int("limit", 50, 1, 200), "offset": arg_int("offset", 0, 0, 1_000_000)}
+    if _text_arg("skill"):
+        args["skill"] = service().resolve_skill(_text_arg("skill"), field="skill").id
+    raw = request.args.get("min_fte")
+    if raw:
+        try:
+            value = round(float(raw), 6)
+        except ValueError:
+            value = None
+        if value not in FTE_STEPS:
+            raise ValidationError(FieldProblem("must be one of " + ", ".join(f"{v:g}" for v in FTE_STEPS)
+                                               + " (FTE free)", field="min_fte"))
+        args["min_fte"] = value
+    args["window"] = window_args()
+    return args
+
+
+def directory(args: dict) -> dict:
+    """The people directory for the signed-in viewer (the JSON route and the /people page)."""
+    out = service().people_directory(viewer(), **args)
+    w = args["window"]
+    out["filters"] = {"q": args["query"], "skill": args["skill"], "min_level": args["min_level"],
+                      "department": args["department"], "min_fte": args["min_fte"],
+                      "start": w.start.isoformat(), "end": w.end.isoformat()}
+    return out
+
+
 @bp.get("/people")
 @require(*ALL)
 def people():
-    """Search active people by name, id or title (?q=), for pickers."""
-    q, limit = request.args.get("q", ""), arg_int("limit", 10, 1, 100)
-    return cached_read(lambda: {"people": [
-        {"id": p.id, "name": p.name, "department": p.department, "title": p.title}
-        for p in service().search_people(q, limit)]})
+    """The people directory and person picker: active people by name, filtered by ?q= (name, id
+    or title; names that look like it when nothing contains it), ?skill= (id, name or alias) at
+    ?min_level=, ?department=, ?min_fte= free in ?start=..?end=; paged (?limit=, ?offset=) with
+    `total`."""
+    args = directory_args()
+    return cached_read(lambda: directory(args))
+
+
+def project_index_args() -> dict:
+    statuses = [s for s in (request.args.get("status") or "").split(",") if s.strip()]
+    args = {"query": _text_arg("q"), "statuses": [s.strip() for s in statuses] or None,
+            "department": service().department_arg(request.args.get("department")), "skill": None,
+            "limit": arg_int("limit", 50, 1, 200), "offset": arg_int("offset", 0, 0, 1_000_000)}
+    if _text_arg("skill"):
+        args["skill"] = service().resolve_skill(_text_arg("skill"), field="skill").id
+    return args
+
+
+def project_index(args: dict) -> dict:
+    """The project index (the JSON route and the kickoff page): filtered, newest first, paged."""
+    out = service().project_index(**args)
+    out["filters"] = {"q": args["query"], "status": ",".join(args["statuses"] or ()),
+                      "department": args["department"], "skill": args["skill"]}
+    return out
 
 
 @bp.get("/projects/<project_id>")
@@ -81,12 +143,10 @@ def project(project_id: str):
 @bp.get("/projects")
 @require(*ALL)
 def projects():
-    """Projects, optionally filtered by status (proposed, active, closed, cancelled)."""
-    status = request.args.get("status") or None
-    return cached_read(lambda: {"projects": [
-        {"id": p.id, "name": p.name, "status": p.status, "department": p.department,
-         "start": p.start.isoformat() if p.start else None, "end": p.end.isoformat() if p.end else None}
-        for p in service().projects([status] if status else None)]})
+    """Projects newest first, filtered by ?q= (name or id), ?status= (comma-separated: proposed,
+    active, closed, cancelled), ?department=, ?skill= (a need); paged with `total`."""
+    args = project_index_args()
+    return cached_read(lambda: project_index(args))
 
 
 @bp.get("/cases/<case_id>")

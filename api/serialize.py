@@ -49,17 +49,29 @@ def project(p: Project) -> dict:
     return plain(p)
 
 
-def profile(prof, *, privileged: bool, is_self: bool) -> dict:
-    """A person profile. Detailed load (numbers, allocations) for HR/admin and the person themself."""
+def profile_names(prof, names_of) -> dict[str, dict[str, str]]:
+    """The names a profile shows beside ids: `names_of(kind, ids)` (the engine's) per kind."""
+    raters = [r.rater for r in prof.ratings or ()]
+    projects = [c.project for c in prof.cases] + [r.project for r in prof.ratings or ()]
+    return {"skill": names_of("skill", [s.skill for s in prof.skills] + [e.topic for e in prof.expert_in]),
+            "person": names_of("person", raters), "project": names_of("project", projects)}
+
+
+def profile(prof, *, privileged: bool, is_self: bool, names: dict[str, dict[str, str]] | None = None) -> dict:
+    """A person profile. Detailed load (numbers, allocations) for HR/admin and the person themself.
+    `names` (see profile_names) adds the name beside each skill, case project, rater and rated project."""
     full = privileged or is_self
+    names = names or {}
+    name = lambda kind, i: names.get(kind, {}).get(i, i) if i else None  # noqa: E731
     out = {
         "person": person(prof.person, full=full),
         "department": plain(prof.department) if prof.department else None,
-        "skills": [plain(s) for s in prof.skills],
+        "skills": [dict(plain(s), name=name("skill", s.skill)) for s in prof.skills],
         "projects": [],
-        "cases": [{"id": c.id, "title": c.title, "project": c.project, "visibility": c.visibility,
-                   "date": c.date.isoformat() if c.date else None} for c in prof.cases],
-        "expert_in": [plain(e) for e in prof.expert_in],
+        "cases": [{"id": c.id, "title": c.title, "project": c.project, "project_name": name("project", c.project),
+                   "visibility": c.visibility, "date": c.date.isoformat() if c.date else None}
+                  for c in prof.cases],
+        "expert_in": [dict(plain(e), topic_name=name("skill", e.topic)) for e in prof.expert_in],
         "window": plain(prof.window) if prof.window else None,
         "availability": availability(prof.load, prof.person.capacity),
     }
@@ -72,28 +84,31 @@ def profile(prof, *, privileged: bool, is_self: bool) -> dict:
     if full:
         out["load"] = prof.load
     if privileged and prof.ratings is not None:
-        out["ratings"] = [dict(plain(r), mean=round(r.mean, 2)) for r in prof.ratings]
+        out["ratings"] = [dict(plain(r), mean=round(r.mean, 2), rater_name=name("person", r.rater),
+                               project_name=name("project", r.project)) for r in prof.ratings]
     return out
 
 
-def holder(h) -> dict:
+def holder(h, departments: dict[str, str] | None = None) -> dict:
     return {"person": h.person.id, "name": h.person.name, "department": h.person.department,
+            "department_name": (departments or {}).get(h.person.department, h.person.department),
             "level": h.level, "evidence": h.evidence,
             "last_used": h.last_used.isoformat() if h.last_used else None}
 
 
-def neighbourhood(n) -> dict:
+def neighbourhood(n, departments: dict[str, str] | None = None) -> dict:
     return {
         "skill": skill(n.skill),
         "broader": skill(n.broader) if n.broader else None,
         "narrower": [skill(s) for s in n.narrower],
         "co_occurring": [{"skill": skill(s), "shared": k} for s, k in n.co_occurring],
-        "holders": [holder(h) for h in n.holders],
+        "holders": [holder(h, departments) for h in n.holders],
         "supply": n.supply,
         "demand": n.demand,
         "gap": n.demand - n.supply,
     }
 
 
-def risk(r) -> dict:
-    return {"skill": skill(r.skill), "holders": [holder(h) for h in r.holders], "bus_factor": len(r.holders)}
+def risk(r, departments: dict[str, str] | None = None) -> dict:
+    return {"skill": skill(r.skill), "holders": [holder(h, departments) for h in r.holders],
+            "bus_factor": len(r.holders)}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, request
 
+from teamgraph import limits
 from teamgraph.api import serialize
 from teamgraph.api.auth import ALL, PEOPLE_DATA, PLANNERS, require
 from teamgraph.api.web import arg_int, cached_read, service
+from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("skills", __name__, url_prefix="/api/v1/skills")
 
@@ -15,19 +17,28 @@ def _department_arg() -> str | None:
     return service().department_arg(request.args.get("department"))
 
 
+def _department_names() -> dict[str, str]:
+    return {d.id: d.name for d in service().departments()}
+
+
 @bp.get("")
 @require(*ALL)
 def search():
-    """Search skills by id, name or alias (autocomplete)."""
+    """The skill picker: skills someone holds or an open project needs whose name, id or an alias
+    (any language) matches `q`, then skills of related meaning; each with `holders`, `needed_by`,
+    `matched` (the alias, group or "related meaning" that matched), `broader_skill`, `narrower`;
+    `did_you_mean` [{id, name}] when nothing matches literally."""
     q, limit = request.args.get("q", ""), arg_int("limit", 10, 1, 100)
-    return cached_read(lambda: {"skills": [serialize.skill(s) for s in service().search_skills(q, limit)]})
+    if limits.text_problem(q, limits.MAX_NAME_CHARS):
+        raise ValidationError(FieldProblem(limits.text_problem(q, limits.MAX_NAME_CHARS), field="q"))
+    return cached_read(lambda: service().skill_search(q, limit))
 
 
 def graph_of(n) -> dict:
     """Nodes and edges for drawing: the skill, its broader/narrower/co-occurring skills, its
     holders (with levels) and their departments."""
     nodes, edges = [], []
-    names = {d.id: d.name for d in service().departments()}
+    names = _department_names()
     center = n.skill.id
     nodes.append({"id": f"skill:{center}", "kind": "skill", "label": n.skill.name, "center": True})
     if n.broader:
@@ -63,7 +74,7 @@ def skill_graph(skill_id: str):
 
     def compute():
         n = service().skill_neighbourhood(skill_id, department=dept, limit=limit)
-        return {**serialize.neighbourhood(n), "department": dept, "graph": graph_of(n)}
+        return {**serialize.neighbourhood(n, _department_names()), "department": dept, "graph": graph_of(n)}
     return cached_read(compute)
 
 
@@ -72,8 +83,11 @@ def skill_graph(skill_id: str):
 def at_risk():
     """Skills held at level 3 or more by only one or two active people (bus factor)."""
     dept, max_holders = _department_arg(), arg_int("max_holders", 2, 1, 10)
-    return cached_read(lambda: {"department": dept, "max_holders": max_holders, "skills": [
-        serialize.risk(r) for r in service().skills_at_risk(max_holders=max_holders, department=dept)]})
+    def compute():
+        names = _department_names()
+        return {"department": dept, "max_holders": max_holders, "skills": [
+            serialize.risk(r, names) for r in service().skills_at_risk(max_holders=max_holders, department=dept)]}
+    return cached_read(compute)
 
 
 @bp.get("/supply-demand")

@@ -74,10 +74,11 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
     click.echo(f"{p.email} | {p.location or '-'} ({p.timezone or '-'}) | capacity {p.capacity:.2f} FTE | "
                f"languages {', '.join(p.languages) or '-'}")
     click.echo(f"peak load {start}..{end}: {prof.load:.2f} of {p.capacity:.2f} FTE\n")
+    skills = engine().names_of("skill", [s.skill for s in prof.skills])
     click.echo(_table(["skill", "level", "evidence", "last used"],
-                      [[s.skill, s.level, s.evidence, s.last_used] for s in prof.skills]) + "\n")
-    click.echo(_table(["project", "name", "role", "allocation", "start", "end", "status"],
-                      [[m.project, pr.name, m.role, m.allocation, m.start, m.end, pr.status]
+                      [[skills[s.skill], s.level, s.evidence, s.last_used] for s in prof.skills]) + "\n")
+    click.echo(_table(["project", "role", "allocation", "start", "end", "status"],
+                      [[pr.name, m.role, m.allocation, m.start, m.end, pr.status]
                        for m, pr in prof.memberships]) + "\n")
     click.echo(_table(["case", "date", "visibility", "title"],
                       [[c.id, c.date, c.visibility, c.title] for c in prof.cases]))
@@ -89,26 +90,32 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
 
 
 @click.command()
-@click.argument("skill_id")
+@click.argument("skill_name", metavar="SKILL")
 @click.option("--department", help="Count holders, supply and demand in this department only.")
 @click.option("--limit", default=25, show_default=True, help="Holders and co-occurring skills shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def skill(skill_id: str, department: str | None, limit: int, as_json: bool) -> None:
-    """Show a skill's neighbourhood: broader/narrower, co-occurring skills, holders, supply vs demand."""
-    n = engine().skill_neighbourhood(skill_id, department=department, limit=limit)
+def skill(skill_name: str, department: str | None, limit: int, as_json: bool) -> None:
+    """Show a skill's neighbourhood: broader/narrower, co-occurring skills, holders, supply vs demand.
+
+    SKILL is an id, a name or an alias in any language ("Python", "python3", "容器编排"); an
+    unknown one is answered with the skills it may mean."""
+    tg = engine()
+    department = tg.department_arg(department, field="--department")
+    n = tg.skill_neighbourhood(tg.resolve_skill(skill_name, field="SKILL").id, department=department, limit=limit)
     if as_json:
         return echo_json(n.to_dict())
     s = n.skill
     click.echo(f"{s.name} ({s.id}) [{s.category or 'no category'}]  aliases: {', '.join(s.aliases) or '-'}")
-    click.echo(f"broader: {n.broader.id if n.broader else '-'} | narrower: "
-               f"{', '.join(x.id for x in n.narrower) or '-'}")
-    scope = f" in {department}" if department else ""
+    click.echo(f"broader: {n.broader.name if n.broader else '-'} | narrower: "
+               f"{', '.join(x.name for x in n.narrower) or '-'}")
+    departments = tg.names_of("department", [h.person.department for h in n.holders] + [department])
+    scope = f" in {departments[department]}" if department else ""
     click.echo(f"supply{scope}: {n.supply} active at level >= 3 | demand from open projects: {n.demand}\n")
-    click.echo(_table(["holder", "name", "department", "level", "evidence", "last used"],
-                      [[h.person.id, h.person.name, h.person.department, h.level, h.evidence, h.last_used]
+    click.echo(_table(["holder", "department", "level", "evidence", "last used"],
+                      [[h.person.name, departments[h.person.department], h.level, h.evidence, h.last_used]
                        for h in n.holders]))
     if n.co_occurring:
-        click.echo("\nco-occurring: " + ", ".join(f"{x.id} ({k})" for x, k in n.co_occurring))
+        click.echo("\nco-occurring: " + ", ".join(f"{x.name} ({k})" for x, k in n.co_occurring))
 
 
 @click.command("at-risk")
@@ -122,9 +129,9 @@ def at_risk(max_holders: int, department: str | None, as_json: bool) -> None:
         return echo_json([r.to_dict() for r in risks])
     if not risks:
         return click.echo(f"no skill has 1 to {max_holders} holders at level >= 3")
-    click.echo(_table(["skill", "name", "holders", "who (level)"],
-                      [[r.skill.id, r.skill.name, len(r.holders),
-                        ", ".join(f"{h.person.id} ({h.level})" for h in r.holders)] for r in risks]))
+    click.echo(_table(["skill", "holders", "who (level)"],
+                      [[r.skill.name, len(r.holders), ", ".join(f"{h.person.name} ({h.level})" for h in r.holders)]
+                       for r in risks]))
 
 
 @click.command()

@@ -166,3 +166,31 @@ MATCH (j:Project)-[:NEEDS]->(s:Skill)
 WHERE j.status IN ['proposed', 'active']
   AND ($department IS NULL OR EXISTS { (j)-[:OWNED_BY]->(:Department {id: $department}) })
 RETURN DISTINCT s.id AS id ORDER BY id"""
+# The offered skill vocabulary (graph/store.py skill_vocabulary): used skills and every broader skill above them.
+SKILL_VOCABULARY = f"""
+MATCH (u:Skill)
+WHERE EXISTS {{ (u)<-[:HAS_SKILL]-(p:Person) WHERE p.status = 'active' }}
+   OR EXISTS {{ (u)<-[:NEEDS]-(j:Project) WHERE j.status IN ['proposed', 'active'] }}
+MATCH (u)-[:BROADER*0..]->(n:Skill)
+WITH DISTINCT n
+RETURN {node_projection('skill')} AS row,
+       COUNT {{ (n)<-[:HAS_SKILL]-(p:Person) WHERE p.status = 'active' }} AS holders,
+       COUNT {{ (n)<-[:NEEDS]-(j:Project) WHERE j.status IN ['proposed', 'active'] }} AS needed_by
+ORDER BY n.id"""
+PEOPLE_MATCHING = """
+WITH toLower(trim($text)) AS q
+MATCH (p:Person) WHERE p.status = 'active'
+  AND (q = '' OR toLower(trim(p.id)) CONTAINS q OR toLower(trim(p.name)) CONTAINS q
+       OR toLower(trim(p.title)) CONTAINS q)
+  AND ($department IS NULL OR EXISTS { (p)-[:IN]->(:Department {id: $department}) })
+  AND ($skill IS NULL OR EXISTS { (p)-[h:HAS_SKILL]->(:Skill {id: $skill}) WHERE h.level >= $level })
+RETURN p.id AS id ORDER BY p.name, p.id"""
+_PROJECT_FILTER = """
+WITH toLower(trim($text)) AS q
+MATCH (n:Project) WHERE ($statuses IS NULL OR n.status IN $statuses)
+  AND (q = '' OR toLower(trim(n.id)) CONTAINS q OR toLower(trim(n.name)) CONTAINS q)
+  AND ($department IS NULL OR EXISTS { (n)-[:OWNED_BY]->(:Department {id: $department}) })
+  AND ($skill IS NULL OR EXISTS { (n)-[:NEEDS]->(:Skill {id: $skill}) })"""
+PROJECT_INDEX = (_PROJECT_FILTER + f"\nRETURN {node_projection('project')} AS row "
+                 "ORDER BY n.start IS NULL, n.start DESC, n.id SKIP $offset LIMIT $limit")
+PROJECT_INDEX_TOTAL = _PROJECT_FILTER + "\nRETURN count(n) AS total"

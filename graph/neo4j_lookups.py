@@ -12,6 +12,7 @@ from teamgraph.graph import cypher_reads as q
 from teamgraph.graph.model import Department, Membership, Person, Project, ProjectNeed, Skill
 from teamgraph.graph.neo4j_codec import decode
 from teamgraph.graph.neo4j_reads import nulls_first
+from teamgraph.graph.reads import SkillUse
 
 
 class Neo4jLookups:
@@ -49,3 +50,20 @@ class Neo4jLookups:
 
     def demanded_skills(self, department: str | None = None) -> list[str]:
         return [r["id"] for r in self._read(q.DEMANDED_SKILLS, department=department)]
+
+    def skill_vocabulary(self) -> list[SkillUse]:
+        return [SkillUse(decode("skill", r["row"]), r["holders"], r["needed_by"])
+                for r in self._read(q.SKILL_VOCABULARY)]
+
+    def people_matching(self, query: str = "", department: str | None = None, skill: str | None = None,
+                        min_level: int = 1) -> list[str]:
+        return [r["id"] for r in self._read(q.PEOPLE_MATCHING, text=query.strip(), department=department,
+                                            skill=skill, level=int(min_level))]
+
+    def project_index(self, query: str = "", statuses: Iterable[str] | None = None, department: str | None = None,
+                      skill: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Project]]:
+        params = {"text": query.strip(), "statuses": None if statuses is None else sorted(set(statuses)),
+                  "department": department, "skill": skill}
+        total = self._read(q.PROJECT_INDEX_TOTAL, **params)[0]["total"]
+        return total, self._decoded("project", q.PROJECT_INDEX, **params, limit=max(0, int(limit)),
+                                    offset=max(0, int(offset)))

@@ -90,6 +90,16 @@ class SkillNeighbourhood(_ToDict):
 
 
 @dataclass(frozen=True)
+class SkillUse(_ToDict):
+    """A skill of the offered vocabulary: how many active people hold it (any level) and how many
+    proposed/active projects need it (both 0 for a broader skill kept only for browsing)."""
+
+    skill: Skill
+    holders: int
+    needed_by: int
+
+
+@dataclass(frozen=True)
 class SkillRisk(_ToDict):
     skill: Skill
     holders: list[Holder]

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 
 from teamgraph.graph.model import Department, Membership, Person, Project, ProjectNeed, Skill
-from teamgraph.graph.reads import fold
+from teamgraph.graph.reads import SkillUse, fold
 from teamgraph.graph.sqlite_queries import OPEN_PROJECT
 from teamgraph.graph.sqlite_schema import CODECS
 
@@ -66,6 +66,35 @@ ORDER BY n.skill"""
 
 _PROJECTS_WITH_STATUS = "(:every = 1 OR t.status IN (SELECT value FROM json_each(:statuses)))"
 
+# The vocabulary people can be offered: skills an active person holds or an open project needs,
+# with every broader skill above them (for browsing), and how many hold / need each.
+_SKILL_VOCABULARY = f"""
+WITH RECURSIVE used(id) AS (
+    SELECT ps.skill FROM person_skill ps JOIN person p ON p.id = ps.person AND p.status = 'active'
+    UNION SELECT n.skill FROM project_need n JOIN project pr ON pr.id = n.project AND pr.status IN {OPEN_PROJECT}),
+tree(id) AS (SELECT id FROM used
+    UNION SELECT s.broader FROM tree JOIN skill s ON s.id = tree.id WHERE s.broader IS NOT NULL)
+{CODECS['skill'].select_sql.replace('SELECT ', 'SELECT (SELECT COUNT(*) FROM person_skill ps JOIN person p ON '
+    "p.id = ps.person AND p.status = 'active' WHERE ps.skill = t.id), (SELECT COUNT(*) FROM project_need n "
+    f"JOIN project pr ON pr.id = n.project AND pr.status IN {OPEN_PROJECT} WHERE n.skill = t.id), ", 1)}
+WHERE t.id IN (SELECT id FROM tree) ORDER BY t.id"""
+
+# Directory filters (each optional): folded text in id/name/title, department, a skill at a level.
+_PEOPLE_MATCHING = f"""SELECT t.id FROM person t
+WHERE t.status = 'active' AND (:text = 0 OR {_contains('t.id')} OR {_contains('t.name')} OR {_contains('t.title')})
+  AND (:department IS NULL OR t.department = :department)
+  AND (:skill IS NULL OR EXISTS (SELECT 1 FROM person_skill ps WHERE ps.person = t.id AND ps.skill = :skill
+                                 AND ps.level >= :level))
+ORDER BY t.name, t.id"""
+
+_PROJECT_FILTER = f"""WHERE {_PROJECTS_WITH_STATUS}
+  AND (:text = 0 OR {_contains('t.id')} OR {_contains('t.name')})
+  AND (:department IS NULL OR t.department = :department)
+  AND (:skill IS NULL OR EXISTS (SELECT 1 FROM project_need n WHERE n.project = t.id AND n.skill = :skill))"""
+_PROJECT_INDEX = f"""{CODECS['project'].select_sql} {_PROJECT_FILTER}
+ORDER BY t.start IS NULL, t.start DESC, t.id LIMIT :limit OFFSET :offset"""
+_PROJECT_INDEX_TOTAL = f"SELECT COUNT(*) FROM project t {_PROJECT_FILTER}"
+
 
 def _text_params(query: str, limit: int) -> dict:
     q = fold(query)
@@ -114,3 +143,20 @@ class SqliteLookups:
 
     def demanded_skills(self, department: str | None = None) -> list[str]:
         return [r[0] for r in self._rows(_DEMANDED_SKILLS, {"department": department})]
+
+    def skill_vocabulary(self) -> list[SkillUse]:
+        return [SkillUse(CODECS["skill"].decode(r[2:]), r[0], r[1]) for r in self._rows(_SKILL_VOCABULARY)]
+
+    def people_matching(self, query: str = "", department: str | None = None, skill: str | None = None,
+                        min_level: int = 1) -> list[str]:
+        params = dict(_text_params(query, 0), text=1 if fold(query) else 0, department=department,
+                      skill=skill, level=int(min_level))
+        return [r[0] for r in self._rows(_PEOPLE_MATCHING, params)]
+
+    def project_index(self, query: str = "", statuses: Iterable[str] | None = None, department: str | None = None,
+                      skill: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Project]]:
+        params = dict(_text_params(query, limit), text=1 if fold(query) else 0, department=department, skill=skill,
+                      every=1 if statuses is None else 0, offset=max(0, int(offset)),
+                      statuses=json.dumps(sorted(set(statuses or ())), ensure_ascii=False))
+        total = self._rows(_PROJECT_INDEX_TOTAL, params)[0][0]
+        return total, [CODECS["project"].decode(r) for r in self._rows(_PROJECT_INDEX, params)]

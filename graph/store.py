@@ -17,7 +17,7 @@ from teamgraph.graph.model import (
 # graph/cli.py); the read models themselves live in graph/reads.py.
 from teamgraph.graph.reads import (  # noqa: F401
     ApplyReport, Candidate, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
-    jsonable,
+    SkillUse, jsonable,
 )
 
 if TYPE_CHECKING:
@@ -112,6 +112,24 @@ class GraphStore(Protocol):
     def demanded_skills(self, department: str | None = None) -> list[str]:
         """Ids of the skills needed by proposed/active projects (owned by `department` when
         given), sorted."""
+
+    def skill_vocabulary(self) -> list[SkillUse]:
+        """The skills people can be offered: every skill an active person holds (any level) or a
+        proposed/active project needs, plus every broader skill above those (for browsing; their
+        counts may be 0), each with `holders` (active people holding it) and `needed_by` (open
+        projects needing it); sorted by skill id."""
+
+    def people_matching(self, query: str = "", department: str | None = None, skill: str | None = None,
+                        min_level: int = 1) -> list[str]:
+        """Ids of active people matching every given filter — id, name or title containing the
+        folded `query` (empty: any), of `department`, holding `skill` at `min_level` or more —
+        sorted by name, then id (the people directory pages and filters them by load)."""
+
+    def project_index(self, query: str = "", statuses: Iterable[str] | None = None, department: str | None = None,
+                      skill: str | None = None, limit: int = 50, offset: int = 0) -> tuple[int, list[Project]]:
+        """(how many projects match, one page of them): id or name containing the folded `query`,
+        status in `statuses` (None: any), owned by `department`, needing `skill`; newest start
+        first (no start last), then by id."""
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Their memberships, sorted by person, start, project, role."""

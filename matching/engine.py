@@ -146,10 +146,21 @@ def resolve(store: GraphStore, request: TeamRequest, *, pins: Iterable[str] = ()
 def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggestion: Suggestion | None = None,
             viewer: Viewer = SYSTEM, **kw) -> WhyNot:
     """Why `person_id` is not in the suggested team: the binding reason, or if they could be, the
-    objective cost of swapping them in and whom they would replace. `kw` go to `suggest`."""
+    objective cost of swapping them in and whom they would replace. `kw` go to `suggest`.
+    The answer carries the person's name, and the names of whom they would replace."""
     person = store.get("person", person_id)
     if person is None:
         raise NotFoundError("person", person_id)
+    out = _why_not(store, request, person, suggestion=suggestion, viewer=viewer, **kw)
+    out.name = person.name
+    if "replaces" in out.details:
+        out.details["replaces_people"] = [{"id": p, "name": n} for p, n in out.details.pop("replaces_named")]
+    return out
+
+
+def _why_not(store: GraphStore, request: TeamRequest, person, *, suggestion: Suggestion | None,
+             viewer: Viewer, **kw) -> WhyNot:
+    person_id = person.id
     if suggestion is None:
         suggestion = suggest(store, request, viewer=viewer, **kw)
     if suggestion.team is not None and person_id in suggestion.team.ids:
@@ -206,5 +217,6 @@ def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggesti
                   f"{person.name} could join; the best team with them scores {cost:g} lower "
                   f"({sug.team.total:g} vs {base:g})" + (f", replacing {', '.join(m.name for m in gone)}"
                                                         if gone else ""),
-                  "cost", {"cost": cost, "replaces": replaced, "team": sug.team.ids,
+                  "cost", {"cost": cost, "replaces": replaced, "replaces_named": [(m.id, m.name) for m in gone],
+                           "team": sug.team.ids,
                            "score": sug.team.score, "scale": SCALE})

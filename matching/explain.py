@@ -61,6 +61,7 @@ class TeamResult:
     max_util: float  # over every member, forced ones too (the score's max_util term leaves them out)
     # the part of `score["cohesion"]` from projects together alone (no ratings): what non-HR viewers see
     cohesion_together: float = 0.0
+    cost: float = 0.0  # Σ rate × allocation × 8 h × working days: what the budget rule counts
 
     @property
     def ids(self) -> list[str]:
@@ -69,7 +70,7 @@ class TeamResult:
     def to_dict(self) -> dict:
         return {"members": [m.to_dict() for m in self.members], "score": self.score,
                 "total": self.total, "max_util": round(self.max_util, 4),
-                "cohesion_together": self.cohesion_together}
+                "cohesion_together": self.cohesion_together, "cost": self.cost}
 
 
 @dataclass
@@ -80,7 +81,10 @@ class Diff:
     names: dict[str, str] = field(default_factory=dict)  # person id → name, for messages
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        for k in ("added", "removed", "kept"):
+            d[f"{k}_people"] = [{"id": p, "name": self.names.get(p) or p} for p in getattr(self, k)]
+        return d
 
 
 @dataclass
@@ -124,9 +128,12 @@ class WhyNot:
     # | conflict | cost | invalid
     kind: str
     details: dict = field(default_factory=dict)
+    name: str = ""  # the person's name, for people-facing text
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        d["person_name"] = d.pop("name") or self.person
+        return d
 
 
 def overload_note(forced_overload: list[dict]) -> str:
@@ -148,8 +155,11 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
         for r in roles.get(i, ()):
             rq = req.requirements[r]
             ps = c.skills[rq.skill]
+            # fit: 1.0 is a confirmed, recently used holding at exactly the required level (Weights.fit)
+            fit = pb.fit[i, r] / (SCALE * pb.weights.fit) if pb.weights.fit else 0.0
             covers.append({"skill": rq.skill, "label": rq.label or rq.skill, "level": ps.level,
-                           "required_level": rq.level, "evidence": ps.evidence, "last_used": _iso(ps.last_used)})
+                           "required_level": rq.level, "evidence": ps.evidence, "last_used": _iso(ps.last_used),
+                           "fit": round(fit, 3)})
         prof = store.person_profile(c.id, req.window, viewer)
         projects, cases, ratings = [], [], None
         if prof is not None:
@@ -169,4 +179,131 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
     chosen = set(members)
     together = sum(pb.weights.cohesion * 0.5 * min(times, 3) / 3
                    for (i, j), (times, _) in pb.pair_info.items() if i in chosen and j in chosen)
-    return TeamResult(out, score, round(sum(s.values()) / SCALE, 4), u, round(together, 4))
+    cost = sum(pb.cost(i, allocation(pb, roles.get(i, ()))) for i in members)
+    return TeamResult(out, score, round(sum(s.values()) / SCALE, 4), u, round(together, 4), round(cost, 2))
+
+
+# --- explanations in words, on the JSON a viewer receives ----------------------------------------
+# `describe` runs on a Suggestion dict *after* the role redactions (teamgraph.present), so every
+# figure it puts into words is one the viewer already has: a sponsor's score parts leave out what
+# present.py withholds, and a member forced in by the request is described by availability bands.
+
+TERM_WORDS = {  # term → (label, what it measures; the sign says which way it pushes)
+    "skill_fit": ("skill fit", "members' levels, evidence and recent use against each requirement"),
+    "relevance": ("relevant experience", "members' past projects and cases that resemble the brief"),
+    "cohesion": ("worked together", "pairs of members who have worked on projects together"),
+    "novelty": ("cross-department reach", "departments that rarely work with the others, brought in"),
+    "preference": ("preferences met", "members in a preferred location or speaking a preferred language"),
+    "busy": ("busy people", "time asked of people who are already busy (a penalty)"),
+    "members": ("team size", "each member is a time commitment, so every extra member costs a little"),
+    "max_util": ("peak load", "the busiest member's load after joining (a penalty: lower load, higher score)"),
+}
+
+
+def _pct(v) -> str:
+    return f"{round(v * 100)} %"
+
+
+def _names(people) -> str:
+    people = list(people)
+    return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1] if people else ""
+
+
+def _load_words(m: dict) -> str:
+    """Load before → after in the figures the viewer has: HR the load against capacity; a sponsor
+    the utilisation before (rounded up) and whether joining stays within capacity; others a band."""
+    if m.get("capacity") and "load_before" in m and "load_after" in m:
+        cap = m["capacity"]
+        return f"load {_pct(m['load_before'] / cap)} → {_pct(m['load_after'] / cap)} of capacity"
+    before = (f"{_pct(m['util_before'])} busy before joining" if m.get("util_before") is not None
+              else m.get("availability") or "")
+    after = m.get("availability_after")
+    return before + (f", {after} after" if after else "")
+
+
+def team_summary(team: dict, requirements: list[dict]) -> dict:
+    """Requirements met (n of m, with who covers each at which level), fit %, cost, in words."""
+    rows, met, slots, fit = [], 0, 0, 0.0
+    for rq in requirements:
+        covering = [(m["name"], c) for m in team["members"] for c in m.get("covers", []) if c["skill"] == rq["skill"]]
+        count = rq.get("count", 1)
+        slots += count
+        fit += sum(min(1.0, c.get("fit", 1.0)) for _, c in covering[:count])
+        met += len(covering) >= count
+        label = rq.get("label") or rq["skill"]
+        rows.append({"skill": rq["skill"], "label": label, "level": rq["level"], "count": count,
+                     "filled": [{"name": n, "level": c["level"]} for n, c in covering],
+                     "words": f"{label} ≥ {rq['level']}" + (f" × {count}" if count > 1 else "") + ": "
+                              + (", ".join(f"{n} ({c['level']})" for n, c in covering) or "nobody")})
+    fit_pct = round(fit / slots, 3) if slots else None
+    words = f"covers {met} of {len(requirements)} requirements"
+    if fit_pct is not None:
+        words += f", skill fit {_pct(fit_pct)}"
+    if team.get("max_util") is not None:
+        words += f", busiest member at {_pct(team['max_util'])} of capacity"
+    if team.get("cost"):
+        words += f", costs {team['cost']:,.0f}"
+    return {"requirements_met": met, "requirements_total": len(requirements), "requirements": rows,
+            "fit_pct": fit_pct, "cost": team.get("cost"), "words": words}
+
+
+def score_parts(team: dict) -> list[dict]:
+    """The score's parts the viewer may see, each with a label and what it measures."""
+    out = []
+    for term, value in (team.get("score") or {}).items():
+        label, meaning = TERM_WORDS.get(term, (term.replace("_", " "), ""))
+        out.append({"term": term, "label": label, "value": value, "meaning": meaning,
+                    "words": f"{label} {value:+.2f}: {meaning}" if meaning else f"{label} {value:+.2f}"})
+    return out
+
+
+def versus(alt: dict, best: dict) -> dict:
+    """What an alternative changes against the suggested team and what it costs in score, in words."""
+    best_ids = {m["id"]: m["name"] for m in best["members"]}
+    alt_ids = {m["id"]: m["name"] for m in alt["members"]}
+    added = [{"id": i, "name": n} for i, n in alt_ids.items() if i not in best_ids]
+    removed = [{"id": i, "name": n} for i, n in best_ids.items() if i not in alt_ids]
+    delta = round(alt["total"] - best["total"], 4)
+    if added and removed:
+        change = f"swaps {_names(p['name'] for p in removed)} for {_names(p['name'] for p in added)}"
+    elif added:
+        change = f"adds {_names(p['name'] for p in added)}"
+    elif removed:
+        change = f"drops {_names(p['name'] for p in removed)}"
+    else:
+        change = "the same people in different roles"
+    parts = {k: round(alt["score"].get(k, 0.0) - best["score"].get(k, 0.0), 4)
+             for k in {*alt.get("score", {}), *best.get("score", {})}}
+    drivers = sorted((k for k, v in parts.items() if abs(v) >= 0.005), key=lambda k: -abs(parts[k]))[:2]
+    why = ", ".join(f"{TERM_WORDS.get(k, (k,))[0]} {parts[k]:+.2f}" for k in drivers)
+    score = ("scores the same" if abs(delta) < 0.005 else
+             f"scores {abs(delta):.2f} {'lower' if delta < 0 else 'higher'}") + (f" ({why})" if why else "")
+    return {"added": added, "removed": removed, "score_delta": delta, "parts_delta": parts,
+            "words": f"{change}; {score}"}
+
+
+def describe(suggestion: dict) -> dict:
+    """A viewed Suggestion dict with the explanations added: per team `summary` and
+    `score_parts`, per member `explain`, per alternative `versus_best`; other dicts unchanged."""
+    if not isinstance(suggestion, dict) or "alternatives" not in suggestion or "request" not in suggestion:
+        return suggestion
+    requirements = (suggestion.get("request") or {}).get("requirements") or []
+    out = dict(suggestion)
+
+    def one(team: dict) -> dict:
+        team = dict(team)
+        team["members"] = [dict(m, explain="; ".join(w for w in (
+            ", ".join(f"covers {c['label']} at level {c['level']} (needs {c['required_level']})"
+                      for c in m.get("covers", [])) or m.get("needed_for") or
+            ("included or pinned by the request" if m.get("forced") else ""), _load_words(m)) if w))
+            for m in team["members"]]
+        team["summary"] = team_summary(team, requirements)
+        team["score_parts"] = score_parts(team)
+        team["score_words"] = (f"score {team['total']:.2f}: the sum of the parts; higher is better, and only "
+                               "teams for the same request compare")
+        return team
+
+    if out.get("team"):
+        out["team"] = one(out["team"])
+        out["alternatives"] = [dict(one(a), versus_best=versus(a, out["team"])) for a in out["alternatives"]]
+    return out

@@ -11,7 +11,7 @@ calls it), or straight away when `parse_request(..., skills=store.all("skill"))`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -245,18 +245,21 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
     return resolve_skills(req, skills, _prefix) if skills is not None else req
 
 
-def resolve_skills(request: TeamRequest, skills: Iterable[Skill], _prefix: str = "") -> TeamRequest:
+def resolve_skills(request: TeamRequest, skills: Iterable[Skill], _prefix: str = "",
+                   suggest: Callable[[str], list[Skill]] | None = None) -> TeamRequest:
     """Map each requirement's skill (id, name or alias, any case) to a skill id.
 
-    Unknown names raise ValidationError suggesting the closest known skills by id, name or alias.
-    Two requirements on the same skill are merged only if identical; otherwise it is an error,
-    because "python ≥ 3 × 2" and "python ≥ 5 × 1" mean different things and both are kept.
+    Unknown names raise ValidationError with "did you mean" suggestions: `suggest(name)` (the
+    engine's one rule, teamgraph.vocabulary) when given, else the closest of `skills` by id,
+    name or alias. Two requirements on the same skill are merged only if identical; otherwise
+    it is an error, because "python ≥ 3 × 2" and "python ≥ 5 × 1" mean different things and both are kept.
     """
     if request.resolved:
         return request
     skills = list(skills)
     index: dict[str, str] = {}
     labels: dict[str, Skill] = {}
+    by_id = {s.id: s for s in skills}
     for s in skills:
         for key in (s.id, s.name, *s.aliases):
             index.setdefault(key.strip().casefold(), s.id)
@@ -266,21 +269,20 @@ def resolve_skills(request: TeamRequest, skills: Iterable[Skill], _prefix: str =
     for i, r in enumerate(request.requirements):
         sid = index.get(r.skill.strip().casefold())
         if sid is None:
-            near = closest(r.skill, labels, 10)
-            shown, seen = [], set()
-            for n in near:
-                s = labels[n]
-                if s.id in seen:  # one entry per skill, under the name or alias that matched best
-                    continue
-                seen.add(s.id)
-                text = s.name if n in (s.id, s.name) else f"{n} ({s.name})"
-                shown.append(f"{text} [{s.id}]")
+            if suggest is not None:
+                near = list(suggest(r.skill))
+            else:
+                near = list({labels[n].id: labels[n] for n in closest(r.skill, labels, 10)}.values())
             fld = f"{_prefix}requirements[{i}].skill"
-            report.add(f"unknown skill {r.skill!r}" + (f"; closest known: {', '.join(shown[:3])}"
-                                                          if shown else ""),
-                       file=request.source, line=request.lines.get(fld), field=fld)
+            report.add(f"no skill called {r.skill!r}" + (f"; did you mean {' or '.join(s.name for s in near[:3])}?"
+                                                         if near else ""),
+                       file=request.source, line=request.lines.get(fld), field=fld,
+                       suggestions=tuple((s.id, s.name) for s in near[:3]))
             continue
-        out.append(replace(r, skill=sid, label=r.label or r.skill))
+        # The label people read: the sponsor's own words, but the skill's name for a bare id (a slug).
+        typed_id = r.skill.strip().casefold() == sid.casefold()
+        label = r.label if r.label and r.label != r.skill else by_id[sid].name if typed_id else r.skill
+        out.append(replace(r, skill=sid, label=label))
     report.raise_if_any(f"unknown skills in {request.source}")
     return replace(request, requirements=tuple(out), resolved=True)
 

@@ -28,6 +28,8 @@ class FieldProblem:
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    # What the user may have meant, as (id, name) pairs: the API returns them for "did you mean" buttons.
+    suggestions: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
@@ -36,9 +38,12 @@ class FieldProblem:
         return f"{where}{fld}{self.message}"
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in
-                {"file": self.file, "line": self.line, "field": self.field, "message": self.message}.items()
-                if v is not None}
+        out = {k: v for k, v in
+               {"file": self.file, "line": self.line, "field": self.field, "message": self.message}.items()
+               if v is not None}
+        if self.suggestions:
+            out["suggestions"] = [{"id": i, "name": n} for i, n in self.suggestions]
+        return out
 
 
 class ValidationError(TeamgraphError):
@@ -111,8 +116,8 @@ class ErrorReport:
     problems: list[FieldProblem] = field(default_factory=list)
 
     def add(self, message: str, *, file: str | None = None, line: int | None = None,
-            field: str | None = None) -> None:
-        self.problems.append(FieldProblem(message, file, line, field))
+            field: str | None = None, suggestions: tuple[tuple[str, str], ...] = ()) -> None:
+        self.problems.append(FieldProblem(message, file, line, field, tuple(suggestions)))
 
     def raise_if_any(self, summary: str | None = None) -> None:
         if self.problems:

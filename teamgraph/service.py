@@ -27,8 +27,14 @@ class Teamgraph(Writes):
     """Store + matching + retrieval behind one facade; thread-safe, built once per process."""
 
     def view(self, data, viewer: Viewer):
-        """A JSON-ready result (a `to_dict()`) as `viewer` may see it: the role redactions."""
-        return redact(data, viewer.role)
+        """A JSON-ready result (a `to_dict()`) as `viewer` may see it: the role redactions, then a
+        suggestion's explanations in words (matching.explain.describe; a kickoff's team too), so
+        the words use only figures the viewer may see."""
+        from teamgraph.matching.explain import describe
+        out = redact(data, viewer.role)
+        if isinstance(out, dict) and isinstance(out.get("team"), dict) and "request" not in out:
+            return {**out, "team": describe(out["team"])}  # a kickoff package
+        return describe(out)
 
     def view_why_not(self, result, viewer: Viewer) -> dict:
         """A WhyNot as `viewer` may see it: over-capacity reasons name the weeks, not the loads."""

@@ -41,15 +41,13 @@ class Teams(Retrieval):
 
     # --- requests ---------------------------------------------------------------------------
     def _skills_named(self, names) -> list:
-        """The skills a request names, plus near matches of unknown names (for 'closest known')."""
-        names = list(names)
-        found = self.store.find_skills(names)
-        near = [s for n in names if n not in found for s in self.near_skills(n)]
-        return [*found.values(), *near]
+        """The skills a request names (unknown names get the vocabulary's suggestions when resolved)."""
+        return list(self.store.find_skills(list(names)).values())
 
     def _resolved(self, request):
         from teamgraph.matching.request import resolve_skills
-        return resolve_skills(request, self._skills_named(r.skill for r in request.requirements))
+        return resolve_skills(request, self._skills_named(r.skill for r in request.requirements),
+                              suggest=self.skill_suggestions)
 
     def team_request(self, data: dict, field: str = "request"):
         """Validate a request body (`matching.request.parse_request`) with skills resolved; field
@@ -95,7 +93,7 @@ class Teams(Retrieval):
             # A `{file: …}` request names its own file and lines; an inline one the portfolio's.
             prefix = f"requests[{k}]." if q.source == portfolio.source else ""
             try:
-                requests.append(resolve_skills(q, skills, prefix))
+                requests.append(resolve_skills(q, skills, prefix, suggest=self.skill_suggestions))
             except ValidationError as e:
                 problems.extend(e.problems)
         if problems:
@@ -116,12 +114,13 @@ class Teams(Retrieval):
         return result
 
     def why_not(self, request, person_id: str, viewer: Viewer, *, seed: int = 0, time_limit: float | None = 10.0,
-                pins=(), relevance: bool = True, suggestion=None):
+                pins=(), relevance: bool = True, suggestion=None, field: str = "person"):
         """Why `person_id` is not in the team suggested for this request (the one last suggested
-        for the same request, viewer, seed and pins, so it explains the team on screen)."""
+        for the same request, viewer, seed and pins, so it explains the team on screen). The
+        person may be given by name ("Smith"): `person_named` resolves it or names `field`."""
         from teamgraph.matching.engine import why_not
         request = self._request(request)
-        self._check_people([person_id], "person")
+        person_id = self.person_named(person_id, field).id
         previous = suggestion or self._suggestions.get(self._key(request, viewer, seed, pins))
         return why_not(self.store, request, person_id, suggestion=previous, viewer=viewer,
                        relevance=self._relevance(viewer) if relevance else None, seed=seed,

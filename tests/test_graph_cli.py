@@ -10,7 +10,7 @@ from tests.tinyorg import tiny_org
 
 from teamgraph.graph.sqlite_store import SqliteStore
 from teamgraph.cli import cli
-from teamgraph.errors import NotFoundError
+from teamgraph.errors import NotFoundError, ValidationError
 
 
 @pytest.fixture
@@ -18,6 +18,7 @@ def run(tmp_path, monkeypatch):
     """Invoke `teamgraph ...` against an embedded store holding tests/tinyorg.py."""
     monkeypatch.setenv("TEAMGRAPH_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TEAMGRAPH_STORE", "embedded")
+    monkeypatch.setenv("TEAMGRAPH_MODEL", "hashing")  # "did you mean" by meaning: no model load in tests
     store = SqliteStore(tmp_path / "teamgraph.sqlite3")
     store.apply(tiny_org())
     store.close()
@@ -49,7 +50,8 @@ def test_person(run):
     assert result.exit_code == 0, result.output
     # 0.2 on p-hire + 0.7 on p-plat between Jan 15 and Feb 28
     assert "peak load 2026-01-01..2026-03-31: 0.90 of 1.00 FTE" in result.output
-    assert "python" in result.output and "Platform upgrade" in result.output
+    assert "Python" in result.output and "Platform upgrade" in result.output
+    assert "p-plat" not in result.output  # skills and projects by name; ids stay in --json
     assert "ratings received: 2" in result.output  # the operator is admin by default
     data = _json(run("person", "ana", "--from", "2026-03-01", "--to", "2026-03-31", "--json"))
     assert data["load"] == pytest.approx(0.7)
@@ -83,13 +85,28 @@ def test_skill(run):
     assert [(c["skill"]["id"], c["count"]) for c in data["co_occurring"]] == [("k8s", 2), ("sql", 2)]
     fin = _json(run("skill", "python", "--department", "fin", "--json"))
     assert fin["holders"] == [] and fin["demand"] == 2
-    assert isinstance(run("skill", "cobol").exception, NotFoundError)
+    assert "Ana Lima" in result.output and "Engineering" in result.output and "Kubernetes (2)" in result.output
+    unknown = run("skill", "cobol")
+    assert isinstance(unknown.exception, ValidationError) and "no skill called 'cobol'" in str(unknown.exception)
+
+
+def test_skill_by_name_alias_or_typo(run):
+    for given in ("Python", " PYTHON3 ", "Python 编程"):
+        assert _json(run("skill", given, "--json"))["skill"]["id"] == "python", given
+    typo = run("skill", "Pyhton")
+    assert isinstance(typo.exception, ValidationError)
+    (problem,) = typo.exception.problems
+    assert problem.field == "SKILL" and problem.suggestions[0] == ("python", "Python")
+    assert "did you mean Python" in str(typo.exception)
+    # programming is a broader skill nobody holds: never suggested
+    assert all(s != "programming" for s, _ in run("skill", "programing").exception.problems[0].suggestions)
 
 
 def test_at_risk(run):
     result = run("at-risk")
     assert result.exit_code == 0
-    assert "k8s" in result.output and "ana (4)" in result.output and "python" not in result.output
+    assert "Kubernetes" in result.output and "Ana Lima (4)" in result.output and "Python" not in result.output
+    assert "k8s" not in result.output  # names, not ids
     assert [r["skill"]["id"] for r in _json(run("at-risk", "--max-holders", "1", "--json"))] == ["k8s"]
     eng = _json(run("at-risk", "--department", "eng", "--json"))
     assert [(r["skill"]["id"], [h["person"]["id"] for h in r["holders"]]) for r in eng] == [

@@ -1,11 +1,15 @@
-"""Unknown skill names, from the API and from a CLI request file: the error names the field (and,
-for files, the file and line) and suggests the closest known skill even for a typo."""
+"""Skill names as people type them: unknown names in the API and in a CLI request file name the
+field (and, for files, the file and line) and suggest what was meant, as clickable data; the
+skill picker finds skills by name, alias (any language) or meaning, and offers only skills
+someone holds or an open project needs."""
 
 from __future__ import annotations
 
+import numpy as np
 from click.testing import CliRunner
 
 from teamgraph.cli import cli
+from teamgraph.graph.model import ChangeSet, Skill
 from teamgraph.graph.sqlite_store import SqliteStore
 from tests.tinyorg import tiny_org
 
@@ -15,7 +19,9 @@ def test_a_typo_in_a_request_body_names_the_field_and_the_skill_meant(client, au
     resp = client.post("/api/v1/teams/suggest", json={"request": team_request}, headers=auth("sponsor"))
     assert resp.status_code == 400
     (problem,) = resp.get_json()["fields"]
-    assert problem["field"] == "request.requirements[1].skill" and "Budgeting [budgeting]" in problem["message"]
+    assert problem["field"] == "request.requirements[1].skill"
+    assert problem["message"] == "no skill called 'Budgetting'; did you mean Budgeting?"
+    assert problem["suggestions"][0] == {"id": "budgeting", "name": "Budgeting"}
     assert "file" not in problem  # an API body is not a file
 
 
@@ -25,10 +31,69 @@ def test_a_typo_in_a_request_file_names_file_line_and_the_skill_meant(tmp_path, 
     store.close()
     monkeypatch.setenv("TEAMGRAPH_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TEAMGRAPH_STORE", "embedded")
+    monkeypatch.setenv("TEAMGRAPH_MODEL", "hashing")
     path = tmp_path / "r.yaml"
     path.write_text("window: {start: 2026-04-01, end: 2026-06-30}\nrequirements:\n  - skill: Pyhton\n",
                     encoding="utf-8")
     out = CliRunner().invoke(cli, ["suggest", str(path)])
     assert out.exit_code != 0
     message = str(out.exception)
-    assert f"{path}:3: requirements[0].skill: unknown skill 'Pyhton'" in message and "Python [python]" in message
+    assert f"{path}:3: requirements[0].skill: no skill called 'Pyhton'; did you mean Python" in message
+
+
+def _skills(client, auth, q, **kw):
+    resp = client.get("/api/v1/skills", query_string={"q": q, **kw}, headers=auth("sponsor"))
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return resp.get_json()
+
+
+def test_picker_finds_names_and_aliases_in_any_language(client, auth):
+    got = _skills(client, auth, "pyth")
+    top = got["skills"][0]
+    assert top["id"] == "python" and top["holders"] == 3 and top["needed_by"] == 1 and top["matched"] is None
+    assert top["broader_skill"] == {"id": "programming", "name": "Computer programming"}
+    k8s = _skills(client, auth, "容器")["skills"][0]
+    assert k8s["id"] == "k8s" and k8s["matched"] == "容器编排"  # the alias that matched, to show beside the name
+    assert _skills(client, auth, "structured query")["skills"][0]["id"] == "sql"
+
+
+def test_picker_never_offers_a_group_nobody_holds_but_what_is_under_it(client, auth):
+    got = _skills(client, auth, "programming")["skills"]
+    assert "programming" not in [s["id"] for s in got]
+    under = [s for s in got if s["how"] == "narrower"]
+    assert {s["id"] for s in under} == {"python", "sql"} and under[0]["matched"] == "under Computer programming"
+
+
+def test_picker_leaves_out_skills_nobody_holds_or_needs(client, auth, service):
+    service.store.apply(ChangeSet().add(Skill("cobol", "COBOL", aliases=("python-ish",))))
+    assert [s["id"] for s in _skills(client, auth, "cobol")["skills"]] == []
+    assert "cobol" not in [s["id"] for s in _skills(client, auth, "python")["skills"]]
+
+
+def test_picker_says_did_you_mean_for_a_typo(client, auth):
+    got = _skills(client, auth, "Kubernets")
+    assert {"id": "k8s", "name": "Kubernetes"} in got["did_you_mean"]
+    assert _skills(client, auth, "python")["did_you_mean"] == []  # found: nothing to correct
+
+
+class WordsEncoder:
+    """A stand-in sentence encoder that knows what a few words mean (axes: money, people, code)."""
+
+    MEANING = {"supplier": (1, 1, 0), "budgeting": (1, 0, 0), "negotiation": (1, 1, 0), "dashboard": (0.2, 0, 1),
+               "python": (0, 0, 1), "sql": (0.3, 0, 1)}
+
+    def encode(self, texts, batch_size=64, progress=False):
+        rows = []
+        for t in texts:
+            key = t.split(".")[0].strip().casefold()
+            v = np.array(self.MEANING.get(key, (0, 0, 0)) + (0.01,), dtype=float)
+            rows.append(v / np.linalg.norm(v))
+        return np.array(rows)
+
+
+def test_ordinary_words_find_skills_of_related_meaning(client, auth, service):
+    service._encoder = WordsEncoder()
+    got = _skills(client, auth, "supplier")["skills"]
+    assert [s["id"] for s in got[:2]] == ["negotiation", "budgeting"] and got[0]["how"] == "related"
+    assert got[0]["matched"] == "related meaning"
+    assert {s["id"] for s in _skills(client, auth, "dashboard")["skills"][:2]} == {"python", "sql"}

@@ -50,7 +50,7 @@ def test_bad_request_is_a_clear_error(env):
     from teamgraph.errors import ValidationError
     out = CliRunner().invoke(cli, ["suggest", str(env / "bad.yaml")])
     assert isinstance(out.exception, ValidationError)
-    assert "requirements[0].skill" in str(out.exception) and "Python [python]" in str(out.exception)
+    assert "requirements[0].skill: no skill called 'Pythn'; did you mean Python" in str(out.exception)
 
 
 def test_eval_portfolio_on_a_hand_made_folder(tmp_path):

@@ -1,0 +1,168 @@
+"""The skill vocabulary people are offered, and the one way a typed word becomes skills.
+
+Built from the store's `skill_vocabulary` (skills an active person holds or an open project
+needs, plus the broader skills above them) once per store revision. The API's skill picker,
+"did you mean" in request and brief errors, and `teamgraph skill NAME` all go through here:
+
+- `search(text)`: skills whose name, id or an alias (any language) contains the words, best
+  first (exact, then name start, then a word start, then anywhere; then most used). A matching
+  broader skill nobody holds (an ESCO skill group) is never offered itself — its used narrower
+  skills are ("under information skills"). Ordinary words with no literal match ("supplier",
+  "dashboard") find skills of related meaning through the sentence encoder, when one is given.
+- `suggest(text)`: "did you mean": typo-tolerant matches (rapidfuzz) among used skills, then
+  related meaning; never a skill nobody holds or needs.
+- `broader(id)` / `narrower(id)`: the taxonomy's links, narrower restricted to used skills.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from teamgraph.graph.model import Skill
+from teamgraph.graph.reads import SkillUse, fold
+
+# Cosine similarity below which the encoder's "related meaning" is not offered (all-MiniLM-L6-v2:
+# unrelated skill names score 0.1-0.25 against a word, related ones 0.3-0.6).
+RELATED_MIN = 0.3
+FUZZY_MIN = 70  # rapidfuzz WRatio for a typo
+
+
+@dataclass(frozen=True)
+class Match:
+    use: SkillUse
+    matched: str | None  # the alias, group or meaning that matched, in words; None: the name itself
+    how: str  # name | alias | narrower | related | fuzzy
+
+    @property
+    def skill(self) -> Skill:
+        return self.use.skill
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,;/()\-]+", fold(text)) if w]
+
+
+@dataclass
+class Vocabulary:
+    uses: list[SkillUse]
+    _by_id: dict[str, SkillUse] = field(init=False)
+    _children: dict[str, list[str]] = field(init=False)
+    _vectors: object = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {u.skill.id: u for u in self.uses}
+        self._children = {}
+        for u in self.uses:
+            if u.skill.broader:
+                self._children.setdefault(u.skill.broader, []).append(u.skill.id)
+
+    # --- the taxonomy ----------------------------------------------------------------------------
+    @staticmethod
+    def used(u: SkillUse) -> bool:
+        return bool(u.holders or u.needed_by)
+
+    def get(self, skill_id: str) -> SkillUse | None:
+        return self._by_id.get(skill_id)
+
+    def broader(self, skill_id: str) -> Skill | None:
+        u = self._by_id.get(skill_id)
+        parent = self._by_id.get(u.skill.broader) if u and u.skill.broader else None
+        return parent.skill if parent else None
+
+    def narrower(self, skill_id: str, *, deep: bool = False) -> list[SkillUse]:
+        """Used skills directly below (or, `deep`, anywhere below) `skill_id`, most used first."""
+        out, todo, seen = [], list(self._children.get(skill_id, ())), set()
+        while todo:
+            sid = todo.pop()
+            if sid in seen:
+                continue
+            seen.add(sid)
+            u = self._by_id[sid]
+            if self.used(u):
+                out.append(u)
+            if deep or not self.used(u):  # look through unused groups to the skills under them
+                todo.extend(self._children.get(sid, ()))
+        return sorted(out, key=self._popular)
+
+    @staticmethod
+    def _popular(u: SkillUse):
+        return (-(u.holders + u.needed_by), u.skill.name.casefold(), u.skill.id)
+
+    # --- lookups ---------------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 10, encoder=None) -> list[Match]:
+        q = fold(text)
+        if not q:
+            return [Match(u, None, "name") for u in sorted(filter(self.used, self.uses), key=self._popular)[:limit]]
+        ranked: dict[str, tuple] = {}
+
+        def offer(u: SkillUse, rank: int, matched: str | None, how: str) -> None:
+            key = (rank, *self._popular(u))
+            if u.skill.id not in ranked or key < ranked[u.skill.id][0]:
+                ranked[u.skill.id] = (key, Match(u, matched, how))
+
+        for u in self.uses:
+            s = u.skill
+            for text_, how in ((s.name, "name"), (s.id, "name"), *((a, "alias") for a in s.aliases)):
+                t = fold(text_)
+                if q not in t:
+                    continue
+                rank = 0 if t == q else 1 if t.startswith(q) else 2 if any(w.startswith(q) for w in _words(t)) else 3
+                shown = text_ if how == "alias" else None
+                if self.used(u):
+                    offer(u, rank, shown, how)
+                else:  # a group nobody holds: offer what is under it, never the group itself
+                    for child in self.narrower(s.id, deep=True):
+                        offer(child, rank + 4, f"under {s.name}", "narrower")
+        out = [m for _, m in sorted(ranked.values(), key=lambda km: km[0])]
+        if len(out) < min(limit, 3) and encoder is not None and len(q) >= 3:  # few literal hits: add meaning
+            have = {m.skill.id for m in out}
+            out += [m for m in self.related(text, limit, encoder) if m.skill.id not in have]
+        return out[:limit]
+
+    def suggest(self, text: str, limit: int = 3, encoder=None) -> list[Match]:
+        """"Did you mean": used skills that look like `text` (a typo, a fragment), then related ones."""
+        from rapidfuzz import fuzz
+        q = fold(text)
+        if not q:
+            return []
+        scored = []
+        for u in filter(self.used, self.uses):
+            s = u.skill
+            best = max((fuzz.WRatio(q, fold(t)), t) for t in (s.name, s.id, *s.aliases))
+            if best[0] >= FUZZY_MIN:
+                scored.append((-best[0], *self._popular(u), Match(u, None if best[1] in (s.name, s.id) else best[1],
+                                                                 "fuzzy")))
+        out = [row[-1] for row in sorted(scored, key=lambda r: r[:-1])]
+        if not out and encoder is not None:  # no typo-like match: skills of related meaning
+            have = {m.skill.id for m in out}
+            out += [m for m in self.related(text, limit, encoder) if m.skill.id not in have]
+        return out[:limit]
+
+    def related(self, text: str, limit: int, encoder) -> list[Match]:
+        """Used skills whose name and aliases mean something close to `text` (the encoder's cosine)."""
+        import numpy as np
+        used = [u for u in self.uses if self.used(u)]
+        if not used:
+            return []
+        ids, matrix = self._matrix(used, encoder)
+        v = encoder.encode([text.strip()])[0]
+        sims = matrix @ v
+        order = np.argsort(-sims)[:limit]
+        return [Match(self._by_id[ids[i]], "related meaning", "related") for i in order if sims[i] >= RELATED_MIN]
+
+    def _matrix(self, used: list[SkillUse], encoder):
+        import numpy as np
+        if self._vectors is None or self._vectors[0] is not encoder:
+            texts = [u.skill.name + (". " + ", ".join(u.skill.aliases) if u.skill.aliases else "") for u in used]
+            self._vectors = (encoder, [u.skill.id for u in used], np.asarray(encoder.encode(texts)))
+        return self._vectors[1], self._vectors[2]
+
+
+def row(m: Match, vocab: Vocabulary) -> dict:
+    """A search hit as the picker's JSON: the skill, how many hold / need it, what matched, links."""
+    from teamgraph.graph.reads import jsonable
+    parent = vocab.broader(m.skill.id)
+    return {**jsonable(m.skill), "holders": m.use.holders, "needed_by": m.use.needed_by, "matched": m.matched,
+            "how": m.how, "broader_skill": {"id": parent.id, "name": parent.name} if parent else None,
+            "narrower": [{"id": u.skill.id, "name": u.skill.name} for u in vocab.narrower(m.skill.id)[:10]]}
