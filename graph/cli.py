@@ -53,18 +53,22 @@ def status(as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("person_id")
+@click.argument("person_id", metavar="PERSON")
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Load window start (default today).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
               help="Load window end (default start + 90 days).")
 @as_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> None:
-    """Show a person's profile: skills, projects, cases they wrote, expert topics, peak load."""
+    """Show a person's profile: skills, projects, cases they wrote, expert topics, peak load.
+
+    PERSON is an id or a name ("Ana Lima", "Lima"); a name several people match, or one that
+    matches nobody, is answered with the people it may mean."""
     start = start.date() if start else date.today()
     end = end.date() if end else start + timedelta(days=90)
     if end < start:
         raise click.BadParameter("must not be before --from", param_hint="--to")
+    person_id = engine().person_named(person_id, field="PERSON").id
     prof = engine().person_profile(person_id, Window(start, end), viewer_of(as_role, as_person))
     if as_json:
         return echo_json(prof.to_dict())

@@ -203,6 +203,10 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> 
     return Diagnosis(summary, reports, conflict, relax)
 
 
+def _people(n) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
 def _describe(kind: str, name: str, target, amount: int, reports: list[dict], pb: Problem) -> Relaxation:
     if kind == "coverage":
         rep = next(r for r in reports if r["skill"] == target)
@@ -216,7 +220,13 @@ def _describe(kind: str, name: str, target, amount: int, reports: list[dict], pb
                               target, amount)
     else:
         subject = pb.dept_name(target) if target is not None else None
+    req = pb.request
+    size = (f"accept a team smaller than {req.size_min}" if name.startswith("team size ≥") else
+            f"accept a team larger than {req.size_max}")
     verbs = {"exclude": f"lift the exclusion of {subject}", "include": f"drop the inclusion of {subject}",
-             "budget": "raise the budget", "department": f"drop the requirement that {subject} is represented",
-             "cap": f"relax the department cap on {subject}", "size": f"relax '{name}'"}
+             "budget": f"raise the budget above {req.budget:,.0f}" if req.budget is not None else "raise the budget",
+             "department": f"drop the requirement that {subject} is represented",
+             "cap": f"allow more than {_people(req.cap_of(target))} from {subject}" if target is not None else
+                    f"relax the department cap on {subject}",
+             "size": size}
     return Relaxation(kind, verbs[kind], target, amount)

@@ -68,8 +68,17 @@ def test_person_as_someone_else_hides_ratings_and_private_cases(run):
     assert data["ratings"] is None and data["cases"] == []  # c-2 is ops-only, c-3 confidential
 
 
+def test_person_by_name(run):
+    for given in ("Ana Lima", "lima", "ana"):
+        assert _json(run("person", given, "--json"))["person"]["id"] == "ana", given
+    typo = run("person", "Ana Lma").exception
+    assert isinstance(typo, ValidationError) and typo.problems[0].suggestions[0] == ("ana", "Ana Lima")
+    several = run("person", "engineer").exception  # three engineers
+    assert "several people match 'engineer'" in str(several) and len(several.problems[0].suggestions) >= 3
+
+
 def test_person_errors(run):
-    assert isinstance(run("person", "nobody").exception, NotFoundError)
+    assert isinstance(run("person", "nobody").exception, ValidationError)
     bad = run("person", "ana", "--from", "2026-03-01", "--to", "2026-01-01")
     assert bad.exit_code == 2 and "--to" in bad.output
     assert run("person", "ana", "--from", "March").exit_code == 2
@@ -149,5 +158,5 @@ def test_forget(run):
     assert "1 membership(s) and 1 rating(s)" in result.output
     counts = _json(run("status", "--json"))["counts"]
     assert counts["person"] == 9 and counts["membership"] == 12
-    assert isinstance(run("person", "gus").exception, NotFoundError)
+    assert isinstance(run("person", "gus").exception, ValidationError)  # "no one called 'gus'"
     assert isinstance(run("forget", "gus", "--yes").exception, NotFoundError)

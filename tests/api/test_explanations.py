@@ -76,3 +76,15 @@ def test_an_alternative_says_whom_it_swaps_and_what_it_costs(client, auth, team_
             assert v["added"][-1]["name"] in v["words"].split(";")[0]
         if v["score_delta"] < -0.005:
             assert f"scores {abs(v['score_delta']):.2f} lower" in v["words"]
+
+
+def test_an_infeasible_request_says_the_smallest_change_in_plain_words(client, auth, team_request):
+    team_request["requirements"] = [{"skill": "sql", "level": 3}]
+    team_request["size"] = {"min": 5, "max": 5}
+    team_request["departments"] = {"max_per_department": 1}  # four departments: at most four people
+    s = _suggest(client, auth, {"request": team_request})
+    assert s["status"] == "infeasible"
+    changes = [r["message"] for r in s["diagnosis"]["relaxation"]]
+    assert changes and all(m == "accept a team smaller than 5" or
+                           m.startswith("allow more than 1 person from ") for m in changes), changes
+    assert "team size ≥ 5" in s["diagnosis"]["conflict"]
