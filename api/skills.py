@@ -69,12 +69,15 @@ def graph_of(n) -> dict:
 @bp.get("/<skill_id>/graph")
 @require(*PLANNERS)
 def skill_graph(skill_id: str):
-    """A skill's neighbourhood: broader/narrower, co-occurring skills, holders with levels, supply vs demand."""
-    dept, limit = _department_arg(), arg_int("limit", 25, 1, 200)
+    """A skill's neighbourhood: broader/narrower, co-occurring skills, holders with levels, supply vs demand.
+    The skill may be given by id, name or alias. Holders come a page at a time (?limit=, ?offset=),
+    with `holders_total` (every active holder, of ?department= when given) for "n of N"."""
+    dept, limit, offset = _department_arg(), arg_int("limit", 25, 1, 200), arg_int("offset", 0, 0, 10_000)
 
     def compute():
-        n = service().skill_neighbourhood(skill_id, department=dept, limit=limit)
-        return {**serialize.neighbourhood(n, _department_names()), "department": dept, "graph": graph_of(n)}
+        n, total = service().skill_holders_page(skill_id, department=dept, limit=limit, offset=offset)
+        return {**serialize.neighbourhood(n, _department_names()), "department": dept, "graph": graph_of(n),
+                "holders_total": total, "offset": offset, "limit": limit}
     return cached_read(compute)
 
 

@@ -277,6 +277,15 @@ class GraphReads(EngineCore):
             raise NotFoundError("skill", skill_id)
         return n
 
+    def skill_holders_page(self, skill_id: str, department: str | None = None, limit: int = 25,
+                           offset: int = 0) -> tuple:
+        """(neighbourhood with holders `offset`..`offset + limit` only, how many active people of
+        `department` hold the skill at all): the skill graph's "n of N" and "show more"."""
+        from dataclasses import replace
+        n = self.skill_neighbourhood(skill_id, department=department, limit=offset + limit)
+        n = replace(n, holders=n.holders[offset:offset + limit], co_occurring=n.co_occurring[:limit])
+        return n, len(self.store.people_matching("", department, n.skill.id))
+
     def skills_at_risk(self, max_holders: int = 2, department: str | None = None) -> list:
         return self.store.skills_at_risk(max_holders=max_holders, department=department)
 

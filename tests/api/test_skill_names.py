@@ -97,3 +97,15 @@ def test_ordinary_words_find_skills_of_related_meaning(client, auth, service):
     assert [s["id"] for s in got[:2]] == ["negotiation", "budgeting"] and got[0]["how"] == "related"
     assert got[0]["matched"] == "related meaning"
     assert {s["id"] for s in _skills(client, auth, "dashboard")["skills"][:2]} == {"python", "sql"}
+
+
+def test_skill_graph_by_name_pages_its_holders_with_a_total(client, auth):
+    first = client.get("/api/v1/skills/Python/graph", query_string={"limit": 2}, headers=auth("hr")).get_json()
+    assert first["skill"]["id"] == "python" and first["holders_total"] == 3  # ana, bo, cy (jon left)
+    assert [h["person"] for h in first["holders"]] == ["ana", "bo"]
+    more = client.get("/api/v1/skills/python/graph", query_string={"limit": 2, "offset": 2},
+                      headers=auth("hr")).get_json()
+    assert [h["person"] for h in more["holders"]] == ["cy"] and more["holders_total"] == 3
+    assert {n["id"] for n in more["graph"]["nodes"] if n["kind"] == "person"} == {"person:cy"}
+    eng = client.get("/api/v1/skills/python/graph", query_string={"department": "fin"}, headers=auth("hr")).get_json()
+    assert eng["holders_total"] == 0 and eng["holders"] == []
