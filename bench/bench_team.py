@@ -1,6 +1,7 @@
-"""Single-team benchmark: teamgraph's exact search vs. the slot-by-slot greedy, on generated orgs.
+"""Single-team benchmark: teamgraph's exact search vs. the slot-by-slot greedy, on generated orgs,
+and the current tree against a baseline revision in the same run.
 
-    python bench/bench_team.py --people 1000 10000 100000 --requests 20
+    python bench/bench_team.py --people 1000 10000 100000 --requests 20 [--baseline REV | --baseline none]
 
 For each org size (generated with `teamgraph generate --seed 1` and ingested into an embedded
 store under --work, re-used when present) it draws random cross-functional requests (5–8 people,
@@ -9,6 +10,11 @@ window), solves each with `matching.engine.suggest` and `matching.baseline.greed
 every returned team with the independent checker of tests/matching, and prints a markdown table
 and JSON: latency p50/p95 (wall and CPU — the machine is shared, CPU time is the steadier
 figure), proven-optimal share, objective and maximum utilisation vs. the greedy.
+
+`--baseline REV` (default: the tree before the issue-11 solver work) also runs that revision's own
+bench_team.py on the same stores, requests and seed, from a `git archive` of it under --work, in a
+subprocess just before the current tree's run, and prints both side by side: CPU p50/p95, their
+ratio, proven-optimal share, and how many requests reached the same objective.
 Not a test: nothing here asserts a time.
 """
 
@@ -16,16 +22,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))  # the independent checker lives in tests.matching (a package)
 PY = sys.executable
+BASELINE = "adf59e2"  # main before the issue-11 solver work (rating read, vectorised pruning, ...)
+PACKAGES = {"graph": "graph", "embeddings": "embeddings", "matching": "matching", "api": "api",
+            "ingest": "ingest"}  # teamgraph.<key> lives in folder <value> (pyproject's package-dir)
 
 
 def org_store(n: int, work: Path):
@@ -39,7 +50,7 @@ def org_store(n: int, work: Path):
             subprocess.run([PY, "-m", "teamgraph", "generate", "--people", str(n), "--out", str(folder),
                             "--seed", "1"], check=True)
         subprocess.run([PY, "-m", "teamgraph", "ingest", str(folder)], check=True,
-                       env={**__import__("os").environ, "TEAMGRAPH_DATA_DIR": str(data)})
+                       env={**os.environ, "TEAMGRAPH_DATA_DIR": str(data)})
     return SqliteStore(db)
 
 
@@ -134,6 +145,54 @@ def bench(n: int, k: int, work: Path, seed: int, time_limit: float | None) -> di
     }
 
 
+def baseline_tree(rev: str, work: Path) -> tuple[Path, Path]:
+    """A `git archive` of `rev` under `work` and a folder that imports it as `teamgraph` (the editable
+    install maps the capability folders into the namespace; this does the same with symlinks).
+    Returns (tree, import path)."""
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True,
+                         capture_output=True, text=True).stdout.strip()
+    base = work / f"baseline-{sha}"
+    tree, path = base / "tree", base / "path"
+    if not (path / "teamgraph").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", sha], check=True, capture_output=True).stdout
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+        pkg = path / "teamgraph"
+        pkg.mkdir(parents=True)
+        for entry in (tree / "teamgraph").iterdir():
+            (pkg / entry.name).symlink_to(entry)
+        for name, folder in PACKAGES.items():
+            (pkg / name).symlink_to(tree / folder)
+    return tree, path
+
+
+def run_baseline(rev: str, n: int, a) -> dict:
+    """The baseline revision's own bench_team.py on org size n (same work dir, requests, seed)."""
+    tree, path = baseline_tree(rev, a.work)
+    out = a.work / f"baseline-{n}.json"
+    cmd = [PY, str(tree / "bench" / "bench_team.py"), "--people", str(n), "--requests", str(a.requests),
+           "--work", str(a.work), "--seed", str(a.seed), "--json", str(out)]
+    if a.time_limit is not None:
+        cmd += ["--time-limit", str(a.time_limit)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), str(tree)])}
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+    data = json.loads(out.read_text())
+    return (data["results"] if isinstance(data, dict) else data)[0]  # older revisions wrote a list
+
+
+def compare(old: dict, new: dict) -> dict:
+    """Same-run comparison of the baseline's rows and the current tree's, request by request."""
+    same = sum(o["total"] == nw["total"] for o, nw in zip(old["rows"], new["rows"]))
+    better = sum(o["total"] is not None and nw["total"] is not None and nw["total"] > o["total"] + 1e-9
+                 for o, nw in zip(old["rows"], new["rows"]))
+    return {"people": new["people"], "requests": new["requests"],
+            "old_p50_cpu": old["p50_cpu"], "old_p95_cpu": old["p95_cpu"],
+            "new_p50_cpu": new["p50_cpu"], "new_p95_cpu": new["p95_cpu"],
+            "old_proven": old["proven_optimal"], "new_proven": new["proven_optimal"],
+            "same_objective": same, "better_objective": better}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--people", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -142,9 +201,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=None)
     ap.add_argument("--json", type=Path, default=None, help="also write the full results here")
+    ap.add_argument("--baseline", default=BASELINE,
+                    help=f"revision to compare with in the same run (default {BASELINE}); 'none' to skip")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
-    results = [bench(n, a.requests, a.work, a.seed, a.time_limit) for n in a.people]
+    results, versus = [], []
+    for n in a.people:
+        org_store(n, a.work).close()  # generate and ingest once, outside both timings
+        old = run_baseline(a.baseline, n, a) if a.baseline != "none" else None
+        results.append(bench(n, a.requests, a.work, a.seed, a.time_limit))
+        if old is not None:
+            versus.append(compare(old, results[-1]))
     print("| people | requests | p50 s (cpu) | p95 s (cpu) | proven optimal | max gap (shortlisted) | pool → kept | "
           "objective vs greedy | max util vs greedy | greedy failed | checker violations |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -156,10 +223,20 @@ def main() -> None:
               f"{r['p95_wall']:.2f} ({r['p95_cpu']:.2f}) | {r['proven_optimal']}/{r['requests']} | "
               f"{r['max_gap']:.1%} ({r['shortlisted']}) | {r['mean_pool']:.0f} → {r['mean_kept']:.0f} | {obj} | {util} | "
               f"{r['greedy_failed_where_feasible']} | {r['violations']} |")
+    if versus:
+        print(f"\nSame run, baseline {a.baseline} vs this tree (CPU seconds):\n")
+        print("| people | requests | baseline p50 / p95 | now p50 / p95 | p50 / p95 speed-up | proven optimal "
+              "(baseline → now) | same objective | better objective |")
+        print("|---|---|---|---|---|---|---|---|")
+        for v in versus:
+            print(f"| {v['people']:,} | {v['requests']} | {v['old_p50_cpu']:.2f} / {v['old_p95_cpu']:.2f} | "
+                  f"{v['new_p50_cpu']:.2f} / {v['new_p95_cpu']:.2f} | {v['old_p50_cpu'] / v['new_p50_cpu']:.1f}× / "
+                  f"{v['old_p95_cpu'] / v['new_p95_cpu']:.1f}× | {v['old_proven']} → {v['new_proven']} | "
+                  f"{v['same_objective']}/{v['requests']} | {v['better_objective']} |")
     summary = [{k: v for k, v in r.items() if k != "rows"} for r in results]
-    print(json.dumps(summary))
+    print(json.dumps({"results": summary, "versus_baseline": versus}))
     if a.json:
-        a.json.write_text(json.dumps(results, default=str, indent=1))
+        a.json.write_text(json.dumps({"results": results, "versus_baseline": versus}, default=str, indent=1))
 
 
 if __name__ == "__main__":

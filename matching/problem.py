@@ -104,6 +104,7 @@ class Problem:
     base_pool: list[int] | None = None  # a heuristic shortlist the search is restricted to, if any
     department_names: dict[str, str] = field(default_factory=dict)  # id → name, for messages
     fixed: set[int] = field(default_factory=set)  # why-not's subject: in the team, no rule exemption
+    _eligible: dict[int, bool] = field(default_factory=dict, repr=False, compare=False)  # eligible()'s answers
 
     # --- derived numbers --------------------------------------------------------------------
     def alloc(self, r: int) -> float:
@@ -116,7 +117,11 @@ class Problem:
     def eligible(self, i: int) -> bool:
         """Not excluded, and within capacity at the smallest allocation they can have (the base,
         or a smaller role they qualify for)."""
-        return self.people[i].id not in self.excluded and fits(self.people[i], lowest_allocation(self, i))
+        ok = self._eligible.get(i)
+        if ok is None:  # asked for every person in every pruning round and solve: computed once
+            ok = self._eligible[i] = (self.people[i].id not in self.excluded
+                                      and fits(self.people[i], lowest_allocation(self, i)))
+        return ok
 
     def dept_name(self, dept: str) -> str:
         return self.department_names.get(dept, dept)

@@ -112,35 +112,44 @@ def _covers(pb, masks: list[int], cache: dict) -> tuple[int, set[int]]:
     return out
 
 
-def _pair_bounds(rows: dict[int, list[tuple[int, int]]], n: int, alive: np.ndarray, pad: np.ndarray,
+def _pair_bounds(links: tuple[np.ndarray, np.ndarray, np.ndarray], n: int, alive: np.ndarray, pad: np.ndarray,
                  dcode: np.ndarray, k: int, rho: int, own_dept_out: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Per person: the largest sum of positive pair terms with ≤ k partners still `alive`, of whom
     ≤ rho are `pad` (none from the person's own department with `own_dept_out`), and |the smallest
-    sum of negative ones|. `rows`: person → [(weight, partner)], largest weight first."""
+    sum of negative ones|. `links`: (person, partner, weight) arrays, each pair in both directions."""
     up = np.zeros(n, dtype=np.int64)
     down = np.zeros(n, dtype=np.int64)
     if k <= 0:
         return up, down
     rho = max(0, rho)
-    for a, row in rows.items():
-        if not alive[a]:
-            continue
-        d = dcode[a]
-        pos_free, pos_pad, neg_free, neg_pad = [], [], [], []
-        for w, j in row:
-            if not alive[j] or (own_dept_out and dcode[j] == d):
-                continue
-            if w > 0:
-                (pos_pad if pad[j] else pos_free).append(w)
-            else:
-                (neg_pad if pad[j] else neg_free).append(-w)
-        if pos_free or pos_pad:
-            up[a] = sum(sorted(pos_free[:k] + pos_pad[:rho], reverse=True)[:k])
-        if neg_free or neg_pad:
-            neg_free.reverse()
-            neg_pad.reverse()
-            down[a] = sum(sorted(neg_free[:k] + neg_pad[:rho], reverse=True)[:k])
+    a, j, w = links
+    keep = alive[a] & alive[j]
+    if own_dept_out:
+        keep &= dcode[a] != dcode[j]
+    a, j, w = a[keep], j[keep], w[keep]
+    for sign, out in ((1, up), (-1, down)):
+        sel = w * sign > 0
+        who, value, is_pad = a[sel], w[sel] * sign, pad[j[sel]]
+        # The k largest with non-pad partners and the rho largest with pads, per person ...
+        order = np.lexsort((-value, is_pad, who))
+        who, value, is_pad = who[order], value[order], is_pad[order]
+        first = _rank(who * 2 + is_pad) < np.where(is_pad, rho, k)
+        who, value = who[first], value[first]
+        # ... and the k largest of those.
+        order = np.lexsort((-value, who))
+        who, value = who[order], value[order]
+        top = _rank(who) < k
+        out += np.bincount(who[top], weights=value[top], minlength=n).astype(np.int64)
     return up, down
+
+
+def _rank(groups: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal values (the array is grouped)."""
+    idx = np.arange(len(groups))
+    if not len(groups):
+        return idx
+    starts = np.r_[True, groups[1:] != groups[:-1]]
+    return idx - np.maximum.accumulate(np.where(starts, idx, 0))
 
 
 class _Data:
@@ -169,14 +178,18 @@ class _Data:
         codes: dict[str, int] = {}
         self.dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
         self.nov = np.array([pb.novelty.get(c.department, 0) for c in pb.people], dtype=np.int64)
-        rows: dict[int, list[tuple[int, int]]] = {}
-        for (i, j), w in pb.pairs.items():
-            if w:
-                rows.setdefault(i, []).append((w, j))
-                rows.setdefault(j, []).append((w, i))
-        for row in rows.values():
-            row.sort(reverse=True)
-        self.rows = rows
+        links = [(i, j, w) for (i, j), w in pb.pairs.items() if w]
+        a = np.array([i for i, _, _ in links] + [j for _, j, _ in links], dtype=np.int64)
+        b = np.array([j for _, j, _ in links] + [i for i, _, _ in links], dtype=np.int64)
+        w = np.array([w for _, _, w in links] * 2, dtype=np.int64)
+        self.links = a, b, w
+        self.dept = [c.department for c in pb.people]
+        # Strongest first: more fit, more base value, less busy, less loaded (then by id).
+        order = sorted(range(n), key=lambda i: (-int(self.fits[i].sum()) - int(self.base[i]) + int(self.busy[i, self.a0]),
+                                                self.util[i, 0], pb.people[i].id))
+        self.rank = [0] * n
+        for k, i in enumerate(order):
+            self.rank[i] = k
         self.covers: dict = {}  # _covers' cache
 
 
@@ -214,9 +227,7 @@ def _dominance(pb, data: _Data, eligible: list[int], avoid: set[int],
     smax, smin = req.size_max, req.size_min
     R = len(req.requirements)
     n = len(pb.people)
-    fits, qual, mask, util, rate, base, busy = (data.fits, data.qual, data.mask, data.util, data.rate,
-                                                data.base, data.busy)
-    dcode, nov, a0 = data.dcode, data.nov, data.a0
+    mask, dcode = data.mask, data.dcode
     alive = np.zeros(n, dtype=bool)
     alive[eligible] = True
     # Pads: in the pool, not forced, unable to fill a role in the problem this round prunes; at the
@@ -229,9 +240,9 @@ def _dominance(pb, data: _Data, eligible: list[int], avoid: set[int],
     pad_m = pad | (alive & ~data.forced & ~np.isin(mask, list(in_cover)))
     n_req = len(req.required_departments)
     seats = smin - 1 - F  # pads besides p in a team at the minimum; < 0: no pad there
-    up_f, down_f = _pair_bounds(data.rows, n, alive, pad, dcode, smax - 1, max(n_req, smin - F))
-    up_m, down_m = _pair_bounds(data.rows, n, alive, pad_m, dcode, smin - 1, seats)
-    up_r, down_r = _pair_bounds(data.rows, n, alive, pad, dcode, smax - 1, max(n_req - 1, seats), True)
+    up_f, down_f = _pair_bounds(data.links, n, alive, pad, dcode, smax - 1, max(n_req, smin - F))
+    up_m, down_m = _pair_bounds(data.links, n, alive, pad_m, dcode, smin - 1, seats)
+    up_r, down_r = _pair_bounds(data.links, n, alive, pad, dcode, smax - 1, max(n_req - 1, seats), True)
 
     # Departments only need to match when they matter: a cap applies, or the department is required.
     # Elsewhere anyone may stand in for p, with p's department novelty added to the slack needed.
@@ -242,74 +253,117 @@ def _dominance(pb, data: _Data, eligible: list[int], avoid: set[int],
     out_roleless: set[int] = set()
     by_dept: dict[str, list[int]] = {}
     for i in eligible:
-        d = pb.people[i].department
+        d = data.dept[i]
         by_dept.setdefault(d if pinned(d) else "", []).append(i)
     budget = req.budget is not None
+    bounds = (up_f, down_f, up_m, down_m, up_r, down_r)
     for dept, members in by_dept.items():
-        # Strongest first: more fit, more base value, less busy, less loaded.
-        members.sort(key=lambda i: (-int(fits[i].sum()) - int(base[i]) + int(busy[i, a0]), util[i, 0],
-                                    pb.people[i].id))
-        cap = req.cap_of(dept) if dept else None
-        # Filling: one more dominator than the team can hold besides p (within a capped department
-        # the team holds at most cap − 1 of p's colleagues).
-        n_dom = min(smax, cap) if cap is not None else smax
-        required = dept in req.required_departments
-        k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
-        k_any: list[int] = []  # kept here, may dominate as a pad (not forced, not avoided)
-        for p in members:
-            if p in pb.forced or p in pb.fixed or p in avoid or R > 62:
+        members.sort(key=data.rank.__getitem__)  # strongest first
+        skip = {p for p in members if p in pb.forced or p in pb.fixed or p in avoid or R > 62}
+        _group(pb, data, dept, members, skip, roleless, bounds, pad_m, seats, budget, kept, out_roleless)
+    return sorted(kept), out_roleless
+
+
+_CHUNK = 64  # people decided per block of vectorised comparisons
+
+
+def _group(pb, data: _Data, dept: str, members: list[int], skip: set[int], roleless: set[int], bounds,
+           pad_m: np.ndarray, seats: int, budget: bool, kept: list[int], out_roleless: set[int]) -> None:
+    """Decide the people of one department group (`dept` "" holds every department that is neither
+    capped nor required), strongest first, appending the kept ones to `kept` (and to `out_roleless`
+    when they may only pad). A person's dominators are the group's people kept before them: the
+    comparisons of a block of people against every earlier kept person and the block itself are
+    made at once, then the block is decided in order, counting only dominators already kept."""
+    req = pb.request
+    smin = req.size_min
+    fits, qual, mask, util, rate, base, busy = (data.fits, data.qual, data.mask, data.util, data.rate,
+                                                data.base, data.busy)
+    dcode, nov, a0 = data.dcode, data.nov, data.a0
+    up_f, down_f, up_m, down_m, up_r, down_r = bounds
+    cap = req.cap_of(dept) if dept else None
+    # Filling: one more dominator than the team can hold besides p (within a capped department
+    # the team holds at most cap − 1 of p's colleagues).
+    n_dom = min(req.size_max, cap) if cap is not None else req.size_max
+    required = dept in req.required_departments
+    k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
+    k_any: list[int] = []  # kept here, may dominate as a pad (not forced, not avoided)
+    for s in range(0, len(members), _CHUNK):
+        block = members[s:s + _CHUNK]
+        P = np.asarray(block, dtype=np.int64)
+        Qr = np.asarray(k_role + block, dtype=np.int64)
+        Qa = np.asarray(k_any + block, dtype=np.int64)
+        col = slice(None), None  # p along rows
+        # p's department bonus can only be lost to a q from another department.
+        lost_r = np.where(dcode[Qr] != dcode[P][col], nov[P][col], 0) if dept == "" else 0
+        lost_a = np.where(dcode[Qa] != dcode[P][col], nov[P][col], 0) if dept == "" else 0
+        # Filling: q qualifies for all of p's requirements, each at ≥ p's fit, utilisation ≤ at
+        # every allocation; p filling at least one role, q's smallest fit gain adds to the slack.
+        mp = mask[P][col]
+        fill = (mask[Qr] & mp) == mp
+        fill &= (fits[Qr][None] >= fits[P][:, None]).all(axis=2)
+        fill &= (util[Qr][None] <= util[P][:, None] + 1e-12).all(axis=2)
+        if budget:  # cost only matters under a budget
+            fill &= rate[Qr] <= rate[P][col]
+        busy_slack = (busy[P][:, None] - busy[Qr][None]).min(axis=2)
+        gain = np.where(qual[P][:, None], fits[Qr][None] - fits[P][:, None], 1 << 40).min(axis=2)
+        fill &= (base[Qr] - base[P][col]) + busy_slack + gain >= up_f[P][col] + down_f[Qr] + lost_r
+        # Padding at the base allocation.
+        ok = util[Qa, a0] <= util[P, a0][col] + 1e-12
+        if budget:
+            ok &= rate[Qa] <= rate[P][col]
+        slack = (base[Qa] - base[P][col]) + (busy[P, a0][col] - busy[Qa, a0])
+        at_min = ok & (slack >= up_m[P][col] + down_m[Qa] + lost_a)
+        alone = ok & (slack >= up_r[P][col] + down_r[Qa])
+        # Dominators kept before the block, counted at once; within the block, as each is decided
+        # (a bit per block member, set once they are kept).
+        nr, na = len(k_role), len(k_any)
+        pad_q = pad_m[Qa]
+        fill_n = np.count_nonzero(fill[:, :nr], axis=1).tolist()
+        min_a = np.count_nonzero(at_min[:, :na] & pad_q[:na], axis=1).tolist()
+        min_b = np.count_nonzero(at_min[:, :na] & ~pad_q[:na], axis=1).tolist()
+        alone_n = np.count_nonzero(alone[:, :na], axis=1).tolist()
+        fill_bits, mina_bits, minb_bits, alone_bits = (_bits(m[:, n0:]) for m, n0 in (
+            (fill, nr), (at_min & pad_q, na), (at_min & ~pad_q, na), (alone, na)))
+        never_fills = ((mask[P] == 0) | np.isin(P, list(roleless))).tolist()
+        can_pad = (util[P, a0] <= 1.0 + 1e-9).tolist()
+        role_on = any_on = 0
+        for t, p in enumerate(block):
+            if p in skip:
                 kept.append(p)
                 if p in roleless:
                     out_roleless.add(p)
                 continue
-
-            # p's department bonus can only be lost to a q from another department.
-            def lost(q, p=p, dept=dept):
-                return np.where(dcode[q] != dcode[p], nov[p], 0) if dept == "" else 0
-
-            # Filling: q qualifies for all of p's requirements, each at ≥ p's fit, utilisation ≤
-            # at every allocation; p filling at least one role, q's smallest fit gain adds to the slack.
-            if p in roleless or mask[p] == 0:
+            if never_fills[t]:
                 fills_ok = True  # p never fills a role
-            elif not k_role:
-                fills_ok = False
             else:
-                q = np.asarray(k_role)
-                ok = ((mask[q] & mask[p]) == mask[p])
-                ok &= (fits[q] >= fits[p]).all(axis=1)
-                ok &= (util[q] <= util[p] + 1e-12).all(axis=1)
-                if budget:  # cost only matters under a budget
-                    ok &= rate[q] <= rate[p]
-                busy_slack = (busy[p] - busy[q]).min(axis=1)
-                gain = np.where(qual[p], fits[q] - fits[p], 1 << 40).min(axis=1)
-                ok &= (base[q] - base[p]) + busy_slack + gain >= up_f[p] + down_f[q] + lost(q)
-                fills_ok = int(ok.sum()) >= n_dom
+                fills_ok = fill_n[t] + (fill_bits[t] & role_on).bit_count() >= n_dom
             pads_ok = fills_ok
-            if pads_ok and util[p, a0] <= 1.0 + 1e-9:  # p can pad at the base allocation
-                q = np.asarray(k_any, dtype=np.int64)
-                ok = util[q, a0] <= util[p, a0] + 1e-12
-                if budget:
-                    ok &= rate[q] <= rate[p]
-                slack = (base[q] - base[p]) + (busy[p, a0] - busy[q, a0])
+            if pads_ok and can_pad[t]:  # p can pad at the base allocation
                 if seats >= 0:  # at the minimum (possible only with fewer than size_min fillers)
-                    dom = ok & (slack >= up_m[p] + down_m[q] + lost(q))
-                    a = int((dom & pad_m[q]).sum())
-                    b = int(dom.sum()) - a
+                    a = min_a[t] + (mina_bits[t] & any_on).bit_count()
+                    b = min_b[t] + (minb_bits[t] & any_on).bit_count()
                     in_team = min(smin - 1, b + min(a, seats))
                     if cap is not None:
                         in_team = min(in_team, cap - 1)
                     pads_ok = a + b > in_team
                 if pads_ok and required:  # the only member of a required department
-                    pads_ok = bool((ok & (slack >= up_r[p] + down_r[q])).any())
+                    pads_ok = alone_n[t] > 0 or bool(alone_bits[t] & any_on)
             if pads_ok:
                 continue  # dominated in every case: pruned
             kept.append(p)
+            any_on |= 1 << t
             k_any.append(p)
             if fills_ok:
                 out_roleless.add(p)  # dominated when filling a role: may only pad
             else:
+                role_on |= 1 << t
                 k_role.append(p)
-    return sorted(kept), out_roleless
+
+
+def _bits(m: np.ndarray) -> list[int]:
+    """Each row of a boolean matrix as an int, bit j for column j."""
+    packed = np.packbits(m, axis=1, bitorder="little")
+    return [int.from_bytes(row.tobytes(), "little") for row in packed]
 
 
 def shortlist(pb, max_pool: int) -> bool:
