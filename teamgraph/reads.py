@@ -51,10 +51,12 @@ class GraphReads(EngineCore):
         found = {p.id: p for p in self.store.search_people(query, limit)}
         if len(found) < limit:
             words = [w for w in q.split() if len(w) >= 2]
-            probes = dict.fromkeys(p for w in words for p in (w[:3], w[-3:]) if len(p) >= 2)
+            probes = dict.fromkeys(p for w in words for p in (w[:3], w[-3:], w[:2]) if len(p) >= 2)
             seen = {p.id: p for probe in probes for p in self.store.search_people(probe, 50) if p.id not in found}
-            score = {pid: max(fuzz.WRatio(q, fold(p.name)), fuzz.partial_ratio(q, fold(p.name)) - 5)
-                     for pid, p in seen.items()}
+            def looks(name: str) -> float:  # the whole name, or one typed word against one word of it
+                name = fold(name)
+                return max(fuzz.WRatio(q, name), max(fuzz.ratio(w, t) for w in q.split() for t in name.split()))
+            score = {pid: looks(p.name) for pid, p in seen.items()}
             for pid in sorted(score, key=lambda k: (-score[k], seen[k].name, k)):
                 if score[pid] < PERSON_FUZZY_MIN or len(found) >= limit:
                     break

@@ -25,6 +25,7 @@ from teamgraph.graph.reads import SkillUse, fold
 # Cosine similarity below which the encoder's "related meaning" is not offered (all-MiniLM-L6-v2:
 # unrelated skill names score 0.1-0.25 against a word, related ones 0.3-0.6).
 RELATED_MIN = 0.3
+RELATED_SPREAD = 0.1  # and at most this far below the closest one
 FUZZY_MIN = 70  # rapidfuzz WRatio for a typo
 
 
@@ -129,7 +130,8 @@ class Vocabulary:
         scored = []
         for u in filter(self.used, self.uses):
             s = u.skill
-            best = max((fuzz.WRatio(q, fold(t)), t) for t in (s.name, s.id, *s.aliases))
+            # WRatio scores a short string inside a long one high ("R" in "supplier"): plain ratio there
+            best = max(((fuzz.WRatio if len(t) >= 4 else fuzz.ratio)(q, fold(t)), t) for t in (s.name, s.id, *s.aliases))
             if best[0] >= FUZZY_MIN:
                 scored.append((-best[0], *self._popular(u), Match(u, None if best[1] in (s.name, s.id) else best[1],
                                                                  "fuzzy")))
@@ -149,7 +151,8 @@ class Vocabulary:
         v = encoder.encode([text.strip()])[0]
         sims = matrix @ v
         order = np.argsort(-sims)[:limit]
-        return [Match(self._by_id[ids[i]], "related meaning", "related") for i in order if sims[i] >= RELATED_MIN]
+        floor = max(RELATED_MIN, float(sims[order[0]]) - RELATED_SPREAD)  # close to the best, not just above noise
+        return [Match(self._by_id[ids[i]], "related meaning", "related") for i in order if sims[i] >= floor]
 
     def _matrix(self, used: list[SkillUse], encoder):
         import numpy as np

@@ -87,3 +87,8 @@ def test_project_index_filters_and_pages(client, auth):
     assert [p["id"] for p in got["projects"]] == ["p-plat"] and got["total"] == 1
     assert _get(client, auth, "/api/v1/projects", department="ops")["total"] == 1
     assert [p["id"] for p in _get(client, auth, "/api/v1/projects", q="crm")["projects"]] == ["p-crm"]
+
+
+def test_a_typo_in_a_surname_still_finds_the_person(client, auth):
+    assert [p["id"] for p in _get(client, auth, "/api/v1/people", q="okfor")["people"]][:1] == ["dee"]
+    assert [p["id"] for p in _get(client, auth, "/api/v1/people", q="nvak")["people"]][:1] == ["eli"]

@@ -9,7 +9,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from teamgraph.cli import cli
-from teamgraph.graph.model import ChangeSet, Skill
+from teamgraph.graph.model import ChangeSet, PersonSkill, Skill
 from teamgraph.graph.sqlite_store import SqliteStore
 from tests.tinyorg import tiny_org
 
@@ -79,7 +79,7 @@ def test_picker_says_did_you_mean_for_a_typo(client, auth):
 class WordsEncoder:
     """A stand-in sentence encoder that knows what a few words mean (axes: money, people, code)."""
 
-    MEANING = {"supplier": (1, 1, 0), "budgeting": (1, 0, 0), "negotiation": (1, 1, 0), "dashboard": (0.2, 0, 1),
+    MEANING = {"supplier": (1, 0.3, 0), "budgeting": (1, 0, 0), "negotiation": (1, 0.5, 0), "dashboard": (0.2, 0, 1),
                "python": (0, 0, 1), "sql": (0.3, 0, 1)}
 
     def encode(self, texts, batch_size=64, progress=False):
@@ -109,3 +109,17 @@ def test_skill_graph_by_name_pages_its_holders_with_a_total(client, auth):
     assert {n["id"] for n in more["graph"]["nodes"] if n["kind"] == "person"} == {"person:cy"}
     eng = client.get("/api/v1/skills/python/graph", query_string={"department": "fin"}, headers=auth("hr")).get_json()
     assert eng["holders_total"] == 0 and eng["holders"] == []
+
+
+def test_related_meaning_stays_close_to_the_best_match(client, auth, service):
+    class Far(WordsEncoder):
+        MEANING = {**WordsEncoder.MEANING, "supplier": (1, 1, 0), "negotiation": (1, 1, 0), "budgeting": (1, 0, 0)}
+    service._encoder = Far()  # budgeting is related (cosine 0.71) but far below negotiation (1.0)
+    assert [s["id"] for s in _skills(client, auth, "supplier")["skills"]] == ["negotiation"]
+
+
+def test_did_you_mean_does_not_offer_a_one_letter_skill_for_a_long_word(client, auth, service):
+    service.store.apply(ChangeSet().add(Skill("r", "R", aliases=("R language",)),
+                                        PersonSkill("ana", "r", 3)))
+    assert _skills(client, auth, "supplier")["did_you_mean"] == []
+    assert {"id": "r", "name": "R"} in _skills(client, auth, "R langage")["did_you_mean"]
