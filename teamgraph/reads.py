@@ -7,7 +7,7 @@ CLI and the API print the same answer.
 from __future__ import annotations
 
 from teamgraph.core import EngineCore
-from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
+from teamgraph.errors import FieldProblem, NotFoundError, TeamgraphError, ValidationError
 from teamgraph.graph.model import Viewer, Window
 from teamgraph.graph.reads import fold
 
@@ -142,16 +142,19 @@ class GraphReads(EngineCore):
         return cached[1]
 
     def _meaning_encoder(self):
-        """The sentence encoder retrieval uses, for skills of related meaning; None if it cannot load."""
+        """The sentence encoder retrieval uses (same model, backend and embedding cache), for skills
+        of related meaning; None if it cannot load (literal and typo matches still work)."""
         if self._encoder is not None:
             return self._encoder
-        try:
-            from teamgraph.embeddings.encoder import load_encoder
-            return load_encoder(self.settings.model)
-        except (ImportError, OSError) as e:  # no model: literal and typo matches still work
-            import logging
-            logging.getLogger("teamgraph.vocabulary").info("skills of related meaning unavailable: %s", e)
-            return None
+        if getattr(self, "_vocabulary_encoder", None) is None:
+            try:
+                from teamgraph.embeddings.encoder import encoder_for
+                self._vocabulary_encoder = encoder_for(self.settings, progress=self._progress)  # shares the model
+            except (ImportError, OSError, TeamgraphError) as e:
+                import logging
+                logging.getLogger("teamgraph.vocabulary").info("skills of related meaning unavailable: %s", e)
+                return None
+        return self._vocabulary_encoder
 
     def skill_search(self, query: str, limit: int = 10, *, meaning: bool = True) -> dict:
         """The skill picker: `{skills: [row], did_you_mean: [{id, name}]}` (teamgraph.vocabulary)."""

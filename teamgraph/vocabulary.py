@@ -148,7 +148,8 @@ class Vocabulary:
         if not used:
             return []
         ids, matrix = self._matrix(used, encoder)
-        v = encoder.encode([text.strip()])[0]
+        query = getattr(encoder, "encode_queries", None) or encoder.encode  # queries are never cached
+        v = query([text.strip()])[0]
         sims = matrix @ v
         order = np.argsort(-sims)[:limit]
         floor = max(RELATED_MIN, float(sims[order[0]]) - RELATED_SPREAD)  # close to the best, not just above noise
