@@ -69,9 +69,11 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
     sug.proven_optimal = res.status == "optimal"
     sug.gap = res.gap(pb) if not cut else None
     if sug.proven_optimal:
-        sug.notes.append(("proven best with the forced overload" if sug.forced_overload else "proven optimal") +
-                         f" over the pool; {pb.pruned} candidates pruned by dominance, "
-                         "which cannot remove every optimal team")
+        sug.notes.append(("proven the best team with the forced overload" if sug.forced_overload else
+                          "proven the best team: no other team for this request scores higher") +
+                         (f" ({pb.pruned} candidates were left out because others are at least as good on "
+                          "everything the score and the rules count, which never loses the best team)"
+                          if pb.pruned else ""))
     teams = [res.team]
     cuts = [(frozenset(res.team.members), min_diff)]
     for _ in range(alternatives):
