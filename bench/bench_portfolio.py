@@ -1,4 +1,17 @@
-"""Portfolio benchmark: staff 50 and 200 requests at once over a generated org of 5,000 people.
+"""Portfolio benchmarks.
+
+1. Coverage at organisation scale against ThresholdGreedy (SDM'23), on generated instances of the
+   paper's shape and on the team2box sites (issue 13):
+
+    python bench/bench_portfolio.py --cover 2000x8000 500x2000 team2box:history team2box:android \
+        --loads 1-10 --search-seconds 5
+
+   Each instance runs in its own process (so its peak RSS is its own): ThresholdGreedy, our
+   constructive algorithm alone and the improved answer (constructive + CP-SAT LNS within
+   --search-seconds CPU per L) side by side — coverage (the paper's metric), CPU seconds per L,
+   upper bound, peak memory. Every answer is re-evaluated from the skill lists.
+
+2. Hard mode over a generated org: staff 50 and 200 requests at once over 5,000 people.
 
     python bench/bench_portfolio.py --people 5000 --sizes 50 200 --time-limit 30
 
@@ -70,6 +83,66 @@ def check(store, pf, res) -> list[str]:
     return bad
 
 
+def cover_one(spec: str, loads: list[int], search_seconds: float, seed: int) -> dict:
+    """One instance: ThresholdGreedy, constructive, improved per L (run in a fresh process)."""
+    import resource
+    import time
+
+    from teamgraph.matching.baseline import threshold_greedy
+    from teamgraph.matching.portfolio_cover import CoverPool
+    from teamgraph.matching.portfolio_cover_solve import answer, prepare, solve, upper_bounds
+    c0 = time.process_time()
+    if spec.startswith("team2box:"):
+        from teamgraph.matching.evaluate import read_team2box
+        _, site, *split = spec.split(":")
+        people, questions = read_team2box(ROOT.parent / "shared" / "data" / "team2box" / site, (split or ["test"])[0])
+        pool = CoverPool.from_lists([sorted(people[p]) for p in sorted(people)], [ts for _, ts in questions])
+    else:
+        from teamgraph.matching.portfolio_cover_gen import generate
+        n, m = (int(x) for x in spec.split("x"))
+        pool = CoverPool.from_lists(*generate(n, m, seed=seed))
+    prep = prepare(pool)
+    row = {"instance": spec, "experts": pool.n_people, "tasks": pool.n_tasks, "pairs": len(prep.pairs),
+           "pairs_mb": round(prep.pairs.nbytes / 2 ** 20, 1), "read_cpu": round(time.process_time() - c0, 2),
+           "per_load": []}
+    for L in loads:
+        c = time.process_time()
+        tg_rows = threshold_greedy(prep, L)
+        tg_cpu = time.process_time() - c
+        ub = min(upper_bounds(prep, L).values())
+        tg = answer(prep, tg_rows, L, constructive=0.0, ub=ub, cpu=tg_cpu)
+        con = solve(prep, L, time_limit=3600, seed=seed, search=False)
+        imp = solve(prep, L, time_limit=search_seconds, seed=seed)
+        row["per_load"].append({"L": L, "upper_bound": round(ub, 3),
+                                "tg": round(tg.coverage, 3), "tg_cpu": round(tg_cpu, 3),
+                                "constructive": round(con.coverage, 3), "constructive_cpu": round(con.cpu_seconds, 3),
+                                "improved": round(imp.coverage, 3), "improved_cpu": round(imp.cpu_seconds, 3),
+                                "improved_status": imp.status, "windows": imp.lns.windows})
+        print(json.dumps(row["per_load"][-1]), file=sys.stderr, flush=True)
+    row["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return row
+
+
+def cover_main(a) -> None:
+    import subprocess
+    rows = []
+    for spec in a.cover:
+        out = subprocess.run([sys.executable, __file__, "--cover-one", spec, "--loads", a.loads,
+                              "--search-seconds", str(a.search_seconds), "--seed", str(a.seed)],
+                             check=True, stdout=subprocess.PIPE, text=True)
+        rows.append(json.loads(out.stdout))
+    print("| instance (experts × tasks, pairs) | L | ThresholdGreedy | ours, constructive | ours, improved | "
+          "upper bound | CPU s TG / constructive / improved | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        for n, p in enumerate(r["per_load"]):
+            name = f"{r['instance']} ({r['experts']:,} × {r['tasks']:,}, {r['pairs']:,})" if n == 0 else ""
+            print(f"| {name} | {p['L']} | {p['tg']:.2f} | {p['constructive']:.2f} | {p['improved']:.2f} | "
+                  f"{p['upper_bound']:.2f} | {p['tg_cpu']:.2f} / {p['constructive_cpu']:.2f} / {p['improved_cpu']:.2f} | "
+                  f"{r['peak_rss_mb'] if n == 0 else ''} |")
+    print(json.dumps(rows))
+
+
 def main() -> None:
     from bench_team import org_store
     from teamgraph.matching.portfolio import staff
@@ -80,7 +153,19 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/teamgraph-bench"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--lns-workers", type=int, default=2, help="parallel workers for hard mode's minimisation")
+    ap.add_argument("--cover", nargs="+", metavar="INSTANCE",
+                    help="coverage benchmark instances: PEOPLExTASKS (generated) or team2box:SITE[:all]")
+    ap.add_argument("--cover-one", metavar="INSTANCE", help=argparse.SUPPRESS)
+    ap.add_argument("--loads", default="1-10")
+    ap.add_argument("--search-seconds", type=float, default=5.0, help="CPU seconds per L for the improved answer")
     a = ap.parse_args()
+    if a.cover_one:
+        from teamgraph.matching.evaluate import parse_loads
+        print(json.dumps(cover_one(a.cover_one, parse_loads(a.loads), a.search_seconds, a.seed)))
+        return
+    if a.cover:
+        cover_main(a)
+        return
     a.work.mkdir(parents=True, exist_ok=True)
     store = org_store(a.people, a.work)
     out = []

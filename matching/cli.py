@@ -47,7 +47,7 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--max-load", type=float, default=None,
               help="Per-person utilisation cap: soft mode, maximise covered requirements under it.")
-@click.option("--time-limit", type=float, default=30, show_default=True)
+@click.option("--time-limit", type=float, default=30, show_default=True, help="CPU seconds for the whole call.")
 @click.option("--seed", default=0, show_default=True)
 @as_options
 def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_person):
@@ -55,7 +55,7 @@ def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_perso
     from teamgraph.matching.render import portfolio_text
     tg, viewer = engine(), viewer_of(as_role, as_person)
     portfolio = tg.load_portfolio(portfolio_file)
-    with waiting(f"Staffing {len(portfolio.requests)} requests (at most {time_limit:g} s)"):
+    with waiting(f"Staffing {len(portfolio.requests)} requests (at most {time_limit:g} CPU s)"):
         res = tg.staff(portfolio, viewer, max_load=max_load, time_limit=time_limit, seed=seed)
     if as_json:
         return echo_json(tg.view(res.to_dict(), viewer))

@@ -52,8 +52,9 @@ def _lines(path: Path) -> list[list[str]]:
         raise ValidationError(FieldProblem(f"cannot read: {e.strerror}", str(path))) from e
 
 
-def read_team2box(folder: str | Path) -> tuple[dict[str, dict[str, int]], list[tuple[str, list[str]]]]:
-    """(person → {tag: answers}, [(question id, tags)] for the test split)."""
+def read_team2box(folder: str | Path, split: str = "test") -> tuple[dict[str, dict[str, int]], list[tuple[str, list[str]]]]:
+    """(person → {tag: answers}, [(question id, tags)] for the test split, or every question of
+    the site with `split="all"`)."""
     folder = Path(folder)
     need = ["user_tags.txt", "Q_tags.txt", "Q_ID_Map.txt", "train.txt", "test.txt"]
     missing = [n for n in need if not (folder / n).exists()]
@@ -70,7 +71,7 @@ def read_team2box(folder: str | Path) -> tuple[dict[str, dict[str, int]], list[t
     n_train = len(_lines(folder / "train.txt"))
     n_test = len(_lines(folder / "test.txt"))
     questions = []
-    for q in range(n_train, n_train + n_test):
+    for q in (range(n_train, n_train + n_test) if split == "test" else sorted(new_to_orig)):
         orig = new_to_orig.get(q)
         if orig is not None and tags.get(orig):
             questions.append((orig, tags[orig]))

@@ -13,14 +13,24 @@ overloaded, and the answer then says "overloaded" and lists them.
 Soft mode (`max_load` = L): nobody non-forced goes above utilisation L; a team may leave
 requirement slots, required departments or the size minimum open only by listing them in its
 `unmet`; what is met is maximised first (so a free person of a missing department is taken),
-then skill fit. No lower bound or gap: those concern hard mode's minimised maximum.
+then skill fit. No lower bound or gap: those concern hard mode's minimised maximum. Its warm start
+is our marginal-gain staffing (portfolio_greedy.marginal_staffing: the person filling the most
+open slots of a request first, scarce people first at equal gain, the least utilised next), whose
+people also join the shortlists, so every request's candidates differ.
+
+Time limits are CPU seconds for the whole call (reading the pool included).
+
+At organisation scale in the task-coverage shape (thousands of requests, one load cap in requests
+per person), matching.portfolio_cover_solve staffs with the same constructive rule over a lean
+pool, improves it with CP-SAT over windows and reports an upper bound (`teamgraph eval portfolio`).
 
 Scale: per requirement only the `candidates_per_slot` least-utilised qualified people (plus the
 forced ones and a few per required department) enter the model, so the answer is not proven
 optimal by the model alone; the lower bound is computed over everyone and the gap to it reported.
 
 Modules: portfolio_pool (reading and merging the requests, bound, shortlists), portfolio_load
-(the cross-request rule), portfolio_model (the CP-SAT model), portfolio_greedy (the baseline),
+(the cross-request rule), portfolio_model (the CP-SAT model), portfolio_greedy (the baseline and
+the soft-mode warm start),
 portfolio_check and portfolio_result (the rule check every answer passes, and the answer).
 """
 
@@ -30,7 +40,7 @@ import time
 
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.model import solver_for
-from teamgraph.matching.portfolio_greedy import greedy_keys, greedy_staffing
+from teamgraph.matching.portfolio_greedy import greedy_keys, greedy_staffing, marginal_staffing
 from teamgraph.matching.portfolio_model import build_model, objective
 from teamgraph.matching.portfolio_pool import PortfolioPool
 from teamgraph.matching.portfolio_result import (
@@ -60,15 +70,17 @@ def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = N
           tie_break: bool = True, lns_workers: int = 1) -> PortfolioResult:
     """Staff every request of `portfolio` at once (see the module docstring for the two modes).
 
-    `candidates_per_slot` bounds the shortlist per requirement; `tie_break=False` skips the
+    `time_limit` is CPU seconds (time.process_time(), all threads) for the whole call, reading the
+    pool included, so a busy machine does not starve the solver; the best staffing found by then is
+    returned. `candidates_per_slot` bounds the shortlist per requirement; `tie_break=False` skips the
     soft mode's second phase (fit among the staffings that meet the most). `lns_workers` > 1 lets
     hard mode's direct minimisation search in parallel (faster on large portfolios, but no longer
     deterministic, so the CLI and the API keep the default 1).
     """
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     pool = PortfolioPool(store, portfolio, progress)
-    return staff_pool(pool, max_load=max_load, time_limit=time_limit - (time.perf_counter() - t0), seed=seed,
-                      candidates_per_slot=candidates_per_slot, tie_break=tie_break, t0=t0,
+    return staff_pool(pool, max_load=max_load, time_limit=time_limit, seed=seed,
+                      candidates_per_slot=candidates_per_slot, tie_break=tie_break, t0=t0, c0=c0,
                       lns_workers=lns_workers)
 
 
@@ -80,15 +92,16 @@ def _limit(max_load: float | None) -> float:
 class _Search:
     """One `staff_pool` run: the pool, the shortlists and the clock, and a solve at a cap U."""
 
-    def __init__(self, pool: PortfolioPool, soft: bool, per_slot: int, seed: int, time_limit: float, t0: float,
+    def __init__(self, pool: PortfolioPool, soft: bool, per_slot: int, seed: int, time_limit: float, c0: float,
                  lns_workers: int):
         self.pool, self.soft, self.seed, self.lns_workers = pool, soft, seed, lns_workers
         self.lists = [pool.shortlist(k, per_slot) for k in range(len(pool.pbs))]
         self.complete = all(pool.complete(k, lst) for k, lst in enumerate(self.lists))
-        self.t0, self.time_limit = t0, time_limit
+        self.c0, self.time_limit = c0, time_limit
 
     def left(self) -> float:
-        return self.time_limit - (time.perf_counter() - self.t0)
+        """CPU seconds left of the call's limit."""
+        return self.time_limit - (time.process_time() - self.c0)
 
     def run(self, U: float, budget: float, hint, *, mode: str = "feasible", min_met: int = 0):
         """Solve at cap U. mode: "feasible" (no objective), "met" (soft: maximise what is met,
@@ -126,7 +139,8 @@ class _Search:
         pm, uv = build_model(self.pool, self.lists, hi, self.soft, hint=(xs, ys),
                              uv_range=(int(lb * MILLI), int(hi * MILLI) + 1))
         pm.model.Minimize(uv)
-        solver = solver_for(self.seed, max(0.05, self.left() * 0.5), workers=self.lns_workers)
+        # CP-SAT's limit is wall time: with several workers the CPU runs that many times faster
+        solver = solver_for(self.seed, max(0.05, self.left() * 0.5 / self.lns_workers), workers=self.lns_workers)
         if solver.Solve(pm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             xs0, ys0 = pm.keys(solver)
             u0 = max_util(self.pool, placed_of(self.pool, xs0, ys0))
@@ -137,21 +151,22 @@ class _Search:
 
 def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit: float = 30, seed: int = 0,
                candidates_per_slot: int = 12, tie_break: bool = True, t0: float | None = None,
-               lns_workers: int = 1) -> PortfolioResult:
-    """`staff` over an already-read pool (evaluations re-use one pool for many load caps)."""
+               c0: float | None = None, lns_workers: int = 1) -> PortfolioResult:
+    """`staff` over an already-read pool (evaluations re-use one pool for many load caps). The CPU
+    limit counts from `c0` (a time.process_time(); now when None), `seconds` from `t0`."""
     t0 = time.perf_counter() if t0 is None else t0
-    time_limit += time.perf_counter() - t0  # the deadline counts from t0
+    c0 = time.process_time() if c0 is None else c0
     max_load = max_load if max_load is not None else pool.portfolio.max_load
     soft = max_load is not None
     cap = _limit(max_load)
-    search = _Search(pool, soft, candidates_per_slot, seed, time_limit, t0, lns_workers)
+    search = _Search(pool, soft, candidates_per_slot, seed, time_limit, c0, lns_workers)
 
     # Greedy baseline, request by request, also the warm start.
     placed, greedy = greedy_staffing(pool, cap)
     g_util = max_util(pool, placed)
     g_cov = sum(len(r) for gt in greedy for r in gt.roles.values())
     if soft:
-        status, xs, ys, notes = _soft(search, cap, greedy_keys(pool, placed, greedy), tie_break)
+        status, xs, ys, notes = _soft(search, cap, _soft_start(search, cap, placed, greedy), tie_break)
         lb = None
     else:
         lb = pool.lower_bound()
@@ -163,6 +178,23 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
                                [], [], g_util, g_cov, time.perf_counter() - t0, notes)
     return build_result(pool, "soft" if soft else "hard", status, xs, ys, lb=lb, limit=cap, g_util=g_util,
                         g_cov=g_cov, t0=t0, notes=notes)
+
+
+def _soft_start(search: _Search, cap: float, placed, greedy):
+    """Soft mode's warm start: our marginal-gain staffing (matching.portfolio_greedy.marginal_staffing)
+    when it keeps every rule and fills at least as many slots (its people join the shortlists),
+    else the slot-by-slot baseline."""
+    pool = search.pool
+    base = greedy_keys(pool, placed, greedy)
+    ours_placed, ours_roles = marginal_staffing(pool, cap)
+    xs = set(ours_placed)
+    ys = {(g, k, r) for (g, k), rs in ours_roles.items() for r in rs}
+    for g, k in xs:  # the model's candidates per request include the people our staffing chose
+        if g not in search.lists[k]:
+            search.lists[k] = sorted([*search.lists[k], g])
+    if len(ys) >= len(base[1]) and _keeps_rules(search, xs, ys, limit=cap, soft=True):
+        return xs, ys
+    return base
 
 
 def _soft(search: _Search, cap: float, hint, tie_break: bool):

@@ -55,6 +55,9 @@ class Ordered:
         take = (lambda a: a) if order is None else (lambda a: a[order])
         self.P, self.T, self.M = take(pairs.person), take(pairs.task), take(pairs.mask)
         self.inv: np.ndarray | None = None
+        # Gain buckets before anything is assigned, per objective: the same for every L, so built
+        # once (as the paper's code builds its max-heap once and copies it for each threshold).
+        self.initial: dict[str, dict[float, list[np.ndarray]]] = {}
 
     def positions(self, rows: np.ndarray) -> np.ndarray:
         if self.order is None:
@@ -75,10 +78,16 @@ def our_order(pairs: Pairs, pool: CoverPool, objective: str = "fraction") -> Ord
     g0 = popcount(pairs.mask).astype(np.float64) * w[pairs.task]
     potential = np.bincount(pairs.person, weights=g0, minlength=pool.n_people)
     options = np.diff(pairs.task_ptr)
-    rank_p = np.argsort(np.argsort(potential, kind="stable"), kind="stable")
-    rank_t = np.argsort(np.argsort(options, kind="stable"), kind="stable")
-    order = np.lexsort((rank_t[pairs.task], rank_p[pairs.person]))
-    return Ordered(pairs, order)
+    rank_p = np.empty(len(potential), np.int64)
+    rank_p[np.argsort(potential, kind="stable")] = np.arange(len(potential))
+    rank_t = np.empty(len(options), np.int64)
+    rank_t[np.argsort(options, kind="stable")] = np.arange(len(options))
+    key = rank_p[pairs.person] * max(len(options), 1) + rank_t[pairs.task]  # distinct per pair
+    return Ordered(pairs, np.argsort(key).astype(_index_dtype(len(pairs))))
+
+
+def _index_dtype(n: int):
+    return np.int32 if n < 2 ** 31 else np.int64
 
 
 def lazy_greedy(pool: CoverPool, view: Ordered, L: int, *, objective: str = "fraction", spread: bool = False,
@@ -91,17 +100,25 @@ def lazy_greedy(pool: CoverPool, view: Ordered, L: int, *, objective: str = "fra
     P, T, M = view.P, view.T, view.M
     load = np.zeros(pool.n_people, np.int64)
     cov = np.zeros(pool.n_tasks, M.dtype)
-    pos = np.arange(len(P), dtype=np.int64)
-    out = [np.zeros(0, np.int64)]
+    pos = np.arange(len(P), dtype=_index_dtype(len(P)))
+    out = [np.zeros(0, pos.dtype)]
     if start is not None and len(start):
-        first = view.positions(np.asarray(start, np.int64))
+        first = view.positions(np.asarray(start, np.int64)).astype(pos.dtype)
         np.add.at(load, P[first], 1)
         np.bitwise_or.at(cov, T[first], M[first])
         out.append(first)
         pos = pos[~np.isin(pos, first)]
-    pos = pos[load[P[pos]] < L]
-    buckets: dict[float, list[np.ndarray]] = {}
-    _file(buckets, pos, gain_codes(T[pos], M[pos], cov, sizes), table)
+    if len(out) == 1:  # nothing assigned yet: the shared initial buckets (never modified in place)
+        if objective not in view.initial:
+            view.initial[objective] = {}
+            _file(view.initial[objective], pos, gain_codes(T, M, cov, sizes), table)
+        if L <= 0:
+            return np.zeros(0, np.int64)
+        buckets = {v: list(parts) for v, parts in view.initial[objective].items()}
+    else:
+        pos = pos[load[P[pos]] < L]
+        buckets = {}
+        _file(buckets, pos, gain_codes(T[pos], M[pos], cov, sizes), table)
     del pos
     while buckets:
         v = max(buckets)
@@ -111,7 +128,7 @@ def lazy_greedy(pool: CoverPool, view: Ordered, L: int, *, objective: str = "fra
             later: list[np.ndarray] = []
             for a in range(0, len(arr), CHUNK):
                 if deadline is not None and time.process_time() > deadline:
-                    return view.rows(np.concatenate(out))
+                    return view.rows(np.concatenate(out)).astype(np.int64)
                 pending = arr[a:a + CHUNK]
                 while len(pending):
                     ld = load[P[pending]]
@@ -134,7 +151,7 @@ def lazy_greedy(pool: CoverPool, view: Ordered, L: int, *, objective: str = "fra
             if not later:
                 break
             arr = np.sort(np.concatenate(later))
-    return view.rows(np.concatenate(out))
+    return view.rows(np.concatenate(out)).astype(np.int64)
 
 
 def _independent_prefix(p: np.ndarray, t: np.ndarray, room: np.ndarray) -> int:

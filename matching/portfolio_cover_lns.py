@@ -59,8 +59,9 @@ class _State:
 def coverable(pairs: Pairs, n_tasks: int) -> np.ndarray:
     """Per request, the bits of the skills some person holds."""
     out = np.zeros(n_tasks, pairs.mask.dtype)
-    if len(pairs):
-        np.bitwise_or.at(out, pairs.task, pairs.mask)
+    has = np.flatnonzero(np.diff(pairs.task_ptr) > 0)
+    if len(has):
+        out[has] = np.bitwise_or.reduceat(pairs.mask[pairs.by_task], pairs.task_ptr[has])
     return out
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from teamgraph.matching.portfolio_cover import CoverPool, Pairs, build_pairs, evaluate, popcount, weights
-from teamgraph.matching.portfolio_cover_greedy import Ordered, drop_useless, lazy_greedy, our_order
+from teamgraph.matching.portfolio_cover_greedy import Ordered, drop_useless, gain_table, lazy_greedy, our_order
 from teamgraph.matching.portfolio_cover_lns import LnsStats, coverable, improve
 
 
@@ -45,6 +45,8 @@ def prepare(pool: CoverPool, objective: str = "fraction") -> Prepared:
     pairs = build_pairs(pool)
     prep = Prepared(pool, pairs, objective, Ordered(pairs), our_order(pairs, pool, objective),
                     coverable(pairs, pool.n_tasks))
+    for view, objective_ in ((prep.index, "fraction"), (prep.ours, objective)):  # the initial gain buckets
+        lazy_greedy(pool, view, 0, objective=objective_)
     prep.cpu_seconds = time.process_time() - t0
     return prep
 
@@ -122,17 +124,22 @@ def upper_bounds(prep: Prepared, L: int) -> dict[str, float]:
     out = {"requests": float((popcount(prep.can) * w).sum())}
     if "people" not in prep._tables:
         # per person, how many pairs have each distinct initial gain (few distinct values)
-        g0 = popcount(pairs.mask) * w[pairs.task]
-        vals, inv = np.unique(g0, return_inverse=True)
-        counts = np.zeros((pool.n_people, len(vals)), np.int64)
-        np.add.at(counts, (pairs.person, inv), 1)
+        code = popcount(pairs.mask).astype(np.int64) * 65 + pool.task_sizes()[pairs.task]
+        table = gain_table(pool, prep.objective)
+        present = np.flatnonzero(np.bincount(code, minlength=len(table)))
+        present = present[np.argsort(table[present], kind="stable")]  # ascending gain
+        column = np.zeros(len(table), np.int64)
+        column[present] = np.arange(len(present))
+        vals, inv = table[present], column[code]
+        counts = np.bincount(pairs.person.astype(np.int64) * len(vals) + inv,
+                             minlength=pool.n_people * len(vals)).reshape(pool.n_people, len(vals))
         # per skill, how many requests of each weight need it where somebody holds it
         t_of = np.repeat(np.arange(pool.n_tasks), np.diff(pool.task_ptr))
         bit = np.arange(len(pool.task_skills)) - pool.task_ptr[t_of]
         held = (prep.can[t_of].astype(np.uint64) >> bit.astype(np.uint64)) & np.uint64(1) == 1
         wv, winv = np.unique(w[t_of], return_inverse=True)
-        need = np.zeros((pool.n_skills, len(wv)), np.int64)
-        np.add.at(need, (pool.task_skills[held], winv[held]), 1)
+        need = np.bincount(pool.task_skills[held].astype(np.int64) * len(wv) + winv.ravel()[held],
+                           minlength=pool.n_skills * len(wv)).reshape(pool.n_skills, len(wv))
         holders = np.bincount(pool.person_skills, minlength=pool.n_skills)
         prep._tables["people"] = (vals[::-1], counts[:, ::-1])
         prep._tables["skills"] = (wv[::-1], need[:, ::-1], holders)

@@ -35,3 +35,102 @@ def greedy_keys(pool: PortfolioPool, placed, greedy, requests=None):
     xs = {key for key in placed if requests is None or key[1] in requests}
     ys = {(g, k, r) for g, k in xs for r in greedy[k].roles[pool.local[k][g]]}
     return xs, ys
+
+
+def marginal_staffing(pool: PortfolioPool, cap: float):
+    """Our constructive staffing of a soft-mode portfolio (the warm start): the coverage engine's
+    rule (matching.portfolio_cover_greedy) on the full rule set. Repeatedly add the (person,
+    request) whose open requirement slots they would fill are the most (a person covering several
+    of a request's skills first), lazily re-evaluated; at equal gain people who qualify for the
+    fewest slots anywhere go first, then the least utilised (load spreads). A pair is added only
+    when the team and the person keep every rule that stays hard (size maximum, department caps,
+    budget, the load rule across requests, exclusions); forced members come first; then a free
+    person of each missing required department. Returns ((person, request) → FTE, {(person,
+    request): roles})."""
+    import heapq
+
+    from teamgraph.matching.portfolio_load import check_load
+    from teamgraph.matching.rules import budget_units, cost_units, milli
+    placed: dict[tuple[int, int], float] = {}
+    roles: dict[tuple[int, int], list[int]] = {}
+    mine: dict[int, dict[int, float]] = {}
+    inv = [{i: g for g, i in loc.items()} for loc in pool.local]
+    filled = [[0] * len(pb.request.requirements) for pb in pool.pbs]
+    cost = [0] * len(pool.pbs)
+    potential: dict[int, int] = {}
+    for k, pb in enumerate(pool.pbs):
+        for q in pb.qualified:
+            for i in q:
+                potential[inv[k][i]] = potential.get(inv[k][i], 0) + 1
+
+    def fits(g: int, k: int, a: float, forced: bool) -> bool:
+        pb = pool.pbs[k]
+        i = pool.local[k][g]
+        c = pb.people[i]
+        if c.id in pb.excluded or c.person.status != "active":
+            return False
+        team = [g2 for (g2, k2) in placed if k2 == k]
+        if len(team) + 1 > pb.request.size_max:
+            return False
+        dcap = pb.request.cap_of(c.department)
+        if dcap is not None and sum(pool.pbs[k].people[pool.local[k][g2]].department == c.department
+                                    for g2 in team) + 1 > dcap:
+            return False
+        if pb.request.budget is not None and cost[k] + cost_units(pb, i, milli(a)) > budget_units(pb.request.budget):
+            return False
+        if forced:
+            return True
+        worst, forced_only = check_load(pool.spans[g], {**mine.get(g, {}), k: a}, pool.forced.get(g, set()), cap,
+                                        pool.cap[g])
+        return worst is None or forced_only
+
+    def open_roles(g: int, k: int) -> list[int]:
+        pb = pool.pbs[k]
+        i = pool.local[k][g]
+        rs = [r for r, q in enumerate(pb.qualified) if i in q and filled[k][r] < pb.request.requirements[r].count]
+        rs.sort(key=lambda r: pb.alloc(r))
+        while rs and not fits(g, k, allocation(pb, rs), pool.is_forced(g, k)):
+            rs.pop()  # the largest allocation first: a smaller role may still fit
+        return rs
+
+    def add(g: int, k: int, rs: list[int]) -> None:
+        pb = pool.pbs[k]
+        a = allocation(pb, rs)
+        placed[g, k] = a
+        roles[g, k] = rs
+        mine.setdefault(g, {})[k] = a
+        cost[k] += cost_units(pb, pool.local[k][g], milli(a))
+        for r in rs:
+            filled[k][r] += 1
+
+    for k, pb in enumerate(pool.pbs):
+        for i in sorted(pb.forced):
+            add(inv[k][i], k, open_roles(inv[k][i], k))
+    heap = []
+    for k, pb in enumerate(pool.pbs):
+        for g in sorted({inv[k][i] for q in pb.qualified for i in q}):
+            if (g, k) not in placed:
+                heap.append((-len(open_roles(g, k)), potential.get(g, 0), pool.util(g, k, 0.0), pool.ids[g], g, k))
+    heap = [h for h in heap if h[0] < 0]
+    heapq.heapify(heap)
+    while heap:
+        neg, pot, _, pid, g, k = heapq.heappop(heap)
+        rs = open_roles(g, k)
+        if not rs:
+            continue
+        if len(rs) == -neg:
+            add(g, k, rs)
+        else:
+            heapq.heappush(heap, (-len(rs), pot, pool.util(g, k, 0.0), pid, g, k))
+    for k, pb in enumerate(pool.pbs):  # a free person of each missing required department
+        for dept in pb.request.required_departments:
+            team = {pb.people[pool.local[k][g]].department for (g, k2) in placed if k2 == k}
+            if dept in team:
+                continue
+            cands = sorted((pool.util(inv[k][i], k, pb.alloc0), pb.people[i].id, inv[k][i])
+                           for i, c in enumerate(pb.people) if c.department == dept)
+            for _, _, g in cands:
+                if (g, k) not in placed and fits(g, k, pb.alloc0, False):
+                    add(g, k, [])
+                    break
+    return placed, roles
