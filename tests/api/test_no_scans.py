@@ -9,7 +9,11 @@ GETS = ["/api/v1/skills?q=py", "/api/v1/skills/python/graph", "/api/v1/skills/at
         "/api/v1/skills/supply-demand", "/api/v1/people?q=ana", "/api/v1/people/ana", "/api/v1/projects",
         "/api/v1/projects?status=active", "/api/v1/projects/p-new", "/api/v1/departments", "/api/v1/cases",
         "/api/v1/cases/c-1", "/api/v1/cases/similar?q=kubernetes+upgrade", "/api/v1/experts?q=kubernetes",
-        "/api/v1/projects/p-new/kickoff", "/api/v1/index/status"]
+        "/api/v1/projects/p-new/kickoff", "/api/v1/index/status",
+        # directories, the skill picker (literal, a group, a typo, related meaning), graph paging
+        "/api/v1/people?skill=Python&min_level=3&min_fte=0.1&department=eng", "/api/v1/people?q=okfor",
+        "/api/v1/projects?q=p&status=active,proposed&skill=python&limit=2&offset=1", "/api/v1/skills?q=programming",
+        "/api/v1/skills?q=Kubernets", "/api/v1/skills?q=supplier", "/api/v1/skills/Python/graph?limit=1&offset=1"]
 PAGES = ["/", "/sponsor", "/kickoff", "/kickoff?brief=kubernetes+upgrade", "/projects/p-new/kickoff", "/graph",
          "/people?q=engineer", "/people/ana"]
 
@@ -30,6 +34,7 @@ def test_routes_and_pages_read_no_whole_kind(client, auth, login, team_request, 
         assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:300])
     for path, body in (("/api/v1/teams/suggest", {"request": team_request}),
                        ("/api/v1/teams/why-not", {"request": team_request, "person": "ana"}),
+                       ("/api/v1/teams/why-not", {"request": team_request, "person": "Hal Ito"}),
                        ("/api/v1/portfolio/staff", {"portfolio": {"requests": [team_request]}}),
                        ("/api/v1/kickoff", {"brief": "Kubernetes upgrade", "skills": ["Kubernetes"]})):
         resp = client.post(path, json=body, headers=auth("admin"))
