@@ -50,13 +50,18 @@ class Vocabulary:
     _by_id: dict[str, SkillUse] = field(init=False)
     _children: dict[str, list[str]] = field(init=False)
     _vectors: object = field(default=None, init=False)
+    _keys: list = field(init=False)  # (folded text, text, how, SkillUse), folded once per revision
 
     def __post_init__(self) -> None:
         self._by_id = {u.skill.id: u for u in self.uses}
         self._children = {}
+        self._keys = []
         for u in self.uses:
             if u.skill.broader:
                 self._children.setdefault(u.skill.broader, []).append(u.skill.id)
+            s = u.skill
+            for text, how in ((s.name, "name"), (s.id, "name"), *((a, "alias") for a in s.aliases)):
+                self._keys.append((fold(text), text, how, u))
 
     # --- the taxonomy ----------------------------------------------------------------------------
     @staticmethod
@@ -102,19 +107,15 @@ class Vocabulary:
             if u.skill.id not in ranked or key < ranked[u.skill.id][0]:
                 ranked[u.skill.id] = (key, Match(u, matched, how))
 
-        for u in self.uses:
-            s = u.skill
-            for text_, how in ((s.name, "name"), (s.id, "name"), *((a, "alias") for a in s.aliases)):
-                t = fold(text_)
-                if q not in t:
-                    continue
-                rank = 0 if t == q else 1 if t.startswith(q) else 2 if any(w.startswith(q) for w in _words(t)) else 3
-                shown = text_ if how == "alias" else None
-                if self.used(u):
-                    offer(u, rank, shown, how)
-                else:  # a group nobody holds: offer what is under it, never the group itself
-                    for child in self.narrower(s.id, deep=True):
-                        offer(child, rank + 4, f"under {s.name}", "narrower")
+        for t, text_, how, u in self._keys:
+            if q not in t:
+                continue
+            rank = 0 if t == q else 1 if t.startswith(q) else 2 if any(w.startswith(q) for w in _words(t)) else 3
+            if self.used(u):
+                offer(u, rank, text_ if how == "alias" else None, how)
+            else:  # a group nobody holds: offer what is under it, never the group itself
+                for child in self.narrower(u.skill.id, deep=True):
+                    offer(child, rank + 4, f"under {u.skill.name}", "narrower")
         out = [m for _, m in sorted(ranked.values(), key=lambda km: km[0])]
         if len(out) < min(limit, 3) and encoder is not None and len(q) >= 3:  # few literal hits: add meaning
             have = {m.skill.id for m in out}
@@ -127,15 +128,15 @@ class Vocabulary:
         q = fold(text)
         if not q:
             return []
-        scored = []
-        for u in filter(self.used, self.uses):
-            s = u.skill
+        best: dict[str, tuple] = {}
+        for t, text_, how, u in self._keys:
+            if not self.used(u):
+                continue
             # WRatio scores a short string inside a long one high ("R" in "supplier"): plain ratio there
-            best = max(((fuzz.WRatio if len(t) >= 4 else fuzz.ratio)(q, fold(t)), t) for t in (s.name, s.id, *s.aliases))
-            if best[0] >= FUZZY_MIN:
-                scored.append((-best[0], *self._popular(u), Match(u, None if best[1] in (s.name, s.id) else best[1],
-                                                                 "fuzzy")))
-        out = [row[-1] for row in sorted(scored, key=lambda r: r[:-1])]
+            score = (fuzz.WRatio if len(t) >= 4 else fuzz.ratio)(q, t, score_cutoff=FUZZY_MIN)
+            if score and (u.skill.id not in best or score > -best[u.skill.id][0]):
+                best[u.skill.id] = (-score, *self._popular(u), Match(u, text_ if how == "alias" else None, "fuzzy"))
+        out = [row[-1] for row in sorted(best.values(), key=lambda r: r[:-1])]
         if not out and encoder is not None:  # no typo-like match: skills of related meaning
             have = {m.skill.id for m in out}
             out += [m for m in self.related(text, limit, encoder) if m.skill.id not in have]
