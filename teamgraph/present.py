@@ -16,20 +16,21 @@ figures for the same reason. What remains is ordinal: which team is chosen, the 
 alternatives and whether someone "scores lower" — one comparison per request, not a number.
 
 **One rule for a person's load, seen by a sponsor.** Whatever brings a person into what a
-sponsor receives — proposed by the engine, forced with `include`/`pins`, an expert hit or a
-why-not — the sponsor learns the same: peak utilisation (load / capacity over the window),
-rounded *up* to the next 10 % (so within / over capacity stays exact), never the load, the
-capacity, per-week figures or other projects' allocations — with one exception: the members the
-engine itself proposes for the sponsor's request (the README's "sponsors see the peak
-utilisation of the people proposed to them") keep the load arithmetic the sponsor page draws
-as bars (load before + allocation = load after, against capacity), since the sponsor decides on
-booking them and the engine chose them, not the sponsor. Members the sponsor forced in with
-`include`/`pins` get what why-not gives (it names the over-capacity weeks, not the figures):
-the availability band before and after, no figures — so `include` cannot read anyone's load
-more precisely than why-not tells it. `forced_overload` keeps the utilisation rounded up to
-10 % (the sponsor page's "Ana Lima at 140 %"), the team's `max_util` (over forced members too)
-is rounded up to 10 %, experts show rounded utilisation without load or capacity, and the
-over-capacity why-not drops the capacity.
+sponsor receives — proposed by the engine, forced with `include`/`pins`, named in `previous`, an
+expert hit or a why-not — the sponsor learns the same two things: the peak utilisation *before*
+over the window, rounded up to the next 10 % (`util_before`, and its band `availability`), and
+whether the requested allocation fits (`availability_after`: "within capacity" / "over capacity";
+why-not names the over-capacity weeks). Never the load, the capacity, or any figure *after*
+joining: those move with the allocation the sponsor chooses, so stepping the allocation across
+two band or rounding boundaries (0.5 and 0.85, or 110 % and 120 %) would give back load and
+capacity exactly — and a sponsor can make the engine propose anyone (a skill only they hold, a
+required department, `exclude`), so "the people the engine proposed" is no safer than `include`.
+One threshold (fits or not) gives back only the headroom capacity − load, which the engine's
+choice reveals anyway. So for non-HR viewers the team's `max_util` and the score's `max_util`
+term (the busiest member's utilisation after joining) are not shown either, and a forced
+overload names the person without a percentage (`utilisation: null`). Experts show their current utilisation rounded
+up to 10 % (it does not depend on the request). What remains is ordinal, as for ratings: which
+team wins can depend on loads.
 """
 
 from __future__ import annotations
@@ -59,7 +60,19 @@ def rounded_util(u: float | None) -> float | None:
     return round(math.ceil(u * 10 - 1e-6) / 10, 1)
 
 
-SCORE_HIDDEN = ("busy",)  # terms a non-HR viewer does not see (exact utilisations); see the docstring
+SCORE_HIDDEN = ("busy", "max_util")  # terms a non-HR viewer does not see (utilisations); see the docstring
+EPS = 1e-9  # load within capacity up to rounding (matching.rules.EPS)
+
+
+def fits_words(load_after: float, capacity: float) -> str:
+    """Whether a person is within capacity after joining: the one after-figure a sponsor gets."""
+    return "over capacity" if load_after > capacity + EPS else "within capacity"
+
+
+def overload_words(forced_overload: list[dict]) -> str:
+    """The forced-overload note without figures (non-HR viewers)."""
+    return "feasible only with this forced overload: " + ", ".join(
+        f"{o.get('name') or o.get('person')} over capacity" for o in forced_overload)
 
 
 def _score_view(team: dict) -> dict:
@@ -72,27 +85,20 @@ def _score_view(team: dict) -> dict:
     out = {k: v for k, v in team.items() if k != "cohesion_together"}
     out["score"] = score
     out["total"] = round(sum(score.values()), 4)
-    if isinstance(out.get("max_util"), (int, float)):
-        out["max_util"] = rounded_util(out["max_util"])
+    out.pop("max_util", None)  # the busiest member after joining: an after-figure (see the docstring)
     return out
 
 
 def _person_load_view(m: dict) -> dict:
-    """A team member or expert row for a sponsor: the one rule of the module docstring."""
+    """A team member (proposed, included or pinned) or an expert row for a sponsor: the one rule
+    of the module docstring."""
+    out = {k: v for k, v in m.items() if k not in LOAD_KEYS or k == "allocation"}
     cap = m.get("capacity") or 1.0
-    if "load_before" in m and not m.get("forced"):  # proposed by the engine: the load arithmetic
-        return m
-    out = dict(m)
-    if "load_before" in m:  # forced in with include/pins: what why-not would tell
-        for k in LOAD_KEYS - {"allocation"}:
-            out.pop(k, None)
+    if "load_before" in m:
+        out["util_before"] = rounded_util((m.get("load_before") or 0.0) / cap)
         out["availability"] = availability(m.get("load_before") or 0.0, cap)
-        out["availability_after"] = availability(m.get("load_after") or 0.0, cap)
-        return out
-    # an expert hit: peak utilisation rounded up to 10 %, not the load nor the capacity
-    out.pop("load", None)
-    out.pop("capacity", None)
-    if "utilisation" in m:
+        out["availability_after"] = fits_words(m.get("load_after") or 0.0, cap)
+    elif m.get("utilisation") is not None:  # an expert: the current peak, not moved by any request
         out["utilisation"] = rounded_util(m["utilisation"])
     return out
 
@@ -113,12 +119,10 @@ def redact(data, role: str):
     out = {k: redact(v, role) for k, v in data.items() if k not in HR_ONLY_KEYS}
     if "score" in data and "total" in data and "members" in data:  # a TeamResult
         out = _score_view(out)
-    if isinstance(data.get("forced_overload"), list):  # a Suggestion
-        out["forced_overload"] = [dict(o, utilisation=rounded_util(o.get("utilisation")))
-                                  for o in data["forced_overload"]]
+    if isinstance(data.get("forced_overload"), list):  # a Suggestion: who, not by how much
+        out["forced_overload"] = [dict(o, utilisation=None) for o in data["forced_overload"]]
         if data["forced_overload"] and isinstance(out.get("notes"), list):
-            from teamgraph.matching.explain import overload_note
-            out["notes"] = [overload_note(out["forced_overload"]) if isinstance(n, str) and
+            out["notes"] = [overload_words(out["forced_overload"]) if isinstance(n, str) and
                             n.startswith("feasible only with this forced overload") else n for n in out["notes"]]
     if "load_discount" in data:  # an expert hit
         out.pop("relevance", None)

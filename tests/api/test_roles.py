@@ -142,7 +142,9 @@ def test_team_members_ratings_only_for_hr(client, auth):
     hr = client.post("/api/v1/teams/suggest", json=body, headers=auth("hr")).get_json()
     sponsor = client.post("/api/v1/teams/suggest", json=body, headers=auth("sponsor")).get_json()
     assert all("ratings" in m for m in hr["team"]["members"])
-    assert all("ratings" not in m and "load_after" in m for m in sponsor["team"]["members"])
+    assert all("load_after" in m for m in hr["team"]["members"])
+    # a sponsor: the rounded utilisation before and whether it fits (teamgraph/present.py)
+    assert all("ratings" not in m and "load_after" not in m and m["availability_after"] for m in sponsor["team"]["members"])
 
 
 def test_why_not_weeks_without_load_figures_for_sponsors(client, auth):
