@@ -1,14 +1,15 @@
 """`teamgraph suggest` and `teamgraph staff`: thin commands over the engine's matching part.
 
 The request file is read by the engine (errors name file, line and field); the answer is the
-one the API gives for the same request and viewer (`--json` applies the same role redactions).
+one the API gives for the same request and viewer: JSON and text both print what
+`Teamgraph.view` leaves for `--as-role` (teamgraph/present.py, the API's redactions).
 """
 
 from __future__ import annotations
 
 import click
 
-from teamgraph.edge import as_options, echo_json, engine, viewer_of, waiting
+from teamgraph.edge import as_options, echo_json, engine, seed_option, viewer_of, waiting
 
 
 @click.command()
@@ -18,7 +19,7 @@ from teamgraph.edge import as_options, echo_json, engine, viewer_of, waiting
 @click.option("--min-diff", default=1, show_default=True, help="Members each alternative must change.")
 @click.option("--why-not", "why", multiple=True, metavar="PERSON", help="Explain why PERSON is not in the team.")
 @click.option("--pin", multiple=True, metavar="PERSON", help="Lock PERSON into the team (repeatable).")
-@click.option("--seed", default=0, show_default=True)
+@seed_option
 @click.option("--time-limit", type=float, default=None, help="Seconds; without it the search runs to proof.")
 @click.option("--relevance/--no-relevance", default=True, show_default=True,
               help="Score people's past cases and projects against the brief (needs `teamgraph index build`).")
@@ -35,11 +36,13 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
     with waiting(f"Explaining why not the {len(why)} {'person' if len(why) == 1 else 'people'} asked about"):
         whys = [tg.why_not(req, p, viewer, suggestion=sug, seed=seed, time_limit=time_limit, relevance=relevance)
                 for p in why]
+    seen = tg.view(sug.to_dict(), viewer)  # the role redactions (present.py), for JSON and text alike
+    seen_whys = [tg.view_why_not(w, viewer) for w in whys]
     if as_json:
-        return echo_json({**tg.view(sug.to_dict(), viewer), "why_not": [tg.view_why_not(w, viewer) for w in whys]})
-    click.echo(suggestion_text(sug))
-    for w in whys:
-        click.echo(f"why not {tg.person_name(w.person)}? {w.reason}")
+        return echo_json({**seen, "why_not": seen_whys})
+    click.echo(suggestion_text(seen))
+    for w, seen_w in zip(whys, seen_whys):
+        click.echo(f"why not {tg.person_name(w.person)}? {seen_w['reason']}")
 
 
 @click.command()
@@ -48,7 +51,7 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
 @click.option("--max-load", type=float, default=None,
               help="Per-person utilisation cap: soft mode, maximise covered requirements under it.")
 @click.option("--time-limit", type=float, default=30, show_default=True, help="CPU seconds for the whole call.")
-@click.option("--seed", default=0, show_default=True)
+@seed_option
 @as_options
 def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_person):
     """Staff every request of PORTFOLIO_FILE at once from one pool, overloading nobody."""
@@ -57,6 +60,7 @@ def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_perso
     portfolio = tg.load_portfolio(portfolio_file)
     with waiting(f"Staffing {len(portfolio.requests)} requests (at most {time_limit:g} CPU s)"):
         res = tg.staff(portfolio, viewer, max_load=max_load, time_limit=time_limit, seed=seed)
+    seen = tg.view(res.to_dict(), viewer)  # the role redactions, for JSON and text alike
     if as_json:
-        return echo_json(tg.view(res.to_dict(), viewer))
-    click.echo(portfolio_text(res))
+        return echo_json(seen)
+    click.echo(portfolio_text(seen))

@@ -36,17 +36,31 @@ def display_names(people) -> dict[str, str]:
     return {pid: (f"{name} ({pid})" if taken[name] > 1 else name) if name else pid for pid, name in people.items()}
 
 
-def team_text(team, title: str, names: dict[str, str] | None = None) -> list[str]:
-    names = names or display_names((m.id, m.name) for m in team.members)
+def load_text(m: dict) -> str:
+    """A member's load as the viewer may see it (teamgraph/present.py decides what is there): bars
+    for load figures, else the rounded utilisation before and whether the allocation fits, else
+    the availability band."""
+    if m.get("capacity") is not None and m.get("load_before") is not None and m.get("load_after") is not None:
+        return load_bar(m["load_before"], m["load_after"], m["capacity"])
+    if m.get("util_before") is not None:
+        return f"{m['util_before']:.0%} before" + (f", {m['availability_after']}" if m.get("availability_after") else "")
+    return m.get("availability") or "-"
+
+
+def team_text(team: dict, title: str, names: dict[str, str] | None = None) -> list[str]:
+    """One team of a (viewed) Suggestion dict in words."""
+    members = team["members"]
+    names = names or display_names((m["id"], m.get("name")) for m in members)
     rows = []
-    for m in team.members:
-        covers = ", ".join(f"{c['label']} {c['level']}≥{c['required_level']}" for c in m.covers)
-        covers = covers or m.needed_for or ("included or pinned" if m.forced else "-")
-        rows.append([names.get(m.id, m.name), m.department_name or m.department, covers, f"{m.allocation:g}",
-                     load_bar(m.load_before, m.load_after, m.capacity)])
-    out = [f"{title}  (score {team.total:g}, max utilisation {team.max_util:.0%})"]
+    for m in members:
+        covers = ", ".join(f"{c['label']} {c['level']}≥{c['required_level']}" for c in m.get("covers", []))
+        covers = covers or m.get("needed_for") or ("included or pinned" if m.get("forced") else "-")
+        rows.append([names.get(m["id"], m.get("name") or m["id"]), m.get("department_name") or m.get("department"),
+                     covers, f"{m['allocation']:g}" if m.get("allocation") is not None else "-", load_text(m)])
+    peak = f", max utilisation {team['max_util']:.0%}" if team.get("max_util") is not None else ""
+    out = [f"{title}  (score {team['total']:g}{peak})"]
     out += ["  " + line for line in _table(rows, ["member", "dept", "covers", "FTE", "load before→after"])]
-    out.append("  score: " + ", ".join(f"{k} {v:+g}" for k, v in team.score.items()))
+    out.append("  score: " + ", ".join(f"{k} {v:+g}" for k, v in team["score"].items()))
     return out
 
 
@@ -55,33 +69,52 @@ def _broken(violations) -> list[str]:
             for v in violations]
 
 
+def _diagnosis_text(d: dict) -> str:
+    """The diagnosis in Diagnosis.__str__'s words (one wording), from its dict."""
+    from teamgraph.matching.diagnose import Diagnosis, Relaxation
+    return str(Diagnosis(d.get("summary", ""), d.get("requirements", []), d.get("conflict", []),
+                         [Relaxation(**r) for r in d.get("relaxation", [])]))
+
+
+OVERLOAD_NOTE = "feasible only with this forced overload"
+
+
 def suggestion_text(sug) -> str:
-    from teamgraph.matching.explain import overload_note
-    overload = overload_note(sug.forced_overload) if sug.forced_overload else None
-    if sug.status == "overloaded":  # never called optimal: the forced overload leads
+    """A suggestion in words: a Suggestion (everything) or the dict a viewer may see
+    (`Teamgraph.view(sug.to_dict(), viewer)`, which the CLI prints for --as-role)."""
+    d = sug if isinstance(sug, dict) else sug.to_dict()
+    # the forced-overload note as the viewer's redactions worded it (with or without percentages)
+    overload = next((n for n in d.get("notes", []) if isinstance(n, str) and n.startswith(OVERLOAD_NOTE)), None)
+    if overload is None and d.get("forced_overload"):
+        from teamgraph.matching.explain import overload_note
+        overload = overload_note(d["forced_overload"])
+    team = d.get("team")
+    if d["status"] == "overloaded":  # never called optimal: the forced overload leads
         proof = f" — {overload}"
-    elif sug.team is None or sug.status == "invalid":
+    elif team is None or d["status"] == "invalid":
         proof = ""
     else:
-        proof = (" (proven optimal)" if sug.proven_optimal else
-                 " (not proven optimal)" if sug.gap is None else f" (gap {sug.gap:.1%})")
-    out = [f"{sug.request.get('name') or 'request'}: {sug.status}{proof}"
-           + f" in {sug.seconds:.2f}s, {sug.solves} solves; pool {sug.pool.get('candidates')} candidates,"
-           f" {sug.pool.get('kept_after_pruning')} after safe pruning"]
-    out += _broken(sug.violations)
-    teams = [sug.team, *sug.alternatives] if sug.team is not None else []
-    known = {m.id: m.name for t in teams for m in t.members} | (sug.diff.names if sug.diff else {})
+        proof = (" (proven optimal)" if d.get("proven_optimal") else
+                 " (not proven optimal)" if d.get("gap") is None else f" (gap {d['gap']:.1%})")
+    pool = d.get("pool") or {}
+    out = [f"{d['request'].get('name') or 'request'}: {d['status']}{proof}"
+           + f" in {d.get('seconds', 0):.2f}s, {d.get('solves', 0)} solves; pool {pool.get('candidates')} candidates,"
+           f" {pool.get('kept_after_pruning')} after safe pruning"]
+    out += _broken(d.get("violations", []))
+    teams = [team, *d.get("alternatives", [])] if team is not None else []
+    diff = d.get("diff") or {}
+    known = {m["id"]: m.get("name") for t in teams for m in t["members"]} | (diff.get("names") or {})
     names = display_names(known)
-    if sug.team is None:
-        out.append(str(sug.diagnosis) if sug.diagnosis is not None else "no team found")
+    if team is None:
+        out.append(_diagnosis_text(d["diagnosis"]) if d.get("diagnosis") else "no team found")
     else:
-        out += team_text(sug.team, "Best team", names)
-        for k, alt in enumerate(sug.alternatives, 1):
+        out += team_text(team, "Best team", names)
+        for k, alt in enumerate(d.get("alternatives", []), 1):
             out += team_text(alt, f"Alternative {k}", names)
-    if sug.diff:
-        out.append(f"diff: +{', '.join(names.get(p, p) for p in sug.diff.added) or '-'}  "
-                   f"−{', '.join(names.get(p, p) for p in sug.diff.removed) or '-'}")
-    out += [f"note: {n}" for n in sug.notes if n != overload or sug.status != "overloaded"]
+    if diff:
+        out.append(f"diff: +{', '.join(names.get(p, p) for p in diff.get('added', [])) or '-'}  "
+                   f"−{', '.join(names.get(p, p) for p in diff.get('removed', [])) or '-'}")
+    out += [f"note: {n}" for n in d.get("notes", []) if n != overload or d["status"] != "overloaded"]
     return "\n".join(out)
 
 
@@ -99,37 +132,43 @@ def unmet_words(u: dict) -> str:
 
 def portfolio_text(res) -> str:
     """`staff` in words: people by name, requirements by label, what each team leaves unmet, the
-    forced overload and any broken rule; ids stay in the JSON."""
+    forced overload and any broken rule; ids stay in the JSON. `res` is a PortfolioResult or the
+    dict a viewer may see (`Teamgraph.view(res.to_dict(), viewer)`)."""
     from teamgraph.matching.explain import overload_note
-    if res.mode == "hard" and res.lower_bound is not None and res.gap is not None:
-        head = (f"max utilisation {res.max_util:.0%} (lower bound {res.lower_bound:.0%}, gap {res.gap:.1%}; "
-                f"greedy baseline {res.baseline_max_util:.0%})")
-    elif res.mode == "hard":
-        head = f"max utilisation {res.max_util:.0%} (greedy baseline {res.baseline_max_util:.0%})"
+    d = res if isinstance(res, dict) else res.to_dict()
+    pct = lambda v: f"{v:.0%}" if v is not None else "–"  # noqa: E731
+    if d["mode"] == "hard" and d.get("lower_bound") is not None and d.get("gap") is not None:
+        head = (f"max utilisation {pct(d.get('max_util'))} (lower bound {pct(d['lower_bound'])}, gap "
+                f"{d['gap']:.1%}; greedy baseline {pct(d.get('baseline_max_util'))})")
+    elif d["mode"] == "hard":
+        head = f"max utilisation {pct(d.get('max_util'))} (greedy baseline {pct(d.get('baseline_max_util'))})"
     else:
-        head = f"max utilisation {res.max_util:.0%} (greedy baseline covers {res.baseline_covered})"
-    out = [f"{res.mode} mode: {res.status}; {head}; covered {res.covered}/{res.required} requirement slots"
-           f" in {res.seconds:.1f}s"]
-    overload = overload_note(res.forced_overload) if res.forced_overload else None
+        head = f"max utilisation {pct(d.get('max_util'))} (greedy baseline covers {d.get('baseline_covered')})"
+    out = [f"{d['mode']} mode: {d['status']}; {head}; covered {d['covered']}/{d['required']} requirement slots"
+           f" in {d.get('seconds', 0):.1f}s"]
+    forced = d.get("forced_overload") or []
+    overload = next((n for n in d.get("notes", []) if isinstance(n, str) and n.startswith(OVERLOAD_NOTE)), None)
+    if overload is None and forced:
+        overload = overload_note(forced)
     if overload:
         out.append(overload)
-    out += _broken(res.violations)
-    names = display_names([(m["id"], m.get("name")) for t in res.teams for m in t["members"]]
-                          + [(p["id"], p.get("name")) for p in res.people]
-                          + [(f["person"], f.get("name")) for f in res.forced_overload])
-    for t in res.teams:
+    out += _broken(d.get("violations", []))
+    people = d.get("people") or []
+    names = display_names([(m["id"], m.get("name")) for t in d["teams"] for m in t["members"]]
+                          + [(p["id"], p.get("name")) for p in people]
+                          + [(f["person"], f.get("name")) for f in forced])
+    for t in d["teams"]:
         members = []
         for m in t["members"]:
-            forced = "included or pinned" if m.get("forced") else ""
-            what = ", ".join(m.get("covers_labels", m["covers"])) or m.get("needed_for") or ("" if forced else "-")
-            members.append(f"{names[m['id']]} ({'; '.join(w for w in (what, forced) if w)})")
+            forced_in = "included or pinned" if m.get("forced") else ""
+            what = ", ".join(m.get("covers_labels", m["covers"])) or m.get("needed_for") or ("" if forced_in else "-")
+            members.append(f"{names[m['id']]} ({'; '.join(w for w in (what, forced_in) if w)})")
         out.append(f"  {t['request']}: {', '.join(members) or '(not staffed)'}")
         # A shortfall is either listed in soft mode's unmet or a broken rule printed above, so
         # `uncovered` (the same slots by skill id, for programs) is not repeated here.
         out += [f"    unmet: {unmet_words(u)}" for u in t.get("unmet", [])]
-    if res.people:
-        rows = [[names[p["id"]], load_bar(p["load_before"], p["load_after"], p["capacity"])]
-                for p in res.people[:30]]
+    if people:
+        rows = [[names[p["id"]], load_text(p)] for p in people[:30]]
         out += ["  " + line for line in _table(rows, ["busiest assigned people", "load before→after"])]
-    out += [f"note: {n}" for n in res.notes if n != overload]
+    out += [f"note: {n}" for n in d.get("notes", []) if n != overload]
     return "\n".join(out)

@@ -93,6 +93,13 @@ def as_options(f):
                         help="Viewer role (default admin; member with --as-person).")(f)
 
 
+def seed_option(f):
+    """--seed for the solver, range-checked like the API's `seed` (0..limits.MAX_SEED)."""
+    from teamgraph import limits
+    return click.option("--seed", type=click.IntRange(0, limits.MAX_SEED), default=0, show_default=True,
+                        help=f"Solver seed, 0 to {limits.MAX_SEED} (same seed, same answer).")(f)
+
+
 def viewer_of(role: str | None, person: str | None):
     """The operator is admin; acting as a person defaults to that person's member view."""
     return engine().viewer(role or ("member" if person else "admin"), person, must_exist=True)
