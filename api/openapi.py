@@ -110,6 +110,10 @@ def _operation(rule, method: str, view, bodies: dict) -> dict:
     params = [{"name": a, "in": "path", "required": True, "schema": {"type": "string"}} for a in rule.arguments]
     try:
         source = inspect.getsource(view)
+        module = inspect.getmodule(view)  # a view's own `…_args()` helpers read arguments on its behalf
+        for helper in dict.fromkeys(re.findall(r"\b(\w+_args)\(\)", source)):
+            if callable(getattr(module, helper, None)) and helper + "()" not in HELPERS:
+                source += inspect.getsource(getattr(module, helper))
     except (OSError, TypeError):
         source = ""
     params += _query_params(source)

@@ -65,8 +65,8 @@ def project_dict(project_id: str) -> dict:
 FTE_STEPS = tuple(round(0.1 * k, 1) for k in range(1, 11))  # the free-time filter's values (0.1 … 1.0 FTE)
 
 
-def _text_arg(name: str) -> str:
-    value = (request.args.get(name) or "").strip()
+def _text_arg(name: str, raw: str | None) -> str:
+    value = (raw or "").strip()
     if limits.text_problem(value, limits.MAX_NAME_CHARS):
         raise ValidationError(FieldProblem(limits.text_problem(value, limits.MAX_NAME_CHARS), field=name))
     return value
@@ -75,11 +75,13 @@ def _text_arg(name: str) -> str:
 def directory_args() -> dict:
     """The people directory's filters from the query string (?q=&skill=&min_level=&department=
     &min_fte=&start=&end=&limit=&offset=), checked; a skill may be given by name or alias."""
-    args = {"query": _text_arg("q"), "department": service().department_arg(request.args.get("department")),
+    args = {"query": _text_arg("q", request.args.get("q")),
+            "department": service().department_arg(request.args.get("department")),
             "skill": None, "min_level": arg_int("min_level", 1, 1, 5), "min_fte": None,
             "limit": arg_int("limit", 50, 1, 200), "offset": arg_int("offset", 0, 0, 1_000_000)}
-    if _text_arg("skill"):
-        args["skill"] = service().resolve_skill(_text_arg("skill"), field="skill").id
+    skill = _text_arg("skill", request.args.get("skill"))
+    if skill:
+        args["skill"] = service().resolve_skill(skill, field="skill").id
     raw = request.args.get("min_fte")
     if raw:
         try:
@@ -117,11 +119,12 @@ def people():
 
 def project_index_args() -> dict:
     statuses = [s for s in (request.args.get("status") or "").split(",") if s.strip()]
-    args = {"query": _text_arg("q"), "statuses": [s.strip() for s in statuses] or None,
+    args = {"query": _text_arg("q", request.args.get("q")), "statuses": [s.strip() for s in statuses] or None,
             "department": service().department_arg(request.args.get("department")), "skill": None,
             "limit": arg_int("limit", 50, 1, 200), "offset": arg_int("offset", 0, 0, 1_000_000)}
-    if _text_arg("skill"):
-        args["skill"] = service().resolve_skill(_text_arg("skill"), field="skill").id
+    skill = _text_arg("skill", request.args.get("skill"))
+    if skill:
+        args["skill"] = service().resolve_skill(skill, field="skill").id
     return args
 
 
