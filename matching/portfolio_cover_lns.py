@@ -1,11 +1,15 @@
-"""Large-neighbourhood search with CP-SAT on top of the greedy, over windows of requests.
+"""Large-neighbourhood search with CP-SAT on top of the greedy, over windows of requests and of
+people, alternately.
 
 A window starts at a request that misses a skill someone could cover: the people who could cover
-it are all at their load cap (else the greedy would have taken them), so the window also takes
-the requests those people work on, where they might be replaced. Every assignment inside the
-window is freed and re-optimised exactly (CP-SAT, one worker, the current assignment as hint)
-with each person's room = L − their load outside the window; the result is kept when it covers
-more, or as much with fewer assignments (freed load helps the next windows).
+it are all at their load cap (else the greedy would have taken them). A request window also takes
+the requests those people work on, where they might be replaced, and frees every assignment in
+them; a people window takes those people and the people working beside them, frees all their
+assignments and lets each move to the requests where they would add most. What is freed is
+re-optimised exactly (CP-SAT, one worker, the current assignment as hint) with each person's
+room = L − their load outside the window, the other members of the requests touched staying; the
+result is kept when it covers more, or as much with fewer assignments (freed load helps the next
+windows).
 
 Candidate lists differ per request and are load-aware: the current members, then people with
 room ordered by how many of the request's skills they hold, ties broken at random per window
@@ -67,9 +71,10 @@ def coverable(pairs: Pairs, n_tasks: int) -> np.ndarray:
 
 def improve(pool: CoverPool, pairs: Pairs, L: int, rows: np.ndarray, *, objective: str = "fraction",
             deadline: float, seed: int = 0, window: int = 40, per_task: int = 12,
-            window_seconds: float = 2.0, can: np.ndarray | None = None) -> tuple[np.ndarray, LnsStats]:
-    """Improve assignment `rows` until time.process_time() reaches `deadline`."""
-    from ortools.sat.python import cp_model
+            window_seconds: float = 2.0, can: np.ndarray | None = None,
+            people: int = 24) -> tuple[np.ndarray, LnsStats]:
+    """Improve assignment `rows` until time.process_time() reaches `deadline`, alternating windows
+    of `window` requests and of `people` people."""
     rng = np.random.default_rng(seed)
     st = _State(pool, pairs, L, np.asarray(rows, np.int64))
     w = weights(pool, objective)
@@ -80,78 +85,135 @@ def improve(pool: CoverPool, pairs: Pairs, L: int, rows: np.ndarray, *, objectiv
     exact = scale <= 10 ** 6  # integer weights equal to the objective's (else rounded: no proofs)
     scale = min(scale, 10 ** 6)
     cov = np.fromiter((st.covered(t) for t in range(pool.n_tasks)), np.uint64, pool.n_tasks)
+    pptr = np.searchsorted(pairs.person, np.arange(pool.n_people + 1))  # person p's rows: pptr[p]:pptr[p+1]
     while time.process_time() < deadline - 0.05:
         missing = np.flatnonzero(can.astype(np.uint64) & ~cov)
         if not len(missing):
             break  # everything coverable is covered: optimal
         t0 = int(rng.choice(missing))
-        tasks = _window(st, t0, int(can[t0]) & ~st.covered(t0), rng, window)
-        before = sum(w[t] * bin(st.covered(t)).count("1") for t in tasks)
-        model = cp_model.CpModel()
-        x, z = {}, []
-        inside = {e for t in tasks for e in st.members.get(t, ())}
-        room: dict[int, int] = {}
-        for e in inside:
-            p = int(pairs.person[e])
-            room[p] = room.get(p, 0) + 1
-        eff = st.load.copy()  # loads with the window's assignments freed
-        for p, c in room.items():
-            eff[p] -= c
-        complete = exact and len(tasks) == pool.n_tasks
-        for t in tasks:
-            cands, whole = _candidates(st, t, rng, per_task, eff)
-            complete = complete and whole
-            for e in cands:
-                p = int(pairs.person[e])
-                r = L - int(st.load[p]) + room.get(p, 0)
-                if r > 0:
-                    x[e] = model.NewBoolVar(f"x[{p},{t}]")
-        by_person: dict[int, list] = {}
-        for e, v in x.items():
-            by_person.setdefault(int(pairs.person[e]), []).append(v)
-        for p, vs in by_person.items():
-            model.Add(sum(vs) <= L - int(st.load[p]) + room.get(p, 0))  # room in the window
-        by_task: dict[int, list[int]] = {}
-        for e in x:
-            by_task.setdefault(int(pairs.task[e]), []).append(e)
-        obj = []
-        for t, es in by_task.items():
-            for b in range(int(sizes[t])):
-                holders = [x[e] for e in es if int(pairs.mask[e]) >> b & 1]
-                if holders:
-                    zb = model.NewBoolVar(f"z[{t},{b}]")
-                    model.Add(sum(holders) >= zb)  # covered only by a member holding it
-                    z.append((t, zb))
-                    model.AddHint(zb, bool(st.covered(t) >> b & 1))
-                    obj.append(round(w[t] * scale) * zb)
-        big = len(x) + 1
-        model.Maximize(big * sum(obj) - sum(x.values()))
-        for e, v in x.items():
-            model.AddHint(v, e in inside)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.linearization_level = 2
-        solver.parameters.random_seed = seed + stats.windows
-        solver.parameters.max_time_in_seconds = max(0.05, min(window_seconds, deadline - time.process_time()))
-        status = solver.Solve(model)
-        stats.windows += 1
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            continue
-        stats.proven += status == cp_model.OPTIMAL
-        stats.optimal = complete and status == cp_model.OPTIMAL
-        chosen = {e for e, v in x.items() if solver.BooleanValue(v)}
-        bits: dict[int, int] = {}
-        for e in chosen:
-            bits[int(pairs.task[e])] = bits.get(int(pairs.task[e]), 0) | int(pairs.mask[e])
-        after = sum(w[t] * bin(bits.get(t, 0)).count("1") for t in tasks)
-        if after > before + 1e-12 or (after >= before - 1e-12 and len(chosen) < len(inside)):
-            _apply(st, inside, chosen)
-            stats.improved += after > before + 1e-12
+        miss = int(can[t0]) & ~st.covered(t0)
+        if stats.windows % 2 == 0 or pool.n_tasks <= window:
+            # a window of requests: everything in them freed, candidates per request
+            tasks = _window(st, t0, miss, rng, window)
+            inside = {e for t in tasks for e in st.members.get(t, ())}
+            eff = st.load.copy()  # loads with the window's assignments freed
+            for e in inside:
+                eff[int(pairs.person[e])] -= 1
+            complete = exact and len(tasks) == pool.n_tasks
+            cands: list[int] = []
             for t in tasks:
+                more, whole = _candidates(st, t, rng, per_task, eff)
+                complete = complete and whole
+                cands += more
+        else:
+            # a window of people: who could cover what t0 misses and who works beside them, all
+            # their assignments freed, each free to move to requests where they would add something
+            inside, cands = _people_window(st, t0, miss, rng, cov, pptr, people)
+            complete = False
+        res = _reoptimise(st, inside, cands, w, scale, sizes, seed + stats.windows,
+                          max(0.05, min(window_seconds, deadline - time.process_time())))
+        stats.windows += 1
+        if res is None:
+            continue
+        proven, chosen, gain, touched = res
+        stats.proven += proven
+        stats.optimal = complete and proven
+        if gain > 1e-12 or (gain >= -1e-12 and len(chosen) < len(inside)):
+            _apply(st, inside, chosen)
+            stats.improved += gain > 1e-12
+            for t in touched:
                 cov[t] = st.covered(t)
         if stats.optimal:
             break  # the whole instance was this window: proven optimal
     return st.rows(), stats
+
+
+def _reoptimise(st: _State, inside: set[int], cands: list[int], w: np.ndarray, scale: int, sizes: np.ndarray,
+                seed: int, seconds: float):
+    """Free the assigned rows `inside`, choose among `cands` (⊇ inside) exactly; the other members
+    of the requests touched stay. Returns (proven optimal, rows chosen, objective gain, requests
+    touched), or None when the solver found nothing."""
+    from ortools.sat.python import cp_model
+    pairs, L = st.pairs, st.L
+    room: dict[int, int] = {}
+    for e in inside:
+        p = int(pairs.person[e])
+        room[p] = room.get(p, 0) + 1
+    model = cp_model.CpModel()
+    x: dict[int, object] = {}
+    for e in dict.fromkeys(cands):
+        p = int(pairs.person[e])
+        if L - int(st.load[p]) + room.get(p, 0) > 0:
+            x[e] = model.NewBoolVar(f"x[{p},{int(pairs.task[e])}]")
+    by_person: dict[int, list] = {}
+    by_task: dict[int, list[int]] = {}
+    for e, v in x.items():
+        by_person.setdefault(int(pairs.person[e]), []).append(v)
+        by_task.setdefault(int(pairs.task[e]), []).append(e)
+    for p, vs in by_person.items():
+        model.Add(sum(vs) <= L - int(st.load[p]) + room.get(p, 0))  # room once the window is freed
+    fixed = {t: 0 for t in by_task}
+    for t in by_task:
+        for e in st.members.get(t, ()):
+            if e not in inside:
+                fixed[t] |= int(pairs.mask[e])
+    obj = []
+    for t, es in by_task.items():
+        now = st.covered(t)
+        for b in range(int(sizes[t])):
+            if fixed[t] >> b & 1:
+                continue  # covered by a member who stays
+            holders = [x[e] for e in es if int(pairs.mask[e]) >> b & 1]
+            if holders:
+                zb = model.NewBoolVar(f"z[{t},{b}]")
+                model.Add(sum(holders) >= zb)  # covered only by a member holding it
+                model.AddHint(zb, bool(now >> b & 1))
+                obj.append(round(w[t] * scale) * zb)
+    model.Maximize((len(x) + 1) * sum(obj) - sum(x.values()))  # the most covered, then fewest members
+    for e, v in x.items():
+        model.AddHint(v, e in inside)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = seconds
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    chosen = {e for e, v in x.items() if solver.BooleanValue(v)}
+    bits = dict(fixed)
+    for e in chosen:
+        bits[int(pairs.task[e])] |= int(pairs.mask[e])
+    # every freed row is a candidate with room, so its request is among those with variables
+    gain = sum(w[t] * (bin(bits[t]).count("1") - bin(st.covered(t)).count("1")) for t in by_task)
+    return status == cp_model.OPTIMAL, chosen, gain, set(by_task)
+
+
+def _people_window(st: _State, t0: int, miss: int, rng, cov: np.ndarray, pptr: np.ndarray, size: int):
+    """(rows freed, candidate rows) for a window of at most `size` people: those holding what t0
+    misses, then people working on the same requests as them."""
+    pairs = st.pairs
+    es = pairs.by_task[pairs.task_ptr[t0]:pairs.task_ptr[t0 + 1]]
+    helpers = [int(pairs.person[e]) for e in es.tolist() if int(pairs.mask[e]) & miss]
+    rng.shuffle(helpers)
+    people = list(dict.fromkeys(helpers[:max(1, size // 3)]))
+    for p in list(people):
+        for e in st.of_person.get(p, ()):
+            for f in st.members.get(int(pairs.task[e]), ()):
+                q = int(pairs.person[f])
+                if q not in people and len(people) < size:
+                    people.append(q)
+    inside = {e for p in people for e in st.of_person.get(p, ())}
+    cands = list(inside)
+    for p in people:
+        rows = np.arange(pptr[p], pptr[p + 1])
+        gain = popcount(pairs.mask[rows] & ~cov[pairs.task[rows]].astype(pairs.mask.dtype))
+        useful = rows[gain > 0]
+        if len(useful) > 8:
+            order = np.lexsort((rng.random(len(useful)), -gain[gain > 0].astype(np.int64)))
+            useful = useful[order[:8]]
+        cands += useful.tolist()
+    return inside, cands
 
 
 def _window(st: _State, t0: int, miss: int, rng, size: int) -> list[int]:
