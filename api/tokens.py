@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -175,6 +176,20 @@ class TokenStore:
         with self._db() as conn:
             return conn.execute("DELETE FROM tokens WHERE label = ?", (label,)).rowcount
 
+    def scrub_mentions(self, mentions) -> int:
+        """Replace every mention of `mentions` (a forgotten person's id, name, e-mail; any case) in
+        the labels of the remaining tokens with FORGOTTEN; returns how many labels changed. The
+        old text leaves the file with secure_delete and forget_person's VACUUM."""
+        texts = sorted({m for m in mentions if m and m.strip()}, key=len, reverse=True)  # e-mail before id
+        if not texts or not self.path.exists():
+            return 0
+        pattern = re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE)
+        with self._db() as conn:
+            rows = conn.execute("SELECT id, label FROM tokens").fetchall()
+            changed = [(pattern.sub(FORGOTTEN, label), i) for i, label in rows if pattern.search(label)]
+            conn.executemany("UPDATE tokens SET label = ? WHERE id = ?", changed)
+        return len(changed)
+
     def forget_person(self, person_id: str) -> int:
         """Revoke every token acting as `person_id` and leave no trace of the id in the file
         (rows deleted with secure_delete, then VACUUM); returns how many were revoked."""
@@ -185,6 +200,9 @@ class TokenStore:
         with closing(self._connect()) as conn:
             conn.execute("VACUUM")
         return n
+
+
+FORGOTTEN = "(forgotten person)"  # what a token label says where it named a forgotten person
 
 
 def token_store_for(data_dir: Path) -> TokenStore:

@@ -62,13 +62,15 @@ class Writes(Teams):
         """Delete a person everywhere (right to be forgotten), revoke and delete their API tokens,
         then drop them from the indexes."""
         from teamgraph.api.tokens import token_store_for
-        self.require("person", person_id)
+        person = self.require("person", person_id)
         with self._lock:
             report = self.store.forget_person(person_id)
             index_forget = self._forget_in_index(person_id)  # at once, whatever the update below does
-            tokens = token_store_for(self.settings.data_dir).forget_person(person_id)
+            token_store = token_store_for(self.settings.data_dir)
+            labels = token_store.scrub_mentions((person_id, person.name, person.email))  # others' tokens
+            tokens = token_store.forget_person(person_id)  # theirs, then VACUUM
             summary = {"person": person_id, "kept": dict(report.written), "deleted": dict(report.deleted),
-                       "tokens_revoked": tokens, "revision": report.revision}
+                       "tokens_revoked": tokens, "token_labels_scrubbed": labels, "revision": report.revision}
             summary["index_removed"] = index_forget["removed"]
             summary["files_rewritten"] = index_forget["files_rewritten"]
             return WriteOutcome(report, summary, self._follow(report))

@@ -156,3 +156,28 @@ def test_the_cli_says_what_it_removed_in_text_and_json(tmp_path, monkeypatch):
     report = json.loads(out.output)
     assert report["deleted"]["person"] == 1 and report["index_removed"]["person"] == 1
     assert report["index"]["mode"] == "incremental" and "teamgraph.sqlite3" in report["files_rewritten"]
+
+
+def test_token_labels_that_name_the_person_are_scrubbed_too(org, tmp_path):
+    """Tokens of other people whose labels mention the forgotten person (by id, name or e-mail,
+    any case) keep working, with the mention replaced; the file keeps no copy (the grep above)."""
+    from teamgraph.api.tokens import FORGOTTEN, token_store_for
+    ts = token_store_for(tmp_path)
+    mine = ts.create("member", PID, label="laptop")[0]
+    labels = {"admin": f"admin set up for {NAME.upper()}", "hr": f"reviews {EMAIL} and {PID}",
+              "sponsor": "Fay's planning token"}
+    made = {role: ts.create(role, None if role == "admin" else "fay", label=label)
+            for role, label in labels.items()}
+    before = (tmp_path / "tokens.sqlite3").read_bytes().lower()
+    assert all(s.lower().encode() in before for s in SECRETS)  # the check can see them before
+    out = org.forget(PID)
+    assert out.summary["tokens_revoked"] == 1 and out.summary["token_labels_scrubbed"] == 2
+    assert ts.lookup(mine) is None
+    after = {r.id: r.label for r in ts.list()}
+    assert after[made["admin"][1].id] == f"admin set up for {FORGOTTEN}"
+    assert after[made["hr"][1].id] == f"reviews {FORGOTTEN} and {FORGOTTEN}"
+    assert after[made["sponsor"][1].id] == "Fay's planning token"  # no mention: untouched
+    assert all(ts.lookup(secret) is not None for secret, _ in made.values())  # still working
+    data = (tmp_path / "tokens.sqlite3").read_bytes().lower()
+    assert not any(s.lower().encode() in data for s in SECRETS)
+    assert _traces(tmp_path) == []
