@@ -59,9 +59,19 @@ def team_text(team: dict, title: str, names: dict[str, str] | None = None) -> li
                      covers, f"{m['allocation']:g}" if m.get("allocation") is not None else "-", load_text(m)])
     peak = f", max utilisation {team['max_util']:.0%}" if team.get("max_util") is not None else ""
     out = [f"{title}  (score {team['total']:g}{peak})"]
+    if team.get("summary"):  # matching.explain.describe: requirements met, fit, cost in words
+        out.append("  " + team["summary"]["words"])
+    if team.get("versus_best"):
+        out.append("  against the best team: " + team["versus_best"]["words"])
     out += ["  " + line for line in _table(rows, ["member", "dept", "covers", "FTE", "load before→after"])]
-    out.append("  score: " + ", ".join(f"{k} {v:+g}" for k, v in team["score"].items()))
+    parts = team.get("score_parts") or [{"label": k, "value": v} for k, v in team["score"].items()]
+    out.append("  score: " + (", ".join(f"{p['label']} {p['value']:+.2f}" for p in parts if p["value"]) or "0"))
     return out
+
+
+def score_meanings(team: dict) -> list[str]:
+    """What each part of the score measures (matching.explain.TERM_WORDS), once per answer."""
+    return [f"  {p['label']}: {p['meaning']}" for p in team.get("score_parts", []) if p.get("meaning")]
 
 
 def _broken(violations) -> list[str]:
@@ -115,6 +125,8 @@ def suggestion_text(sug) -> str:
         out.append(f"diff: +{', '.join(names.get(p, p) for p in diff.get('added', [])) or '-'}  "
                    f"−{', '.join(names.get(p, p) for p in diff.get('removed', [])) or '-'}")
     out += [f"note: {n}" for n in d.get("notes", []) if n != overload or d["status"] != "overloaded"]
+    if team is not None and team.get("score_parts"):
+        out += [team.get("score_words") or "the score is the sum of its parts:", *score_meanings(team)]
     return "\n".join(out)
 
 

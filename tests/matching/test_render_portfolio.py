@@ -36,7 +36,7 @@ def test_soft_mode_text_names_people_and_says_what_stays_unmet(tiny_store):
     assert f"  Q: {name} (represents required department Operations)" in text
     assert "    unmet: Python ≥ 3: 1 more person needed" in text
     assert "  Hiring: (not staffed)" in text
-    assert "    unmet: recruiting ≥ 3: 1 more person needed" in text
+    assert "    unmet: Recruiting ≥ 3: 1 more person needed" in text  # a bare id reads as the skill name
     assert "    unmet: 0 members, below the size minimum of 2" in text
     assert "    unmet: no member from required department People & Culture" in text
     for line in team_lines(text):  # no person or department id where people read
@@ -52,8 +52,8 @@ def test_forced_overload_is_one_line_in_the_designs_words(tiny_store):
     text = portfolio_text(res)
     assert res.status == "overloaded"
     assert text.count("feasible only with this forced overload: Ana Lima at 120 %") == 1
-    assert "  R1: Ana Lima (k8s; included or pinned)" in text
-    assert "  R2: Gus Berg (sql)" in text
+    assert "  R1: Ana Lima (Kubernetes; included or pinned)" in text
+    assert "  R2: Gus Berg (SQL)" in text
 
 
 def test_covers_carry_the_requirement_labels_beside_the_skill_ids(tiny_store):
