@@ -1,7 +1,10 @@
 """Browser fixtures: the app served by waitress on loopback, and headless Debian Chromium.
 
-Screenshots go to $TEAMGRAPH_SCREENSHOTS if set, else a temporary folder printed at the end of
-the run (they are test artefacts: CI uploads that folder).
+The organisation is the tiny one plus a lab of 18 Python holders (`LAB`), so that lists longer
+than a page (skill holders, the people directory) exist.
+
+Screenshots go to $TEAMGRAPH_SCREENSHOTS if set, else tests/browser/screenshots (git-ignored); the
+folder is printed at the end of the run (they are test artefacts: CI uploads that folder).
 """
 
 from __future__ import annotations
@@ -20,11 +23,27 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("TEAMGRAPH_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+def screenshots() -> Path:
+    folder = Path(os.environ.get("TEAMGRAPH_SCREENSHOTS") or Path(__file__).with_name("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     yield folder
     print(f"\nbrowser screenshots: {folder}", file=sys.stderr)
+
+
+SURNAMES = ("Abara", "Baker", "Costa", "Dahl", "Eze", "Fink", "Gray", "Holm", "Ibsen", "Jaro", "Kato", "Lund",
+            "Moro", "Nagy", "Ortiz", "Pace", "Quinn", "Rossi")
+LAB = [(f"lab{i:02d}", f"Lee {surname}") for i, surname in enumerate(SURNAMES)]
+
+
+def lab():
+    """18 research-lab people holding Python at levels 1-3 (no projects, full capacity)."""
+    from teamgraph.graph.model import ChangeSet, Department, Person, PersonSkill
+    cs = ChangeSet()
+    cs.add(Department("lab", "Research lab"))
+    for i, (pid, name) in enumerate(LAB):
+        cs.add(Person(pid, name, f"{pid}@example.org", "lab", "Lab technician", "Graz", "Europe/Vienna", 1.0, 60, ("de", "en")),
+               PersonSkill(pid, "python", 1 + i % 3, "self-declared", None))
+    return cs
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +61,7 @@ def live(tmp_path_factory):
     data = tmp_path_factory.mktemp("live")
     store = SqliteStore(data / "teamgraph.sqlite3")
     store.apply(tiny_org())
+    store.apply(lab())
     settings = Settings(data_dir=data, secret_key="browser-tests")
     service = Teamgraph(settings, store=store, encoder=HashingEncoder(), progress=False)
     ts = token_store_for(data)
@@ -68,8 +88,9 @@ def browser():
     options.binary_location = CHROMIUM
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1400,1000"):
+                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1440,900", "--lang=en-US"):
         options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -79,18 +100,22 @@ def browser():
 
 @pytest.fixture
 def signed_in(browser, live):
-    """signed_in("sponsor") logs the browser in through the login form; returns the base url."""
+    """signed_in("sponsor") logs the browser in through the login form, by keyboard (Tab to the
+    token box, type, Enter); returns the base url."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.browser.keyboard import press, tab_to
 
     base, tokens = live
 
     def sign_in(role: str) -> str:
         browser.get(base + "/login")
-        browser.find_element(By.ID, "token").send_keys(tokens[role])
         button = browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
-        button.click()
+        tab_to(browser, "#token")
+        press(browser, tokens[role], Keys.ENTER)
         # the click starts a navigation: wait until the login page is gone (a session from an
         # earlier sign-in shows its own role badge there), then read the new page's badge
         WebDriverWait(browser, 30).until(EC.staleness_of(button))

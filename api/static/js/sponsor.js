@@ -7,25 +7,69 @@
   const { api, el, pct } = TG;
   const $ = (id) => document.getElementById(id);
   const result = $("result");
-  let lastRequest = null, lastResult = null, shown = 0, whyPerson = null;
+  let lastRequest = null, lastResult = null, shown = 0;
 
   function addRequirement(skill = "", level = 3, count = 1) {
-    const input = el("input", { class: "req-skill", placeholder: "Skill, e.g. Python", value: skill, "aria-label": "Skill" });
-    const row = el("div", { class: "reqrow" },
+    const n = $("requirements").children.length + 1;
+    const input = el("input", { class: "req-skill", id: TG.newId("req-skill"), placeholder: "Skill, e.g. Python", value: skill,
+      "aria-label": `Skill ${n}` });
+    const row = el("div", { class: "reqrow", role: "group", "aria-label": `Skill ${n}` },
       el("div", {}, input),
-      el("select", { class: "req-level", "aria-label": "Minimum level" }, [1, 2, 3, 4, 5].map((n) => el("option", { value: n, selected: n === level }, "≥ " + n))),
-      el("input", { class: "req-count", type: "number", min: 1, max: 20, value: count, "aria-label": "People" }),
-      el("button", { type: "button", title: "Remove", onclick: () => row.remove() }, "×"));
+      el("select", { class: "req-level", id: TG.newId("req-level"), "aria-label": `Minimum level, skill ${n}` },
+        [1, 2, 3, 4, 5].map((k) => el("option", { value: k, selected: k === level }, "≥ " + k))),
+      el("input", { class: "req-count", id: TG.newId("req-count"), type: "number", min: 1, max: 20, value: count,
+        "aria-label": `People with skill ${n}` }),
+      el("button", { type: "button", class: "remove", "aria-label": `Remove skill ${n}`, title: "Remove",
+        onclick: () => { const next = row.nextElementSibling || row.previousElementSibling; row.remove(); renumber();
+          (next ? next.querySelector("input") : $("add-skill")).focus(); } }, "×"));
     $("requirements").append(row);
-    TG.autocomplete(input, TG.skillSource);
+    TG.autocomplete(input, TG.skillSource, null, { empty: (q) => `No skill called “${q}” — try another word.` });
     return row;
   }
 
+  // Row labels follow the rows' order, so "Skill 2" in an error message is the second row on screen.
+  function renumber() {
+    [...document.querySelectorAll(".reqrow")].forEach((row, i) => {
+      const n = i + 1;
+      row.setAttribute("aria-label", `Skill ${n}`);
+      row.querySelector(".req-skill").setAttribute("aria-label", `Skill ${n}`);
+      row.querySelector(".req-level").setAttribute("aria-label", `Minimum level, skill ${n}`);
+      row.querySelector(".req-count").setAttribute("aria-label", `People with skill ${n}`);
+      row.querySelector(".remove").setAttribute("aria-label", `Remove skill ${n}`);
+    });
+  }
+
+  // The rows that go into the request, in order (empty rows are left out), so that an error about
+  // request.requirements[i] can be shown at the row it came from.
+  const filledRows = () => [...document.querySelectorAll(".reqrow")].filter((r) => r.querySelector(".req-skill").value.trim());
+
+  const FIELDS = { name: "name", brief: "brief", "window.start": "start", "window.end": "end", window: "end",
+    allocation: "allocation", "size.min": "size_min", "size.max": "size_max", size: "size_min",
+    "departments.max_per_department": "max_per_department", "departments.required": "departments" };
+  const ROW_PARTS = { skill: ".req-skill", level: ".req-level", count: ".req-count", allocation: ".req-count" };
+
+  /** The form input a request field path ("request.requirements[1].skill") is about, or null. */
+  function locate(path) {
+    const p = path.replace(/^request\./, "");
+    const m = /^requirements\[(\d+)\](?:\.(\w+))?/.exec(p);
+    if (m) {
+      const row = filledRows()[+m[1]];
+      if (!row) return null;
+      const input = row.querySelector(ROW_PARTS[m[2]] || ".req-skill");
+      return { input, name: input.getAttribute("aria-label") };
+    }
+    if (p === "requirements") return { input: document.querySelector(".req-skill"), name: "Skills needed" };
+    const id = FIELDS[p];
+    if (id === "departments") { const box = document.querySelector('input[name="dept"]'); return box ? { input: box, name: "Departments" } : null; }
+    return id ? { input: $(id), name: null } : null;
+  }
+
   function readForm() {
-    const reqs = [...document.querySelectorAll(".reqrow")].map((r) => ({
-      skill: r.querySelector(".req-skill").value.trim(), level: +r.querySelector(".req-level").value,
+    const reqs = filledRows().map((r) => ({
+      skill: TG.pickedId(r.querySelector(".req-skill")) || r.querySelector(".req-skill").value.trim(),
+      level: +r.querySelector(".req-level").value,
       count: +r.querySelector(".req-count").value || 1,
-    })).filter((r) => r.skill);
+    }));
     const req = {
       name: $("name").value.trim(), brief: $("brief").value.trim(),
       window: { start: $("start").value, end: $("end").value },
@@ -38,7 +82,20 @@
     return req;
   }
 
-  const busy = (on) => { $("submit").disabled = on; if (on) TG.put(result, el("div", { class: "empty" }, el("span", { class: "spinner" }), " Solving…")); };
+  const busy = (on) => {
+    $("submit").disabled = on;
+    result.setAttribute("aria-busy", on ? "true" : "false");
+    if (on) TG.put(result, el("div", { class: "empty", role: "status" }, el("span", { class: "spinner" }), " Solving…"));
+  };
+
+  /** A request error: beside the fields when it is about them, else in the result panel. */
+  function requestError(err) {
+    const form = $("request-form");
+    if ((err.fields || []).some((f) => f.field && locate(f.field))) {
+      TG.showFieldErrors(form, err, locate);
+      TG.put(result, el("div", { class: "empty" }, "Fix the request on the left and send it again."));
+    } else { TG.clearFieldErrors(form); TG.put(result, TG.errorBox(err)); }
+  }
 
   async function submit(ev) {
     ev.preventDefault();
@@ -46,9 +103,10 @@
     busy(true);
     try {
       lastResult = await api("/api/v1/teams/suggest", { method: "POST", body: { request: lastRequest, alternatives: +$("alternatives").value } });
-      shown = 0; render();
-    } catch (err) { TG.put(result, TG.errorBox(err)); $("whynot-box").hidden = true; }
-    finally { $("submit").disabled = false; }
+      TG.clearFieldErrors($("request-form"));
+      shown = 0; render(true);
+    } catch (err) { requestError(err); $("whynot-box").hidden = true; }
+    finally { busy(false); }
   }
 
   const STATUS_LABELS = { optimal: "proven optimal", overloaded: "feasible only with a forced overload",
@@ -57,21 +115,33 @@
   function header(r) {
     const status = el("span", { class: `pill status-${r.status}` }, STATUS_LABELS[r.status] || r.status);
     return el("div", { class: "row", style: "align-items:center" },
-      el("h2", { style: "margin:0" }, r.team ? (r.request.name || "Suggested team") : "No team can meet this request yet"),
+      el("h2", { style: "margin:0", id: "result-title", tabindex: "-1" }, r.team ? (r.request.name || "Suggested team") : "No team can meet this request yet"),
       el("div", { style: "text-align:right" }, status, " ", el("span", { class: "muted small" },
         `${r.seconds.toFixed(2)} s · ${r.pool.eligible ?? "?"} eligible of ${r.pool.candidates ?? "?"} candidates` + (r.gap ? ` · gap ${pct(r.gap)}` : ""))));
   }
 
-  function render() {
+  function render(fresh = false) {
     const r = lastResult;
     $("whynot-box").hidden = false;
-    if (!r.team) { TG.put(result, header(r), violations(r), diagnosis(r.diagnosis), notes(r)); return; }
-    const teams = [r.team, ...r.alternatives];
-    const tabs = el("div", { class: "tabs" }, teams.map((t, i) => el("button", { type: "button", class: i === shown ? "on" : null,
-      onclick: () => { shown = i; render(); } }, i === 0 ? "Suggested team" : `Alternative ${i}`)));
-    const team = teams[shown];
-    TG.put(result, header(r), overload(r), violations(r), r.diff ? diffBox(r.diff) : null,
-      teams.length > 1 ? tabs : null, teamView(team), notes(r));
+    if (!r.team) { TG.put(result, header(r), violations(r), diagnosis(r.diagnosis), notes(r)); }
+    else {
+      const teams = [r.team, ...r.alternatives];
+      const tabs = el("div", { class: "tabs", role: "group", "aria-label": "Team and alternatives" }, teams.map((t, i) => el("button", {
+        type: "button", class: i === shown ? "on" : null, "aria-pressed": i === shown ? "true" : "false",
+        onclick: () => { shown = i; render(); result.querySelectorAll(".tabs button")[i].focus(); } },
+      i === 0 ? "Suggested team" : `Alternative ${i}`)));
+      const team = teams[shown];
+      TG.put(result, header(r), overload(r), violations(r), r.diff ? diffBox(r.diff) : null,
+        teams.length > 1 ? tabs : null, shown > 0 ? versusBest(team) : null, teamView(team), notes(r));
+    }
+    if (fresh) $("result-title").focus();
+  }
+
+  // How an alternative differs from the suggested team, in words (from the API when it says so).
+  function versusBest(t) {
+    const v = t.versus_best;
+    if (!v) return null;
+    return el("p", { class: "versus", id: "versus-best" }, el("b", {}, "Against the suggested team: "), v.words);
   }
 
   // "feasible only with this forced overload: Ann Lee at 140 %" — impossible to miss.
@@ -80,7 +150,8 @@
     if (!over.length) return null;
     return el("div", { class: "alert warn", role: "alert", id: "forced-overload" },
       el("b", {}, "Forced overload. "), "This team is feasible only with ",
-      over.map((f, i) => [i ? ", " : "", el("b", {}, f.name || f.person), ` at ${pct(f.utilisation)} of capacity`]).flat(),
+      over.map((f, i) => [i ? ", " : "", el("b", {}, f.name || f.person),
+        f.utilisation !== null && f.utilisation !== undefined ? ` at ${pct(f.utilisation)} of capacity` : " over capacity"]).flat(),
       ": pinned or included by the request. Everyone else stays within capacity.");
   }
 
@@ -96,9 +167,20 @@
     preference: "preferences", busy: "busy penalty", members: "team size", max_util: "peak load" };
 
   function teamView(t) {
-    const scores = el("div", { class: "scores" }, el("span", { class: "score" }, el("b", {}, "score " + t.total.toFixed(2))),
-      el("span", { class: "score" }, "peak utilisation " + pct(t.max_util)),
-      Object.entries(t.score).filter(([, v]) => v).map(([k, v]) => el("span", { class: "score", title: "objective term (weights applied)" }, `${TERM_LABELS[k] || k} ${v > 0 ? "+" : ""}${v.toFixed(2)}`)));
+    const sm = t.summary;
+    const cap = (x) => x.charAt(0).toUpperCase() + x.slice(1);
+    const headline = sm && sm.words
+      ? el("div", { class: "summary" }, el("p", {}, el("b", {}, cap(sm.words) + ".")),
+        sm.requirements && sm.requirements.length ? el("ul", { class: "small reqs" }, sm.requirements.map((q) => el("li", {}, q.words))) : null)
+      : t.max_util !== undefined ? el("p", { class: "summary" }, `Busiest member at ${pct(t.max_util)} of capacity.`) : null;
+    const parts = t.score_parts
+      ? el("div", {}, t.score_words ? el("p", {}, cap(t.score_words) + ".") : null,
+        el("ul", {}, t.score_parts.map((x) => el("li", {}, el("b", {}, x.label), x.meaning ? ` — ${x.meaning}` : "",
+          x.value !== undefined ? el("span", { class: "muted" }, ` (${x.value > 0 ? "+" : ""}${(+x.value).toFixed(2)})`) : null))))
+      : el("div", { class: "scores" }, el("span", { class: "score" }, el("b", {}, "score " + t.total.toFixed(2))),
+        Object.entries(t.score).filter(([, v]) => v).map(([k, v]) => el("span", { class: "score" }, `${TERM_LABELS[k] || k} ${v > 0 ? "+" : ""}${v.toFixed(2)}`)));
+    const scores = el("div", {}, headline, el("details", { class: "score-parts" },
+      el("summary", {}, `How the score of ${t.total.toFixed(2)} is made`), parts));
     const members = el("div", {}, t.members.map(memberView));
     const pinned = () => [...result.querySelectorAll(".pin:checked")].map((c) => c.value);
     const resolveBtn = el("button", { type: "button", id: "resolve", onclick: async () => {
@@ -107,25 +189,37 @@
       try {
         lastRequest = readForm();
         lastResult = await api("/api/v1/teams/resolve", { method: "POST", body: { request: lastRequest, pins, previous: t.members.map((m) => m.id) } });
-        shown = 0; render();
-      } catch (err) { result.append(TG.errorBox(err)); resolveBtn.disabled = false; resolveBtn.textContent = "Re-solve with pinned members"; }
+        shown = 0; render(true);
+      } catch (err) {
+        if ((err.fields || []).some((f) => f.field && locate(f.field))) TG.showFieldErrors($("request-form"), err, locate);
+        else result.append(TG.errorBox(err));
+        resolveBtn.disabled = false; resolveBtn.textContent = "Re-solve with pinned members";
+      }
     } }, "Re-solve with pinned members");
     return el("div", {}, scores, members, el("p", { class: "muted small" }, "Tick the people to keep, change the form if you like, then ", resolveBtn));
   }
 
+  // HR/admin get the load arithmetic (before + allocation = after, against capacity). Sponsors get
+  // the peak utilisation before joining, rounded up to 10 %, and whether the allocation fits
+  // (teamgraph/present.py says why): one bar and the words.
   function loadBars(m) {
-    // Figures withheld for this viewer (people forced in by include/pins): show the bands instead.
-    if (m.capacity === undefined || m.load_after === undefined) {
-      return el("div", { class: "bars muted small", title: "load figures are not shown for people the request forced in" },
-        `availability: ${m.availability || "not shown"} → ${m.availability_after || "not shown"} after joining`);
-    }
-    const scale = Math.max(1.2, m.capacity, m.load_after) ;
-    const bar = (label, v, cls) => el("div", { class: "bar" }, el("span", {}, label),
-      el("div", { class: "track" }, el("div", { class: `fill ${cls}${v > m.capacity + 1e-9 ? " over" : ""}`, style: `width:${Math.min(100, 100 * v / scale)}%` }),
-        el("div", { class: "cap", style: `left:${100 * m.capacity / scale}%`, title: `capacity ${pct(m.capacity)}` })),
+    const bar = (label, v, cls, capAt, scale, over) => el("div", { class: "bar" }, el("span", {}, label),
+      el("div", { class: "track" }, el("div", { class: `fill ${cls}${over ? " over" : ""}`, style: `width:${Math.min(100, 100 * v / scale)}%` }),
+        capAt !== null ? el("div", { class: "cap", style: `left:${100 * capAt / scale}%`, title: "capacity" }) : null),
       el("b", {}, pct(v)));
-    return el("div", { class: "bars", title: "peak load in the window, before and after joining (line = capacity)" },
-      bar("before", m.load_before, ""), bar("after", m.load_after, "after"));
+    if (m.capacity !== undefined && m.load_after !== undefined) {
+      const scale = Math.max(1.2, m.capacity, m.load_after);
+      return el("div", { class: "bars", title: "peak load in the window, before and after joining (line = capacity)" },
+        bar("before", m.load_before, "", m.capacity, scale, m.load_before > m.capacity + 1e-9),
+        bar("after", m.load_after, "after", m.capacity, scale, m.load_after > m.capacity + 1e-9));
+    }
+    const fits = m.availability_after
+      ? el("div", { class: `small fits ${m.availability_after.startsWith("over") ? "no" : "yes"}` }, `after joining: ${m.availability_after}`) : null;
+    if (m.util_before !== undefined && m.util_before !== null) {
+      return el("div", { class: "bars", title: "peak use of capacity in the window before joining, rounded up to 10 % (line = capacity)" },
+        bar("before", m.util_before, "", 1, Math.max(1.2, m.util_before), m.util_before > 1 + 1e-9), fits);
+    }
+    return el("div", { class: "bars muted small" }, `availability: ${m.availability || "not shown"}`, fits);
   }
 
   function memberView(m) {
@@ -136,15 +230,17 @@
       : [el("span", { class: "chip dept", title: "covers no listed skill" }, m.needed_for
           || (m.forced ? "pinned or included by the request"
             : required.includes(m.department) ? `represents ${m.department} (required)` : "covers no listed skill"))];
-    if (forced) covers.push(el("span", { class: "chip over", title: "forced over capacity by a pin or include" }, `over capacity: ${pct(forced.utilisation)}`));
+    if (forced) covers.push(el("span", { class: "chip over", title: "forced over capacity by a pin or include" },
+      forced.utilisation !== null && forced.utilisation !== undefined ? `over capacity: ${pct(forced.utilisation)}` : "over capacity"));
     const evidence = [
       ...m.projects.slice(0, 2).map((p) => el("li", {}, el("a", { href: `/projects/${encodeURIComponent(p.id)}/kickoff` }, p.name), el("span", { class: "muted" }, ` · ${p.role}${p.outcome ? " · " + p.outcome : ""}`))),
       ...m.cases.slice(0, 1).map((c) => el("li", {}, "wrote “", c.title, "”")),
     ];
     return el("div", { class: "member", "data-person": m.id },
-      el("div", {}, el("label", { class: "checks", style: "margin:0" }, el("input", { type: "checkbox", class: "pin", value: m.id, checked: (lastResult.pins || []).includes(m.id) }),
+      el("div", {}, el("label", { class: "checks", style: "margin:0" }, el("input", { type: "checkbox", class: "pin", value: m.id, "aria-label": `Keep ${m.name} when re-solving`, checked: (lastResult.pins || []).includes(m.id) }),
         el("a", { class: "name", href: `/people/${encodeURIComponent(m.id)}` }, m.name)),
-        el("div", { class: "muted small" }, `${m.title} · `, el("span", { class: "chip dept" }, m.department), ` ${pct(m.allocation)} FTE`),
+        el("div", { class: "muted small" }, `${m.title} · `, el("span", { class: "chip dept" }, m.department_name || m.department), ` ${pct(m.allocation)} FTE`),
+        m.explain ? el("div", { class: "small explain" }, m.explain) : null,
         el("div", {}, covers)),
       el("div", { class: "small" }, el("div", { class: "muted" }, "Evidence"), evidence.length ? el("ul", { style: "margin:.2rem 0;padding-left:1.1rem" }, evidence) : el("div", { class: "muted" }, "none recorded")),
       loadBars(m));
@@ -169,14 +265,26 @@
   };
 
   async function whyNot() {
-    const person = whyPerson || $("whynot-person").value.trim();
+    const input = $("whynot-person");
+    const person = TG.pickedId(input) || input.value.trim();
     const box = $("whynot-result");
-    if (!person || !lastRequest) return;
-    TG.put(box, el("span", { class: "spinner" }));
+    if (!lastRequest) return;
+    const where = (path) => (path === "person" ? { input, name: "Person" } : null);
+    const scope = $("whynot-box");
+    if (!person) {
+      TG.showFieldErrors(scope, { fields: [{ field: "person", message: "Type a name and pick the person from the list." }] }, where, { summary: false });
+      return;
+    }
+    TG.clearFieldErrors(scope);
+    TG.put(box, el("span", { class: "spinner", role: "status", "aria-label": "Asking" }));
     try {
       const w = await api("/api/v1/teams/why-not", { method: "POST", body: { request: lastRequest, person } });
-      TG.put(box, el("div", { class: "whynot" }, el("span", { class: "pill" }, w.kind.replace(/_/g, " ")), " ", w.reason));
-    } catch (err) { TG.put(box, TG.errorBox(err)); }
+      TG.put(box, el("div", { class: "whynot", role: "status" }, el("span", { class: "pill" }, w.kind.replace(/_/g, " ")), " ", w.reason));
+    } catch (err) {
+      TG.put(box);
+      if ((err.fields || []).some((f) => f.field === "person")) TG.showFieldErrors(scope, err, where, { summary: false });
+      else TG.put(box, TG.errorBox(err));
+    }
   }
 
   // --- portfolio (HR/admin): one pool for several requests; soft mode lists what stays unmet ---
@@ -185,7 +293,7 @@
   function portfolioList() {
     TG.put($("portfolio-requests"), portfolio.map((q, i) => el("li", {}, q.name || `request ${i + 1}`,
       el("span", { class: "muted" }, ` · ${q.requirements.map((r) => `${r.skill} ≥ ${r.level} × ${r.count}`).join(", ")}`),
-      " ", el("button", { type: "button", class: "small", title: "Remove", onclick: () => { portfolio.splice(i, 1); portfolioList(); } }, "×"))));
+      " ", el("button", { type: "button", class: "small", title: "Remove", "aria-label": `Remove ${q.name || "request " + (i + 1)}`, onclick: () => { portfolio.splice(i, 1); portfolioList(); } }, "×"))));
     $("portfolio-go").disabled = !portfolio.length;
   }
 
@@ -221,12 +329,18 @@
   async function staffPortfolio() {
     const box = $("portfolio-result");
     const cap = $("portfolio-max-load").value;
+    TG.clearFieldErrors($("portfolio-box"));
     TG.put(box, el("span", { class: "spinner" }), " Staffing…");
     try {
       const r = await api("/api/v1/portfolio/staff", { method: "POST",
         body: { portfolio: { requests: portfolio }, ...(cap ? { max_load: +cap } : {}) } });
       TG.put(box, portfolioView(r));
-    } catch (err) { TG.put(box, TG.errorBox(err)); }
+    } catch (err) {
+      TG.put(box);
+      const where = (path) => (path === "max_load" ? { input: $("portfolio-max-load"), name: "Load cap" } : null);
+      if ((err.fields || []).some((f) => f.field === "max_load")) TG.showFieldErrors($("portfolio-box"), err, where, { summary: false });
+      else TG.put(box, TG.errorBox(err));
+    }
   }
 
   if ($("portfolio-box")) {
@@ -238,8 +352,8 @@
     $("portfolio-go").addEventListener("click", staffPortfolio);
   }
 
-  TG.autocomplete($("whynot-person"), TG.personSource, (it) => { whyPerson = it.id; $("whynot-person").value = it.label; });
-  $("whynot-person").addEventListener("input", () => { whyPerson = null; });
+  TG.autocomplete($("whynot-person"), TG.personSource, null,
+    { onEnter: whyNot, empty: (q) => `Nobody active is called “${q}”.` });
   $("whynot-go").addEventListener("click", whyNot);
   $("add-skill").addEventListener("click", () => addRequirement());
   $("request-form").addEventListener("submit", submit);
