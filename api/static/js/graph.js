@@ -183,7 +183,7 @@
     }
     const list = ordered();
     if (!nodes.has(focusId)) focusId = centerId && nodes.has(centerId) ? centerId : list[0] && list[0].id;
-    for (const n of list) {
+    for (const n of [...list].reverse()) {  // the most important drawn last, on top
       const dim = dept && n.kind === "department" && n.id !== "department:" + dept;
       const g = svgEl("g", { class: `node ${n.kind}${n.id === centerId ? " center" : ""}${expanded.has(n.id) ? " expanded" : ""}${n.co && !expanded.has(n.id) ? " co" : ""}${dim ? " dim" : ""}`,
         "data-id": n.id, role: "button", tabindex: n.id === focusId ? "0" : "-1", "aria-label": nodeName(n) });
@@ -261,7 +261,8 @@
     const list = [...nodes.values()], { width, height } = size();
     if (!list.length || !width) return;
     const xs = list.map((n) => n.x), ys = list.map((n) => n.y);
-    const x0 = Math.min(...xs) - 40, x1 = Math.max(...xs) + 160, y0 = Math.min(...ys) - 40, y1 = Math.max(...ys) + 40;
+    const room = Math.min(160, width * 0.2);  // for the labels right of the nodes
+    const x0 = Math.min(...xs) - 30, x1 = Math.max(...xs) + room, y0 = Math.min(...ys) - 30, y1 = Math.max(...ys) + 30;
     const top = width < 600 ? 130 : 90;  // the tools wrap onto more rows on a phone
     const k = Math.min(1.4, Math.max(0.3, Math.min(width / (x1 - x0), (height - top - 30) / (y1 - y0))));
     view = { k, x: (width - k * (x0 + x1)) / 2, y: top + (height - top - 30 - k * (y1 - y0)) / 2 - k * y0 };
@@ -276,7 +277,7 @@
 
   function step() {
     const list = [...nodes.values()], { width, height } = size();
-    const spread = Math.min(1, Math.max(0.6, width / 900));  // a tighter picture on a narrow screen
+    const spread = Math.min(1, Math.max(0.7, width / 900));  // a tighter picture on a narrow screen
     for (let i = 0; i < list.length; i++) {
       const a = list[i];
       for (let j = i + 1; j < list.length; j++) {
