@@ -177,3 +177,39 @@ def test_the_seed_bound_in_the_document_is_the_apis(client, auth, team_request, 
     assert (resp.status_code == 200) is accepted
     if not accepted:
         assert resp.status_code == 400 and resp.get_json()["fields"][0]["field"] == "seed"
+
+
+OPTION_BODIES = {"/api/v1/teams/suggest": {"alternatives": 0}, "/api/v1/teams/why-not": {"person": "bo"},
+                 "/api/v1/teams/resolve": {}, "/api/v1/portfolio/staff": None, "/api/v1/kickoff": None}
+
+
+def _option_cases(doc: dict, team_request: dict):
+    """(path, body at a bound, body past it, field) for every bounded top-level option of a body."""
+    for path, extra in OPTION_BODIES.items():
+        schema = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        base = {"portfolio": {"requests": [team_request]}} if path.endswith("staff") else (
+            {"brief": "pricing engine"} if path.endswith("kickoff") else {"request": team_request, **extra})
+        for name, prop in schema["properties"].items():
+            if prop.get("type") not in ("integer", "number"):
+                continue
+            step = 1 if prop["type"] == "integer" else 0.5
+            if "maximum" in prop:
+                yield path, dict(base, **{name: prop["maximum"]}), dict(base, **{name: prop["maximum"] + step}), name
+            low = prop.get("minimum", prop.get("exclusiveMinimum"))
+            if low is not None:
+                inside = low if "minimum" in prop else low + step / 10
+                yield path, dict(base, **{name: inside}), dict(base, **{name: low - step}), name
+
+
+def test_every_bounded_body_option_is_the_apis_bound(client, auth, team_request):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    checked = set()
+    for path, ok, bad, name in _option_cases(doc, team_request):
+        resp = client.post(path, json=ok, headers=auth("admin"))
+        assert resp.status_code == 200, (path, name, ok[name], resp.get_json())
+        resp = client.post(path, json=bad, headers=auth("admin"))
+        assert resp.status_code == 400, (path, name, bad[name])
+        assert name in [f["field"] for f in resp.get_json()["fields"]], (path, name, resp.get_json())
+        checked.add((path, name))
+    assert {("/api/v1/teams/suggest", "seed"), ("/api/v1/teams/suggest", "alternatives"),
+            ("/api/v1/portfolio/staff", "max_load"), ("/api/v1/kickoff", "k_cases")} <= checked
