@@ -196,11 +196,15 @@ def _file(buckets: dict[float, list[np.ndarray]], rows: np.ndarray, code: np.nda
 
 def drop_useless(pairs: Pairs, rows: np.ndarray) -> np.ndarray:
     """The assignment without members who cover nothing the request's other members do not (each
-    request's members are checked in the order given, so two that cover each other keep one)."""
-    keep = []
+    request's members are checked in the order given, so two that cover each other keep one).
+    Only requests with two or more members are looked at."""
+    rows = np.asarray(rows, np.int64)
+    t = pairs.task[rows]
+    shared = np.bincount(t, minlength=int(t.max(initial=-1)) + 1)[t] > 1
+    keep = rows[~shared].tolist()
     by_task: dict[int, list[int]] = {}
-    for e in np.asarray(rows, np.int64).tolist():
-        by_task.setdefault(int(pairs.task[e]), []).append(e)
+    for e, tt in zip(rows[shared].tolist(), t[shared].tolist()):
+        by_task.setdefault(tt, []).append(e)
     for es in by_task.values():
         masks = [int(pairs.mask[e]) for e in es]
         alive = list(range(len(es)))
