@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, request
 
 from teamgraph import limits
 from teamgraph.api import serialize
-from teamgraph.api.auth import ALL, is_privileged, require, viewer
+from teamgraph.api.auth import ALL, PLANNERS, is_privileged, require, viewer
 from teamgraph.api.web import arg_int, cached_read, service
 from teamgraph.graph.model import Window
 from teamgraph.errors import FieldProblem, ValidationError
@@ -91,6 +91,10 @@ def directory_args() -> dict:
         if value not in FTE_STEPS:
             raise ValidationError(FieldProblem("must be one of " + ", ".join(f"{v:g}" for v in FTE_STEPS)
                                                + " (FTE free)", field="min_fte"))
+        # Free time to a tenth of an FTE is a planner's view (teamgraph.present: members see bands).
+        if viewer().role not in PLANNERS:
+            raise ValidationError(FieldProblem("filtering by free time is for sponsors, HR and admins",
+                                               field="min_fte"))
         args["min_fte"] = value
     args["window"] = window_args()
     return args

@@ -40,6 +40,12 @@ def test_directory_filters_by_free_time_in_a_window(client, auth):
     assert got["total"] == 2
 
 
+def test_only_planners_filter_by_free_time(client, auth):
+    resp = client.get("/api/v1/people", query_string={"min_fte": "0.5"}, headers=auth("member"))
+    assert resp.status_code == 400 and resp.get_json()["fields"][0]["field"] == "min_fte"
+    assert client.get("/api/v1/people", query_string={"min_fte": "0.5"}, headers=auth("sponsor")).status_code == 200
+
+
 def test_directory_shows_free_time_figures_only_to_hr_and_the_person(client, auth):
     sponsor = _get(client, auth, "/api/v1/people", role="sponsor", department="fin", **WINDOW)["people"]
     assert all("available_fte" not in p and p["availability"] for p in sponsor if p["id"] != "fay")
