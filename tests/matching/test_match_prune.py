@@ -12,26 +12,12 @@ from __future__ import annotations
 import hashlib
 import random
 
-import pytest
 from tests.matching.teamcheck import violations
 
 from teamgraph.matching.engine import suggest
 from teamgraph.matching.problem import SCALE, Weights, build_problem
 from teamgraph.matching.request import parse_request, resolve_skills
 from teamgraph.matching.solve import Search
-
-
-@pytest.fixture(scope="module")
-def org(tmp_path_factory):
-    from teamgraph.graph.sqlite_store import SqliteStore
-    from teamgraph.ingest.generator import generate
-    from teamgraph.ingest.loader import ingest_folder
-    root = tmp_path_factory.mktemp("org")
-    generate(root / "g", 500, seed=3, progress=False)
-    store = SqliteStore(root / "teamgraph.sqlite3")
-    ingest_folder(store, root / "g", progress=False)
-    yield store
-    store.close()
 
 
 def relevance(brief, ids):
@@ -71,7 +57,8 @@ def draw(store, rng, q):
         "requirements": reqs, "departments": deps})
 
 
-def test_pruning_keeps_the_optimum(org):
+def test_pruning_keeps_the_optimum(generated_org):
+    org = generated_org
     skills = list(org.all("skill"))
     pruned_total, compared, at_min, represents = 0, 0, 0, 0
     for seed, q in ((seed, q) for seed in (1, 2, 11) for q in range(14)):

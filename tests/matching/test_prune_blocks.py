@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-import pytest
 from tests.matching.test_match_prune import draw, relevance
 
 from teamgraph.matching import prune as prune_mod
@@ -18,20 +17,8 @@ from teamgraph.matching.problem import Weights, build_problem
 from teamgraph.matching.request import resolve_skills
 
 
-@pytest.fixture(scope="module")
-def org(tmp_path_factory):
-    from teamgraph.graph.sqlite_store import SqliteStore
-    from teamgraph.ingest.generator import generate
-    from teamgraph.ingest.loader import ingest_folder
-    root = tmp_path_factory.mktemp("org")
-    generate(root / "g", 400, seed=5, progress=False)
-    store = SqliteStore(root / "teamgraph.sqlite3")
-    ingest_folder(store, root / "g", progress=False)
-    yield store
-    store.close()
-
-
-def test_blocks_decide_like_one_at_a_time(org, monkeypatch):
+def test_blocks_decide_like_one_at_a_time(generated_org, monkeypatch):
+    org = generated_org
     skills = list(org.all("skill"))
     compared = groups_over_a_block = 0
     for q in range(24):
