@@ -152,9 +152,12 @@ def cases(department, project, skill, language, limit, as_role, as_person, as_js
                                 skill=skill, language=language, limit=limit)
     if as_json:
         return echo_json([jsonable(c) for c in found])
+    tg = engine()
+    departments = tg.names_of("department", [c.department for c in found])
+    projects = tg.names_of("project", [c.project for c in found])
     click.echo(_table(["case", "date", "visibility", "lang", "department", "project", "title"],
-                      [[c.id, c.date, c.visibility, c.language, c.department, c.project, c.title]
-                       for c in found]))
+                      [[c.id, c.date, c.visibility, c.language, departments.get(c.department),
+                        projects.get(c.project), c.title] for c in found]))
 
 
 @click.command()

@@ -136,6 +136,7 @@ def test_cases_visibility(run):
     assert isinstance(run("cases", "--as-person", "nobody").exception, NotFoundError)
     text = run("cases", "--as-person", "cy").output
     assert "c-3" not in text and "招聘流程跨部门协同" in text
+    assert "Platform upgrade" in text and "Engineering" in text and "p-plat" not in text  # names, not ids
 
 
 def test_cases_filters(run):
