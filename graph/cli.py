@@ -78,7 +78,7 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
     click.echo(f"{p.email} | {p.location or '-'} ({p.timezone or '-'}) | capacity {p.capacity:.2f} FTE | "
                f"languages {', '.join(p.languages) or '-'}")
     click.echo(f"peak load {start}..{end}: {prof.load:.2f} of {p.capacity:.2f} FTE\n")
-    skills = engine().names_of("skill", [s.skill for s in prof.skills])
+    skills = engine().names_of("skill", [s.skill for s in prof.skills] + [e.topic for e in prof.expert_in])
     click.echo(_table(["skill", "level", "evidence", "last used"],
                       [[skills[s.skill], s.level, s.evidence, s.last_used] for s in prof.skills]) + "\n")
     click.echo(_table(["project", "role", "allocation", "start", "end", "status"],
@@ -87,7 +87,7 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
     click.echo(_table(["case", "date", "visibility", "title"],
                       [[c.id, c.date, c.visibility, c.title] for c in prof.cases]))
     if prof.expert_in:
-        click.echo("\nexpert in: " + ", ".join(f"{e.topic} ({e.source})" for e in prof.expert_in))
+        click.echo("\nexpert in: " + ", ".join(f"{skills[e.topic]} ({e.source})" for e in prof.expert_in))
     if prof.ratings:
         mean = sum(r.mean for r in prof.ratings) / len(prof.ratings)
         click.echo(f"ratings received: {len(prof.ratings)}, mean {mean:.2f} of 5")

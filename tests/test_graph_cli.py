@@ -52,6 +52,7 @@ def test_person(run):
     assert "peak load 2026-01-01..2026-03-31: 0.90 of 1.00 FTE" in result.output
     assert "Python" in result.output and "Platform upgrade" in result.output
     assert "p-plat" not in result.output  # skills and projects by name; ids stay in --json
+    assert "expert in: Kubernetes (designated)" in result.output
     assert "ratings received: 2" in result.output  # the operator is admin by default
     data = _json(run("person", "ana", "--from", "2026-03-01", "--to", "2026-03-31", "--json"))
     assert data["load"] == pytest.approx(0.7)
