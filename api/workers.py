@@ -48,7 +48,7 @@ class SlowGate:
         return self.workers + self.queue
 
     def retry_after(self) -> int:
-        """Seconds a refused client should wait: one solve's time limit, the longest a turn lasts."""
+        """Seconds a refused client should wait: one solve's time limit, when a turn usually frees."""
         return max(1, math.ceil(limits.MAX_SOLVE_SECONDS))
 
     def run(self, work):
