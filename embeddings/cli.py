@@ -43,18 +43,29 @@ def kickoff(brief_file: Path | None, project_id: str | None, person: str | None,
 
 def _print(pkg) -> None:
     click.secho(f"Kickoff: {pkg.brief.splitlines()[0] if pkg.brief else pkg.project}", bold=True)
+    if pkg.process_owner:
+        click.echo(f"Process owner: {pkg.process_owner['name'] or pkg.process_owner['id']}")
+    if pkg.confidence and not pkg.confidence.get("fits"):
+        click.secho(pkg.confidence["message"], fg="yellow")
     click.secho("\nCases to read", bold=True)
     for c in pkg.cases:
-        why = ", ".join(c.matching_terms[:6]) or "meaning"
-        click.echo(f"  {c.id:<10} {c.title}  [{c.department or '-'}, {c.date or '-'}]  matched: {why}")
-    click.secho("\nLessons to read first", bold=True)
+        why = ", ".join(list(c.shared_skills) + list(c.matching_terms[:6])) or "meaning"
+        mark = "weak match " if c.weak else ""
+        match = f"match {c.match:.0%}  " if c.match is not None else ""
+        also = f"  (also: {', '.join(c.duplicates)})" if c.duplicates else ""
+        click.echo(f"  {c.id:<10} {mark}{c.title}  [{c.department or '-'}, {c.date or '-'}]  {match}"
+                   f"matched: {why}{also}")
+    if pkg.lessons:
+        click.secho("\nLessons to read first", bold=True)
     for x in pkg.lessons:
         click.echo(f"  • {x.text}  ({x.case})")
-    click.secho("\nExperts to consult", bold=True)
+    click.secho("\nExperts to consult (score = relevance × rating × load discount)", bold=True)
     for e in pkg.experts:
         ev = "; ".join(f"{x.kind} {x.id}" for x in e.evidence[:3]) or "skills"
-        click.echo(f"  {e.name:<24} {e.department:<8} relevance {e.relevance:.2f}  load {e.load:.0%} "
-                   f"(×{e.load_discount:.2f})  {ev}")
+        u = e.utilisation
+        click.echo(f"  {e.name:<24} {e.department:<8} {e.relevance:.2f} × {e.rating_factor:.2f} × "
+                   f"{e.load_discount:.2f} = {e.score:.2f}  (utilisation {u:.0%})  {ev}"
+                   if u is not None else f"  {e.name:<24} {e.department:<8} {e.score:.2f}  {ev}")
     if pkg.team is not None:
         click.secho("\nSuggested team", bold=True)
         _print_team(pkg.team)

@@ -22,15 +22,17 @@ from pathlib import Path
 
 import numpy as np
 
+from teamgraph.embeddings.confidence import FLOOR_RANK, MatchFeatures
 from teamgraph.embeddings.encoder import Encoder
+from teamgraph.embeddings.ensemble import mostly_latin
 from teamgraph.embeddings.fusion import combsum_max
 from teamgraph.embeddings.index import VectorIndex
-from teamgraph.embeddings.lexical import LexicalIndex, tokenize
+from teamgraph.embeddings.lexical import LexicalIndex, meaningful, tokenize
+from teamgraph.embeddings.sentences import sentences
 
 
 PASSAGE_WORDS = 100
 SEP = "\x1f"  # passage key = document key + SEP + passage number
-_SENTENCE = re.compile(r"(?<=[.!?。！？；;])\s*")
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -46,9 +48,7 @@ def passages(text: str, max_words: int = PASSAGE_WORDS) -> list[str]:
     for block in text.split("\n"):
         cur: list[str] = []
         size = 0
-        for sent in (x.strip() for x in _SENTENCE.split(block)):
-            if not sent:
-                continue
+        for sent in sentences(block):
             words = sent.split()
             if _size(sent) <= max_words:
                 pieces = [sent]
@@ -81,7 +81,8 @@ class Doc:
 
 @dataclass(frozen=True)
 class Scored:
-    """One retrieved document: fused score, and the raw parts (None = not in that list)."""
+    """One retrieved document: fused score, the raw parts (None = not in that list), and the
+    features its match probability is computed from (embeddings.confidence)."""
 
     key: str
     score: float
@@ -89,6 +90,7 @@ class Scored:
     bm25: float | None
     dense_rank: int | None
     bm25_rank: int | None
+    features: MatchFeatures | None = None
 
 
 class Corpus:
@@ -100,6 +102,7 @@ class Corpus:
         self.meta: dict[str, dict] = {}
         self.digests: dict[str, str] = {}
         self.passages: dict[str, int] = {}  # document key → number of passage vectors
+        self.foreign: set[str] = set()  # passage keys not mostly in Latin script (embeddings.ensemble)
         self._lexical_dirty = True
 
     def __len__(self) -> int:
@@ -120,10 +123,12 @@ class Corpus:
             keys, texts = [], []
             for d in changed:
                 self.vectors.remove(self._passage_keys(d.key))
+                self.foreign -= set(self._passage_keys(d.key))
                 parts = passages(d.text)
                 self.passages[d.key] = len(parts)
                 keys += [f"{d.key}{SEP}{i}" for i in range(len(parts))]
                 texts += parts
+                self.foreign |= {f"{d.key}{SEP}{i}" for i, t in enumerate(parts) if not mostly_latin(t)}
             vecs = encoder.encode(texts, batch_size=batch_size, progress=progress)
             self.vectors.add(keys, vecs)
             for d in changed:
@@ -137,6 +142,7 @@ class Corpus:
         (see VectorIndex.remove)."""
         keys = [k for k in keys if k in self.meta]
         for k in keys:
+            self.foreign -= set(self._passage_keys(k))
             self.vectors.remove(self._passage_keys(k), purge=purge)
             self.passages.pop(k, None)
             self.meta.pop(k, None)
@@ -149,6 +155,10 @@ class Corpus:
     def _passage_keys(self, key: str) -> list[str]:
         return [f"{key}{SEP}{i}" for i in range(self.passages.get(key, 0))]
 
+    def lexical_index(self) -> LexicalIndex:
+        """The BM25 index, fitted to the current documents."""
+        return self._lex()
+
     def _lex(self) -> LexicalIndex:
         if self._lexical_dirty:
             self.lexical.fit(self.terms)
@@ -156,9 +166,22 @@ class Corpus:
         return self.lexical
 
     # --- search ------------------------------------------------------------------------------
-    def dense(self, qvec: np.ndarray, k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k documents by their best passage's cosine, restricted to `allowed` documents."""
+    def dense(self, qvec: np.ndarray, k: int, allowed: set[str] | None = None,
+              qvec_foreign: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """Top-k documents by their best passage's score, restricted to `allowed` documents.
+        With `qvec_foreign` (embeddings.query_parts.foreign_vectors), the passages not in Latin
+        script are scored with it instead, by a second search over them alone."""
         allowed_p = None if allowed is None else {p for d in allowed for p in self._passage_keys(d)}
+        best = self._dense_passages(qvec, k, allowed_p)
+        if qvec_foreign is not None and self.foreign:
+            foreign = self.foreign if allowed_p is None else self.foreign & allowed_p
+            for doc, score in self._dense_passages(qvec_foreign, k, foreign).items():
+                if score > best.get(doc, -2.0):
+                    best[doc] = score
+        return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+    def _dense_passages(self, qvec: np.ndarray, k: int, allowed_p: set[str] | None) -> dict[str, float]:
+        """document → best passage score among `allowed_p`, for at least k documents if there are."""
         total = len(self.vectors) if allowed_p is None else len(allowed_p)
         depth = 3 * k
         while True:  # widen until k distinct documents (or every allowed passage) are in
@@ -168,32 +191,63 @@ class Corpus:
                 if doc not in best:  # results come best first
                     best[doc] = score
             if len(best) >= k or depth >= total:
-                return list(best.items())[:k]
+                return best
             depth *= 4
 
     def bm25(self, qterms: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
         return self._lex().search(qterms, k, allowed)
 
     def hybrid(self, qvec: np.ndarray | None, qterms: list[str], k: int, allowed: set[str] | None = None,
-               extra: dict[str, list[tuple[str, float]]] | None = None, depth: int | None = None) -> list[Scored]:
+               extra: dict[str, list[tuple[str, float]]] | None = None, depth: int | None = None,
+               qvec_foreign: np.ndarray | None = None) -> list[Scored]:
         """Fused (CombSUM, max-normalised) dense and BM25 top-`depth` lists, plus any `extra`
         scored lists (e.g. graph signals); the top `k`."""
-        depth = max(depth or 0, 4 * k, 50)
-        dense = self.dense(qvec, depth, allowed) if qvec is not None else []
+        depth = max(depth or 0, 4 * k, 50, FLOOR_RANK)
+        dense = self.dense(qvec, depth, allowed, qvec_foreign) if qvec is not None else []
         lex = self.bm25(qterms, depth, allowed)
-        fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})})
+        blind = self._other_script(qterms, {key for key, _ in dense} | {key for key, _ in lex})
+        fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})}, {"bm25": ("dense", blind)})
         dsc, bsc = dict(dense), dict(lex)
         drank = {key: r for r, (key, _) in enumerate(dense, 1)}
         brank = {key: r for r, (key, _) in enumerate(lex, 1)}
         order = sorted(fused, key=lambda key: (-fused[key], key))[:k]
-        return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key))
+        floor = dense[min(FLOOR_RANK, len(dense)) - 1][1] if dense else 0.0
+        share = self._term_share(qterms)
+        return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key),
+                       MatchFeatures(dsc.get(key, floor), dsc.get(key, floor) - floor, share(key)))
                 for key in order]
+
+    def _other_script(self, qterms: list[str], keys: set[str]) -> set[str]:
+        """Documents written in another script than the query (Latin vs not, by the majority of
+        their passages / of the query's terms): BM25 cannot match them."""
+        if not qterms:
+            return set()
+        latin_query = 2 * sum(1 for t in qterms if mostly_latin(t)) >= len(qterms)
+
+        def latin_doc(key: str) -> bool:
+            ps = self._passage_keys(key)
+            return 2 * sum(1 for p in ps if p in self.foreign) < len(ps)
+        return {key for key in keys if latin_doc(key) != latin_query}
+
+    def _term_share(self, qterms: list[str]):
+        """key → share of the query's meaningful term weight (idf) the document holds."""
+        lex = self._lex()
+        weights = {t: lex.idf(t) for t in dict.fromkeys(qterms) if meaningful(t)}
+        total = sum(weights.values())
+
+        def share(key: str) -> float:
+            if total <= 0:
+                return 0.0
+            terms = set(self.terms.get(key, ()))
+            return sum(w for t, w in weights.items() if t in terms) / total
+        return share
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.vectors.save(folder / f"{self.name}.vectors")
-        data = {"meta": self.meta, "terms": self.terms, "digests": self.digests, "passages": self.passages}
+        data = {"meta": self.meta, "terms": self.terms, "digests": self.digests, "passages": self.passages,
+                "foreign": sorted(self.foreign)}
         tmp = folder / f"{self.name}.docs.json.tmp"
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(folder / f"{self.name}.docs.json")
@@ -206,6 +260,7 @@ class Corpus:
         data = json.loads((folder / f"{name}.docs.json").read_text(encoding="utf-8"))
         self.meta, self.terms, self.digests = data["meta"], data["terms"], data["digests"]
         self.passages = data["passages"]
+        self.foreign = set(data.get("foreign", ()))
         self._lexical_dirty = True
         return self
 

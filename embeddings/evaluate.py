@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from teamgraph.embeddings.query_parts import foreign_vectors, query_vectors
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
 
 K = 10
@@ -54,11 +54,24 @@ def _mean(xs: list[float]) -> float:
 
 # --- cases on LLIS ---------------------------------------------------------------------------------
 FIELDS = ("title", "abstract", "driving_event", "lesson", "recommendation")
-_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
-
-
 def first_sentences(text: str, n: int = 2) -> str:
-    return " ".join(_SENT.split(text.strip())[:n])
+    from teamgraph.embeddings.sentences import sentences
+    return " ".join(sentences(text)[:n])
+
+
+def _json_lines(path: Path, report: ErrorReport):
+    """(line number, parsed value) of each non-blank line; lines that are not JSON go to `report`."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValidationError(FieldProblem(f"cannot read: {e}", file=str(path))) from e
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield line_no, json.loads(line)
+        except json.JSONDecodeError as e:
+            report.add(f"not JSON: {e.msg}", file=str(path), line=line_no)
 
 
 def load_lessons(folder: Path) -> list[dict]:
@@ -66,25 +79,20 @@ def load_lessons(folder: Path) -> list[dict]:
     if not path.is_file():
         raise ValidationError(FieldProblem("no lessons.jsonl here (expected an LLIS-format folder)", file=str(path)))
     report, out, seen = ErrorReport(), [], set()
-    with path.open(encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                report.add(f"not JSON: {e.msg}", file=str(path), line=line_no)
-                continue
-            key = str(row.get("lesson_number", "")).strip()
-            if not key:
-                report.add("missing", file=str(path), line=line_no, field="lesson_number")
-            elif key in seen:
-                report.add(f"duplicate lesson {key!r}", file=str(path), line=line_no, field="lesson_number")
-            for fld in FIELDS:
-                if not isinstance(row.get(fld, ""), str):
-                    report.add("must be a string", file=str(path), line=line_no, field=fld)
-            seen.add(key)
-            out.append(row)
+    for line_no, row in _json_lines(path, report):
+        if not isinstance(row, dict):
+            report.add("must be an object (one lesson a line)", file=str(path), line=line_no)
+            continue
+        key = str(row.get("lesson_number", "")).strip()
+        if not key:
+            report.add("missing", file=str(path), line=line_no, field="lesson_number")
+        elif key in seen:
+            report.add(f"duplicate lesson {key!r}", file=str(path), line=line_no, field="lesson_number")
+        for fld in FIELDS:
+            if not isinstance(row.get(fld, ""), str):
+                report.add("must be a string", file=str(path), line=line_no, field=fld)
+        seen.add(key)
+        out.append(row)
     report.raise_if_any(f"{path}: invalid lessons")
     return out
 
@@ -102,6 +110,7 @@ class _Memo:
 
     def __init__(self, encoder):
         self.encoder, self.name, self.dim, self._vecs = encoder, encoder.name, encoder.dim, {}
+        self._qvecs: dict[str, object] = {}
 
     def encode(self, texts, batch_size: int = 64, progress: bool = False):
         import numpy as np
@@ -112,6 +121,23 @@ class _Memo:
                 self._vecs[t] = v
         return np.vstack([self._vecs[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
+    @property
+    def has_english_only(self) -> bool:
+        return getattr(self.encoder, "has_english_only", False)
+
+    def encode_queries_foreign(self, texts):
+        from teamgraph.embeddings.query_parts import foreign_vectors
+        return foreign_vectors(self.encoder, texts)
+
+    def encode_queries(self, texts, batch_size: int = 64):
+        import numpy as np
+        texts = list(texts)
+        todo = list(dict.fromkeys(t for t in texts if t not in self._qvecs))
+        if todo:
+            for t, v in zip(todo, query_vectors(self.encoder, todo)):
+                self._qvecs[t] = v
+        return np.vstack([self._qvecs[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
 
 def _corpus(name: str, texts: dict[str, str], encoder, progress: bool):
     from teamgraph.embeddings.corpus import Corpus, Doc
@@ -120,48 +146,135 @@ def _corpus(name: str, texts: dict[str, str], encoder, progress: bool):
     return c
 
 
-def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = False) -> dict[str, dict[str, list[str]]]:
-    """query key → {"dense", "bm25", "hybrid": top-K keys}, via the production Corpus code.
-    With exclude_self the query's own document is outside the allow-list, as a hidden case is."""
+RETRIEVERS = ("dense", "bm25", "hybrid", "final")
+
+
+@dataclass
+class Ranked:
+    """One query's top-K keys per retriever, and whether the final ranking flagged it as having
+    no case that fits well (embeddings.confidence)."""
+
+    lists: dict[str, list[str]]
+    flagged: bool
+    match: float | None
+
+
+def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = False) -> dict[str, Ranked]:
+    """query key → Ranked, via the production Corpus code: "dense" and "bm25" alone, "hybrid"
+    (the earlier rule: CombSUM of max-normalised dense and BM25) and "final" (the product's
+    ranker, Corpus.hybrid). With exclude_self the query's own document is outside the allow-list,
+    as a hidden case is."""
+    from teamgraph.embeddings.confidence import fits, match_probability
+    from teamgraph.embeddings.fusion import combsum_max, ranked
     from teamgraph.embeddings.lexical import tokenize
     keys = list(queries)
-    vecs = encoder.encode([queries[k] for k in keys], batch_size=64)
+    vecs = query_vectors(encoder, [queries[k] for k in keys])
+    foreign = foreign_vectors(encoder, [queries[k] for k in keys])
     everything = set(corpus.keys())
     out = {}
-    for key, vec in zip(keys, vecs):
+    for i, (key, vec) in enumerate(zip(keys, vecs)):
         terms = tokenize(queries[key])
         allowed = everything - {key} if exclude_self else None
-        out[key] = {
-            "dense": [d for d, _ in corpus.dense(vec, K, allowed)],
-            "bm25": [d for d, _ in corpus.bm25(terms, K, allowed)],
-            "hybrid": [s.key for s in corpus.hybrid(vec, terms, K, allowed)],
-        }
+        qf = None if foreign is None else foreign[i]
+        dense = corpus.dense(vec, DEPTH, allowed, qf)
+        lex = corpus.bm25(terms, DEPTH, allowed)
+        final = corpus.hybrid(vec, terms, K, allowed, qvec_foreign=qf)
+        match = match_probability(final[0].features, encoder.name) if final and final[0].features else None
+        out[key] = Ranked({"dense": [d for d, _ in dense[:K]], "bm25": [d for d, _ in lex[:K]],
+                           "hybrid": ranked(combsum_max({"dense": dense, "bm25": lex}))[:K],
+                           "final": [s.key for s in final]}, not fits(match), match)
     return out
 
 
-def eval_cases(folder: Path, encoder, progress: bool = False) -> dict:
+DEPTH = 50  # candidates per list before fusion, as in Corpus.hybrid
+
+
+def _known_item(ranks: dict[str, Ranked], target_of) -> dict:
+    """MRR@10, recall@1, recall@10 per retriever (+ the share of queries flagged as no good
+    match) for queries whose one relevant document is `target_of(query key)`."""
+    out = {m: {"mrr@10": _mean([reciprocal_rank(r.lists[m], target_of(q)) for q, r in ranks.items()]),
+               "recall@1": _mean([float(r.lists[m][:1] == [target_of(q)]) for q, r in ranks.items()]),
+               "recall@10": _mean([recall_at(r.lists[m], {target_of(q)}, K) for q, r in ranks.items()])}
+           for m in RETRIEVERS}
+    out["flagged"] = _mean([float(r.flagged) for r in ranks.values()])
+    out["n"] = len(ranks)
+    return out
+
+
+def read_queries(path: Path, known: set[str] | None = None) -> list[dict]:
+    """A query set: JSONL {"query": "…", "target": <lesson_number>} ("target" may be left out
+    for off-topic sets); problems name the file, line and field."""
+    report, out = ErrorReport(), []
+    for line_no, row in _json_lines(path, report):
+        if not isinstance(row, dict):
+            report.add("must be an object with query and target", file=str(path), line=line_no)
+            continue
+        q = row.get("query")
+        if not isinstance(q, str) or not q.strip():
+            report.add("must be a non-empty string", file=str(path), line=line_no, field="query")
+            continue
+        target = row.get("target")
+        if target is not None:
+            if isinstance(target, bool) or not isinstance(target, (str, int)):
+                report.add("must be a lesson number", file=str(path), line=line_no, field="target")
+                continue
+            target = str(target).strip()
+            if known is not None and target not in known:
+                report.add(f"no lesson {target!r} in the folder", file=str(path), line=line_no, field="target")
+                continue
+        out.append({"query": q, "target": target, "line": line_no})
+    report.raise_if_any(f"{path}: invalid query set")
+    if not out:
+        raise ValidationError(FieldProblem("no queries", file=str(path)))
+    return out
+
+
+def eval_query_set(folder: Path, queries_file: Path, encoder, progress: bool = False,
+                   rows: list[dict] | None = None, corpus=None) -> dict:
+    """Metrics of one query set against every lesson of `folder` indexed with all its fields:
+    known-item metrics where queries have targets, and the share flagged as no good match."""
+    rows = rows if rows is not None else load_lessons(folder)
+    by_key = {str(r["lesson_number"]): r for r in rows}
+    qs = read_queries(queries_file, set(by_key))
+    if corpus is None:
+        corpus = _corpus("all", {k: _lesson_text(r, None) for k, r in by_key.items()}, encoder, progress)
+    ranks = _rankings(corpus, {f"{i}": q["query"] for i, q in enumerate(qs)}, encoder)
+    with_target = {k: r for k, r in ranks.items() if qs[int(k)]["target"] is not None}
+    out: dict = {"file": str(queries_file), "n": len(qs)}
+    if with_target:
+        out.update(_known_item(with_target, lambda k: qs[int(k)]["target"]))
+    else:
+        out["flagged"] = _mean([float(r.flagged) for r in ranks.values()])
+    print(f"{Path(queries_file).name}: {len(qs)} queries", file=sys.stderr)
+    return out
+
+
+def eval_cases(folder: Path, encoder, progress: bool = False, queries: list[Path] = ()) -> dict:
+    """Known-item (title, event) and topical tasks on `folder`, or, with `queries`, those query
+    sets instead (see eval_query_set)."""
     rows = load_lessons(folder)
     encoder = _Memo(encoder)
     by_key = {str(r["lesson_number"]): r for r in rows}
-    result: dict = {"n": len(rows)}
+    result: dict = {"n": len(rows), "model": encoder.name}
+    if queries:
+        corpus = _corpus("all", {k: _lesson_text(r, None) for k, r in by_key.items()}, encoder, progress)
+        result["queries"] = [eval_query_set(folder, q, encoder, progress, rows=rows, corpus=corpus)
+                             for q in queries]
+        return result
     for task, field in (("title", "title"), ("event", "driving_event")):
         corpus = _corpus(task, {k: _lesson_text(r, field) for k, r in by_key.items()}, encoder, progress)
-        queries = {k: (r[field] if task == "title" else first_sentences(r[field]))
-                   for k, r in by_key.items() if (r.get(field) or "").strip()}
-        ranks = _rankings(corpus, queries, encoder)
-        result[task] = {m: {"mrr@10": _mean([reciprocal_rank(ranks[q][m], q) for q in ranks]),
-                            "recall@1": _mean([float(ranks[q][m][:1] == [q]) for q in ranks]),
-                            "recall@10": _mean([recall_at(ranks[q][m], {q}, K) for q in ranks])}
-                        for m in ("dense", "bm25", "hybrid")}
-        print(f"{task}: {len(queries)} queries", file=sys.stderr)
+        qs = {k: (r[field] if task == "title" else first_sentences(r[field]))
+              for k, r in by_key.items() if (r.get(field) or "").strip()}
+        result[task] = _known_item(_rankings(corpus, qs, encoder), lambda k: k)
+        print(f"{task}: {len(qs)} queries", file=sys.stderr)
     topical = {k: r for k, r in by_key.items() if _topics(r)}
     corpus = _corpus("topic", {k: _lesson_text(r, None) for k, r in by_key.items()}, encoder, progress)
     relevant = {k: {o for o, ro in topical.items() if o != k and _topics(r) & _topics(ro)} for k, r in topical.items()}
-    queries = {k: topical[k]["title"] for k in topical if relevant[k] and topical[k].get("title")}
-    ranks = _rankings(corpus, queries, encoder, exclude_self=True)
-    result["topic"] = {m: {"ndcg@10": _mean([ndcg_at(ranks[q][m], relevant[q]) for q in ranks])}
-                       for m in ("dense", "bm25", "hybrid")}
-    print(f"topic: {len(queries)} queries", file=sys.stderr)
+    qs = {k: topical[k]["title"] for k in topical if relevant[k] and topical[k].get("title")}
+    ranks = _rankings(corpus, qs, encoder, exclude_self=True)
+    result["topic"] = {m: {"ndcg@10": _mean([ndcg_at(r.lists[m], relevant[q]) for q, r in ranks.items()])}
+                       for m in RETRIEVERS}
+    print(f"topic: {len(qs)} queries", file=sys.stderr)
     return result
 
 
@@ -248,7 +361,7 @@ def eval_experts(folder: Path, encoder, progress: bool = False) -> dict:
                        encoder, progress)
     authors = {q.id: q.answerers for q in train}
     briefs = [(q, "\n".join(p for p in (q.text, _tag_words(q.tags)) if p)) for q in test if q.answerers]
-    vecs = encoder.encode([b for _, b in briefs], batch_size=64)
+    vecs = query_vectors(encoder, [b for _, b in briefs])
     ours, base = {"recall@10": [], "ndcg@10": []}, {"recall@10": [], "ndcg@10": []}
     for (q, brief), vec in zip(briefs, vecs):
         terms = tokenize(brief)
@@ -271,17 +384,24 @@ def eval_experts(folder: Path, encoder, progress: bool = False) -> dict:
 
 # --- commands ------------------------------------------------------------------------------------
 def _encoder(model: str | None):
-    from teamgraph.embeddings.encoder import load_encoder
+    """The engine's encoder (with the data dir's embedding cache, so a second run re-encodes
+    nothing), for `model` when given."""
+    from teamgraph.embeddings.encoder import encoder_for
     from teamgraph.settings import Settings
-    return load_encoder(model or Settings.from_env().model)
+    settings = Settings.from_env(**({"model": model} if model else {}))
+    return encoder_for(settings)
 
 
 @click.command("cases")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--model", default=None, help="Embedding model (default: TEAMGRAPH_MODEL or all-MiniLM-L6-v2).")
-def eval_cases_cmd(folder: Path, model: str | None) -> None:
-    """Case retrieval on an LLIS-format FOLDER (lessons.jsonl): dense, BM25 and hybrid, as JSON."""
-    click.echo(json.dumps(eval_cases(folder, _encoder(model), progress=True), indent=2))
+@click.option("--queries", "queries", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='A query set: JSONL {"query": "…", "target": <lesson_number>} (target optional for '
+                   "off-topic sets); may be repeated. Without it: the title, event and topic tasks.")
+@click.option("--model", default=None, help="Embedding model (default: TEAMGRAPH_MODEL).")
+def eval_cases_cmd(folder: Path, queries: tuple[Path, ...], model: str | None) -> None:
+    """Case retrieval on an LLIS-format FOLDER (lessons.jsonl): dense, BM25, hybrid and the final
+    ranker, with the share of queries flagged as having no good match, as JSON."""
+    click.echo(json.dumps(eval_cases(folder, _encoder(model), progress=True, queries=list(queries)), indent=2))
 
 
 @click.command("experts")

@@ -9,11 +9,14 @@ Signals, each a score per person, max-normalised and averaged (see `fuse_people`
   inferred 0.8, self-declared 0.6) over the requested skills, divided by how many there are;
 - track record: log(1 + number of pieces of evidence the viewer may see: cases written,
   projects worked on) — the candidate prior of generative expert-finding models (Balog et al.
-  2006). On the team2box data this prior alone finds more real answerers than tag overlap.
+  2006), for people with some evidence in the signals above only (a prior over everyone put
+  prolific people with no relevant work among the experts).
 - profile: similarity of the brief to the person's profile (title, skills, expert topics,
   project names — never case text), used only when no other signal has any evidence: on
   team2box it halved recall when fused in (BM25 favours the shortest, least active profiles).
-Peer ratings multiply the fused score by 1 + 0.05·(mean − 3) (0.9–1.1): a nudge, not a verdict.
+Peer ratings multiply the fused score by 1 + 0.05·(mean − 3) (0.9–1.1): a nudge, not a verdict,
+and only for viewers who may see ratings (HR, admin); for everyone else the factor is 1, so the
+order can be rebuilt from the card: score = relevance × rating factor × load discount.
 
 Load discount (so the same busy expert is not always first): with utilisation u = peak load in
 the window / capacity, the score is multiplied by 1 − 0.5·clamp(u − 0.5, 0, 1): nothing below
@@ -49,8 +52,9 @@ def evidence_signals(case_rank: list[str], case_people: Mapping[str, Iterable[st
         "projects": reciprocal_rank_votes(list(project_rank), project_people or {}, project_weight),
         "skills": {p: skill_fit(wanted, sk) for p, sk in (skills_of or {}).items()} if wanted else {},
     }
-    if any(v > 0 for sc in signals.values() for v in sc.values()):
-        signals["track"] = {p: math.log1p(n) for p, n in (track or {}).items() if n}
+    evidenced = {p for sc in signals.values() for p, v in sc.items() if v > 0}
+    if evidenced:  # the prior ranks people with relevant evidence, never everyone with a record
+        signals["track"] = {p: math.log1p(n) for p, n in (track or {}).items() if n and p in evidenced}
     else:
         signals["profile"] = reciprocal_rank_votes(list(profile_rank), {p: (p,) for p in profile_rank})
     return signals
@@ -89,13 +93,32 @@ def fuse_people(signals: Mapping[str, Mapping[str, float]], eligible: set[str] |
     which would let any load discount swamp relevance. Max-normalising keeps magnitudes and
     puts every signal on [0, 1] (CombSUM, Fox & Shaw 1994; max-normalisation, Lee 1997).
     """
-    live = {n: {p: v for p, v in sc.items() if v > 0 and (eligible is None or p in eligible)}
-            for n, sc in signals.items()}
-    live = {n: sc for n, sc in live.items() if sc}
+    live = _normalised(signals, eligible)
     fused: dict[str, float] = {}
     for sc in live.values():
-        top = max(sc.values())
         for p, v in sc.items():
-            fused[p] = fused.get(p, 0.0) + v / top
+            fused[p] = fused.get(p, 0.0) + v
     n = len(live) or 1
     return {p: v / n for p, v in fused.items()}, rank_positions({k: ranked(v) for k, v in live.items()})
+
+
+def _normalised(signals: Mapping[str, Mapping[str, float]], eligible: set[str] | None
+                ) -> dict[str, dict[str, float]]:
+    """Each non-empty signal divided by its best score (eligible people with a positive score)."""
+    live = {n: {p: v for p, v in sc.items() if v > 0 and (eligible is None or p in eligible)}
+            for n, sc in signals.items()}
+    out = {}
+    for n, sc in live.items():
+        if sc:
+            top = max(sc.values())
+            out[n] = {p: v / top for p, v in sc.items()}
+    return out
+
+
+def signal_parts(signals: Mapping[str, Mapping[str, float]], eligible: set[str] | None = None
+                 ) -> dict[str, dict[str, float]]:
+    """person → {signal: normalised score, 0 where they have none}: relevance is their mean,
+    so the card shows how relevance was made."""
+    live = _normalised(signals, eligible)
+    people = {p for sc in live.values() for p in sc}
+    return {p: {n: sc.get(p, 0.0) for n, sc in live.items()} for p in people}

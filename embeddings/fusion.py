@@ -23,15 +23,27 @@ from collections.abc import Iterable, Mapping
 RRF_K = 60
 
 
-def combsum_max(lists: Mapping[str, list[tuple[str, float]]]) -> dict[str, float]:
-    """Σ over lists of score / (best score in that list); lists whose best score is ≤ 0 are skipped."""
-    out: dict[str, float] = {}
-    for pairs in lists.values():
+def combsum_max(lists: Mapping[str, list[tuple[str, float]]],
+                stand_in: Mapping[str, tuple[str, set[str]]] | None = None) -> dict[str, float]:
+    """Σ over lists of score / (best score in that list); lists whose best score is ≤ 0 are skipped.
+
+    `stand_in` {list: (other list, keys)}: `list` cannot see `keys` at all (BM25 and a document
+    in another script than the brief: no word can match), so for them its normalised score is
+    the other list's instead of 0 or a chance match. Without this, a Chinese case could never
+    beat an English one that shares two filler words with an English brief."""
+    norm: dict[str, dict[str, float]] = {}
+    for name, pairs in lists.items():
         top = max((s for _, s in pairs), default=0.0)
-        if top <= 0:
-            continue
-        for key, s in pairs:
-            out[key] = out.get(key, 0.0) + s / top
+        if top > 0:
+            norm[name] = {key: s / top for key, s in pairs}
+    for name, (other, keys) in (stand_in or {}).items():
+        if keys and other in norm:
+            own = {k: v for k, v in norm.get(name, {}).items() if k not in keys}
+            norm[name] = own | {k: norm[other][k] for k in keys if k in norm[other]}
+    out: dict[str, float] = {}
+    for scores in norm.values():
+        for key, v in scores.items():
+            out[key] = out.get(key, 0.0) + v
     return out
 
 

@@ -1,25 +1,32 @@
 """The kickoff package: what a project should read and whom it should call on day one.
 
-For a project (by id) or an ad-hoc brief: the top similar cases, the lessons to read first
-(de-duplicated lesson sentences of those cases, in case order), experts to consult with their
-current load, and — when the matching engine is present — the suggested team.
+For a project (by id) or an ad-hoc brief: the top similar cases (near-duplicates folded into
+the first of them), the lessons to read first (whole lesson sentences drawn in turn from the
+cases, so several cases speak, near-duplicate sentences dropped), experts to consult with
+every factor of their order, and — when the matching engine is present — the suggested team.
+The package carries how well the best case fits (embeddings.confidence): below the threshold
+it says that no past case fits well and shows at most MAX_WEAK cases, each marked weak, and no
+lessons to read first.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from teamgraph.embeddings.confidence import MAX_WEAK, THRESHOLD, fits
 from teamgraph.embeddings.lexical import tokenize
+from teamgraph.embeddings.sentences import sentences
 from teamgraph.embeddings.results import CaseHit, ExpertHit
 from teamgraph.graph.model import Viewer, Window
 from teamgraph.errors import FieldProblem, NotFoundError, TeamgraphError, ValidationError
 
-_SENTENCES = re.compile(r"(?<=[.!?。！？])\s*")
 MAX_LESSONS = 8
+PER_CASE = 3  # lesson sentences a case may give at most
+MIN_TERMS = 2  # shorter fragments ("Background.") and lines ending in ":" are headings, not lessons
+FOLD_OVERLAP = 0.8  # cases (or sentences) sharing this share of their terms are near-duplicates
 BRIEF_FIELDS = {"title": str, "description": str, "skills": list, "department": str, "process": str}
 
 
@@ -44,31 +51,82 @@ class KickoffPackage:
     window: Window
     team: dict | None = None
     notes: list[str] = field(default_factory=list)
+    confidence: dict = field(default_factory=dict)  # {"match", "fits", "threshold", "message"}
+    process_owner: dict | None = None  # {"id", "name"} of the project's process owner
 
     def to_dict(self) -> dict:
         return {"brief": self.brief, "project": self.project, "skills": list(self.skills),
                 "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
+                "confidence": dict(self.confidence), "process_owner": self.process_owner,
                 "cases": [c.to_dict() for c in self.cases], "lessons": [x.to_dict() for x in self.lessons],
                 "experts": [e.to_dict() for e in self.experts], "team": self.team, "notes": list(self.notes)}
 
 
-def lessons_to_read(cases: list[CaseHit], limit: int = MAX_LESSONS) -> list[Lesson]:
-    """Lesson sentences of the cases in rank order, dropping near-duplicates (same index terms,
-    or ≥ 80 % of one sentence's terms inside an earlier one's)."""
+def judge(cases: list[CaseHit]) -> tuple[list[CaseHit], dict]:
+    """Cases marked weak below the threshold, and the package's confidence: when even the best
+    case does not fit, at most MAX_WEAK cases remain, all weak."""
+    best = cases[0].match if cases else None
+    ok = fits(best)
+    marked = [c if fits(c.match) else replace(c, weak=True) for c in cases]
+    if not ok:
+        marked = marked[:MAX_WEAK]
+    if not cases:
+        message = "No past case you may see matches this brief."
+    elif ok:
+        message = f"The best case fits this brief well (match {best:.0%})."
+    else:
+        message = (f"No past case fits this brief well (best match {best:.0%}); the closest "
+                   f"{len(marked)} are shown as weak matches, and no lessons are drawn from them.")
+    return marked, {"match": None if best is None else round(best, 3), "fits": ok, "threshold": THRESHOLD,
+                    "message": message}
+
+
+def _near_duplicate(terms: set[str], seen: list[set[str]]) -> bool:
+    """≥ FOLD_OVERLAP of the smaller term set inside the other's, for some earlier set."""
+    return any(len(terms & t) >= FOLD_OVERLAP * min(len(terms), len(t)) for t in seen)
+
+
+def lessons_to_read(cases: list[CaseHit], limit: int = MAX_LESSONS, per_case: int = PER_CASE) -> list[Lesson]:
+    """Whole lesson sentences (embeddings.sentences), taken in turns: each case's first one in
+    rank order, then each case's second one, …, at most `per_case` per case; sentences of fewer
+    than MIN_TERMS index terms and near-duplicates of an earlier one are skipped."""
+    queues = []
+    for c in cases:
+        sents = [(s, set(tokenize(s))) for s in sentences(c.lesson or "")]
+        queues.append((c, [x for x in sents if len(x[1]) >= MIN_TERMS and not x[0].endswith(":")]))
     out: list[Lesson] = []
     seen: list[set[str]] = []
-    for c in cases:
-        for sent in (s.strip() for s in _SENTENCES.split(c.lesson or "")):
-            terms = set(tokenize(sent))
-            if not terms:
-                continue
-            if any(len(terms & t) >= 0.8 * min(len(terms), len(t)) for t in seen):
-                continue
-            seen.append(terms)
-            out.append(Lesson(sent, c.id, c.title))
+    taken = {c.id: 0 for c, _ in queues}
+    while len(out) < limit and any(q for _, q in queues):
+        for c, q in queues:
+            while q and taken[c.id] < per_case:
+                sent, terms = q.pop(0)
+                if _near_duplicate(terms, seen):
+                    continue
+                seen.append(terms)
+                out.append(Lesson(sent, c.id, c.title))
+                taken[c.id] += 1
+                break
+            else:
+                q.clear()  # this case has given all it may
             if len(out) >= limit:
-                return out
+                break
     return out
+
+
+def fold_duplicates(cases: list[CaseHit]) -> list[CaseHit]:
+    """Cases whose texts are near-duplicates of a better-ranked one (the same lesson filed twice)
+    are folded into it: it lists their ids in `duplicates`, they leave the list."""
+    kept: list[tuple[CaseHit, set[str]]] = []
+    for c in cases:
+        terms = set(tokenize(" ".join((c.title, c.problem, c.lesson or ""))))
+        for i, (k, kt) in enumerate(kept):
+            if terms and kt and len(terms & kt) >= FOLD_OVERLAP * max(len(terms), len(kt)):
+                kept[i] = (replace(k, duplicates=k.duplicates + (c.id,)), kt)
+                break
+        else:
+            kept.append((c, terms))
+    return [c for c, _ in kept]
 
 
 def kickoff_package(retriever, store, *, brief: str | None = None, project_id: str | None = None,
@@ -86,6 +144,7 @@ def kickoff_package(retriever, store, *, brief: str | None = None, project_id: s
         raise ValidationError(FieldProblem("give either a brief or a project id", field="brief"))
     skills = tuple(skills)
     exclude_members: set[str] = set()
+    owner = None
     if project_id is not None:
         project = store.get("project", project_id)
         if project is None:
@@ -97,16 +156,22 @@ def kickoff_package(retriever, store, *, brief: str | None = None, project_id: s
         if window is None and project.start and project.end and project.end >= project.start:
             window = Window(project.start, project.end)
         exclude_members = {m.person for m in store.project_members(project_id)}
+        if project.process_owner:
+            person = store.get("person", project.process_owner)
+            owner = {"id": project.process_owner, "name": person.name if person else None}
     window = window or Window(date.today(), date.today() + timedelta(days=90))
     # one more case than asked, in case the project's own retrospective is among them
-    cases = [c for c in retriever.similar_cases(brief, viewer, k=k_cases + 1, skills=skills,
+    # more cases than asked: the project's own retrospective and near-duplicates leave the list
+    found = [c for c in retriever.similar_cases(brief, viewer, k=2 * k_cases + 1, skills=skills,
                                                 prefer_department=department, prefer_process=process)
-             if project_id is None or c.project != project_id][:k_cases]
+             if project_id is None or c.project != project_id]
+    cases, confidence = judge(fold_duplicates(found)[:k_cases])
     experts = [e for e in retriever.experts(brief, viewer, k=k_experts + len(exclude_members), skills=skills,
                                             window=window, prefer_department=department, prefer_process=process)
                if e.person not in exclude_members][:k_experts]
     pkg = KickoffPackage(brief=brief, project=project_id, skills=skills, cases=cases,
-                         lessons=lessons_to_read(cases), experts=experts, window=window)
+                         lessons=lessons_to_read([c for c in cases if not c.weak]), experts=experts,
+                         window=window, confidence=confidence, process_owner=owner)
     if exclude_members:
         pkg.notes.append(f"{len(exclude_members)} current project member(s) left out of the experts")
     if team_suggester is not None:

@@ -9,8 +9,10 @@ English. Part numbers and product names survive as tokens ("k8s", "gpc", "x-15" 
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -73,14 +75,31 @@ def tokenize(text: str) -> list[str]:
     return [t for t, _ in tokenize_with_surface(text)]
 
 
-def matching_terms(query: str, doc_terms: Iterable[str], limit: int = 12) -> list[str]:
-    """Surface words of `query` whose index term occurs in the document, de-duplicated."""
+_HAS_LETTER = re.compile(rf"[^\W\d_]|[{_CJK}]")
+FILLER_SHARE = 0.2  # a term in more than this share of documents says nothing about why one matched
+
+
+def meaningful(term: str) -> bool:
+    """Whether an index term can explain a match: not a number or code fragment ("3", "20",
+    "x"), not a single Chinese character (不, 新, 前 are mostly function words)."""
+    if not _HAS_LETTER.search(term):
+        return False
+    return len(term) >= 2 if _IS_CJK.match(term) else len(term) >= 3 or term.isalpha() and len(term) >= 2
+
+
+def matching_terms(query: str, doc_terms: Iterable[str], limit: int = 12,
+                   doc_share: Mapping[str, float] | None = None) -> list[str]:
+    """Surface words of `query` whose index term occurs in the document and carries meaning
+    (`meaningful`; with `doc_share`, the share of indexed documents holding each term, also
+    not filler: in at most FILLER_SHARE of them), rarest first, de-duplicated."""
     doc = set(doc_terms)
     seen: dict[str, str] = {}
     for term, surface in tokenize_with_surface(query):
-        if term in doc and term not in seen:
+        if term in doc and term not in seen and meaningful(term) and (
+                doc_share is None or doc_share.get(term, 0.0) <= FILLER_SHARE):
             seen[term] = surface
-    return list(seen.values())[:limit]
+    order = sorted(seen, key=lambda t: doc_share.get(t, 0.0)) if doc_share is not None else list(seen)
+    return [seen[t] for t in order][:limit]
 
 
 class LexicalIndex:
@@ -95,12 +114,14 @@ class LexicalIndex:
         self.keys: list[str] = []
         self._row: dict[str, int] = {}
         self._bm25 = None
+        self.df: Counter = Counter()  # term → number of documents holding it
 
     def fit(self, docs: dict[str, list[str]]) -> LexicalIndex:
         import bm25s
         self.keys = sorted(docs)
         self._row = {k: i for i, k in enumerate(self.keys)}
         self._bm25 = None
+        self.df = Counter(t for k in self.keys for t in set(docs[k]))
         corpus = [docs[k] or [""] for k in self.keys]  # bm25s rejects empty documents
         if corpus:
             self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)
@@ -109,6 +130,16 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def doc_share(self) -> dict[str, float]:
+        """term → share of documents holding it."""
+        n = len(self.keys) or 1
+        return {t: c / n for t, c in self.df.items()}
+
+    def idf(self, term: str) -> float:
+        """log(1 + (N − df + 0.5) / (df + 0.5)), the BM25 idf; an unseen term gets the highest."""
+        n, df = len(self.keys), self.df.get(term, 0)
+        return math.log1p((n - df + 0.5) / (df + 0.5))
 
     def scores(self, query_terms: list[str], allowed: set[str] | None = None) -> np.ndarray:
         """BM25 score of every document (0 where not allowed), aligned with `self.keys`."""

@@ -8,6 +8,22 @@ from teamgraph.graph.load import peak_load
 from teamgraph.graph.model import Window
 
 
+def query_vectors(encoder, texts: list[str]):
+    """Vectors of briefs/queries: the encoder's `encode_queries` when it has one (asymmetric
+    models such as e5 encode queries and documents differently), else `encode`."""
+    fn = getattr(encoder, "encode_queries", None)
+    return fn(list(texts)) if fn is not None else encoder.encode(list(texts))
+
+
+def foreign_vectors(encoder, texts: list[str]):
+    """Brief vectors for the passages an English-only part of `encoder` cannot read (see
+    embeddings.ensemble), or None when the encoder has no such part."""
+    fn = getattr(encoder, "encode_queries_foreign", None)
+    if fn is None or not getattr(encoder, "has_english_only", False):
+        return None
+    return fn(list(texts))
+
+
 def check_brief(brief: str, skills) -> None:
     if not isinstance(brief, str) or (not brief.strip() and not skills):
         raise ValidationError(FieldProblem("give a brief text or at least one skill", field="brief"))

@@ -31,11 +31,16 @@ from teamgraph.embeddings.documents import (
     all_documents, forget_in_folder, forget_person, save_forgotten, skill_terms, touched_documents,
 )
 from teamgraph.embeddings.encoder import Encoder
-from teamgraph.embeddings.experts import OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor
+from teamgraph.embeddings.confidence import EVIDENCE_MATCH, match_probability
+from teamgraph.embeddings.experts import (
+    OUTCOME_WEIGHT, evidence_signals, fuse_people, load_discount, rating_factor, signal_parts,
+)
 from teamgraph.embeddings.fusion import ranked
 from teamgraph.embeddings.lexical import matching_terms, tokenize
 from teamgraph.embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
-from teamgraph.embeddings.query_parts import check_brief, graph_score, members_by_project, passes, peak_loads
+from teamgraph.embeddings.query_parts import (
+    check_brief, foreign_vectors, graph_score, members_by_project, passes, peak_loads, query_vectors,
+)
 from teamgraph.graph.model import Viewer, Window
 from teamgraph.errors import IndexMissing
 
@@ -60,7 +65,7 @@ class Retriever:
         self._skill_names: dict[str, list[str]] = {}
         self._revision: int | None = None
         self._cache: dict[str, tuple[int, object]] = {}
-        self._qcache: dict[str, np.ndarray] = {}
+        self._qcache: dict[str, tuple] = {}  # brief → (vector, vector for foreign passages or None)
 
     # --- index lifecycle ---------------------------------------------------------------------
     def build(self, progress: bool = True) -> dict:
@@ -226,6 +231,10 @@ class Retriever:
             self._cache[name] = hit
         return hit[1]
 
+    def _doc_share(self, corpus: Corpus) -> dict[str, float]:
+        """term → share of the corpus's documents holding it (filler terms explain nothing)."""
+        return self._cached(f"share:{corpus.name}", lambda: corpus.lexical_index().doc_share())
+
     def _skills_in(self, text: str) -> set[str]:
         """Skills a brief names (id, name or alias, as whole index terms; CJK aliases as substrings)."""
         def table():  # from the index's copy of the skill names, never a scan per query
@@ -246,12 +255,22 @@ class Retriever:
             return None
         hit = self._qcache.get(text)
         if hit is None:
-            hit = self.encoder.encode([text])[0]
+            foreign = foreign_vectors(self.encoder, [text])
+            hit = (query_vectors(self.encoder, [text])[0], None if foreign is None else foreign[0])
             with self._lock:
                 if len(self._qcache) >= 64:
                     self._qcache.pop(next(iter(self._qcache)))
                 self._qcache[text] = hit
-        return hit
+        return hit[0]
+
+    def _foreign(self, text: str) -> np.ndarray | None:
+        """The brief's vector for passages an English-only model part cannot read (or None)."""
+        if not text.strip():
+            return None
+        if text not in self._qcache:
+            self._encode(text)
+        hit = self._qcache.get(text)
+        return hit[1] if hit is not None else foreign_vectors(self.encoder, [text])[0]
 
     def _case_search(self, brief: str, viewer: Viewer, k: int, *, department=None, process=None,
                      since=None, until=None, language=None, skills=(), prefer_department=None,
@@ -265,18 +284,19 @@ class Retriever:
         qterms = tokenize(brief)
         if qvec is None:
             qvec = self._encode(brief)
+        qf = self._foreign(brief) if qvec is not None else None
         wanted = set(skills) | self._skills_in(brief)
         depth = max(depth or 0, 4 * k, 50)
         graph: dict[str, float] = {}
         if wanted or prefer_department or prefer_process:
             pool = allowed
             if qvec is not None or qterms:  # graph signals re-rank text candidates; they never add noise
-                pool = {key for key, _ in cases.dense(qvec, depth, allowed)} if qvec is not None else set()
+                pool = {key for key, _ in cases.dense(qvec, depth, allowed, qf)} if qvec is not None else set()
                 pool |= {key for key, _ in cases.bm25(qterms, depth, allowed)}
             graph = {cid: graph_score(cases.meta[cid], wanted, prefer_department, prefer_process)
                      for cid in pool}
         extra = {"graph": [(c, graph[c]) for c in ranked(graph)]} if graph else {}
-        scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth)
+        scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth, qvec_foreign=qf)
         return scored, graph, wanted, qterms, qvec
 
     # --- public queries ----------------------------------------------------------------------
@@ -311,13 +331,19 @@ class Retriever:
                     process=m.get("process", ""), outcome=m.get("outcome", ""),
                     date=case.date.isoformat() if case.date else None, language=case.language,
                     skills=tuple(case.skills), score=s.score,
-                    matching_terms=tuple(matching_terms(brief, cases.terms.get(s.key, ()))),
+                    matching_terms=tuple(matching_terms(brief, cases.terms.get(s.key, ()),
+                                                        doc_share=self._doc_share(cases))),
                     shared_skills=tuple(sorted(wanted & set(case.skills))),
                     same_process=bool(prefer_process and m.get("process") == prefer_process),
                     same_department=bool(prefer_department and case.department == prefer_department),
                     parts=ScoreParts(fused=s.score, dense=s.dense, bm25=s.bm25, graph=graph.get(s.key),
-                                     dense_rank=s.dense_rank, bm25_rank=s.bm25_rank, graph_rank=grank.get(s.key))))
+                                     dense_rank=s.dense_rank, bm25_rank=s.bm25_rank, graph_rank=grank.get(s.key)),
+                    match=self._match(s)))
             return hits
+
+    def _match(self, s) -> float | None:
+        """The calibrated chance that hit `s` fits its brief (embeddings.confidence)."""
+        return None if s.features is None else match_probability(s.features, self.encoder.name)
 
     def _people_signals(self, brief: str, viewer: Viewer, skills, prefer_department, prefer_process, qvec):
         """Per-signal person scores for a brief, plus the case/project rankings used as evidence."""
@@ -325,9 +351,13 @@ class Retriever:
         scored, _, wanted, qterms, _ = self._case_search(
             brief, viewer, EVIDENCE_DEPTH, skills=skills, prefer_department=prefer_department,
             prefer_process=prefer_process, qvec=qvec, depth=EVIDENCE_DEPTH)
-        case_rank = [s.key for s in scored]
+        # only cases and projects that plausibly fit the brief are evidence (an off-topic 50th case
+        # made its author an "expert" before)
+        case_rank = [s.key for s in scored if (self._match(s) or 0.0) >= EVIDENCE_MATCH]
         cmeta, pmeta, projmeta = corpora["case"].meta, corpora["person"].meta, corpora["project"].meta
-        proj_rank = [s.key for s in corpora["project"].hybrid(qvec, qterms, EVIDENCE_DEPTH)]
+        qf = self._foreign(brief) if qvec is not None else None
+        proj_rank = [s.key for s in corpora["project"].hybrid(qvec, qterms, EVIDENCE_DEPTH, qvec_foreign=qf)
+                     if (self._match(s) or 0.0) >= EVIDENCE_MATCH]
         members = self._cached("members", lambda: members_by_project(pmeta))
         track = {p: len(m["projects"]) for p, m in pmeta.items()}
         for cid in self.store.visible_case_ids(viewer):  # only cases this viewer may see count
@@ -339,7 +369,7 @@ class Retriever:
             project_rank=proj_rank, project_people={p: [m for m, _ in members.get(p, ())] for p in proj_rank},
             project_weight={p: OUTCOME_WEIGHT.get(projmeta[p].get("outcome", ""), 0.85) for p in proj_rank},
             wanted=wanted, skills_of={p: m["skills"] for p, m in pmeta.items()}, track=track,
-            profile_rank=[s.key for s in corpora["person"].hybrid(qvec, qterms, EVIDENCE_DEPTH)])
+            profile_rank=[s.key for s in corpora["person"].hybrid(qvec, qterms, EVIDENCE_DEPTH, qvec_foreign=qf)])
         eligible = {p for p, m in pmeta.items() if m.get("status", "active") == "active"}
         return signals, eligible, case_rank, proj_rank, wanted, members
 
@@ -355,6 +385,7 @@ class Retriever:
             fused, ranks = fuse_people(signals, eligible)
             if not fused:
                 return []
+            parts = signal_parts(signals, eligible)
             window = window or Window(date.today(), date.today() + timedelta(days=90))
             pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
             loads = peak_loads(self.store.memberships_of(pool), window)
@@ -364,8 +395,11 @@ class Retriever:
             for pid in pool:
                 m = pmeta[pid]
                 mean = m.get("rating")  # [mean, count] of the ratings received, kept in the index
+                # ratings count only where the viewer may see them, so every factor of the order is
+                # on the card: score = relevance × rating factor × load discount
+                rf = rating_factor(mean[0] if mean and viewer.privileged else None)
                 disc = load_discount(loads.get(pid, 0.0), m.get("capacity", 1.0))
-                score = fused[pid] * rating_factor(mean[0] if mean else None) * disc
+                score = fused[pid] * rf * disc
                 evidence = [Evidence("case", c, cmeta[c]["title"], r, outcome=cmeta[c].get("outcome", ""))
                             for r, c in enumerate(case_rank, 1) if pid in cmeta[c].get("authors", ())][:5]
                 evidence += [Evidence("project", p, projmeta[p]["name"], r, role=role,
@@ -377,7 +411,8 @@ class Retriever:
                     capacity=m.get("capacity", 1.0), load_discount=disc, evidence=tuple(evidence),
                     skills=tuple((s, *m["skills"][s]) for s in sorted(wanted) if s in m["skills"]),
                     expert_in=tuple(m.get("expert_in", ())), ranks=ranks.get(pid, {}),
-                    ratings=({"mean": round(mean[0], 3), "count": mean[1]} if mean and viewer.privileged else None)))
+                    ratings=({"mean": round(mean[0], 3), "count": mean[1]} if mean and viewer.privileged else None),
+                    rating_factor=rf, signals=parts.get(pid, {})))
             hits.sort(key=lambda h: (-h.score, h.person))
             return hits[:k]
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from teamgraph.ingest.text_repair import clean_text
 from teamgraph.limits import raw_json_depth
 from teamgraph.graph.model import (
     EVIDENCE_KINDS, OUTCOMES, PERSON_STATUSES, PROCESSES, PROJECT_STATUSES, VISIBILITIES,
@@ -105,6 +106,16 @@ def line_text(v: object) -> str:
     if m:
         _refuse_char(s, m, _what(ord(m.group())))
     return s
+
+
+def prose(v: object) -> str:
+    """Free text of a case, with HTML entities decoded (ingest.text_repair)."""
+    return clean_text(text(v))
+
+
+def prose_line(v: object) -> str:
+    """A case title: one line of text, with HTML entities decoded."""
+    return clean_text(line_text(v))
 
 
 def ident(v: object) -> str:
@@ -338,8 +349,8 @@ SPECS: tuple[FileSpec, ...] = (
         C("person", ident, True, ref="person"), C("project", ident, True, ref="project"),
         C("role", line_text), C("allocation", FTE), C("start", iso_date), C("end", iso_date))),
     FileSpec("cases.jsonl", "case", (
-        C("id", ident, True), C("title", line_text, True), C("problem", text, True), C("action", text),
-        C("result", text), C("lesson", text), C("project", ident, ref="project"),
+        C("id", ident, True), C("title", prose_line, True), C("problem", prose, True), C("action", prose),
+        C("result", prose), C("lesson", prose), C("project", ident, ref="project"),
         C("department", ident, ref="department"), C("skills", pipe_list(ident), ref="skill"),
         C("tags", pipe_list(line_text)), C("language", language), C("visibility", enum(VISIBILITIES)),
         C("date", iso_date), C("authors", pipe_list(ident), ref="person"))),

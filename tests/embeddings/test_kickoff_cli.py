@@ -23,12 +23,12 @@ def _hit(cid, lesson):
                    False, False, ScoreParts(0.1))
 
 
-def test_lessons_are_deduplicated_in_rank_order():
+def test_lessons_are_deduplicated_and_taken_in_turns():
     cases = [_hit("a", "Survey radio coverage before rollout. Budget a data-quality sprint."),
              _hit("b", "Before rollout, survey the radio coverage! Train the pickers.")]
     got = [(x.case, x.text) for x in lessons_to_read(cases)]
-    assert got == [("a", "Survey radio coverage before rollout."), ("a", "Budget a data-quality sprint."),
-                   ("b", "Train the pickers.")]
+    assert got == [("a", "Survey radio coverage before rollout."), ("b", "Train the pickers."),
+                   ("a", "Budget a data-quality sprint.")]
 
 
 def test_brief_yaml_errors_name_file_line_and_field(tmp_path):
@@ -121,12 +121,26 @@ def test_eval_cases_on_a_small_llis_folder(tmp_path):
         ])]
     (tmp_path / "lessons.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     out = eval_cases(tmp_path, HashingEncoder())
-    assert out["n"] == 4 and set(out) == {"n", "title", "event", "topic"}
+    assert out["n"] == 4 and set(out) == {"n", "model", "title", "event", "topic"}
     for task in ("title", "event"):
-        assert set(out[task]) == {"dense", "bm25", "hybrid"}
-        assert set(out[task]["hybrid"]) == {"mrr@10", "recall@1", "recall@10"}
+        assert set(out[task]) == {"dense", "bm25", "hybrid", "final", "flagged", "n"}
+        assert set(out[task]["final"]) == {"mrr@10", "recall@1", "recall@10"}
         assert out[task]["bm25"]["recall@10"] == 1.0  # 4 documents: every target is in the top 10
-    assert set(out["topic"]["hybrid"]) == {"ndcg@10"}
+        assert 0.0 <= out[task]["flagged"] <= 1.0
+    assert set(out["topic"]["final"]) == {"ndcg@10"}
+    # a query set of one's own: {"query", "target"} lines; targets must exist, off-topic lines have none
+    qs = tmp_path / "q.jsonl"
+    qs.write_text('{"query": "lithium cells burning while charging", "target": "3"}\n'
+                  '{"query": "x-ray the nose gear tyre", "target": 0}\n', encoding="utf-8")
+    got = eval_cases(tmp_path, HashingEncoder(), queries=[qs])["queries"][0]
+    assert got["n"] == 2 and got["bm25"]["recall@10"] == 1.0 and got["final"]["mrr@10"] > 0
+    off = tmp_path / "off.jsonl"
+    off.write_text('{"query": "qwzxv"}\n', encoding="utf-8")
+    assert eval_cases(tmp_path, HashingEncoder(), queries=[off])["queries"][0]["flagged"] == 1.0
+    qs.write_text('{"query": "x", "target": "99"}\n{"target": "1"}\n', encoding="utf-8")
+    with pytest.raises(ValidationError) as e:
+        eval_cases(tmp_path, HashingEncoder(), queries=[qs])
+    assert {(p.line, p.field) for p in e.value.problems} == {(1, "target"), (2, "query")}
     (tmp_path / "lessons.jsonl").write_text('{"lesson_number": "1", "title": 3}\nnot json\n')
     with pytest.raises(ValidationError) as e:
         eval_cases(tmp_path, HashingEncoder())
