@@ -144,3 +144,30 @@ def test_the_gate_refuses_bad_settings():
     from teamgraph.api.workers import SlowGate
     with pytest.raises(ValueError):
         SlowGate(0, 0, 1.0)
+
+
+def test_pages_and_kickoff_share_the_gate_and_the_kickoff_list_does_not_wait(app, client, login, auth):
+    """Every turn and queue place taken (the app's default pool): the kickoff page with a brief
+    and the project kickoff answer 503 with Retry-After, the plain project list still answers."""
+    gate = app.extensions["teamgraph.slow"]
+    release, holders = threading.Event(), []
+    for _ in range(gate.capacity):
+        t = threading.Thread(target=gate.run, args=(lambda: release.wait(30),), daemon=True)
+        t.start()
+        holders.append(t)
+    try:
+        for _ in range(400):
+            if gate.waiting == gate.queue:
+                break
+            time.sleep(0.05)
+        login("sponsor")
+        assert client.get("/kickoff").status_code == 200  # the list of projects: not slow work
+        page = client.get("/kickoff?brief=pricing+engine")
+        assert page.status_code == 503 and page.headers["Retry-After"] and "busy" in page.get_data(as_text=True)
+        api = client.get("/api/v1/projects/p-new/kickoff", headers=auth("sponsor"))
+        assert api.status_code == 503 and api.get_json()["reason"] == "slow_pool_full"
+    finally:
+        release.set()
+        for t in holders:
+            t.join(10)
+    assert client.get("/api/v1/projects/p-new/kickoff", headers=auth("sponsor")).status_code == 200
