@@ -215,8 +215,9 @@ def _load_words(m: dict) -> str:
     if m.get("capacity") and "load_before" in m and "load_after" in m:
         cap = m["capacity"]
         return f"load {_pct(m['load_before'] / cap)} → {_pct(m['load_after'] / cap)} of capacity"
-    before = (f"{_pct(m['util_before'])} busy before joining" if m.get("util_before") is not None
-              else m.get("availability") or "")
+    util = m.get("util_before")
+    before = (("free before joining" if util == 0 else f"{_pct(util)} of capacity in use before joining")
+              if util is not None else m.get("availability") or "")
     after = m.get("availability_after")
     return before + (f", {after} after" if after else "")
 
@@ -276,8 +277,12 @@ def versus(alt: dict, best: dict) -> dict:
              for k in {*alt.get("score", {}), *best.get("score", {})}}
     drivers = sorted((k for k, v in parts.items() if abs(v) >= 0.005), key=lambda k: -abs(parts[k]))[:2]
     why = ", ".join(f"{TERM_WORDS.get(k, (k,))[0]} {parts[k]:+.2f}" for k in drivers)
-    score = ("scores the same" if abs(delta) < 0.005 else
-             f"scores {abs(delta):.2f} {'lower' if delta < 0 else 'higher'}") + (f" ({why})" if why else "")
+    if delta >= 0.005:  # only on the parts shown: the suggested team wins on parts this viewer is not shown
+        score = (f"scores {delta:.2f} higher on the parts shown here ({why}), but lower overall: the suggested "
+                 "team also wins on parts of the score you are not shown (load and ratings)")
+    else:
+        score = ("scores the same" if abs(delta) < 0.005 else f"scores {abs(delta):.2f} lower") + (
+            f" ({why})" if why else "")
     return {"added": added, "removed": removed, "score_delta": delta, "parts_delta": parts,
             "words": f"{change}; {score}"}
 

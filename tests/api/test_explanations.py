@@ -43,8 +43,9 @@ def test_member_explain_says_what_they_cover_and_their_load(client, auth, team_r
         if "load_after" in m:  # the figures a sponsor was given
             assert "% of capacity" in m["explain"]
         else:
-            assert f"{round(m['util_before'] * 100)} % busy before joining, {m['availability_after']} after" \
-                in m["explain"] and "→" not in m["explain"]
+            before = ("free before joining" if m["util_before"] == 0 else
+                      f"{round(m['util_before'] * 100)} % of capacity in use before joining")
+            assert f"{before}, {m['availability_after']} after" in m["explain"] and "→" not in m["explain"]
 
 
 def test_score_parts_have_meanings_and_add_up_to_what_the_viewer_sees(client, auth, team_request):
@@ -60,8 +61,9 @@ def test_score_parts_have_meanings_and_add_up_to_what_the_viewer_sees(client, au
     assert "busy" not in sponsor  # withheld from sponsors (teamgraph.present), so not put into words either
 
 
-def test_an_alternative_says_whom_it_swaps_and_what_it_costs(client, auth, team_request):
-    s = _suggest(client, auth, {"request": team_request, "alternatives": 2})
+@pytest.mark.parametrize("role", ["hr", "sponsor"])
+def test_an_alternative_says_whom_it_swaps_and_what_it_costs(client, auth, team_request, role):
+    s = _suggest(client, auth, {"request": team_request, "alternatives": 2}, role)
     best = {m["id"]: m["name"] for m in s["team"]["members"]}
     assert s["alternatives"]
     for alt in s["alternatives"]:
@@ -70,7 +72,10 @@ def test_an_alternative_says_whom_it_swaps_and_what_it_costs(client, auth, team_
         assert {p["id"] for p in v["added"]} == ids - set(best)
         assert {p["id"] for p in v["removed"]} == set(best) - ids
         assert v["score_delta"] == pytest.approx(alt["total"] - s["team"]["total"], abs=1e-3)
-        assert v["score_delta"] <= 1e-9  # the suggested team is the best
+        if role == "hr":
+            assert v["score_delta"] <= 1e-9  # the suggested team is the best (on every part, all shown to HR)
+        elif v["score_delta"] > 0:  # a sponsor's total leaves parts out: the words say so
+            assert "lower overall" in v["words"] and "not shown" in v["words"]
         if v["added"] and v["removed"]:
             assert v["words"].startswith("swaps " + v["removed"][0]["name"])
             assert v["added"][-1]["name"] in v["words"].split(";")[0]
@@ -88,3 +93,18 @@ def test_an_infeasible_request_says_the_smallest_change_in_plain_words(client, a
     assert changes and all(m == "accept a team smaller than 5" or
                            m.startswith("allow more than 1 person from ") for m in changes), changes
     assert "team size ≥ 5" in s["diagnosis"]["conflict"]
+
+
+def test_an_alternative_ahead_on_the_parts_shown_is_said_to_lose_on_the_parts_not_shown():
+    from teamgraph.matching.explain import versus
+    best = {"members": [{"id": "a", "name": "Ann Lee"}, {"id": "b", "name": "Bo Chen"}], "total": 1.0,
+            "score": {"skill_fit": 2.0, "members": -1.0}}
+    alt = {"members": [{"id": "a", "name": "Ann Lee"}, {"id": "c", "name": "Cy Park"}], "total": 1.2,
+           "score": {"skill_fit": 2.2, "members": -1.0}}
+    v = versus(alt, best)
+    assert v["added"] == [{"id": "c", "name": "Cy Park"}] and v["removed"] == [{"id": "b", "name": "Bo Chen"}]
+    assert v["words"] == ("swaps Bo Chen for Cy Park; scores 0.20 higher on the parts shown here (skill fit +0.20), "
+                          "but lower overall: the suggested team also wins on parts of the score you are not shown "
+                          "(load and ratings)")
+    worse = versus(dict(alt, total=0.7, score={"skill_fit": 1.7, "members": -1.0}), best)
+    assert worse["words"] == "swaps Bo Chen for Cy Park; scores 0.30 lower (skill fit -0.30)"
