@@ -85,7 +85,7 @@ class WordsEncoder:
     def encode(self, texts, batch_size=64, progress=False):
         rows = []
         for t in texts:
-            key = t.split(".")[0].strip().casefold()
+            key = t.strip().casefold()
             v = np.array(self.MEANING.get(key, (0, 0, 0)) + (0.01,), dtype=float)
             rows.append(v / np.linalg.norm(v))
         return np.array(rows)
