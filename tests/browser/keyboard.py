@@ -4,12 +4,18 @@ element is clicked; elements are only looked up to read what the page shows."""
 
 from __future__ import annotations
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 WIDTHS = {"phone": (390, 844), "tablet": (768, 1024), "desktop": (1440, 900)}
+
+
+def wait(browser, seconds: float = 30) -> WebDriverWait:
+    """Wait for a condition; parts of the page redrawn meanwhile are looked up again."""
+    return WebDriverWait(browser, seconds, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 def viewport(browser, width: int, height: int) -> None:

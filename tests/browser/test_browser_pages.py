@@ -10,19 +10,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.a11y import assert_accessible
 from tests.browser.keyboard import (
-    WIDTHS, active, choose, fill_request, press, replace_text, start_from_top, tab_to, type_date, viewport,
+    WIDTHS, active, choose, fill_request, press, replace_text, start_from_top, tab_to, type_date, viewport, wait,
     wait_options,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def wait(browser, seconds: float = 30):
-    return WebDriverWait(browser, seconds)
 
 
 def shot(browser, screenshots, name: str) -> None:
@@ -89,6 +84,9 @@ def test_autocomplete_is_an_aria_combobox(phone, signed_in):
     box2 = tab_to(phone, ".reqrow:nth-child(2) .req-skill")
     press(phone, "kube", Keys.ENTER)
     wait(phone, 10).until(lambda b: box2.get_attribute("value") == "Kubernetes")
+    # a typo gets the skill meant, marked as a guess
+    choose(phone, tab_to(phone, ".reqrow:nth-child(2) .req-skill"), "pyhton", "Python")
+    assert box2.get_attribute("data-id") == "python"
     # nothing matches: said in words, no empty list
     box3 = tab_to(phone, ".reqrow:nth-child(1) .req-skill", backwards=True)
     replace_text(phone, "qqqqzz")
@@ -152,6 +150,24 @@ def test_sponsor_gets_a_team_pins_resolves_and_asks_why_not(phone, signed_in, sc
     assert "missing level" in reason.text and "Hal Ito" in reason.text
     shot(phone, screenshots, "sponsor-whynot-390")
     assert_accessible(phone, "sponsor result with why-not")
+
+
+def test_hr_staffs_a_portfolio_by_keyboard(phone, signed_in, screenshots):
+    base = signed_in("hr")
+    phone.get(base + "/sponsor")
+    fill_request(phone)
+    tab_to(phone, "#portfolio-add")
+    press(phone, Keys.ENTER)
+    assert "Pricing engine · SQL ≥ 3 × 2, Budgeting ≥ 3 × 1" in phone.find_element(By.ID, "portfolio-requests").text
+    tab_to(phone, "#portfolio-go")
+    press(phone, Keys.ENTER)
+    answer = wait(phone).until(EC.presence_of_element_located((By.ID, "portfolio-answer")))
+    team = answer.find_element(By.CSS_SELECTOR, ".pteam")
+    names = [a.text for a in team.find_elements(By.CSS_SELECTOR, "li a")]
+    assert len(names) >= 2 and all(" " in n for n in names), names  # people by name
+    assert "SQL" in team.text and "sql" not in team.text.split()  # skills by name, not slug
+    shot(phone, screenshots, "portfolio-390")
+    assert_accessible(phone, "sponsor page with a staffed portfolio")
 
 
 def test_form_errors_sit_beside_the_fields_in_plain_words(phone, signed_in, screenshots):

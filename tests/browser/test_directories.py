@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.keyboard import WIDTHS, active, choose, press, tab_to, type_date, viewport
+from tests.browser.keyboard import WIDTHS, active, choose, press, tab_to, type_date, viewport, wait
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +22,7 @@ def submit(browser, button: str) -> None:
     old = browser.find_element(By.TAG_NAME, "main")
     tab_to(browser, button)
     press(browser, Keys.ENTER)
-    WebDriverWait(browser, 20).until(lambda b: b.find_element(By.TAG_NAME, "main") != old)
+    wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "main") != old)
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def test_people_directory_filters_and_pages(phone, signed_in, screenshots):
     assert len(first) == 20
     tab_to(phone, ".paging a[rel=next]")
     press(phone, Keys.ENTER)
-    WebDriverWait(phone, 20).until(lambda b: b.find_element(By.ID, "people-count").text.startswith("21–27 of 27"))
+    wait(phone).until(lambda b: b.find_element(By.ID, "people-count").text.startswith("21–27 of 27"))
     assert not set(names(phone, "people")) & set(first)
     assert phone.find_element(By.CSS_SELECTOR, ".paging [aria-disabled=true]").text.startswith("Next")
     shot = screenshots / "people-directory-390.png"
@@ -100,6 +99,6 @@ def test_project_index_filters_with_errors_beside_the_field(phone, signed_in, sc
     tab_to(phone, ".field-error .suggestion")
     assert "Kubernetes" in active(phone).text
     press(phone, Keys.ENTER)
-    WebDriverWait(phone, 20).until(lambda b: b.find_elements(By.ID, "projects"))
+    wait(phone).until(lambda b: b.find_elements(By.ID, "projects"))
     assert names(phone, "projects") == ["Platform upgrade"]
     assert "Kubernetes ≥ 4 × 2" in phone.find_element(By.ID, "projects").text

@@ -164,11 +164,18 @@ const TG = (() => {
   /** The id an autocomplete pick left on `input`, if the text is still what was picked. */
   const pickedId = (input) => (input.dataset.id && input.dataset.picked === input.value ? input.dataset.id : null);
 
-  const skillSource = async (q) => (await api("/api/v1/skills?limit=8&q=" + encodeURIComponent(q))).skills
-    .map((s) => ({ value: s.name, label: s.name, id: s.id,
-      hint: s.matched && s.matched !== s.name ? s.matched
-        : s.holders !== undefined ? `${s.holders} ${s.holders === 1 ? "person" : "people"}`
-          : s.aliases && s.aliases.length ? s.aliases.slice(0, 2).join(", ") : s.category }));
+  /** Skills for a picker: held or needed ones (the API offers no others), each with who holds it or
+   *  what matched; when nothing matches, the API's "did you mean" skills, marked as such. */
+  const skillSource = async (q) => {
+    const got = await api("/api/v1/skills?limit=8&q=" + encodeURIComponent(q));
+    const people = (n) => `${n} ${n === 1 ? "person" : "people"}`;
+    const rows = got.skills.map((s) => ({ value: s.name, label: s.name, id: s.id,
+      hint: [s.matched && s.matched !== s.name ? s.matched : null,
+        s.holders !== undefined ? people(s.holders) : null,
+        !s.matched && s.broader_skill ? `in ${s.broader_skill.name}` : null].filter(Boolean).join(" · ")
+        || (s.aliases || []).slice(0, 2).join(", ") }));
+    return rows.length ? rows : (got.did_you_mean || []).map((s) => ({ value: s.name, label: s.name, id: s.id, hint: "did you mean?" }));
+  };
   const personSource = async (q) => (await api("/api/v1/people?limit=8&q=" + encodeURIComponent(q))).people
     .map((p) => ({ value: p.name, label: p.name, id: p.id,
       hint: (p.department_name || p.department) + (p.title ? " · " + p.title : "") }));

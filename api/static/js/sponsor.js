@@ -289,11 +289,12 @@
 
   // --- portfolio (HR/admin): one pool for several requests; soft mode lists what stays unmet ---
   const portfolio = [];
+  const portfolioNames = [];  // per request, the skill names as typed or picked (the request carries ids)
 
   function portfolioList() {
     TG.put($("portfolio-requests"), portfolio.map((q, i) => el("li", {}, q.name || `request ${i + 1}`,
-      el("span", { class: "muted" }, ` · ${q.requirements.map((r) => `${r.skill} ≥ ${r.level} × ${r.count}`).join(", ")}`),
-      " ", el("button", { type: "button", class: "small", title: "Remove", "aria-label": `Remove ${q.name || "request " + (i + 1)}`, onclick: () => { portfolio.splice(i, 1); portfolioList(); } }, "×"))));
+      el("span", { class: "muted" }, ` · ${q.requirements.map((r, k) => `${portfolioNames[i][k] || r.skill} ≥ ${r.level} × ${r.count}`).join(", ")}`),
+      " ", el("button", { type: "button", class: "small", title: "Remove", "aria-label": `Remove ${q.name || "request " + (i + 1)}`, onclick: () => { portfolio.splice(i, 1); portfolioNames.splice(i, 1); portfolioList(); } }, "×"))));
     $("portfolio-go").disabled = !portfolio.length;
   }
 
@@ -347,7 +348,8 @@
     $("portfolio-add").addEventListener("click", () => {
       const q = readForm();
       q.name = q.name || `request ${portfolio.length + 1}`;
-      portfolio.push(q); portfolioList();
+      portfolio.push(q); portfolioNames.push(filledRows().map((r) => r.querySelector(".req-skill").value.trim()));
+      portfolioList();
     });
     $("portfolio-go").addEventListener("click", staffPortfolio);
   }
