@@ -63,9 +63,10 @@ class KickoffPackage:
 
 
 def judge(cases: list[CaseHit]) -> tuple[list[CaseHit], dict]:
-    """Cases marked weak below the threshold, and the package's confidence: when even the best
+    """Cases marked weak below the threshold, and the package's confidence (the best match among
+    them, which need not be the first: the order also weighs graph signals): when even the best
     case does not fit, at most MAX_WEAK cases remain, all weak."""
-    best = cases[0].match if cases else None
+    best = max((c.match for c in cases if c.match is not None), default=None)
     ok = fits(best)
     marked = [c if fits(c.match) else replace(c, weak=True) for c in cases]
     if not ok:

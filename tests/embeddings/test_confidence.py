@@ -36,6 +36,8 @@ def test_a_good_best_case_keeps_the_list_and_marks_only_weak_ones():
     assert conf["fits"] is True and [c.id for c in cases] == ["a", "b", "c", "d"]
     assert [c.weak for c in cases] == [False, False, True, True]
     assert judge([])[1]["fits"] is False
+    assert judge([_hit("a", 0.2), _hit("b", 0.7)])[1] | {"message": ""} == {
+        "match": 0.7, "fits": True, "threshold": THRESHOLD, "message": ""}  # the best, not the first
 
 
 def test_match_probability_rises_with_meaning_and_shared_words():
