@@ -275,6 +275,15 @@ def focused_node(browser) -> str:
     return active(browser).get_attribute("data-id") or ""
 
 
+def arrow_to(browser, node_id: str) -> None:
+    """Walk the focused graph with ArrowDown until `node_id` has the focus."""
+    for _ in range(len(browser.find_elements(By.CSS_SELECTOR, "#graph .node")) + 1):
+        if focused_node(browser) == node_id:
+            return
+        press(browser, Keys.ARROW_DOWN)
+    assert focused_node(browser) == node_id
+
+
 def overlapping_labels(browser) -> int:
     """Pairs of visible node labels whose boxes overlap on screen."""
     return browser.execute_script("""
@@ -316,11 +325,7 @@ def test_skill_graph_by_keyboard_on_a_phone(phone, signed_in, screenshots):
     node = tab_to(phone, "#graph .node", backwards=True)
     assert node.get_attribute("data-id") == "skill:python" and node.get_attribute("aria-expanded") == "true"
     before = len(phone.find_elements(By.CSS_SELECTOR, "#graph .node"))
-    for _ in range(before):
-        if focused_node(phone) == "skill:programming":
-            break
-        press(phone, Keys.ARROW_DOWN)
-    assert focused_node(phone) == "skill:programming"
+    arrow_to(phone, "skill:programming")
     assert "collapsed" in active(phone).get_attribute("aria-label")
     press(phone, Keys.ENTER)
     wait(phone).until(lambda b: "Computer programming" in b.find_element(By.ID, "detail").text)
@@ -329,6 +334,12 @@ def test_skill_graph_by_keyboard_on_a_phone(phone, signed_in, screenshots):
     assert len(phone.find_elements(By.CSS_SELECTOR, "#graph .node")) >= before  # expanded, not replaced
     assert phone.find_element(By.CSS_SELECTOR, '#graph .node[data-id="skill:sql"]')  # programming's narrower skill
     assert_accessible(phone, "skill graph, two skills expanded")
+    arrow_to(phone, "skill:k8s")  # a third expansion: still no label over another
+    press(phone, Keys.ENTER)
+    wait(phone).until(lambda b: b.find_element(By.CSS_SELECTOR, "#detail h2").text == "Kubernetes")
+    wait(phone, 10).until(lambda b: overlapping_labels(b) == 0)
+    assert "hidden to keep the picture readable" in phone.find_element(By.ID, "labels-hidden").text
+    arrow_to(phone, "skill:programming")
     press(phone, Keys.DELETE)
     wait(phone, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, '#graph .node[data-id="skill:programming"]')
                           .get_attribute("aria-expanded") == "false")
