@@ -5,7 +5,7 @@ torch-fp32` uses sentence-transformers itself), into embeddings/sample_vectors/<
 Run after the sample data, the passage splitting or the model changes (`teamgraph demo` then
 encodes only the passages that no longer match):
 
-    python bench/make_sample_vectors.py [--model all-MiniLM-L6-v2]
+    python bench/make_sample_vectors.py [--model NAME] [--backend onnx-fp32]
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Recorder:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="all-MiniLM-L6-v2")
+    ap.add_argument("--model", default=None, help="default: the default model (settings)")
     ap.add_argument("--backend", default="onnx-fp32", choices=("onnx-fp32", "torch-fp32"))
     args = ap.parse_args()
     from teamgraph.embeddings.cache import SHIPPED_DIR, encoder_identity, write_shipped
@@ -54,6 +54,7 @@ def main() -> None:
     from teamgraph.service import Teamgraph
     from teamgraph.settings import Settings
 
+    args.model = args.model or Settings().model
     reference = load_encoder(args.model, args.backend)
     with tempfile.TemporaryDirectory() as tmp:
         rec = Recorder(reference.dim)
@@ -63,18 +64,22 @@ def main() -> None:
         engine.index_build()
         engine.close()
     texts = list(dict.fromkeys(rec.texts))
-    print(f"encoding {len(texts)} distinct passages with {args.model} ({args.backend})", file=sys.stderr)
-    vecs = reference.encode(texts, batch_size=64, progress=True)
-    identity = encoder_identity(reference)
+    # an ensemble's vectors are cached per part (encoder_for), so each part gets its own file
+    parts = [p for p, _, _ in getattr(reference, "parts", None) or []] or [reference]
     SHIPPED_DIR.mkdir(exist_ok=True)
-    for old in SHIPPED_DIR.glob("*.npz"):
-        with np.load(old) as z:
-            if str(z["model"]) == args.model:
+    for part in parts:
+        print(f"encoding {len(texts)} distinct passages with {part.name} ({getattr(part, 'backend', '')})",
+              file=sys.stderr)
+        vecs = part.encode(texts, batch_size=64, progress=True)
+        identity = encoder_identity(part)
+        for old in SHIPPED_DIR.glob("*.npz"):
+            with np.load(old) as z:
+                stale = str(z["model"]) == part.name and str(z["identity"]) != identity
+            if stale:
                 old.unlink()  # one file per model: the previous identity's vectors go
-    path = SHIPPED_DIR / f"{identity[:16]}.npz"
-    write_shipped(path, identity, args.model, texts, vecs)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
-
+        path = SHIPPED_DIR / f"{identity[:16]}.npz"
+        write_shipped(path, identity, part.name, texts, vecs)
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
 
 if __name__ == "__main__":
     main()

