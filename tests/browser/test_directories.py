@@ -76,6 +76,17 @@ def test_people_directory_filters_and_pages(phone, signed_in, screenshots):
     assert "free at least 0.3 FTE from 1 Jan to 31 Mar" in phone.find_element(By.ID, "people-count").text
 
 
+def test_members_get_no_free_time_filter(phone, signed_in):
+    base = signed_in("member")
+    phone.get(base + "/people")
+    assert phone.find_elements(By.ID, "skill") and not phone.find_elements(By.ID, "min_fte")
+    assert phone.find_element(By.ID, "people-count").text.startswith("1–27 of 27 people")
+    rows = {r.find_element(By.CSS_SELECTOR, "td a").text: r.text
+            for r in phone.find_elements(By.CSS_SELECTOR, "#people tbody tr")}
+    assert "FTE free" in rows["Bo Chen"]  # bo sees his own free time,
+    assert not [n for n, row in rows.items() if "FTE free" in row and n != "Bo Chen"]  # others' as bands
+
+
 def test_project_index_filters_with_errors_beside_the_field(phone, signed_in, screenshots):
     base = signed_in("sponsor")
     phone.get(base + "/kickoff")
