@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def draw_portfolio(store, k: int, seed: int):
     from teamgraph.ingest.sample import SAMPLE_TODAY
-    from teamgraph.matching.request import parse_portfolio
+    from teamgraph.matching.request import Portfolio, parse_request
     rng = random.Random(seed)
     active = {p.id for p in store.all("person") if p.status == "active"}
     holders: dict[str, int] = {}
@@ -54,7 +54,9 @@ def draw_portfolio(store, k: int, seed: int):
         reqs.append({"name": f"r{q}", "window": {"start": start.isoformat(), "end": end.isoformat()},
                      "allocation": rng.choice([0.2, 0.3, 0.4, 0.5]), "size": {"min": 2, "max": n + rng.randint(0, 1)},
                      "requirements": [{"skill": s, "level": 3} for s in rng.sample(skills, n)]})
-    return parse_portfolio({"name": f"bench {k}", "requests": reqs})
+    # Request by request: a portfolio file or API body is limited to 50 requests
+    # (teamgraph.limits); the engine itself is not.
+    return Portfolio(tuple(parse_request(r, f"requests[{q}]") for q, r in enumerate(reqs)), f"bench {k}")
 
 
 def check(store, pf, res) -> list[str]:
