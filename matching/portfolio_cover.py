@@ -74,9 +74,6 @@ class CoverPool:
     def task_sizes(self) -> np.ndarray:
         return np.diff(self.task_ptr).astype(np.int64)
 
-    def task_skill_list(self, t: int) -> list:
-        return [self.skill_names[s] for s in self.task_skills[self.task_ptr[t]:self.task_ptr[t + 1]]]
-
     @classmethod
     def from_lists(cls, people: Sequence[Sequence[Hashable]], tasks: Sequence[Sequence[Hashable]], *,
                    people_source: str = "experts", tasks_source: str = "tasks",

@@ -65,13 +65,6 @@ class CoverAnswer:
     cpu_seconds: float
     lns: LnsStats
 
-    def summary(self) -> dict:
-        return {"coverage": round(self.coverage, 4), "slots": self.slots, "max_load": self.max_load,
-                "value": round(self.value, 4), "constructive": round(self.constructive, 4),
-                "upper_bound": round(self.upper_bound, 4), "gap": round(self.gap, 4), "status": self.status,
-                "cpu_seconds": round(self.cpu_seconds, 3), "windows": self.lns.windows,
-                "improved_windows": self.lns.improved}
-
 
 def value_of(prep: Prepared, rows: np.ndarray) -> float:
     """The objective of an assignment from the pair masks (fast; `evaluate` is the check)."""
@@ -155,6 +148,3 @@ def _take_best(counts: np.ndarray, budget: np.ndarray) -> np.ndarray:
     before = np.cumsum(counts, axis=1) - counts
     return np.clip(budget[:, None] - before, 0, counts)
 
-
-def prepare_lists(experts, tasks, objective: str = "fraction", **names) -> Prepared:
-    return prepare(CoverPool.from_lists(experts, tasks, **names), objective)
