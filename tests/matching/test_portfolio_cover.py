@@ -6,6 +6,7 @@ the paper's rule; the lean pairs against a scan of every person × request; answ
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -176,3 +177,23 @@ def test_eval_names_the_file_and_line_of_bad_json(tmp_path):
         eval_portfolio(experts=tmp_path / "e.json", tasks=tmp_path / "t.json", loads=[1])
     [p] = err.value.problems
     assert p.file.endswith("e.json") and p.line == 2
+
+
+@pytest.mark.parametrize("objective", ["fraction", "slots"])
+def test_the_search_over_request_and_people_windows_never_loses_coverage_or_overloads(objective):
+    from teamgraph.matching.portfolio_cover_greedy import lazy_greedy
+    from teamgraph.matching.portfolio_cover_lns import improve
+    from teamgraph.matching.portfolio_cover_solve import value_of
+    rng = np.random.default_rng(5)
+    experts = [sorted(set(rng.integers(0, 12, rng.integers(1, 4)).tolist())) for _ in range(40)]
+    tasks = [list(dict.fromkeys(rng.integers(0, 12, rng.integers(1, 5)).tolist())) for _ in range(150)]
+    prep = prepare(CoverPool.from_lists(experts, tasks), objective)
+    start = lazy_greedy(prep.pool, prep.ours, 2, objective=objective)
+    rows, stats = improve(prep.pool, prep.pairs, 2, start, objective=objective, deadline=time.process_time() + 3,
+                          window=20, people=8)
+    assert stats.windows >= 2  # both kinds of window ran (they alternate)
+    ev = evaluate(prep.pool, prep.pairs, rows)
+    assert ev.max_load <= 2
+    assert value_of(prep, rows) >= value_of(prep, start) - 1e-9
+    got = value(experts, tasks, pairs_of(prep, rows), objective)
+    assert got == pytest.approx(ev.coverage if objective == "fraction" else ev.slots)
