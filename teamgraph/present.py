@@ -86,6 +86,9 @@ def _score_view(team: dict) -> dict:
     out["score"] = score
     out["total"] = round(sum(score.values()), 4)
     out.pop("max_util", None)  # the busiest member after joining: an after-figure (see the docstring)
+    # the team's cost (Σ rate × allocation × hours): for a team of one it is that person's cost rate,
+    # which only HR/admin see
+    out.pop("cost", None)
     return out
 
 

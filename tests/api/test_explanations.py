@@ -27,7 +27,10 @@ def test_team_summary_counts_requirements_met_with_who_and_levels(client, auth, 
     assert sql["words"].startswith("SQL ≥ 3 × 2: ")
     assert summary["words"].startswith("covers 2 of 2 requirements, skill fit ")
     assert 0 < summary["fit_pct"] <= 1
-    assert summary["cost"] == pytest.approx(team["cost"]) and team["cost"] > 0
+    assert "cost" not in team and summary["cost"] is None and "costs" not in summary["words"]  # HR only
+    hr = _suggest(client, auth, {"request": team_request}, "hr")["team"]
+    assert hr["summary"]["cost"] == pytest.approx(hr["cost"]) and hr["cost"] > 0
+    assert f"costs {hr['cost']:,.0f}" in hr["summary"]["words"]
 
 
 def test_member_explain_says_what_they_cover_and_their_load(client, auth, team_request):
