@@ -72,6 +72,8 @@ class Neo4jReads:
         for r in self._read(q.MEMBERSHIPS_IN_WINDOW, ids=ids, start=window.start, end=window.end):
             m = decode("membership", r["row"])
             by_person[m.person].append(m)
+        for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
+            by_person[m.person].append(m)
         return [Candidate(p, dict(skills[p.id]), peak_load(by_person[p.id], window)) for p in people]
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
@@ -110,7 +112,8 @@ class Neo4jReads:
             skills=[decode("person_skill", r["row"]) for r in self._read(q.PROFILE_SKILLS, id=person_id)],
             memberships=memberships, cases=cases,
             expert_in=[decode("expert", r["row"]) for r in self._read(q.PROFILE_EXPERT, id=person_id)],
-            ratings=ratings, load=peak_load([m for m, _ in memberships], window), window=window)
+            ratings=ratings, window=window,
+            load=peak_load([m for m, _ in memberships] + self.booked_memberships([person_id], window), window))
 
     # --- skills -------------------------------------------------------------------------------
     def _holders(self, skill_ids: list[str], min_level: int, department: str | None,

@@ -16,10 +16,12 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from teamgraph.graph import cypher_bookings as qb
 from teamgraph.graph import cypher_writes as q
 from teamgraph.graph.cypher_graph import NODES, RELS, all_page_query, by_keys_query
 from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from teamgraph.graph.neo4j_codec import decode, encode, key_map, key_of
+from teamgraph.graph.neo4j_bookings import Neo4jBookings
 from teamgraph.graph.neo4j_lookups import Neo4jLookups
 from teamgraph.graph.neo4j_reads import Neo4jReads
 from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
@@ -33,16 +35,17 @@ _SCHEMA_READY: set[tuple[str, str]] = set()  # (uri, database) whose schema this
 DEFAULT_BATCH = 20_000  # rows per UNWIND statement: Neo4j's guidance is 10k-50k
 
 
-class Neo4jStore(Neo4jReads, Neo4jLookups):
+class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
     """GraphStore on Neo4j. Open with `from_settings`; one pooled driver per store."""
 
     def __init__(self, uri: str, username: str, password: str, database: str = "neo4j", *,
-                 batch_size: int = DEFAULT_BATCH, max_pool_size: int = 50):
+                 batch_size: int = DEFAULT_BATCH, max_pool_size: int = 50, count_tentative: bool = True):
         try:
             import neo4j
         except ImportError as e:  # pragma: no cover - neo4j is a hard dependency
             raise StoreUnavailable("the `neo4j` driver is not installed: pip install neo4j") from e
         self.uri, self.database, self.batch_size = uri, database, batch_size
+        self.count_tentative = count_tentative  # tentative bookings count in load reads
         if uri.split("://", 1)[0] not in _SCHEMES:
             raise StoreUnavailable(f"invalid NEO4J_URI {uri!r}: use one of "
                                    f"{', '.join(s + '://' for s in _SCHEMES)} (e.g. bolt://localhost:7687)")
@@ -61,6 +64,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups):
     @classmethod
     def from_settings(cls, settings, **kwargs) -> Neo4jStore:
         """From NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE (teamgraph Settings)."""
+        kwargs.setdefault("count_tentative", getattr(settings, "count_tentative", True))
         return cls(settings.neo4j_uri, settings.neo4j_username, settings.neo4j_password,
                    settings.neo4j_database, **kwargs)
 
@@ -116,7 +120,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups):
             return
         with self._session() as s:
             have = set(s.run(q.SCHEMA_NAMES).single()["names"])
-            missing = [stmt for name, stmt in q.SCHEMA_BY_NAME.items() if name not in have]
+            missing = [stmt for name, stmt in (q.SCHEMA_BY_NAME | qb.SCHEMA_BY_NAME).items() if name not in have]
             for stmt in missing:
                 s.run(stmt).consume()
             if missing:
@@ -183,6 +187,8 @@ class Neo4jStore(Neo4jReads, Neo4jLookups):
                         f"department {busy['id']!r} still has {busy['n']} people; move or delete them first",
                         field="department"),
                         "a department that still has people cannot be deleted; nothing was written")
+            if kind == "person":
+                tx.run(qb.DETACH_PEOPLE, ids=ids).consume()
             n += tx.run(q.DELETE_NODES[kind], ids=ids).single()["n"]
         return n
 
@@ -247,6 +253,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups):
             kept_m = tx.run(q.FORGET_MOVE_MEMBERSHIPS, id=person_id, tomb=tomb).single()["n"]
             tx.run(q.FORGET_DROP_RATINGS_ABOUT, id=person_id).consume()
             kept_r = tx.run(q.FORGET_MOVE_RATINGS_GIVEN, id=person_id, tomb=tomb).single()["n"]
+            tx.run(qb.DETACH_PEOPLE, ids=[person_id]).consume()
             tx.run(q.DELETE_NODES["person"], ids=[person_id]).consume()
             tx.run(q.DROP_ORPHAN_TOPICS).consume()
             written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}

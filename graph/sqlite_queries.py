@@ -150,6 +150,8 @@ class SqliteReads:
         for row in self._rows(_MEMBERSHIPS_IN_WINDOW, window_args):
             m = codec.decode(row)
             by_person[m.person].append(m)
+        for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
+            by_person[m.person].append(m)
         return [Candidate(p, dict(skills[p.id]), peak_load(by_person[p.id], window)) for p in people]
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
@@ -192,7 +194,8 @@ class SqliteReads:
                                     order="t.level DESC, t.skill"),
             memberships=memberships, cases=cases,
             expert_in=self._decode_all("expert", "t.person = ?", (person_id,)),
-            ratings=ratings, load=peak_load([m for m, _ in memberships], window), window=window)
+            ratings=ratings, window=window,
+            load=peak_load([m for m, _ in memberships] + self.booked_memberships([person_id], window), window))
 
     # --- skills -----------------------------------------------------------------------------
     def _holders(self, skill_ids: list[str], min_level: int, department: str | None,

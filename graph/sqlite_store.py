@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from teamgraph.graph.sqlite_bookings import BOOKING_SCHEMA, BOOKING_TABLES, SqliteBookings
 from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
 from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from teamgraph.graph.sqlite_lookups import SqliteLookups, register_functions
@@ -59,6 +60,10 @@ _NODE_CASCADE: dict[str, tuple[str, ...]] = {
         f"DELETE FROM rating WHERE rater IN {_IDS}",
         f"DELETE FROM rating WHERE ratee IN {_IDS}",
         f"UPDATE project SET sponsor = NULL WHERE sponsor IN {_IDS}",
+        f"DELETE FROM booking_member WHERE person IN {_IDS}",
+        f"UPDATE booking SET booked_by = NULL WHERE booked_by IN {_IDS}",
+        f'UPDATE booking_event SET "by" = NULL WHERE "by" IN {_IDS}',
+        f"UPDATE booking_event SET person = NULL WHERE person IN {_IDS}",
         f"UPDATE project SET process_owner = NULL WHERE process_owner IN {_IDS}",
         'UPDATE "case" SET authors = (SELECT json_group_array(value) FROM json_each("case".authors) '
         f"WHERE value NOT IN {_IDS}) WHERE id IN (SELECT case_id FROM case_author WHERE person IN {_IDS})",
@@ -84,11 +89,13 @@ _NODE_CASCADE: dict[str, tuple[str, ...]] = {
 }
 
 
-class SqliteStore(SqliteReads, SqliteLookups):
+class SqliteStore(SqliteReads, SqliteLookups, SqliteBookings):
     """GraphStore on a single SQLite file (created with its schema on first open)."""
 
-    def __init__(self, path: str | Path, timeout: float = 30.0):
+    def __init__(self, path: str | Path, timeout: float = 30.0, *, count_tentative: bool = True):
+        """`count_tentative`: tentative bookings count in load reads (TEAMGRAPH_COUNT_TENTATIVE)."""
         self.path = Path(path)
+        self.count_tentative = count_tentative
         self.timeout = timeout
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
@@ -102,6 +109,7 @@ class SqliteStore(SqliteReads, SqliteLookups):
             con = self._con()
             con.execute("PRAGMA journal_mode = WAL")
             con.executescript(SCHEMA)
+            con.executescript(BOOKING_SCHEMA)
 
     # --- connections ----------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:
@@ -262,7 +270,7 @@ class SqliteStore(SqliteReads, SqliteLookups):
     def clear_all(self) -> None:
         """Delete every record (tests and `ingest --replace`); the revision still moves forward."""
         def run(con: sqlite3.Connection):
-            n = sum(con.execute(f"DELETE FROM {t}").rowcount for t in ALL_TABLES)
+            n = sum(con.execute(f"DELETE FROM {t}").rowcount for t in BOOKING_TABLES + ALL_TABLES)
             return ({}, {"all": n} if n else {}, {})
         self._write(run)
 

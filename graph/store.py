@@ -21,6 +21,7 @@ from teamgraph.graph.reads import (  # noqa: F401
 )
 
 if TYPE_CHECKING:
+    from teamgraph.graph.bookings import Booking, BookingEvent
     from teamgraph.settings import Settings
 
 
@@ -170,6 +171,41 @@ class GraphStore(Protocol):
         real people, sorted by person, kind, target. Not visibility-filtered: callers showing
         case ids intersect them with `visible_case_ids(viewer)`."""
 
+    # --- bookings (graph/bookings.py; tests/contract/test_store_bookings.py) -------------------
+    def create_booking(self, booking: Booking) -> Booking:
+        """Write a new tentative or confirmed booking, its members and its first audit event in
+        one transaction, after `bookings.validate_booking` and, inside the transaction, the
+        reference check (people exist and are active, the project exists) and the capacity check
+        (`bookings.conflicts`: every live booking and membership counted): BookingConflict naming
+        each person and week, ValidationError naming each field; either way nothing is written."""
+
+    def change_booking(self, booking_id: str, action: str, *, at: str, by: str | None, role: str,
+                       person: str | None = None, note: str = "") -> Booking:
+        """confirm | cancel | release `person` (`bookings.transition`) with its audit event, in one
+        transaction; NotFoundError, BookingStateError (e.g. confirm a cancelled booking)."""
+
+    def get_booking(self, booking_id: str) -> Booking | None:
+        """The booking with its members sorted by person id."""
+
+    def list_bookings(self, *, project: str | None = None, person: str | None = None,
+                      booked_by: str | None = None, statuses: Iterable[str] | None = None) -> list[Booking]:
+        """Bookings matching every given filter (person: one of its members, booked or released),
+        newest `booked_at` first, then by id."""
+
+    def booking_events(self, booking_id: str) -> list[BookingEvent]:
+        """The booking's audit trail, oldest first ([] for an unknown booking)."""
+
+    def booked_memberships(self, person_ids: Iterable[str], window: Window | None = None,
+                           statuses: Iterable[str] | None = None) -> list[Membership]:
+        """Booked (not released) members of bookings in `statuses` overlapping `window`, as
+        memberships (`bookings.as_memberships`). `statuses` None: what load counts
+        (`bookings.counted_statuses(count_tentative)`). `candidates` and `person_profile` add
+        these to the memberships their load sweeps."""
+
+    def load_memberships(self, person_ids: Iterable[str]) -> list[Membership]:
+        """What a person's load is made of: `memberships_of` plus `booked_memberships` (callers
+        that sweep weeks themselves: why-not, diagnosis, portfolio pools, weekly load)."""
+
     def close(self) -> None: ...
 
 
@@ -179,4 +215,4 @@ def open_store(settings: Settings) -> GraphStore:
         from teamgraph.graph.neo4j_store import Neo4jStore
         return Neo4jStore.from_settings(settings)
     from teamgraph.graph.sqlite_store import SqliteStore
-    return SqliteStore(settings.data_dir / "teamgraph.sqlite3")
+    return SqliteStore(settings.data_dir / "teamgraph.sqlite3", count_tentative=settings.count_tentative)

@@ -83,7 +83,7 @@ def requirement_report(store, pb: Problem) -> list[dict]:
     mems = {}
     over = sorted({i for q in pb.qualified for i in q if not pb.eligible(i)})
     if over:
-        for m in store.memberships_of([pb.people[i].id for i in over]):
+        for m in store.load_memberships([pb.people[i].id for i in over]):
             mems.setdefault(m.person, []).append(m)
     excluded_q = {}
     for r, rq in enumerate(req.requirements):

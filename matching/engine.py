@@ -180,7 +180,7 @@ def _why_not(store: GraphStore, request: TeamRequest, person, *, suggestion: Sug
     levels = {rq.skill: (c.skills[rq.skill].level if rq.skill in c.skills else 0) for rq in req.requirements}
     lowest = lowest_allocation(pb, i)
     if not fits(c, lowest):
-        weeks = [(w, load) for w, load in weekly_load(store.memberships_of([person_id]), req.window)
+        weeks = [(w, load) for w, load in weekly_load(store.load_memberships([person_id]), req.window)
                  if load + lowest > c.person.capacity + EPS]
         shown = ", ".join(f"{w.isoformat()} ({load:.0%})" for w, load in weeks[:8]) + (" …" if len(weeks) > 8 else "")
         return WhyNot(person_id, False, False,

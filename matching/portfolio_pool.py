@@ -68,7 +68,7 @@ class PortfolioPool:
         # Existing load where requests overlap, from the memberships of those who are in several.
         several = [self.ids[g] for g, ld in enumerate(self.loads) if len(ld) > 1]
         memberships: dict[str, list] = {}
-        for m in store.memberships_of(several) if several else ():
+        for m in store.load_memberships(several) if several else ():
             memberships.setdefault(m.person, []).append(m)
         self.spans: list[list[Span]] = [person_spans(parts, ld, memberships.get(self.ids[g], []))
                                         for g, ld in enumerate(self.loads)]

@@ -265,7 +265,7 @@ class GraphReads(EngineCore):
     def weekly_load(self, person_id: str, window: Window) -> list[tuple]:
         """(week start, load) through `window`, from the person's memberships."""
         from teamgraph.graph.load import weekly_load
-        return weekly_load(self.store.memberships_of([person_id]), window)
+        return weekly_load(self.store.load_memberships([person_id]), window)
 
     def person_name(self, person_id: str) -> str:
         """The person's name (people-facing text names people); the id for a forgotten person."""

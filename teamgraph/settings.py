@@ -19,6 +19,17 @@ def default_data_dir() -> Path:
     return Path(base) / "teamgraph"
 
 
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise ValidationError(FieldProblem(f"must be 1 or 0 (on/off, true/false, yes/no), not {raw!r}", field=name))
+
+
 @dataclass(frozen=True)
 class Settings:
     store: str = "embedded"  # embedded | neo4j
@@ -32,6 +43,7 @@ class Settings:
     models_dir: Path | None = None  # TEAMGRAPH_MODELS_DIR: exported models (default: the user's cache)
     embedding_cache: bool = True  # TEAMGRAPH_EMBEDDING_CACHE=0: no persistent cache, no shipped vectors
     secret_key: str = ""
+    count_tentative: bool = True  # TEAMGRAPH_COUNT_TENTATIVE=0: suggestions' load counts confirmed bookings only
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -56,6 +68,7 @@ class Settings:
             encoder=backend,
             embedding_cache=env.get("TEAMGRAPH_EMBEDDING_CACHE", "1").strip().lower() not in ("0", "off", "false", "no"),
             models_dir=Path(env["TEAMGRAPH_MODELS_DIR"]).expanduser() if env.get("TEAMGRAPH_MODELS_DIR") else None,
+            count_tentative=_flag(env, "TEAMGRAPH_COUNT_TENTATIVE", True),
         )
         return replace(s, **overrides) if overrides else s
 

@@ -1,0 +1,218 @@
+"""Bookings: a suggested team kept as tentative or confirmed memberships (issue 9, item 2).
+
+Plain records and the rules both stores share (no database imports here):
+
+- a `Booking` is one team request kept as state: who booked it and when, the request as JSON,
+  its window and allocation, the project it is for (if the request named one) and its people,
+  each a `BookedMember` with their allocation and whether they are still booked or released;
+- booking status moves tentative → confirmed, and tentative/confirmed → cancelled
+  (`TRANSITIONS`); a member moves booked → released. Every change is a `BookingEvent`;
+- booked members count in load as memberships (`as_memberships`): the stores add them to the
+  memberships their load reads sweep (graph/load.py), so there is one load rule. Suggestions
+  count confirmed bookings always and tentative ones unless TEAMGRAPH_COUNT_TENTATIVE=0;
+- `conflicts` is the booking-time check: with every tentative and confirmed booking counted
+  (a booking reserves capacity whatever suggestions are told to count), a new member must fit
+  under their capacity in every week of the window, else the booking is refused, naming them
+  and the weeks. Stores run it inside the write transaction that writes the booking, after
+  taking the store's write lock, so of two concurrent bookings of one person exactly one wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from teamgraph.errors import ConflictError, FieldProblem, ValidationError
+from teamgraph.graph.load import weekly_load
+from teamgraph.graph.model import Membership, Person, Window
+
+BOOKING_STATUSES: tuple[str, ...] = ("tentative", "confirmed", "cancelled")
+MEMBER_STATUSES: tuple[str, ...] = ("booked", "released")
+LIVE: tuple[str, ...] = ("tentative", "confirmed")  # bookings that hold capacity
+ACTIONS: tuple[str, ...] = ("booked", "confirmed", "released", "cancelled")
+# action -> (booking statuses it applies to, the status after)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "confirm": (("tentative",), "confirmed"),
+    "cancel": (("tentative", "confirmed"), "cancelled"),
+    "release": (("tentative", "confirmed"), None),  # one member; the booking keeps its status
+}
+PAST_TENSE = {"confirm": "confirmed", "cancel": "cancelled", "release": "released"}
+EPS = 1e-6
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class BookedMember:
+    person: str
+    allocation: float
+    status: str = "booked"  # booked | released
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: str
+    status: str  # tentative | confirmed | cancelled
+    window: Window
+    allocation: float  # the request's default allocation
+    request: Mapping = field(default_factory=dict, hash=False)  # the team request as JSON
+    members: tuple[BookedMember, ...] = ()
+    project: str | None = None
+    name: str = ""
+    booked_by: str | None = None  # person id of who booked (None: an account without a person)
+    booked_role: str = ""
+    booked_at: str = ""  # ISO 8601 UTC
+    updated_at: str = ""
+
+    def member(self, person: str) -> BookedMember | None:
+        return next((m for m in self.members if m.person == person), None)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "status": self.status, "name": self.name, "project": self.project,
+                "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
+                "allocation": self.allocation, "booked_by": self.booked_by, "booked_role": self.booked_role,
+                "booked_at": self.booked_at, "updated_at": self.updated_at, "request": dict(self.request),
+                "members": [{"id": m.person, "allocation": m.allocation, "status": m.status} for m in self.members]}
+
+
+@dataclass(frozen=True)
+class BookingEvent:
+    """One audited change: `action` (booked | confirmed | released | cancelled) by `by` at `at`."""
+
+    booking: str
+    seq: int
+    at: str
+    action: str
+    by: str | None = None
+    role: str = ""
+    person: str | None = None  # the member released (release only)
+    detail: str = ""
+
+    def to_dict(self) -> dict:
+        return {"booking": self.booking, "seq": self.seq, "at": self.at, "action": self.action, "by": self.by,
+                "role": self.role, "person": self.person, "detail": self.detail}
+
+
+@dataclass
+class Conflict:
+    person: str
+    name: str
+    weeks: list[date]
+
+    def to_dict(self) -> dict:
+        return {"person": self.person, "name": self.name, "weeks": [w.isoformat() for w in self.weeks]}
+
+
+class BookingConflict(ConflictError):
+    """The booking would put people over capacity (someone else booked them meanwhile): HTTP 409."""
+
+    code = "booking_conflict"
+
+    def __init__(self, conflicts: Sequence[Conflict]):
+        self.conflicts = list(conflicts)
+        parts = []
+        for c in self.conflicts:
+            shown = ", ".join(w.isoformat() for w in c.weeks[:8]) + (" …" if len(c.weeks) > 8 else "")
+            parts.append(f"{c.name} would be over capacity in {len(c.weeks)} week(s) starting {shown}")
+        super().__init__("cannot book: " + "; ".join(parts)
+                         + ". They were booked or staffed elsewhere since; nothing was written")
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "conflicts": [c.to_dict() for c in self.conflicts]}
+
+
+class BookingStateError(ConflictError):
+    """A change that the booking's status does not allow (confirm a cancelled booking): HTTP 409."""
+
+    code = "booking_state"
+
+
+def validate_booking(b: Booking) -> None:
+    """Shape rules checked before any store work; ValidationError names each field."""
+    problems = []
+    if not isinstance(b.id, str) or not ID_PATTERN.match(b.id):
+        problems.append(FieldProblem("a booking id is 1-64 letters, digits, '.', '_' or '-'", field="id"))
+    if b.status not in LIVE:
+        problems.append(FieldProblem(f"a new booking is 'tentative' or 'confirmed', not {b.status!r}",
+                                     field="status"))
+    if b.window.start > b.window.end:
+        problems.append(FieldProblem("the window ends before it starts", field="request.window"))
+    if not b.members:
+        problems.append(FieldProblem("a booking needs at least one person", field="members"))
+    seen = set()
+    for k, m in enumerate(b.members):
+        if m.person in seen:
+            problems.append(FieldProblem(f"{m.person!r} is listed twice", field=f"members[{k}]"))
+        seen.add(m.person)
+        if not isinstance(m.allocation, (int, float)) or isinstance(m.allocation, bool) or not 0 < m.allocation <= 1:
+            problems.append(FieldProblem("an allocation is a share of a full-time week in (0, 1]",
+                                         field=f"members[{k}].allocation"))
+        if m.status != "booked":
+            problems.append(FieldProblem("a new booking's members are 'booked'", field=f"members[{k}].status"))
+    if problems:
+        raise ValidationError(problems, "invalid booking; nothing was written")
+
+
+def check_people(b: Booking, people: Mapping[str, Person], project_exists: bool) -> None:
+    """References of a new booking, checked in the write transaction (people and project exist,
+    people are active)."""
+    problems = []
+    for k, m in enumerate(b.members):
+        p = people.get(m.person)
+        if p is None:
+            problems.append(FieldProblem(f"unknown person {m.person!r}", field=f"members[{k}].id"))
+        elif p.status != "active":
+            problems.append(FieldProblem(f"{p.name} has left ({p.status}) and cannot be booked",
+                                         field=f"members[{k}].id"))
+    if b.project is not None and not project_exists:
+        problems.append(FieldProblem(f"unknown project {b.project!r}", field="request.project"))
+    if problems:
+        raise ValidationError(problems, "cannot book; nothing was written")
+
+
+def as_memberships(bookings: Iterable[Booking], statuses: Iterable[str] = LIVE) -> list[Membership]:
+    """Booked members of bookings in `statuses` as memberships over the booking's window (what load counts)."""
+    wanted = set(statuses)
+    return [Membership(m.person, b.project or b.id, f"booked ({b.status}, {b.id})", m.allocation,
+                       b.window.start, b.window.end)
+            for b in bookings if b.status in wanted for m in b.members if m.status == "booked"]
+
+
+def counted_statuses(count_tentative: bool) -> tuple[str, ...]:
+    """The booking statuses a suggestion's load counts (TEAMGRAPH_COUNT_TENTATIVE)."""
+    return LIVE if count_tentative else ("confirmed",)
+
+
+def conflicts(b: Booking, people: Mapping[str, Person], memberships: Iterable[Membership]) -> list[Conflict]:
+    """Members of `b` who would be over capacity in some week of its window, given `memberships`
+    (their real memberships plus every live booking's, this one excluded)."""
+    by_person: dict[str, list[Membership]] = {}
+    for m in memberships:
+        by_person.setdefault(m.person, []).append(m)
+    out = []
+    for m in b.members:
+        p = people[m.person]
+        weeks = [w for w, load in weekly_load(by_person.get(m.person, []), b.window)
+                 if load + m.allocation > p.capacity + EPS]
+        if weeks:
+            out.append(Conflict(m.person, p.name, weeks))
+    return out
+
+
+def transition(b: Booking, action: str, person: str | None = None) -> Booking:
+    """The booking after `action` (confirm | cancel | release of `person`), or BookingStateError."""
+    from dataclasses import replace
+    if action not in TRANSITIONS:
+        raise ValidationError(FieldProblem(f"one of {', '.join(TRANSITIONS)}, not {action!r}", field="action"))
+    allowed, after = TRANSITIONS[action]
+    if b.status not in allowed:
+        raise BookingStateError(f"booking {b.id} is {b.status}; it cannot be {PAST_TENSE[action]}")
+    if action != "release":
+        return replace(b, status=after)
+    m = b.member(person) if person else None
+    if m is None:
+        raise ValidationError(FieldProblem(f"{person!r} is not in booking {b.id}", field="person"))
+    if m.status == "released":
+        raise BookingStateError(f"{person} was already released from booking {b.id}")
+    return replace(b, members=tuple(replace(x, status="released") if x.person == person else x for x in b.members))

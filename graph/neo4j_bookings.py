@@ -1,0 +1,131 @@
+"""Bookings on Neo4j (mixed into Neo4jStore; rules in graph/bookings.py, Cypher in
+graph/cypher_bookings.py). Same semantics as graph/sqlite_bookings.py, pinned by
+tests/contract/test_store_bookings.py. Every write is one `_write` transaction, which first
+takes the store's write lock (the Meta node), so the capacity check and the write see the same
+data and two concurrent bookings of one person cannot both pass the check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+
+from teamgraph.graph import cypher_bookings as q
+from teamgraph.graph import cypher_reads as qr
+from teamgraph.graph.bookings import (
+    LIVE, PAST_TENSE, BookedMember, Booking, BookingConflict, BookingEvent, as_memberships, check_people,
+    conflicts, counted_statuses, transition, validate_booking,
+)
+from teamgraph.graph.model import Membership, Window
+from teamgraph.graph.neo4j_codec import as_date, decode
+from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
+
+
+def _booking(b: dict, members: Iterable[dict]) -> Booking:
+    return Booking(id=b["id"], status=b["status"], name=b.get("name", ""), project=b.get("project"),
+                   request=json.loads(b["request"]), window=Window(as_date(b["start"]), as_date(b["end"])),
+                   allocation=float(b["allocation"]), booked_by=b.get("booked_by"),
+                   booked_role=b.get("booked_role", ""), booked_at=b["booked_at"],
+                   updated_at=b.get("updated_at", ""),
+                   members=tuple(sorted((BookedMember(m["person"], float(m["allocation"]), m["status"])
+                                         for m in members if m), key=lambda m: m.person)))
+
+
+class Neo4jBookings:
+    """Booking ops; needs `_read`, `_write`, `memberships_of` and `count_tentative` from Neo4jStore."""
+
+    count_tentative: bool = True
+
+    # --- reads --------------------------------------------------------------------------------
+    @staticmethod
+    def _booked_rows(run, person_ids, window: Window | None, statuses, exclude: str = "") -> list[Membership]:
+        start, end = (window.start, window.end) if window else (date.min, date.max)
+        rows = run(q.LIVE_MEMBERS, ids=sorted(set(person_ids)), statuses=list(statuses), start=start, end=end,
+                   exclude=exclude)
+        return as_memberships(_booking(r["b"], r["members"]) for r in rows)
+
+    def booked_memberships(self, person_ids: Iterable[str], window: Window | None = None,
+                           statuses: Iterable[str] | None = None) -> list[Membership]:
+        return self._booked_rows(self._read, person_ids, window,
+                                 counted_statuses(self.count_tentative) if statuses is None else statuses)
+
+    def load_memberships(self, person_ids: Iterable[str]) -> list[Membership]:
+        ids = list(person_ids)
+        return self.memberships_of(ids) + self.booked_memberships(ids)
+
+    def get_booking(self, booking_id: str) -> Booking | None:
+        rows = self._read(q.GET, id=booking_id)
+        return _booking(rows[0]["b"], rows[0]["members"]) if rows else None
+
+    def list_bookings(self, *, project: str | None = None, person: str | None = None,
+                      booked_by: str | None = None, statuses: Iterable[str] | None = None) -> list[Booking]:
+        rows = self._read(q.LIST, project=project, person=person, booked_by=booked_by,
+                          statuses=None if statuses is None else list(statuses))
+        out = [_booking(r["b"], r["members"]) for r in rows]
+        out.sort(key=lambda b: b.id)
+        out.sort(key=lambda b: b.booked_at, reverse=True)
+        return out
+
+    def booking_events(self, booking_id: str) -> list[BookingEvent]:
+        return [BookingEvent(e["booking"], e["seq"], e["at"], e["action"], e.get("by"), e.get("role", ""),
+                             e.get("person"), e.get("detail", ""))
+                for e in (r["e"] for r in self._read(q.EVENTS, id=booking_id))]
+
+    # --- writes -------------------------------------------------------------------------------
+    def create_booking(self, booking: Booking) -> Booking:
+        """See graph/sqlite_bookings.py: validate, check capacity, write — one transaction."""
+        validate_booking(booking)
+
+        def body(tx):
+            def run(query, **params):
+                return list(tx.run(query, params))
+            if run(q.EXISTS, id=booking.id)[0]["found"]:
+                raise ValidationError(FieldProblem(f"booking {booking.id!r} exists", field="id"))
+            ids = sorted({m.person for m in booking.members})
+            people = {p.id: p for p in (decode("person", r["row"]) for r in run(qr.PEOPLE_BY_IDS, ids=ids))}
+            project_ok = booking.project is None or run(q.PROJECT_EXISTS, id=booking.project)[0]["found"]
+            check_people(booking, people, project_ok)
+            w = booking.window
+            real = [decode("membership", r["row"])
+                    for r in run(qr.MEMBERSHIPS_IN_WINDOW, ids=ids, start=w.start, end=w.end)]
+            found = conflicts(booking, people, real + self._booked_rows(run, ids, w, LIVE, booking.id))
+            if found:
+                raise BookingConflict(found)
+            props = {"id": booking.id, "status": booking.status, "name": booking.name, "project": booking.project,
+                     "request": json.dumps(dict(booking.request), ensure_ascii=False, sort_keys=True, default=str),
+                     "start": w.start, "end": w.end, "allocation": float(booking.allocation),
+                     "booked_by": booking.booked_by, "booked_role": booking.booked_role,
+                     "booked_at": booking.booked_at, "updated_at": booking.updated_at or booking.booked_at}
+            run(q.CREATE, props={k: v for k, v in props.items() if v is not None},
+                members=[{"person": m.person, "allocation": float(m.allocation), "status": m.status}
+                         for m in booking.members])
+            self._event(run, booking.id, booking.booked_at, "booked", booking.booked_by, booking.booked_role,
+                        None, booking.status)
+            return {"booking": 1, "booking_member": len(booking.members)}, {}, {}
+        self._write(body)
+        return self.get_booking(booking.id)
+
+    def change_booking(self, booking_id: str, action: str, *, at: str, by: str | None, role: str,
+                       person: str | None = None, note: str = "") -> Booking:
+        def body(tx):
+            def run(query, **params):
+                return list(tx.run(query, params))
+            rows = run(q.GET, id=booking_id)
+            if not rows:
+                raise NotFoundError("booking", booking_id)
+            after = transition(_booking(rows[0]["b"], rows[0]["members"]), action, person)
+            if action == "release":
+                run(q.RELEASE, id=booking_id, person=person)
+            run(q.SET_STATUS, id=booking_id, status=after.status, at=at)
+            self._event(run, booking_id, at, PAST_TENSE[action], by, role, person, note)
+            return {"booking": 1}, {}, {}
+        self._write(body)
+        return self.get_booking(booking_id)
+
+    @staticmethod
+    def _event(run, booking_id, at, action, by, role, person, detail) -> None:
+        seq = run(q.NEXT_SEQ, id=booking_id)[0]["seq"]
+        props = {"booking": booking_id, "seq": seq, "at": at, "action": action, "by": by, "role": role,
+                 "person": person, "detail": detail}
+        run(q.EVENT, props={k: v for k, v in props.items() if v is not None})
