@@ -128,7 +128,7 @@ def main() -> None:
         rows = {"new": measure("new", NEW, tmp / "models", args.repeat, tmp)}
         if not args.skip_old:
             rows["old"] = measure("old", OLD, tmp / "models", args.repeat, tmp)
-    print(f"CPU: {cpu}; load average before: {os.getloadavg()[0]:.1f}\n")
+    print(f"CPU: {cpu}; load average at the end: {os.getloadavg()[0]:.1f}\n")
     cols = ["demo_s", "demo_exported_s", "suggest_s", "kickoff_s", "serve_first_answer_s"]
     print("wall seconds (CPU seconds, process and children)\n")
     print("| path | demo --no-serve | demo, model exported | suggest cold | kickoff cold | "

@@ -58,9 +58,9 @@ def test_onnx_int8_stays_close_to_fp32(reference, texts):
     ref = reference.encode(texts)
     got = load_encoder(MODEL, "onnx-int8").encode(texts)
     cos = (ref * got).sum(axis=1)
-    # dynamic int8 (per channel, 7-bit weights): ≈ 0.99 on real passages; retrieval metrics on
-    # the dev data stay within 0.005 of fp32 (bench/bench_encoder.py)
-    assert cos.mean() >= 0.985 and cos.min() >= 0.95, (cos.mean(), cos.min())
+    # dynamic int8 (per channel, 7-bit weights, feed-forward down-projections in fp32): ≈ 0.996 on
+    # real passages; retrieval metrics on the dev data: bench/bench_encoder.py
+    assert cos.mean() >= 0.99 and cos.min() >= 0.97, (cos.mean(), cos.min())
     # nearest neighbours agree: each passage's best other passage is mostly the same
     same = np.mean([np.argsort(-(ref @ ref[i]))[1] == np.argsort(-(got @ got[i]))[1] for i in range(len(ref))])
     assert same >= 0.8
