@@ -40,7 +40,8 @@ def _bodies(app: Flask) -> dict:
                "min_diff": {"type": "integer", "minimum": 1, "default": 1}, "seed": SEED, "time_limit": solve}
     person = {"type": "string", "minLength": 1, "maxLength": limits.MAX_NAME_CHARS}
     k = {"type": "integer", "minimum": 1, "maximum": limits.MAX_KICKOFF_K, "default": 5}
-    return {
+    from teamgraph.api.bookings import body_schemas
+    return {**body_schemas(),
         ("/api/v1/teams/suggest", "post"): {"required": ["request"], "properties": {
             "request": team, "pins": ids, **options}},
         ("/api/v1/teams/why-not", "post"): {"required": ["request", "person"], "properties": {
@@ -121,7 +122,9 @@ def _operation(rule, method: str, view, bodies: dict) -> dict:
         op["parameters"] = params
     body = bodies.get((re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method))
     if body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"type": "object", **body}}}}
+        # a body without required fields (bookings' confirm/cancel: an optional note) may be left out
+        op["requestBody"] = {"required": bool(body.get("required")),
+                             "content": {"application/json": {"schema": {"type": "object", **body}}}}
     if rule.rule == "/api/v1/ingest":
         op["requestBody"] = {"required": True, "content": {
             "application/zip": {"schema": {"type": "string", "format": "binary"}},

@@ -27,6 +27,7 @@ from datetime import date
 from teamgraph.errors import ConflictError, FieldProblem, ValidationError
 from teamgraph.graph.load import weekly_load
 from teamgraph.graph.model import Membership, Person, Window
+from teamgraph.matching.request_fields import ALLOCATION  # one bound for requests and bookings
 
 BOOKING_STATUSES: tuple[str, ...] = ("tentative", "confirmed", "cancelled")
 MEMBER_STATUSES: tuple[str, ...] = ("booked", "released")
@@ -113,8 +114,9 @@ class BookingConflict(ConflictError):
         self.conflicts = list(conflicts)
         parts = []
         for c in self.conflicts:
-            shown = ", ".join(w.isoformat() for w in c.weeks[:8]) + (" …" if len(c.weeks) > 8 else "")
-            parts.append(f"{c.name} would be over capacity in {len(c.weeks)} week(s) starting {shown}")
+            shown = ", ".join(w.isoformat() for w in c.weeks[:8]) + (
+                f" and {len(c.weeks) - 8} more" if len(c.weeks) > 8 else "")
+            parts.append(f"{c.name} would be over capacity in {len(c.weeks)} week(s), the weeks of {shown}")
         super().__init__("cannot book: " + "; ".join(parts)
                          + ". They were booked or staffed elsewhere since; nothing was written")
 
@@ -145,9 +147,10 @@ def validate_booking(b: Booking) -> None:
         if m.person in seen:
             problems.append(FieldProblem(f"{m.person!r} is listed twice", field=f"members[{k}]"))
         seen.add(m.person)
-        if not isinstance(m.allocation, (int, float)) or isinstance(m.allocation, bool) or not 0 < m.allocation <= 1:
-            problems.append(FieldProblem("an allocation is a share of a full-time week in (0, 1]",
-                                         field=f"members[{k}].allocation"))
+        if (not isinstance(m.allocation, (int, float)) or isinstance(m.allocation, bool)
+                or not ALLOCATION[0] <= m.allocation <= ALLOCATION[1]):
+            problems.append(FieldProblem(f"an allocation is a share of a full-time week from {ALLOCATION[0]:g} "
+                                         f"to {ALLOCATION[1]:g}", field=f"members[{k}].allocation"))
         if m.status != "booked":
             problems.append(FieldProblem("a new booking's members are 'booked'", field=f"members[{k}].status"))
     if problems:

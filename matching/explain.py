@@ -222,8 +222,9 @@ def _load_words(m: dict) -> str:
     return before + (f", {after} after" if after else "")
 
 
-def team_summary(team: dict, requirements: list[dict]) -> dict:
-    """Requirements met (n of m, with who covers each at which level), fit %, cost, in words."""
+def team_summary(team: dict, requirements: list[dict], budget: float | None = None) -> dict:
+    """Requirements met (n of m, with who covers each at which level), fit %, cost against the
+    request's `budget` (`budget_left`: what the budget leaves, negative when over), in words."""
     rows, met, slots, fit = [], 0, 0, 0.0
     for rq in requirements:
         covering = [(m["name"], c) for m in team["members"] for c in m.get("covers", []) if c["skill"] == rq["skill"]]
@@ -242,10 +243,15 @@ def team_summary(team: dict, requirements: list[dict]) -> dict:
         words += f", skill fit {_pct(fit_pct)}"
     if team.get("max_util") is not None:
         words += f", busiest member at {_pct(team['max_util'])} of capacity"
-    if team.get("cost"):
-        words += f", costs {team['cost']:,.0f}"
+    cost = team.get("cost")
+    left = round(budget - cost, 2) if budget is not None and cost is not None else None
+    if cost is not None and budget is not None:
+        words += (f", costs {cost:,.0f} of the {budget:,.0f} budget ({left:,.0f} left)" if left >= 0 else
+                  f", costs {cost:,.0f}: {-left:,.0f} over the {budget:,.0f} budget")
+    elif cost:
+        words += f", costs {cost:,.0f} (no budget set)"
     return {"requirements_met": met, "requirements_total": len(requirements), "requirements": rows,
-            "fit_pct": fit_pct, "cost": team.get("cost"), "words": words}
+            "fit_pct": fit_pct, "cost": cost, "budget": budget, "budget_left": left, "words": words}
 
 
 def score_parts(team: dict) -> list[dict]:
@@ -293,6 +299,7 @@ def describe(suggestion: dict) -> dict:
     if not isinstance(suggestion, dict) or "alternatives" not in suggestion or "request" not in suggestion:
         return suggestion
     requirements = (suggestion.get("request") or {}).get("requirements") or []
+    budget = (suggestion.get("request") or {}).get("budget")
     out = dict(suggestion)
 
     def one(team: dict) -> dict:
@@ -302,7 +309,7 @@ def describe(suggestion: dict) -> dict:
                       for c in m.get("covers", [])) or m.get("needed_for") or
             ("included or pinned by the request" if m.get("forced") else ""), _load_words(m)) if w))
             for m in team["members"]]
-        team["summary"] = team_summary(team, requirements)
+        team["summary"] = team_summary(team, requirements, budget)
         team["score_parts"] = score_parts(team)
         team["score_words"] = (f"score {team['total']:.2f}: the sum of the parts; higher is better, and only "
                                "teams for the same request compare")

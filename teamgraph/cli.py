@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forget": ("teamgraph.graph.cli:forget", "Delete a person everywhere (right to be forgotten)."),
     "suggest": ("teamgraph.matching.cli:suggest", "Suggest a load-balanced team for a request (YAML/JSON)."),
     "staff": ("teamgraph.matching.cli:staff", "Staff a portfolio of requests at once from one pool."),
+    "book": ("teamgraph.bookingcli:book", "Book the suggested team for a request (tentative or confirmed)."),
+    "bookings": ("teamgraph.bookingcli:bookings", "List, show, confirm, cancel bookings; release people."),
     "kickoff": ("teamgraph.embeddings.cli:kickoff", "Kickoff package: similar cases, lessons, experts, team."),
     "index": ("teamgraph.embeddings.cli:index", "Build or inspect the retrieval indexes."),
     "eval": ("teamgraph.evalcli:eval_group", "Evaluate retrieval and staffing on real data folders."),

@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from teamgraph.graph import cypher_bookings as b
 from teamgraph.graph import cypher_graph as g
 from teamgraph.graph import cypher_reads as r
 from teamgraph.graph import cypher_writes as w
@@ -23,9 +24,10 @@ from teamgraph.graph.model import (
 )
 
 KINDS = list(g.NODES) + list(g.RELS)
-MODULES = (g, w, r)
+MODULES = (g, w, r, b)
 # Every quoted literal any statement may contain: the fixed vocabulary of the graph model.
-ALLOWED_LITERALS = {"teamgraph", "active", "proposed", "public", "department", "authored", "member", ""}
+ALLOWED_LITERALS = {"teamgraph", "active", "proposed", "public", "department", "authored", "member", "",
+                    "booked", "released"}
 
 
 def all_statements() -> dict[str, str]:
@@ -35,6 +37,7 @@ def all_statements() -> dict[str, str]:
         assert not names.keys() & out.keys(), f"{module.__name__} reuses a statement name"
         out.update(names)
     out.update({f"SCHEMA[{i}]": s for i, s in enumerate(w.SCHEMA)})
+    out.update({f"BOOKING_SCHEMA[{name}]": s for name, s in b.SCHEMA_BY_NAME.items()})
     out.update({f"DELETE_NODES[{k}]": s for k, s in w.DELETE_NODES.items()})
     out["counts_query()"] = w.counts_query()
     for kind in KINDS:

@@ -1,5 +1,5 @@
 """The engine's modules stack without cycles: errors and settings at the bottom, then the engine
-parts bottom up (core → reads → retrieval → teams → writes → service), the CLI edge above; no
+parts bottom up (core → reads → retrieval → teams → writes → bookings → service), the CLI edge above; no
 part imports one above it, counting imports inside functions."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import teamgraph
 
 ROOT = Path(teamgraph.__file__).resolve().parent
 # Bottom first. A module may import only modules to its left (and other packages' modules).
-ORDER = ["errors", "settings", "present", "core", "reads", "retrieval", "teams", "writes", "service", "edge"]
+ORDER = ["errors", "settings", "present", "core", "reads", "retrieval", "teams", "writes", "bookings", "service",
+         "edge"]
 
 
 def _imports(module: str) -> set[str]:

@@ -35,12 +35,21 @@ MATRIX = [
     ("POST", "/api/v1/teams/resolve", {"request": REQUEST, "pins": ["gus"], "previous": ["cy", "fay"]}, PLAN),
     ("POST", "/api/v1/portfolio/staff", {"portfolio": {"requests": [REQUEST]}}, HR),
     ("POST", "/api/v1/ingest", None, {"admin"}),
+    ("POST", "/api/v1/bookings", {"request": REQUEST, "members": ["gus"]}, PLAN),
+    ("GET", "/api/v1/bookings", None, PLAN),
+    ("GET", "/api/v1/bookings/bk-none", None, PLAN),
+    ("POST", "/api/v1/bookings/bk-none/confirm", {}, HR),
+    ("POST", "/api/v1/bookings/bk-none/cancel", {}, PLAN),
+    ("POST", "/api/v1/bookings/bk-none/release", {"person": "gus"}, PLAN),
 ]
 ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
             "/api/v1/people/ana": "/api/v1/people/{person_id}",
             "/api/v1/projects/p-wms": "/api/v1/projects/{project_id}",
             "/api/v1/cases/c-1": "/api/v1/cases/{case_id}",
-            "/api/v1/projects/p-new/kickoff": "/api/v1/projects/{project_id}/kickoff"}
+            "/api/v1/projects/p-new/kickoff": "/api/v1/projects/{project_id}/kickoff",
+            "/api/v1/bookings/bk-none": "/api/v1/bookings/{booking_id}",
+            **{f"/api/v1/bookings/bk-none/{a}": f"/api/v1/bookings/{{booking_id}}/{a}"
+               for a in ("confirm", "cancel", "release")}}
 
 
 def _route(path: str) -> str:

@@ -1,0 +1,132 @@
+"""`teamgraph book` and `teamgraph bookings …`: thin commands over the engine's bookings part.
+
+The rules (who may book, confirm, cancel; the capacity check) are the engine's, the same as the
+API's; `--as-role/--as-person` act as someone else (default: the operator, admin).
+"""
+
+from __future__ import annotations
+
+import click
+
+from teamgraph.edge import as_options, echo_json, engine, seed_option, viewer_of, waiting
+
+
+def booking_text(view: dict) -> str:
+    """A booking view (Teamgraph.booking_view) in lines for people."""
+    lines = [f"{view['id']}: {view['words']}",
+             f"  booked by {(view['booked_by'] or {}).get('name', 'an account without a person')} "
+             f"({view['booked_role']}) at {view['booked_at']}"]
+    for m in view["members"]:
+        lines.append(f"  - {m['name']} at {m['allocation']:.0%}" + (" (released)" if m["status"] == "released" else ""))
+    for e in view.get("events", []):
+        lines.append(f"  {e['at']}  {e['words']}")
+    return "\n".join(lines)
+
+
+def _member(text: str) -> dict:
+    """`ID` or `ID=FTE` (--member)."""
+    ident, _, fte = text.partition("=")
+    if not fte:
+        return {"id": ident}
+    try:
+        return {"id": ident, "allocation": float(fte)}
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: FTE must be a number such as 0.5", param_hint="--member") from None
+
+
+@click.command()
+@click.argument("request_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--member", "members", multiple=True, metavar="ID[=FTE]",
+              help="Book this person (repeatable; FTE defaults to the request's allocation) instead of the "
+                   "suggested team.")
+@click.option("--confirmed", is_flag=True, help="Book as confirmed (HR and admins); default tentative.")
+@click.option("--json", "as_json", is_flag=True, help="Print the booking as JSON.")
+@seed_option
+@click.option("--time-limit", type=float, default=None, help="Seconds for the suggestion; default: to proof.")
+@click.option("--relevance/--no-relevance", default=True, show_default=True,
+              help="Score people's past cases against the brief when suggesting (needs an index).")
+@as_options
+def book(request_file, members, confirmed, as_json, seed, time_limit, relevance, as_role, as_person):
+    """Book the team suggested for REQUEST_FILE (or --member people): tentative unless --confirmed.
+
+    Booked people count in later suggestions' load. Exits 2 naming the people and weeks when
+    someone is already booked or staffed elsewhere so they would be over capacity; nothing is
+    written then."""
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    req = tg.load_request(request_file)
+    status = "confirmed" if confirmed else "tentative"
+    if members:
+        made = tg.book(req, [_member(m) for m in members], viewer, status=status)
+    else:
+        with waiting("Solving for the best team to book"):
+            made = tg.suggest_and_book(req, viewer, status=status, alternatives=0, seed=seed,
+                                       time_limit=time_limit, relevance=relevance).booking
+    view = tg.booking_view(made, viewer, events=True)
+    if as_json:
+        return echo_json(view)
+    click.echo(booking_text(view))
+
+
+@click.group()
+def bookings() -> None:
+    """List, show, confirm, cancel bookings and release people from them."""
+
+
+@bookings.command("list")
+@click.option("--project", metavar="ID", help="Bookings for this project.")
+@click.option("--person", metavar="ID", help="Bookings this person is in.")
+@click.option("--status", type=click.Choice(["tentative", "confirmed", "cancelled"]))
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def list_(project, person, status, as_json, as_role, as_person):
+    """Bookings you may see, newest first."""
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    views = [tg.booking_view(b, viewer) for b in tg.bookings(viewer, project=project, person=person, status=status)]
+    if as_json:
+        return echo_json({"bookings": views})
+    click.echo("\n".join(f"{v['id']}: {v['words']}" for v in views) or "no bookings")
+
+
+def _show(tg, viewer, b, as_json) -> None:
+    view = tg.booking_view(b, viewer, events=True)
+    if as_json:
+        return echo_json(view)
+    click.echo(booking_text(view))
+
+
+@bookings.command()
+@click.argument("booking_id")
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def show(booking_id, as_json, as_role, as_person):
+    """One booking and its audit trail."""
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    _show(tg, viewer, tg.booking(booking_id, viewer), as_json)
+
+
+def _change(action: str, help_: str):
+    @click.argument("booking_id")
+    @click.option("--note", default="", help="Why (kept in the audit trail).")
+    @click.option("--json", "as_json", is_flag=True)
+    @as_options
+    def command(booking_id, note, as_json, as_role, as_person):
+        tg, viewer = engine(), viewer_of(as_role, as_person)
+        _show(tg, viewer, tg.change_booking(booking_id, action, viewer, note=note), as_json)
+    command.__doc__ = help_
+    return bookings.command(action)(command)
+
+
+_change("confirm", "Confirm a tentative booking (HR and admins).")
+_change("cancel", "Cancel a booking: its people stop counting in load.")
+
+
+@bookings.command()
+@click.argument("booking_id")
+@click.argument("person")
+@click.option("--note", default="", help="Why (kept in the audit trail).")
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def release(booking_id, person, note, as_json, as_role, as_person):
+    """Release PERSON (id or name) from a booking; the others stay booked."""
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    _show(tg, viewer, tg.change_booking(booking_id, "release", viewer, person=person, note=note), as_json)

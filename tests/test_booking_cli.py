@@ -1,0 +1,72 @@
+"""`teamgraph book` and `teamgraph bookings`: the engine's booking rules from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from teamgraph.graph.sqlite_store import SqliteStore
+from tests.tinyorg import tiny_org
+
+REQUEST = """name: Pricing engine
+project: p-new
+window: {start: 2026-04-01, end: 2026-06-30}
+allocation: 0.3
+size: {min: 2, max: 4}
+requirements:
+  - {skill: sql, level: 3, count: 2}
+  - {skill: Budgeting, level: 3}
+"""
+
+
+@pytest.fixture
+def run(tmp_path):
+    store = SqliteStore(tmp_path / "teamgraph.sqlite3")
+    store.apply(tiny_org())
+    store.close()
+    (tmp_path / "request.yaml").write_text(REQUEST, encoding="utf-8")
+    env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(tmp_path), "TEAMGRAPH_STORE": "embedded",
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+    def do(*args, env_extra=None):
+        return subprocess.run([sys.executable, "-m", "teamgraph", *[str(a) for a in args]], capture_output=True,
+                              text=True, env={**env, **(env_extra or {})}, cwd=tmp_path, timeout=120)
+    return do
+
+
+def test_book_the_suggested_team_then_confirm_release_and_show(run):
+    out = run("book", "request.yaml", "--as-role", "sponsor", "--as-person", "fay", "--no-relevance", "--json")
+    assert out.returncode == 0, out.stderr
+    b = json.loads(out.stdout)
+    assert b["status"] == "tentative" and b["booked_by"]["name"] == "Fay Wong" and len(b["members"]) >= 2
+    out = run("bookings", "confirm", b["id"], "--as-role", "sponsor", "--as-person", "fay")
+    assert out.returncode == 2 and "HR confirms bookings" in out.stderr
+    out = run("bookings", "confirm", b["id"], "--as-role", "hr", "--as-person", "ivy", "--note", "ok with managers")
+    assert out.returncode == 0 and "Ivy Diaz (hr) confirmed it: ok with managers" in out.stdout
+    name = b["members"][0]["name"]
+    out = run("bookings", "release", b["id"], name, "--as-role", "sponsor", "--as-person", "fay")
+    assert out.returncode == 0 and f"{name} at 30% (released)" in out.stdout
+    listed = json.loads(run("bookings", "list", "--json").stdout)["bookings"]
+    assert [x["id"] for x in listed] == [b["id"]] and listed[0]["status"] == "confirmed"
+    assert run("bookings", "list", "--as-role", "member", "--as-person", "bo").returncode == 2
+
+
+def test_a_booking_over_capacity_is_refused_naming_the_person(run):
+    first = run("book", "request.yaml", "--member", "dee=0.7", "--json")
+    assert first.returncode == 0, first.stderr
+    second = run("book", "request.yaml", "--member", "eli", "--member", "dee=0.4")
+    assert second.returncode == 2
+    assert "Dee Okafor would be over capacity in 13 week(s)" in second.stderr and "nothing was written" in second.stderr
+    assert len(json.loads(run("bookings", "list", "--json").stdout)["bookings"]) == 1
+    # with tentative bookings left out of load, Dee is free again in the profile
+    busy = run("person", "dee", "--from", "2026-04-01", "--to", "2026-06-30")
+    free = run("person", "dee", "--from", "2026-04-01", "--to", "2026-06-30",
+               env_extra={"TEAMGRAPH_COUNT_TENTATIVE": "0"})
+    assert "peak load 2026-04-01..2026-06-30: 0.70 of 1.00 FTE" in busy.stdout
+    assert "peak load 2026-04-01..2026-06-30: 0.00 of 1.00 FTE" in free.stdout
+    bad = run("person", "dee", env_extra={"TEAMGRAPH_COUNT_TENTATIVE": "maybe"})
+    assert bad.returncode == 2 and "TEAMGRAPH_COUNT_TENTATIVE" in bad.stderr
