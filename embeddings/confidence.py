@@ -11,15 +11,21 @@ features that do not depend on the ranking's normalisation:
 - `lexical`: the share of the brief's term weight (BM25 idf of its meaningful terms, see
   lexical.meaningful) that the hit contains; a brief whose words the corpus never saw ("qwzxv")
   gets 0 here.
-A logistic model per dense model maps them to P(fits) (Platt scaling). With the multilingual
-model the fit weighs `dense` up and `gap` down: the query's background level itself says
-something (a brief about the organisation's work is fairly close to many of its cases; an
-off-topic one is far from all of them), so it is the best cosine *and* a high floor that count.
-Its coefficients are fitted by
-`bench/calibrate_confidence.py` on one set of briefs and measured on others (README, "Honest
-confidence"): fitted on LLIS title queries (real) against Stack Exchange android questions and
-generated nonsense (off-topic); measured on paraphrase, Chinese and driving-event queries against
-Stack Exchange history questions, hand-written off-topic briefs and other nonsense.
+A logistic model per dense model maps them to P(fits) (Platt scaling), with every feature weight
+≥ 0 (a closer hit never fits less): left free, the fit on LLIS weighed the gap *down*, because a
+brief about NASA work sits close to many NASA lessons — true of that one homogeneous corpus, not of
+an organisation whose cases span many kinds of work, where it turned a plain retelling of a case
+into a 2 % match. Fitted that way, the gap's weight comes out 0: the best cosine and the share of
+the brief's term weight carry the decision.
+A hit in another script than the brief (an English brief and a Chinese case, or the other way
+round) has its own row (CROSS_CALIBRATION): no word can be shared, its cosine is the multilingual
+model's alone (embeddings.ensemble), and its background is the brief's multilingual-only cosines.
+Both rows are fitted by `bench/calibrate_confidence.py` on one set of briefs and measured on
+others (README, "Honest confidence"): real — LLIS title queries, hand-written paraphrases, Chinese
+briefs → English lessons and English titles/paraphrases → the Chinese briefs as documents (their
+lessons left out); off-topic — Stack Exchange android questions and generated nonsense; measured on
+the other halves, driving-event queries, Stack Exchange history questions, hand-written off-topic
+briefs and other nonsense.
 A model without coefficients here (the hashing stand-in, a model named by path) uses the
 lexical-only row: honest about words, blind to meaning.
 """
@@ -38,8 +44,14 @@ EVIDENCE_MATCH = 0.25  # cases and projects at least this likely to fit count as
 # model name → (bias, w_dense, w_gap, w_lexical), fitted by bench/calibrate_confidence.py on the
 # LLIS lessons (results in bench/results/confidence.json and the README)
 CALIBRATION: dict[str, tuple[float, float, float, float]] = {
-    "multilingual": (-13.093, 41.137, -22.308, 6.809),
+    "multilingual": (-11.009, 25.345, 0.0, 9.73),
     "all-MiniLM-L6-v2": (-3.326, 8.399, 1.267, 1.379),
+}
+# model name → (bias, w_dense, w_gap) for hits in another script than the brief (cross-lingual:
+# the multilingual cosine and its gap to the brief's multilingual-only background), fitted by the
+# same script on held-out cross-lingual briefs both ways
+CROSS_CALIBRATION: dict[str, tuple[float, float, float]] = {
+    "multilingual": (-11.422, 28.829, 0.0),
 }
 LEXICAL_ONLY = (-2.0, 0.0, 0.0, 6.0)  # P = 0.5 at a 1/3 share of the brief's term weight
 
@@ -49,9 +61,11 @@ class MatchFeatures:
     dense: float  # cosine of the best passage (0 when the hit came from BM25 alone)
     gap: float  # dense − the query's background cosine
     lexical: float  # share of the brief's meaningful term weight the document holds, in [0, 1]
+    cross: bool = False  # brief and document in different scripts: multilingual scores only
 
     def to_dict(self) -> dict:
-        return {"dense": round(self.dense, 4), "gap": round(self.gap, 4), "lexical": round(self.lexical, 4)}
+        return {"dense": round(self.dense, 4), "gap": round(self.gap, 4), "lexical": round(self.lexical, 4),
+                "cross": self.cross}
 
 
 def coefficients(model: str) -> tuple[float, float, float, float]:
@@ -61,9 +75,21 @@ def coefficients(model: str) -> tuple[float, float, float, float]:
     return LEXICAL_ONLY
 
 
+def cross_coefficients(model: str) -> tuple[float, float, float] | None:
+    for name, row in CROSS_CALIBRATION.items():
+        if name.lower() == model.strip().lower():
+            return row
+    return None
+
+
 def match_probability(f: MatchFeatures, model: str) -> float:
-    b, wd, wg, wl = coefficients(model)
-    z = b + wd * f.dense + wg * f.gap + wl * f.lexical
+    cross = cross_coefficients(model) if f.cross else None
+    if cross is not None:  # no shared word is possible: meaning against its own background
+        b, wd, wg = cross
+        z = b + wd * f.dense + wg * f.gap
+    else:
+        b, wd, wg, wl = coefficients(model)
+        z = b + wd * f.dense + wg * f.gap + wl * f.lexical
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -212,10 +212,30 @@ class Corpus:
         brank = {key: r for r, (key, _) in enumerate(lex, 1)}
         order = sorted(fused, key=lambda key: (-fused[key], key))[:k]
         floor = dense[min(FLOOR_RANK, len(dense)) - 1][1] if dense else 0.0
+        cross = self._other_script(qterms, set(order))
+        floor_x = self._multilingual_floor(qvec_foreign, allowed, dense) if cross else floor
         share = self._term_share(qterms)
-        return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key),
-                       MatchFeatures(dsc.get(key, floor), dsc.get(key, floor) - floor, share(key)))
+
+        def features(key: str) -> MatchFeatures:
+            if key in cross:  # scored by the multilingual part alone: its own background level
+                d = dsc.get(key, floor_x)
+                return MatchFeatures(d, d - floor_x, share(key), cross=True)
+            d = dsc.get(key, floor)
+            return MatchFeatures(d, d - floor, share(key))
+        return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key), features(key))
                 for key in order]
+
+    def _multilingual_floor(self, qvec_foreign: np.ndarray | None, allowed: set[str] | None,
+                            dense: list[tuple[str, float]]) -> float:
+        """The brief's background level on the scale of cross-script scores: the FLOOR_RANK-th
+        document's score with the brief's multilingual-only vector (for a brief the English-only
+        part cannot read, its vector already is that, and so are the `dense` scores)."""
+        if qvec_foreign is not None:
+            allowed_p = None if allowed is None else {p for d in allowed for p in self._passage_keys(d)}
+            scores = sorted(self._dense_passages(qvec_foreign, FLOOR_RANK, allowed_p).values(), reverse=True)
+        else:
+            scores = [s for _, s in dense]
+        return scores[min(FLOOR_RANK, len(scores)) - 1] if scores else 0.0
 
     def _other_script(self, qterms: list[str], keys: set[str]) -> set[str]:
         """Documents written in another script than the query (Latin vs not, by the majority of

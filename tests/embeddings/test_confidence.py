@@ -86,6 +86,12 @@ def test_foreign_passages_are_scored_with_the_briefs_foreign_vector(tmp_path):
     q, fq = ens.encode_queries([brief])[0], foreign_vectors(ens, [brief])[0]
     got = dict(c.dense(q, 2, qvec_foreign=fq))
     assert got["zh"] == pytest.approx(_cos(ens.parts[0][0], brief, "报价审批周期过长"), abs=1e-5)
+    from teamgraph.embeddings.lexical import tokenize
+    feats = {s.key: s.features for s in c.hybrid(q, tokenize(brief), 2, qvec_foreign=fq)}
+    assert feats["zh"].cross and not feats["en"].cross  # judged by the cross-script row
+    # its background is on the multilingual scale: the brief's multilingual-only cosines
+    floor = min(_cos(ens.parts[0][0], brief, t) for t in ("quote approval takes weeks in sales", "报价审批周期过长"))
+    assert feats["zh"].gap == pytest.approx(feats["zh"].dense - floor, abs=1e-5)
     c.save(tmp_path)
     assert Corpus.load(tmp_path, "case").foreign == {"zh\x1f0"}
     c.remove(["zh"])
@@ -114,3 +120,13 @@ def test_near_duplicate_cases_are_folded_into_the_first():
     folded = fold_duplicates([a, b, c])
     assert [x.id for x in folded] == ["a", "c"] and folded[0].duplicates == ("b",)
     assert np.isclose(folded[0].match, 0.9)
+
+
+def test_cross_script_hits_use_the_cross_row():
+    same = MatchFeatures(0.45, 0.2, 0.0)
+    cross = MatchFeatures(0.45, 0.2, 0.0, cross=True)
+    # no word can be shared across scripts: the cross row does not wait for lexical evidence
+    assert match_probability(cross, "multilingual") > match_probability(same, "multilingual")
+    assert match_probability(MatchFeatures(0.25, 0.1, 0.0, cross=True), "multilingual") < THRESHOLD
+    # a model without a cross row falls back to its one row
+    assert match_probability(cross, "all-MiniLM-L6-v2") == match_probability(same, "all-MiniLM-L6-v2")

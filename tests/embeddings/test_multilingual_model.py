@@ -74,3 +74,36 @@ def test_a_real_brief_is_not_flagged(retriever, store):
     assert pkg.confidence["fits"] is True
     assert pkg.cases[0].id == "case-llis-122"  # Slack Removal from Hoisting Sling
     assert not pkg.cases[0].weak and pkg.lessons
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, encoder):
+    """The whole sample organisation (the demo's data) in SQLite, indexed with the real model."""
+    from tests.conftest import make_store
+    from teamgraph.ingest.sample import load_sample
+    folder = tmp_path_factory.mktemp("demo")
+    store = make_store("sqlite", folder)
+    load_sample(store, progress=False)
+    r = Retriever(store, folder / "index", encoder)
+    r.build(progress=False)
+    yield r, store
+    store.close()
+
+
+def test_cross_script_matches_are_judged_on_the_multilingual_scale(demo):
+    retriever, store = demo
+    # an English retelling of the Chinese case (no shared word): its match is scored on the
+    # multilingual model's own scale (embeddings.confidence CROSS_CALIBRATION), far above any
+    # case's for an off-topic brief
+    hits = retriever.similar_cases("Quote approvals take weeks because sales, finance and legal sign off one "
+                                   "after another, and big customers walk away", MEMBER, k=5)
+    quote = next(h for h in hits if h.id == "case-zh-01")  # 报价审批周期过长导致大客户流失
+    assert hits.index(quote) <= 1 and quote.parts.bm25_rank is None
+    off = retriever.similar_cases("how long to rest a steak after grilling it", MEMBER, k=5)
+    assert quote.match > 5 * max(h.match for h in off)
+    pkg = kickoff_package(retriever, store, brief="how long to rest a steak after grilling it", viewer=MEMBER,
+                          k_cases=5, k_experts=3)
+    assert pkg.confidence["fits"] is False
+    # the project of the same name at another site: its kickoff shows that case first
+    pkg = kickoff_package(retriever, store, project_id="prj-245", viewer=MEMBER, k_cases=5, k_experts=3)
+    assert pkg.cases[0].id == "case-zh-01"
