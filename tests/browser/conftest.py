@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -113,12 +114,13 @@ def signed_in(browser, live):
 
     def sign_in(role: str) -> str:
         browser.get(base + "/login")
-        button = browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
         tab_to(browser, "#token")
         press(browser, tokens[role], Keys.ENTER)
-        # the click starts a navigation: wait until the login page is gone (a session from an
-        # earlier sign-in shows its own role badge there), then read the new page's badge
-        WebDriverWait(browser, 30).until(EC.staleness_of(button))
+        # Enter starts a navigation: wait until the browser has left the login page (a session from
+        # an earlier sign-in shows its own role badge there), then read the new page's badge. The
+        # URL is read rather than the old form going stale: Chromium sometimes answers a stale
+        # element with an inspector error instead of StaleElementReferenceException.
+        WebDriverWait(browser, 30).until(lambda d: urlsplit(d.current_url).path != "/login")
         badge = WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".role")))
         assert badge.text.lower() == role
         return base
