@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from teamgraph.edge import echo_json, engine, waiting
+from teamgraph.edge import echo_json, engine, pad, waiting
 
 
 @click.command()
@@ -49,23 +49,23 @@ def _print(pkg) -> None:
         click.secho(pkg.confidence["message"], fg="yellow")
     click.secho("\nCases to read", bold=True)
     for c in pkg.cases:
-        why = ", ".join(list(c.shared_skills) + list(c.matching_terms[:6])) or "meaning"
-        mark = "weak match " if c.weak else ""
+        why = ", ".join(list(c.shared_skills) + list(c.matching_terms[:6]))
+        why = f"matched: {why}" if why else "matched by meaning (no shared words)"
+        mark = "weak match: " if c.weak else ""
         match = f"match {c.match:.0%}  " if c.match is not None else ""
         also = f"  (also: {', '.join(c.duplicates)})" if c.duplicates else ""
-        click.echo(f"  {c.id:<10} {mark}{c.title}  [{c.department or '-'}, {c.date or '-'}]  {match}"
-                   f"matched: {why}{also}")
+        click.echo(f"  {mark}{c.title}  [{c.department or '-'}, {c.date or '-'}]  {match}{why}{also}  ({c.id})")
     if pkg.lessons:
         click.secho("\nLessons to read first", bold=True)
     for x in pkg.lessons:
         click.echo(f"  • {x.text}  ({x.case})")
     click.secho("\nExperts to consult (score = relevance × rating × load discount)", bold=True)
     for e in pkg.experts:
-        ev = "; ".join(f"{x.kind} {x.id}" for x in e.evidence[:3]) or "skills"
+        ev = "; ".join(f"{x.kind} {x.title or x.id}" for x in e.evidence[:3]) or "their skills"
         u = e.utilisation
-        click.echo(f"  {e.name:<24} {e.department:<8} {e.relevance:.2f} × {e.rating_factor:.2f} × "
-                   f"{e.load_discount:.2f} = {e.score:.2f}  (utilisation {u:.0%})  {ev}"
-                   if u is not None else f"  {e.name:<24} {e.department:<8} {e.score:.2f}  {ev}")
+        who = f"  {pad(e.name, 24)} {pad(e.department or '-', 12)}"
+        click.echo(f"{who} {e.relevance:.2f} × {e.rating_factor:.2f} × {e.load_discount:.2f} = {e.score:.2f}"
+                   f"  (utilisation {u:.0%})  {ev}" if u is not None else f"{who} {e.score:.2f}  {ev}")
     if pkg.team is not None:
         click.secho("\nSuggested team", bold=True)
         _print_team(pkg.team)
@@ -82,7 +82,7 @@ def _print_team(team: dict) -> None:
         click.secho(f"  warning: {f['name']} forced in at {f['utilisation']:.0%} of capacity", fg="yellow")
     for m in (team.get("team") or {}).get("members", ()):
         covers = ", ".join(f"{c['label']} {c['level']}" for c in m["covers"]) or m.get("needed_for") or "-"
-        click.echo(f"  {m['name']:<24} {m['department']:<12} {covers}")
+        click.echo(f"  {pad(m['name'], 24)} {pad(m['department'] or '-', 12)} {covers}")
     for note in team.get("notes") or ():
         click.echo(f"  note: {note}")
 

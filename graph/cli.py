@@ -7,28 +7,17 @@ through the read models' `to_dict`). The CLI is a trusted local operator, so it 
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, timedelta
 
 import click
 
-from teamgraph.edge import as_options, echo_json, engine, echo_index, viewer_of
+from teamgraph.edge import as_options, echo_index, echo_json, engine, text_table, viewer_of
 from teamgraph.graph.model import Window
 from teamgraph.graph.store import jsonable
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(headers: list[str], rows: list[list]) -> str:
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
-
-    def line(vals: list[str]) -> str:
-        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths)).rstrip()
-    body = [line(r) for r in cells] or ["(none)"]
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + body)
+    return "\n".join(text_table(headers, [[_cell(v) for v in row] for row in rows], empty="(none)"))
 
 
 def _cell(v) -> str:

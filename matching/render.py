@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from teamgraph.edge import text_table
+
 WIDTH = 20
 
 
@@ -13,16 +15,8 @@ def load_bar(before: float, after: float, capacity: float) -> str:
     return "█" * b + "▒" * (a - b) + "·" * (WIDTH - a) + f" {before / cap:4.0%}→{after / cap:4.0%}"
 
 
-def _width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(rows: list[list[str]], header: list[str]) -> list[str]:
-    widths = [max(_width(str(r[k])) for r in rows + [header]) for k in range(len(header))]
-    fmt = lambda r: "  ".join(str(c) + " " * (w - _width(str(c))) for c, w in zip(r, widths)).rstrip()  # noqa: E731
-    return [fmt(header), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+    return text_table(header, [[str(c) for c in r] for r in rows])
 
 
 def display_names(people) -> dict[str, str]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
+import unicodedata
 from contextlib import contextmanager
 
 import click
@@ -64,7 +66,7 @@ def waiting(label: str, after: float = 1.0, show_on=None):
     """A progress line on stderr for a wait: `label…` once it has lasted `after` seconds (quick
     answers print nothing), then how long it took. Only for a person at a terminal (stderr is a
     TTY, or TEAMGRAPH_PROGRESS=1): pipes and scripts get the answer alone."""
-    stream = show_on or click.get_text_stream("stderr")
+    stream = show_on or sys.stderr
     if not (stream.isatty() or os.environ.get("TEAMGRAPH_PROGRESS") == "1"):
         yield
         return
@@ -123,3 +125,24 @@ def echo_index(index: dict) -> None:
     else:
         text = index.get("message", "")
     click.echo(text, err=True)
+
+
+def text_width(text: str) -> int:
+    """Terminal columns `text` takes: CJK (wide and full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal columns (CJK names line up too)."""
+    return text + " " * max(0, width - text_width(text))
+
+
+def text_table(headers: list[str], rows: list[list[str]], empty: str | None = None) -> list[str]:
+    """Lines of a plain-text table: header, rule, one line per row (cells already strings);
+    `empty` is printed when there are no rows."""
+    widths = [max([text_width(h)] + [text_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(vals: list[str]) -> str:
+        return "  ".join(pad(v, w) for v, w in zip(vals, widths)).rstrip()
+    body = [line(r) for r in rows] or ([empty] if empty is not None else [])
+    return [line(headers), line(["-" * w for w in widths])] + body

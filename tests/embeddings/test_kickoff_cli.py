@@ -94,6 +94,12 @@ def test_cli_index_and_kickoff(tmp_path):
     c1 = next(c for c in pkg["cases"] if c["id"] == "c-1")  # same process and department, shares budgeting
     assert c1["why"]["same_process"] and c1["why"]["shared_skills"] == ["budgeting"]
     assert all(c["id"] != "c-3" for c in pkg["cases"])  # a plain member never sees the confidential case
+    # the text reads by name: an expert's evidence shows the project's or case's title, never its id
+    r = runner.invoke(cli, ["kickoff", "--project", "p-new"], env=env)
+    experts = r.output.split("Experts to consult")[1].split("Suggested team")[0]
+    evidence = [e for x in pkg["experts"] for e in x["evidence"]]
+    assert evidence and any(e["title"] in experts for e in evidence)
+    assert not any(f" {e['id']}" in experts for e in evidence)
     r = runner.invoke(cli, ["kickoff", "--project", "p-new", "--json", "--as", "dee", "-k", "5"], env=env)
     assert "c-3" in [c["id"] for c in json.loads(r.output)["cases"]]  # dee wrote the confidential case
     brief = tmp_path / "brief.yaml"
