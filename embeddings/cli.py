@@ -38,10 +38,12 @@ def kickoff(brief_file: Path | None, project_id: str | None, person: str | None,
                          with_team=not no_team)
     if as_json:
         return echo_json(tg.view(pkg.to_dict(), viewer))
-    _print(pkg)
+    departments = tg.names_of("department", [e.department for e in pkg.experts] + [c.department for c in pkg.cases])
+    _print(pkg, departments)
 
 
-def _print(pkg) -> None:
+def _print(pkg, departments: dict[str, str]) -> None:
+    """The package as text; `departments` maps department ids to the names people read."""
     click.secho(f"Kickoff: {pkg.brief.splitlines()[0] if pkg.brief else pkg.project}", bold=True)
     if pkg.process_owner:
         click.echo(f"Process owner: {pkg.process_owner['name'] or pkg.process_owner['id']}")
@@ -54,7 +56,8 @@ def _print(pkg) -> None:
         mark = "weak match: " if c.weak else ""
         match = f"match {c.match:.0%}  " if c.match is not None else ""
         also = f"  (also: {', '.join(c.duplicates)})" if c.duplicates else ""
-        click.echo(f"  {mark}{c.title}  [{c.department or '-'}, {c.date or '-'}]  {match}{why}{also}  ({c.id})")
+        where = f"[{departments.get(c.department, c.department) or '-'}, {c.date or '-'}]"
+        click.echo(f"  {mark}{c.title}  {where}  {match}{why}{also}  ({c.id})")
     if pkg.lessons:
         click.secho("\nLessons to read first", bold=True)
     for x in pkg.lessons:
@@ -63,7 +66,7 @@ def _print(pkg) -> None:
     for e in pkg.experts:
         ev = "; ".join(f"{x.kind} {x.title or x.id}" for x in e.evidence[:3]) or "their skills"
         u = e.utilisation
-        who = f"  {pad(e.name, 24)} {pad(e.department or '-', 12)}"
+        who = f"  {pad(e.name, 24)} {pad(departments.get(e.department, e.department) or '-', 28)}"
         click.echo(f"{who} {e.relevance:.2f} × {e.rating_factor:.2f} × {e.load_discount:.2f} = {e.score:.2f}"
                    f"  (utilisation {u:.0%})  {ev}" if u is not None else f"{who} {e.score:.2f}  {ev}")
     if pkg.team is not None:
@@ -82,7 +85,7 @@ def _print_team(team: dict) -> None:
         click.secho(f"  warning: {f['name']} forced in at {f['utilisation']:.0%} of capacity", fg="yellow")
     for m in (team.get("team") or {}).get("members", ()):
         covers = ", ".join(f"{c['label']} {c['level']}" for c in m["covers"]) or m.get("needed_for") or "-"
-        click.echo(f"  {pad(m['name'], 24)} {pad(m['department'] or '-', 12)} {covers}")
+        click.echo(f"  {pad(m['name'], 24)} {pad(m.get('department_name') or m['department'] or '-', 28)} {covers}")
     for note in team.get("notes") or ():
         click.echo(f"  note: {note}")
 

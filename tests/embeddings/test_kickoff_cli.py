@@ -100,6 +100,9 @@ def test_cli_index_and_kickoff(tmp_path):
     evidence = [e for x in pkg["experts"] for e in x["evidence"]]
     assert evidence and any(e["title"] in experts for e in evidence)
     assert not any(f" {e['id']}" in experts for e in evidence)
+    names = {"eng": "Engineering", "ops": "Operations", "fin": "Finance", "hr": "People & Culture"}
+    shown = {x["department"] for x in pkg["experts"]}
+    assert all(names[d] in experts for d in shown) and not any(f" {d} " in experts for d in shown)  # departments by name
     r = runner.invoke(cli, ["kickoff", "--project", "p-new", "--json", "--as", "dee", "-k", "5"], env=env)
     assert "c-3" in [c["id"] for c in json.loads(r.output)["cases"]]  # dee wrote the confidential case
     brief = tmp_path / "brief.yaml"
