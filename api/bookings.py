@@ -12,7 +12,7 @@ from flask import Blueprint, Flask, request
 
 from teamgraph import limits
 from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, require, viewer
-from teamgraph.api.web import body_field, json_body, json_response, service
+from teamgraph.api.web import body_field, body_object, json_body, json_response, service
 from teamgraph.bookings import MAX_MEMBERS, MAX_NOTE_CHARS
 from teamgraph.errors import FieldProblem, ValidationError
 from teamgraph.graph.bookings import BOOKING_STATUSES, LIVE
@@ -56,9 +56,7 @@ def _view(b, status: int = 200, events: bool = False):
 def create():
     """Book a suggested team for a request (sponsors: their own requests, tentatively; HR: also confirmed)."""
     data = json_body()
-    req = data.get("request")
-    if not isinstance(req, dict):
-        raise ValidationError(FieldProblem("must be a team request object", field="request"))
+    req = body_object(data, "request", "a team request object")
     members = body_field(data, "members", list, required=True)
     status = body_field(data, "status", str, "tentative")
     return _view(service().book(req, members, viewer(), status=status), 201, events=True)

@@ -11,17 +11,14 @@ from flask import Blueprint, Flask, current_app
 
 from teamgraph import limits
 from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, require, viewer
-from teamgraph.api.web import body_field, json_body, json_response, service
+from teamgraph.api.web import body_field, body_object, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("teams", __name__, url_prefix="/api/v1")
 
 
 def _request(data: dict) -> dict:
-    req = data.get("request")
-    if not isinstance(req, dict):
-        raise ValidationError(FieldProblem("must be a team request object", field="request"))
-    return req
+    return body_object(data, "request", "a team request object")
 
 
 def _ids(data: dict, name: str) -> list[str]:
@@ -100,9 +97,7 @@ def resolve():
 def staff():
     """Staff many requests at once from one pool, minimising the organisation-wide peak load."""
     data = json_body()
-    portfolio = data.get("portfolio")
-    if not isinstance(portfolio, dict):
-        raise ValidationError(FieldProblem("must be a portfolio object", field="portfolio"))
+    portfolio = body_object(data, "portfolio", "a portfolio object")
     max_load = body_field(data, "max_load", (int, float), None)
     if max_load is not None and (isinstance(max_load, bool) or not 0 < max_load <= limits.MAX_STAFF_LOAD):
         raise ValidationError(FieldProblem(f"must be a number in (0, {limits.MAX_STAFF_LOAD:g}]", field="max_load"))

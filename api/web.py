@@ -76,6 +76,15 @@ def body_field(data: dict, name: str, kind: type, default=None, *, required: boo
     return value
 
 
+def body_object(data: dict, name: str, what: str) -> dict:
+    """The JSON object in body field `name` (a team request, a portfolio, ...), else a 400 saying it
+    must be `what`."""
+    value = data.get(name)
+    if not isinstance(value, dict):
+        raise ValidationError(FieldProblem(f"must be {what}", field=name))
+    return value
+
+
 def json_response(data, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status=status,
                     mimetype="application/json")

@@ -19,6 +19,7 @@ Plain records and the rules both stores share (no database imports here):
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,10 @@ class Booking:
     booked_role: str = ""
     booked_at: str = ""  # ISO 8601 UTC
     updated_at: str = ""
+
+    def request_json(self) -> str:
+        """The request as both stores keep it: JSON text, keys sorted, dates as ISO strings."""
+        return json.dumps(dict(self.request), ensure_ascii=False, sort_keys=True, default=str)
 
     def member(self, person: str) -> BookedMember | None:
         return next((m for m in self.members if m.person == person), None)

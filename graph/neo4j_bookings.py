@@ -93,7 +93,7 @@ class Neo4jBookings:
             if found:
                 raise BookingConflict(found)
             props = {"id": booking.id, "status": booking.status, "name": booking.name, "project": booking.project,
-                     "request": json.dumps(dict(booking.request), ensure_ascii=False, sort_keys=True, default=str),
+                     "request": booking.request_json(),
                      "start": w.start, "end": w.end, "allocation": float(booking.allocation),
                      "booked_by": booking.booked_by, "booked_role": booking.booked_role,
                      "booked_at": booking.booked_at, "updated_at": booking.updated_at or booking.booked_at}

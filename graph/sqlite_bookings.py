@@ -136,7 +136,7 @@ class SqliteBookings:
                 raise BookingConflict(found)
             con.execute("INSERT INTO booking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                 booking.id, booking.status, booking.name, booking.project,
-                json.dumps(dict(booking.request), ensure_ascii=False, sort_keys=True, default=str),
+                booking.request_json(),
                 w.start.isoformat(), w.end.isoformat(), booking.allocation, booking.booked_by,
                 booking.booked_role, booking.booked_at, booking.updated_at or booking.booked_at))
             con.executemany("INSERT INTO booking_member VALUES (?, ?, ?, ?)",
