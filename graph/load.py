@@ -1,50 +1,183 @@
-"""Load arithmetic shared by every store and the solver.
+"""Time-phased load: the one load arithmetic of every store, the solver, why-not and the pages.
 
-A person's load in a window is the peak, over the window, of the sum of the allocations of
-their memberships active on each day. Allocations change only at membership boundaries, so
-the peak is found by a sweep over those boundaries instead of day by day.
+A person's days fall into *pieces*: maximal runs of days with one load (the summed allocation of
+their membership phases on those days), one capacity (their `CapacityPeriod` that day, else
+`Person.capacity`) and one away flag (time off or a holiday at their location). Everything else
+is derived from the pieces:
+
+- time off takes priority (as in Float and Runn): on away days the person does no project work,
+  so neither their allocations nor their capacity count those days: a short holiday is never an
+  overload, and a week wholly away has load 0;
+- utilisation of a piece is load / capacity; capacity 0 with load > 0 is an overload (infinite
+  utilisation), never a division by zero, and 0 / 0 is 0;
+- a person's utilisation in a window with `extra` FTE more (a new assignment) is the maximum,
+  over the window's working pieces, of (load + extra) / capacity (`peak_utilisation`);
+- the peak load of a window is the largest working piece's load (`peak_load`), a derived figure;
+- a week's figures (`person_weeks`) are those of its most utilised working piece.
+
+Days are calendar days, as membership dates are; leave spanning a weekend is written through it.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from teamgraph.graph.model import Membership, Window
 
-
-def _clip(m: Membership, window: Window) -> tuple[date, date] | None:
-    start = max(m.start or window.start, window.start)
-    end = min(m.end or window.end, window.end)
-    return (start, end) if start <= end else None
+_DAY = timedelta(days=1)
 
 
-def peak_load(memberships: Iterable[Membership], window: Window) -> float:
-    """Peak summed allocation over `window` (0.0 when nothing overlaps)."""
-    events: list[tuple[date, float]] = []
+@dataclass(frozen=True)
+class Piece:
+    """Days `start`..`end` with one summed allocation, one capacity, away or working."""
+
+    start: date
+    end: date
+    load: float
+    capacity: float
+    away: bool = False
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def utilisation(self, extra: float = 0.0) -> float:
+        """(load + extra) / capacity; 0 when away; inf for work on a capacity-0 day."""
+        return 0.0 if self.away else ratio(self.load + extra, self.capacity)
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week of a person's load: the load and capacity of its most utilised working piece
+    (the peak when capacity is constant), and how many of its days they are away."""
+
+    start: date
+    end: date
+    load: float
+    capacity: float
+    away_days: int
+
+    @property
+    def utilisation(self) -> float:
+        """load / capacity (inf when capacity is 0 and load > 0, 0 when both are 0)."""
+        return ratio(self.load, self.capacity)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def ratio(load: float, capacity: float) -> float:
+    """The one utilisation division: load / capacity, inf for load on no capacity, 0 for 0 / 0."""
+    if capacity > 0:
+        return load / capacity
+    return math.inf if load > 1e-9 else 0.0
+
+
+def _span(start: date | None, end: date | None, window: Window) -> tuple[date, date] | None:
+    s = max(start or window.start, window.start)
+    e = min(end or window.end, window.end)
+    return (s, e) if s <= e else None
+
+
+def pieces(memberships: Iterable[Membership], window: Window, capacity: float = 1.0,
+           periods: Iterable = (), time_off: Iterable = ()) -> list[Piece]:
+    """The window cut into pieces (see the module docstring), in date order, covering it.
+
+    `periods`: the person's CapacityPeriod records (start, end or None, capacity); `time_off`:
+    anything with `start` and `end` dates (TimeOff records, holidays as one-day spans)."""
+    loads: dict[date, float] = {}
+    aways: dict[date, int] = {}
+    cuts = {window.start, window.end + _DAY}
     for m in memberships:
-        span = _clip(m, window)
-        if span and m.allocation:
-            events.append((span[0], m.allocation))
-            events.append((span[1] + timedelta(days=1), -m.allocation))
-    events.sort(key=lambda e: (e[0], e[1]))  # ends (negative) before starts on the same day
-    peak = cur = 0.0
-    for _, delta in events:
-        cur += delta
-        peak = max(peak, cur)
-    return round(peak, 6)
+        for ph in m.pieces():
+            span = _span(ph.start, ph.end, window)
+            if span and ph.allocation:
+                loads[span[0]] = loads.get(span[0], 0.0) + ph.allocation
+                loads[span[1] + _DAY] = loads.get(span[1] + _DAY, 0.0) - ph.allocation
+    for t in time_off:
+        span = _span(t.start, t.end, window)
+        if span:
+            aways[span[0]] = aways.get(span[0], 0) + 1
+            aways[span[1] + _DAY] = aways.get(span[1] + _DAY, 0) - 1
+    caps = sorted(((s, p.capacity) for p in periods if (s := _span(p.start, p.end, window))), key=lambda x: x[0])
+    for (s, e), _ in caps:
+        cuts.update((s, e + _DAY))
+    cuts.update(loads)
+    cuts.update(aways)
+    days = sorted(d for d in cuts if window.start <= d <= window.end + _DAY)
+    out: list[Piece] = []
+    load, away = 0.0, 0
+    for d, nxt in zip(days, days[1:]):
+        load += loads.get(d, 0.0)
+        away += aways.get(d, 0)
+        cap = capacity
+        for (s, e), c in caps:  # few per person; not overlapping once validated (the last wins)
+            if s <= d <= e:
+                cap = c
+        piece = Piece(d, nxt - _DAY, round(load, 6), cap, away > 0)
+        last = out[-1] if out else None
+        if last and (last.load, last.capacity, last.away) == (piece.load, piece.capacity, piece.away):
+            out[-1] = Piece(last.start, piece.end, last.load, last.capacity, last.away)
+        else:
+            out.append(piece)
+    return out
+
+
+def peak_utilisation(parts: Iterable[Piece], extra: float = 0.0) -> float:
+    """Max over working pieces of (load + extra) / capacity (0 when the window is all away)."""
+    return max((p.utilisation(extra) for p in parts if not p.away), default=0.0)
+
+
+def peak_of(parts: Iterable[Piece]) -> float:
+    """The largest load on a working day (0.0 when none)."""
+    return max((p.load for p in parts if not p.away), default=0.0)
+
+
+def away_days(parts: Iterable[Piece]) -> int:
+    return sum(p.days for p in parts if p.away)
+
+
+def peak_load(memberships: Iterable[Membership], window: Window, time_off: Iterable = ()) -> float:
+    """Peak summed allocation over the working days of `window` (0.0 when nothing overlaps)."""
+    return peak_of(pieces(memberships, window, time_off=time_off))
+
+
+def person_weeks(memberships: Iterable[Membership], window: Window, capacity: float = 1.0,
+                 periods: Iterable = (), time_off: Iterable = ()) -> list[Week]:
+    """One Week per 7 days of `window`, the first starting on `window.start` (the last may be
+    shorter); pass a Monday-aligned window for calendar weeks."""
+    parts = pieces(memberships, window, capacity, periods, time_off)
+    out: list[Week] = []
+    k = 0
+    week = window.start
+    while week <= window.end:
+        end = min(week + timedelta(days=6), window.end)
+        while k < len(parts) and parts[k].end < week:
+            k += 1
+        inside = []
+        j = k
+        while j < len(parts) and parts[j].start <= end:
+            p = parts[j]
+            inside.append(Piece(max(p.start, week), min(p.end, end), p.load, p.capacity, p.away))
+            j += 1
+        working = [p for p in inside if not p.away]
+        if working:
+            worst = max(working, key=lambda p: (p.utilisation(), p.load))
+            load, cap = worst.load, worst.capacity
+        else:
+            load, cap = 0.0, inside[0].capacity if inside else capacity
+        out.append(Week(week, end, load, cap, away_days(inside)))
+        week = end + _DAY
+    return out
 
 
 def weekly_load(memberships: Iterable[Membership], window: Window) -> list[tuple[date, float]]:
     """(week start, peak load that week) for each week of `window`; weeks start on `window.start`."""
-    ms = list(memberships)
-    out = []
-    week = window.start
-    while week <= window.end:
-        end = min(week + timedelta(days=6), window.end)
-        out.append((week, peak_load(ms, Window(week, end))))
-        week = end + timedelta(days=1)
-    return out
+    return [(w.start, w.load) for w in person_weeks(memberships, window)]
 
 
 def loads_by_person(memberships: Iterable[Membership], window: Window) -> dict[str, float]:

@@ -1,9 +1,11 @@
 """Plain dataclasses for the organisation graph. No database, ML or web imports here.
 
 Nodes: Department, Skill, Person, Project, Case. Relationships carrying data: PersonSkill
-(HAS_SKILL with level and evidence), Membership (MEMBER_OF with role and allocation),
-ProjectNeed (NEEDS: demand for a skill on an open project), Expert (EXPERT_IN), and
-CollaborationRating (RATED, between two people on a project).
+(HAS_SKILL with level and evidence), Membership (MEMBER_OF with role and allocation, and
+optionally several dated phases), ProjectNeed (NEEDS: demand for a skill on an open project),
+Expert (EXPERT_IN), CollaborationRating (RATED, between two people on a project),
+CapacityPeriod (a person's capacity from a date), TimeOff (a person's leave) and Holiday (a
+public holiday at a location: everyone whose `location` it is is away that day).
 """
 
 from __future__ import annotations
@@ -115,7 +117,20 @@ class ProjectNeed:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One stretch of a membership at one allocation (FTE); None dates are open-ended."""
+
+    start: date | None
+    end: date | None
+    allocation: float
+
+
+@dataclass(frozen=True)
 class Membership:
+    """A person on a project. `phases` (sorted, not overlapping) give the allocation by date
+    range; a membership without phases is one phase: `allocation` from `start` to `end`. With
+    phases, `start`/`end` span them and `allocation` is their peak (what a summary shows)."""
+
     kind: ClassVar[str] = "membership"
     person: str
     project: str
@@ -123,10 +138,88 @@ class Membership:
     allocation: float = 0.0
     start: date | None = None
     end: date | None = None
+    phases: tuple[Phase, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.person, self.project, self.role)
+
+    def pieces(self) -> tuple[Phase, ...]:
+        """The allocation by date range: the phases, or the one implicit phase."""
+        return self.phases or (Phase(self.start, self.end, self.allocation),)
+
+
+def phases_json(phases: tuple[Phase, ...]) -> str:
+    """Phases as the JSON text both stores keep: [[start, end, allocation], ...] (ISO dates or null)."""
+    import json
+    return json.dumps([[p.start.isoformat() if p.start else None, p.end.isoformat() if p.end else None,
+                        float(p.allocation)] for p in phases])
+
+
+def phases_from_json(text: str | None) -> tuple[Phase, ...]:
+    import json
+    return tuple(Phase(date.fromisoformat(s) if s else None, date.fromisoformat(e) if e else None, float(a))
+                 for s, e, a in json.loads(text or "[]"))
+
+
+def phased(person: str, project: str, phases, role: str = "member") -> Membership:
+    """A membership made of `phases` (sorted by start), its span and peak derived from them."""
+    phases = tuple(sorted(phases, key=lambda p: p.start or date.min))
+    starts = [p.start for p in phases]
+    ends = [p.end for p in phases]
+    return Membership(person, project, role, max((p.allocation for p in phases), default=0.0),
+                      None if None in starts else min(starts, default=None),
+                      None if None in ends else max(ends, default=None), phases)
+
+
+@dataclass(frozen=True)
+class CapacityPeriod:
+    """From `start` (to `end`, None: onwards) the person's capacity is `capacity` FTE instead of
+    `Person.capacity` ("0.2 FTE now, 0.8 from February"). 0 is allowed (e.g. parental leave
+    kept as capacity): any load on such days is an overload, never a division by zero."""
+
+    kind: ClassVar[str] = "capacity_period"
+    person: str
+    start: date
+    end: date | None = None
+    capacity: float = 1.0
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.person, self.start)
+
+
+TIME_OFF_KINDS: tuple[str, ...] = ("leave", "sick", "training", "other")
+
+
+@dataclass(frozen=True)
+class TimeOff:
+    """The person is away `start`..`end` (inclusive): no project work those days (graph/load.py)."""
+
+    kind: ClassVar[str] = "time_off"
+    person: str
+    start: date
+    end: date
+    reason: str = "leave"
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.person, self.start)
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A public holiday at `location` (the same text as `Person.location`): everyone there is away."""
+
+    kind: ClassVar[str] = "holiday"
+    location: str
+    date: date
+    name: str = ""
+
+    @property
+    def key(self) -> tuple[str, date]:
+        return (self.location, self.date)
 
 
 @dataclass(frozen=True)

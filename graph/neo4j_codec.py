@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import date
 
 from teamgraph.graph.cypher_graph import NODES, RELS, stored_props
-from teamgraph.graph.model import ENTITY_TYPES
+from teamgraph.graph.model import ENTITY_TYPES, phases_from_json, phases_json
 
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "department": ("id",), "skill": ("id",), "person": ("id",), "project": ("id",), "case": ("id",),
@@ -32,7 +32,8 @@ class _Shape:
         self.fields = [f.name for f in fields(self.type)]
         ann = {f.name: str(f.type) for f in fields(self.type)}
         self.dates = {n for n, a in ann.items() if a.startswith("date")}
-        self.tuples = {n for n, a in ann.items() if a.startswith("tuple")}
+        self.phases = {n for n, a in ann.items() if a.startswith("tuple[Phase")}  # JSON text (model.phases_json)
+        self.tuples = {n for n, a in ann.items() if a.startswith("tuple")} - self.phases
         self.dicts = {n for n, a in ann.items() if a.startswith("dict")}
         self.floats = {n for n, a in ann.items() if a == "float"}
         self.ints = {n for n, a in ann.items() if a == "int"}
@@ -50,6 +51,8 @@ class _Shape:
     def value(self, name: str, v):
         if v is None:
             return None
+        if name in self.phases:
+            return phases_json(v)
         if name in self.tuples:
             return list(v)
         if name in self.dicts:
@@ -61,6 +64,8 @@ class _Shape:
         return v  # str, date (the driver sends datetime.date as a Neo4j DATE)
 
     def read(self, name: str, v):
+        if name in self.phases:
+            return phases_from_json(v)  # absent on memberships written before phases: none
         if v is None:
             return None
         if name in self.dates:

@@ -17,7 +17,7 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from teamgraph.graph.model import ENTITY_TYPES
+from teamgraph.graph.model import ENTITY_TYPES, phases_from_json, phases_json
 
 _FK = "DEFERRABLE INITIALLY DEFERRED"
 
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS project_need (
 CREATE INDEX IF NOT EXISTS project_need_by_skill ON project_need(skill);
 CREATE TABLE IF NOT EXISTS membership (
     person TEXT NOT NULL, project TEXT NOT NULL REFERENCES project(id) {_FK},
-    role TEXT NOT NULL, allocation REAL NOT NULL, start TEXT, "end" TEXT,
+    role TEXT NOT NULL, allocation REAL NOT NULL, start TEXT, "end" TEXT, phases TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (person, project, role)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS membership_by_project ON membership(project);
 CREATE TABLE IF NOT EXISTS "case" (
@@ -101,6 +101,14 @@ CREATE INDEX IF NOT EXISTS rating_by_ratee ON rating(ratee);
 CREATE INDEX IF NOT EXISTS rating_by_project ON rating(project);
 """
 
+def migrate(con) -> None:
+    """Bring a store written by an older version up to SCHEMA (CREATE ... IF NOT EXISTS does not
+    add columns): memberships gained `phases`."""
+    cols = {r[1] for r in con.execute("PRAGMA table_info(membership)")}
+    if "phases" not in cols:
+        con.execute("ALTER TABLE membership ADD COLUMN phases TEXT NOT NULL DEFAULT '[]'")
+
+
 TABLES: dict[str, str] = {kind: ('"case"' if kind == "case" else kind) for kind in ENTITY_TYPES}
 # Every table, children first, for clear_all.
 ALL_TABLES: tuple[str, ...] = ("case_author", "case_skill", "rating", "expert", '"case"', "membership",
@@ -122,7 +130,8 @@ class Codec:
         self.fields = [f.name for f in fields(self.type)]
         ann = {f.name: str(f.type) for f in fields(self.type)}
         self.dates = {n for n, a in ann.items() if a.startswith("date")}
-        self.tuples = {n for n, a in ann.items() if a.startswith("tuple")}
+        self.phases = {n for n, a in ann.items() if a.startswith("tuple[Phase")}  # JSON rows (model.phases_json)
+        self.tuples = {n for n, a in ann.items() if a.startswith("tuple")} - self.phases
         self.dicts = {n for n, a in ann.items() if a.startswith("dict")}
         self.key = ["id"] if "id" in self.fields else list(_key_fields(kind))
         cols = ", ".join(map(_q, self.fields))
@@ -142,8 +151,10 @@ class Codec:
         self.select_sql = f"SELECT {self.columns} FROM {self.table} t"
         # decode's work per row: only the columns stored as text that are not text in the record
         # (candidate reads decode tens of thousands of rows per team request).
-        self._convert = [(k, _from_date if n in self.dates else _from_tuple if n in self.tuples else json.loads)
-                         for k, n in enumerate(self.fields) if n in self.dates or n in self.tuples or n in self.dicts]
+        self._convert = [(k, _from_date if n in self.dates else _from_tuple if n in self.tuples
+                          else phases_from_json if n in self.phases else json.loads)
+                         for k, n in enumerate(self.fields)
+                         if n in self.dates or n in self.tuples or n in self.dicts or n in self.phases]
         self._positional = not any(f.kw_only for f in fields(self.type))
 
     def encode(self, record) -> tuple:
@@ -152,6 +163,8 @@ class Codec:
             v = getattr(record, name)
             if name in self.dates:
                 v = v.isoformat() if v is not None else None
+            elif name in self.phases:
+                v = phases_json(v)
             elif name in self.tuples:
                 v = json.dumps(list(v), ensure_ascii=False)
             elif name in self.dicts:

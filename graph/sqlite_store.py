@@ -35,7 +35,7 @@ from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_refe
 from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from teamgraph.graph.sqlite_lookups import SqliteLookups, register_functions
 from teamgraph.graph.sqlite_queries import SqliteReads
-from teamgraph.graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES
+from teamgraph.graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES, migrate
 from teamgraph.graph.reads import ApplyReport
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
@@ -110,6 +110,7 @@ class SqliteStore(SqliteReads, SqliteLookups, SqliteBookings):
             con.execute("PRAGMA journal_mode = WAL")
             con.executescript(SCHEMA)
             con.executescript(BOOKING_SCHEMA)
+            migrate(con)
 
     # --- connections ----------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:

@@ -267,6 +267,20 @@ class GraphReads(EngineCore):
         from teamgraph.graph.load import weekly_load
         return weekly_load(self.store.load_memberships([person_id]), window)
 
+    def person_weeks(self, person_ids, window: Window) -> dict:
+        """{person id: [graph.load.Week]} through `window` (weeks from `window.start`): each
+        person's memberships and bookings against their capacity, time-phased (graph/load.py).
+        An unknown id is a NotFoundError."""
+        from teamgraph.graph.load import person_weeks
+        ids = list(dict.fromkeys(person_ids))
+        people = {}
+        for pid in ids:
+            people[pid] = self.require("person", pid)
+        by_person: dict[str, list] = {pid: [] for pid in ids}
+        for m in self.store.load_memberships(ids) if ids else ():
+            by_person[m.person].append(m)
+        return {pid: person_weeks(by_person[pid], window, people[pid].capacity) for pid in ids}
+
     def person_name(self, person_id: str) -> str:
         """The person's name (people-facing text names people); the id for a forgotten person."""
         p = self.store.get("person", person_id)

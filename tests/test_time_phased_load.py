@@ -1,0 +1,71 @@
+"""graph/load.py: phased allocations, capacity periods and time off, hand-computed."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from teamgraph.graph.load import peak_load, peak_utilisation, person_weeks, pieces, ratio, weekly_load
+from teamgraph.graph.model import CapacityPeriod, Membership, Phase, TimeOff, Window, phased
+
+D = date
+JAN = Window(D(2027, 1, 4), D(2027, 1, 31))  # Monday 4 Jan .. Sunday 31 Jan: four weeks
+
+
+def test_a_membership_without_phases_is_one_phase():
+    m = Membership("a", "p", allocation=0.5, start=D(2027, 1, 11), end=D(2027, 1, 17))
+    assert m.pieces() == (Phase(D(2027, 1, 11), D(2027, 1, 17), 0.5),)
+    assert [w.load for w in person_weeks([m], JAN)] == [0.0, 0.5, 0.0, 0.0]
+    assert weekly_load([m], JAN) == [(D(2027, 1, 4), 0.0), (D(2027, 1, 11), 0.5), (D(2027, 1, 18), 0.0),
+                                     (D(2027, 1, 25), 0.0)]
+
+
+def test_phases_change_the_allocation_by_date():
+    m = phased("a", "p", [Phase(D(2027, 1, 18), None, 0.8), Phase(D(2027, 1, 4), D(2027, 1, 17), 0.2)])
+    assert (m.start, m.end, m.allocation) == (D(2027, 1, 4), None, 0.8)  # span and peak derived
+    assert [w.load for w in person_weeks([m], JAN)] == [0.2, 0.2, 0.8, 0.8]
+    assert peak_load([m], Window(D(2027, 1, 4), D(2027, 1, 17))) == 0.2
+    assert peak_load([m], JAN) == 0.8
+
+
+def test_capacity_periods_and_utilisation():
+    m = Membership("a", "p", allocation=0.4)
+    periods = [CapacityPeriod("a", D(2027, 1, 18), None, 0.5)]
+    weeks = person_weeks([m], JAN, 1.0, periods)
+    assert [w.capacity for w in weeks] == [1.0, 1.0, 0.5, 0.5]
+    assert [round(w.utilisation, 6) for w in weeks] == [0.4, 0.4, 0.8, 0.8]
+    parts = pieces([m], JAN, 1.0, periods)
+    assert round(peak_utilisation(parts, 0.2), 6) == 1.2  # (0.4 + 0.2) / 0.5 from the 18th
+    assert round(peak_utilisation(parts[:1], 0.2), 6) == 0.6
+
+
+def test_capacity_zero_never_divides_by_zero():
+    m = Membership("a", "p", allocation=0.3)
+    periods = [CapacityPeriod("a", D(2027, 1, 11), D(2027, 1, 17), 0.0)]
+    weeks = person_weeks([m], JAN, 1.0, periods)
+    assert weeks[1].capacity == 0.0 and math.isinf(weeks[1].utilisation)
+    assert ratio(0.0, 0.0) == 0.0
+    assert math.isinf(peak_utilisation(pieces([], JAN, 1.0, periods), 0.1))
+    assert peak_utilisation(pieces([], JAN, 1.0, periods), 0.0) == 0.0
+
+
+def test_time_off_takes_priority_over_allocations():
+    busy = [Membership("a", "p", allocation=0.7), Membership("a", "q", allocation=0.5,
+                                                           start=D(2027, 1, 11), end=D(2027, 1, 13))]
+    leave = [TimeOff("a", D(2027, 1, 11), D(2027, 1, 13))]  # the overlap is on leave days only
+    weeks = person_weeks(busy, JAN, 1.0, (), leave)
+    assert [w.load for w in weeks] == [0.7, 0.7, 0.7, 0.7]  # not 1.2: a short holiday is no overload
+    assert [w.away_days for w in weeks] == [0, 3, 0, 0]
+    assert peak_load(busy, JAN, leave) == 0.7 and peak_load(busy, JAN) == 1.2
+    whole = person_weeks(busy, JAN, 1.0, (), [TimeOff("a", D(2027, 1, 4), D(2027, 1, 10))])
+    assert (whole[0].load, whole[0].away_days, whole[0].utilisation) == (0.0, 7, 0.0)
+    assert peak_utilisation(pieces(busy, Window(D(2027, 1, 4), D(2027, 1, 10)), 1.0, (), [
+        TimeOff("a", D(2027, 1, 1), D(2027, 1, 12))]), 1.0) == 0.0  # nothing to do while away
+
+
+def test_weeks_cover_the_window_and_the_last_may_be_short():
+    w = Window(D(2027, 1, 6), D(2027, 1, 16))
+    weeks = person_weeks([], w)
+    assert [(x.start, x.end) for x in weeks] == [(D(2027, 1, 6), D(2027, 1, 12)), (D(2027, 1, 13), D(2027, 1, 16))]
+    assert [x.days for x in weeks] == [7, 4]
+    assert all(x.load == 0.0 and x.capacity == 1.0 for x in weeks)
