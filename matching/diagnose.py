@@ -7,6 +7,13 @@ person's capacity and exclusion, and each included person.
 CP-SAT returns a set of assumptions that together cannot hold (the conflict). A second solve
 minimises a weighted count of relaxations (a missing person on a requirement, a person over
 capacity, an excluded person used, …), which is the smallest change that admits a team.
+
+Beyond the request's own constraints, `options` (matching.relax) offers changes in time, level and
+money — start later, a lower allocation until a date, one level lower on a requirement, a larger
+budget — each offered only once a re-solve with the same engine found a team for it (`verified`,
+with that team). Texts name people; ids stay in the JSON (`target`, `team`). Figures a sponsor may
+not see (a utilisation after joining, the budget a team needs: it is a team's cost) are in
+`message` only; `plain` says the same without them, and teamgraph.present shows it to sponsors.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from teamgraph.graph.load import peak_load
+from teamgraph.graph.load import peak_utilisation, pieces
 from teamgraph.graph.model import Window
 from teamgraph.matching import rules
 from teamgraph.matching.problem import Problem
@@ -28,13 +35,20 @@ COST = {"coverage": 3, "capacity": 2, "exclude": 2, "include": 2, "budget": 1, "
 
 @dataclass
 class Relaxation:
-    kind: str  # coverage | capacity | exclude | include | budget | department | cap | size
+    # coverage | capacity | exclude | include | budget | department | cap | size (the smallest
+    # relaxation); start_after | allocation | level | budget (verified options)
+    kind: str
     message: str
     target: str | None = None
-    amount: float = 1
+    amount: float | None = 1
+    plain: str | None = None  # the message without figures a sponsor may not see (None: the same)
+    change: dict | None = None  # the changed request fields (options): {"window.start": …} …
+    verified: bool = False  # a re-solve found `team` for the changed request
+    team: list[str] = field(default_factory=list)  # ids of the team found
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "target": self.target, "amount": self.amount, "message": self.message}
+        return {"kind": self.kind, "target": self.target, "amount": self.amount, "message": self.message,
+                "plain": self.plain, "change": self.change, "verified": self.verified, "team": self.team}
 
 
 @dataclass
@@ -45,10 +59,13 @@ class Diagnosis:
     requirements: list[dict] = field(default_factory=list)  # per requirement: needed/available/why
     conflict: list[str] = field(default_factory=list)  # names of constraints that cannot all hold
     relaxation: list[Relaxation] = field(default_factory=list)
+    options: list[Relaxation] = field(default_factory=list)  # each alone makes it feasible (re-solved)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"summary": self.summary, "requirements": self.requirements, "conflict": self.conflict,
-                "relaxation": [r.to_dict() for r in self.relaxation]}
+                "relaxation": [r.to_dict() for r in self.relaxation],
+                "options": [r.to_dict() for r in self.options], "notes": self.notes}
 
     def __str__(self) -> str:
         lines = [self.summary]
@@ -57,16 +74,27 @@ class Diagnosis:
             lines.append("  conflicting constraints: " + "; ".join(self.conflict))
         if self.relaxation:
             lines.append("  smallest relaxation: " + "; ".join(r.message for r in self.relaxation))
+        if self.options:
+            lines.append("  or, each on its own (checked by solving again):")
+            lines += [f"    - {r.message}" for r in self.options]
+        lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
 
+HORIZON_DAYS = 5 * 366  # how far "free from" looks
+
+
 def free_from(memberships, allocation: float, capacity: float, window: Window) -> date | None:
-    """First day from which the person could take `allocation` for the window's length, or None."""
+    """First day from which the person could take `allocation` for the window's length, or None:
+    the time-phased load of graph/load.py (the solver's), tried where their utilisation drops."""
     ms = list(memberships)
     length = window.end - window.start
-    days = sorted({window.start} | {m.end + timedelta(days=1) for m in ms if m.end and m.end >= window.start})
+    parts = pieces(ms, Window(window.start, window.start + timedelta(days=HORIZON_DAYS) + length), capacity)
+    days = [window.start] + [b.start for a, b in zip(parts, parts[1:]) if b.utilisation() < a.utilisation() - EPS]
     for d in days:
-        if peak_load(ms, Window(d, d + length)) + allocation <= capacity + EPS:
+        if d - window.start > timedelta(days=HORIZON_DAYS):
+            break
+        if peak_utilisation(pieces(ms, Window(d, d + length), capacity), allocation) <= 1 + EPS:
             return d
     return None
 
@@ -115,8 +143,9 @@ def requirement_report(store, pb: Problem) -> list[dict]:
     return out
 
 
-def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> Diagnosis:
-    """Explain why no team satisfies `pb.request`; see the module docstring."""
+def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0, options: bool = True) -> Diagnosis:
+    """Explain why no team satisfies `pb.request`; see the module docstring. `options`: also look
+    for the verified relaxations in time, level and budget (not for why-not's fixed subject)."""
     from ortools.sat.python import cp_model
 
     from teamgraph.matching.model import solver_for
@@ -198,9 +227,69 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0) -> 
         summary = "Each requirement can be met on its own, but not all constraints together."
     else:
         summary = "No team satisfies the request within the solver's time limit."
-    if relax:
-        summary += " Smallest relaxation: " + "; ".join(r.message for r in relax) + "."
-    return Diagnosis(summary, reports, conflict, relax)
+    if relax:  # in words anyone may read (the figures stay in each relaxation's message)
+        summary += " Smallest relaxation: " + "; ".join(r.plain or r.message for r in relax) + "."
+    diag = Diagnosis(summary, reports, conflict, relax)
+    if options and not pb.fixed:
+        from teamgraph.matching import relax as relaxations
+        pins = [pb.people[i].id for i in sorted(pb.forced) if pb.people[i].id not in req.include]
+        found, stopped = relaxations.options(store, pb, pins=pins, seed=seed, time_limit=time_limit)
+        names = _namer(store, pb)
+        diag.options = [_option(o, pb, names, lambda sid: _skill_name(store, sid)) for o in found]
+        if stopped:
+            diag.notes.append("the search for relaxations stopped at its time limit; more may exist")
+    return diag
+
+
+def _namer(store, pb: Problem):
+    known = {c.id: c.person.name for c in pb.people}
+
+    def name(pid: str) -> str:
+        if pid not in known:
+            p = store.get("person", pid)
+            known[pid] = p.name if p else pid
+        return known[pid]
+    return name
+
+
+def _names(ids, name) -> str:
+    shown = [name(p) for p in ids]
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else (shown[0] if shown else "nobody")
+
+
+def _option(o: dict, pb: Problem, name, skill_name) -> Relaxation:
+    """A verified option (matching.relax) in words, naming the team the re-solve found."""
+    req = pb.request
+    team = f" — for example {_names(o['team'], name)}"
+    kind = o["kind"]
+    plain = None
+    amount = None
+    if kind == "start_after":
+        msg = (f"start on {o['start'].isoformat()} instead of {req.window.start.isoformat()} "
+               f"(same length, to {o['end'].isoformat()})")
+    elif kind == "allocation":
+        if o["full_from"] is not None:
+            last = o["full_from"] - timedelta(days=1)
+            msg = (f"at {o['allocation']:g} FTE until {last.isoformat()}, then {o['full']:g} FTE from "
+                   f"{o['full_from'].isoformat()}")
+        else:
+            msg = f"at {o['allocation']:g} FTE instead of {o['full']:g} for the whole window"
+        amount = o["allocation"]
+    elif kind == "level":
+        label = skill_name(o["skill"])
+        msg = f"accept level {o['level'] - 1} for {label} (instead of {o['level']})"
+        if o["newly"]:
+            msg += f": {_names(o['newly'], str)} {'holds' if len(o['newly']) == 1 else 'hold'} it at level {o['level'] - 1}"
+        amount = o["level"] - 1
+    else:  # budget: the amount is the cheapest valid team's cost (teamgraph.present: HR/admin only)
+        raise_by = o["needed"] - o["budget"]
+        msg = f"raise the budget by {raise_by:,.0f} to {o['needed']:,.0f}"
+        plain = "raise the budget (HR can say by how much: the amount would tell a team's cost)"
+        amount = raise_by
+    return Relaxation(kind, msg + team, target=o.get("skill"), amount=amount,
+                      plain=None if plain is None else plain + team, change=o["change"], verified=True,
+                      team=list(o["team"]))
+
 
 
 def _people(n) -> str:
@@ -215,9 +304,9 @@ def _describe(kind: str, name: str, target, amount: int, reports: list[dict], pb
     if kind in ("capacity", "exclude", "include"):
         who = pb.people[pb.index()[target]]
         subject = who.person.name
-        if kind == "capacity":
+        if kind == "capacity":  # the utilisation after joining: HR/admin only (teamgraph.present)
             return Relaxation(kind, f"allow {subject} above capacity ({who.util(pb.alloc0):.0%} after assignment)",
-                              target, amount)
+                              target, amount, plain=f"allow {subject} above capacity")
     else:
         subject = pb.dept_name(target) if target is not None else None
     req = pb.request

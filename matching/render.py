@@ -77,7 +77,8 @@ def _diagnosis_text(d: dict) -> str:
     """The diagnosis in Diagnosis.__str__'s words (one wording), from its dict."""
     from teamgraph.matching.diagnose import Diagnosis, Relaxation
     return str(Diagnosis(d.get("summary", ""), d.get("requirements", []), d.get("conflict", []),
-                         [Relaxation(**r) for r in d.get("relaxation", [])]))
+                         [Relaxation(**r) for r in d.get("relaxation", [])],
+                         [Relaxation(**r) for r in d.get("options", [])], list(d.get("notes", []))))
 
 
 OVERLOAD_NOTE = "feasible only with this forced overload"

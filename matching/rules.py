@@ -219,17 +219,23 @@ def post_caps(model, pb: Problem, v: TeamVars, enforce: Enforce | None = None) -
             _post(model.Add(sum(v.members_of(pb, dept)) <= cap), _lit(enforce, "cap", dept))
 
 
-def post_budget(model, pb: Problem, v: TeamVars, enforce: Enforce | None = None) -> None:
-    """Budget rule: Σ rate × allocation × 8 h × working days ≤ budget (per-role allocations count)."""
-    if pb.request.budget is None:
-        return
+def cost_expr(pb: Problem, v: TeamVars):
+    """The team's cost in `cost_units` (a linear expression): Σ rate × allocation × 8 h × working
+    days, per-role allocations counted through the allocation levels."""
     cost = []
     for i, x in v.x.items():
         cost.append(cost_units(pb, i, milli(v.levels[0])) * x)
         for k in range(1, len(v.levels)):
             if (i, k) in v.lv:
                 cost.append(cost_units(pb, i, milli(v.levels[k]) - milli(v.levels[k - 1])) * v.lv[i, k])
-    _post(model.Add(sum(cost) <= budget_units(pb.request.budget)), _lit(enforce, "budget", None))
+    return sum(cost)
+
+
+def post_budget(model, pb: Problem, v: TeamVars, enforce: Enforce | None = None) -> None:
+    """Budget rule: the team's cost (`cost_expr`) ≤ budget."""
+    if pb.request.budget is None:
+        return
+    _post(model.Add(cost_expr(pb, v) <= budget_units(pb.request.budget)), _lit(enforce, "budget", None))
 
 
 def post_forced(model, pb: Problem, v: TeamVars, enforce: Enforce | None = None) -> None:

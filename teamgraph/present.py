@@ -31,6 +31,16 @@ term (the busiest member's utilisation after joining) are not shown either, and 
 overload names the person without a percentage (`utilisation: null`). Experts show their current utilisation rounded
 up to 10 % (it does not depend on the request). What remains is ordinal, as for ratings: which
 team wins can depend on loads.
+
+**A diagnosis, seen by a sponsor.** An infeasible request's relaxations (matching.diagnose) carry
+two wordings: `message` with figures and `plain` without. Sponsors get `plain`: "allow Ana Lima
+above capacity" without her utilisation after joining (an after-figure, as above), and "raise the
+budget" without the amount — the least budget that works is the cheapest valid team's cost, and
+for a team of one that is a person's cost rate, which only HR/admin see (so the budget option's
+`amount` and `change` go too). The other options stay whole: a start date and a lower allocation
+"at F FTE" say only whether a team fits (F is on a 0.1 FTE grid, one fits-or-not answer per step,
+which the sponsor could ask the engine for one allocation at a time), and a lower level names
+people who hold a skill, as the skill pages do.
 """
 
 from __future__ import annotations
@@ -127,6 +137,10 @@ def redact(data, role: str):
         if data["forced_overload"] and isinstance(out.get("notes"), list):
             out["notes"] = [overload_words(out["forced_overload"]) if isinstance(n, str) and
                             n.startswith("feasible only with this forced overload") else n for n in out["notes"]]
+    if isinstance(data.get("relaxation"), list) and "requirements" in data:  # a Diagnosis
+        for key in ("relaxation", "options"):
+            if isinstance(out.get(key), list):
+                out[key] = [_relaxation_view(r) for r in out[key]]
     if "load_discount" in data:  # an expert hit
         out.pop("relevance", None)
         out.pop("load_discount", None)
@@ -139,6 +153,18 @@ def redact(data, role: str):
         out["availability"] = availability(data.get("load", data.get("load_before")) or 0.0, data["capacity"] or 1.0)
         for k in LOAD_KEYS:
             out.pop(k, None)
+    return out
+
+
+def _relaxation_view(r: dict) -> dict:
+    """A relaxation for non-HR viewers: its plain wording; no amount or change for the budget
+    (see the module docstring)."""
+    if not isinstance(r, dict) or not r.get("plain"):
+        return r
+    out = {**r, "message": r["plain"], "plain": None}
+    if r.get("kind") == "budget":
+        out["amount"] = None
+        out["change"] = None
     return out
 
 

@@ -251,7 +251,10 @@
     return el("div", { class: "diagnosis", id: "diagnosis" }, el("b", {}, d.summary),
       el("ul", {}, d.requirements.map((q) => el("li", { style: q.satisfiable_alone ? "color:var(--muted)" : "" }, q.message))),
       d.conflict.length ? el("p", {}, el("b", {}, "Constraints that cannot all hold: "), d.conflict.join("; ")) : null,
-      d.relaxation.length ? el("p", {}, el("b", {}, "Smallest change that makes it feasible: "), d.relaxation.map((x) => x.message).join("; ")) : null);
+      d.relaxation.length ? el("p", {}, el("b", {}, "Smallest change that makes it feasible: "), d.relaxation.map((x) => x.message).join("; ")) : null,
+      (d.options || []).length ? el("div", { id: "relaxations" }, el("b", {}, "Or, each on its own (checked by solving again):"),
+        el("ul", {}, d.options.map((x) => el("li", { "data-kind": x.kind }, x.message)))) : null,
+      (d.notes || []).length ? el("p", { class: "muted small" }, d.notes.join(" · ")) : null);
   }
 
   const notes = (r) => r.notes && r.notes.length ? el("p", { class: "muted small" }, r.notes.filter(Boolean).join(" · ")) : null;
