@@ -19,6 +19,13 @@ Graph model (labels and relationship types are fixed here; inputs are always par
     (:Person|Tombstone)-[:RATED {project, date, responsiveness, support, problem_solving,
                                  comment}]->(:Person)              CollaborationRating
     (:Meta {id: 'teamgraph', revision})                            the store's revision counter
+    (:CapacityPeriod {person, start, end, capacity})               CapacityPeriod
+    (:TimeOff {person, start, end, reason, note})                  TimeOff
+    (:Holiday {location, date, name})                              Holiday
+
+The three calendar kinds are keyed nodes (CALENDAR: no id, a composite key, indexed) holding
+the person's id as a property: they are read per person for load and never traversed, and a
+person's delete or forget deletes them with the person.
 
 Single-valued references live only as relationships (one source of truth; deleting a node drops
 them, which is exactly the "reference becomes null" rule). Case.authors and Case.skills are
@@ -89,6 +96,22 @@ RELS: dict[str, RelKind] = {r.kind: r for r in (
     RelKind("expert", "EXPERT_IN", "person", "Person", "topic", "Topic"),
     RelKind("rating", "RATED", "rater", "Person|Tombstone", "ratee", "Person", "project", "end"),
 )}
+
+
+@dataclass(frozen=True)
+class KeyedKind:
+    """A node kind identified by a composite key of properties (no id, no relationships)."""
+
+    kind: str
+    label: str
+    key: tuple[str, ...]
+
+
+CALENDAR: dict[str, KeyedKind] = {c.kind: c for c in (
+    KeyedKind("capacity_period", "CapacityPeriod", ("person", "start")),
+    KeyedKind("time_off", "TimeOff", ("person", "start")),
+    KeyedKind("holiday", "Holiday", ("location", "date")),
+)}
 LABELS: dict[str, str] = {"department": "Department", "skill": "Skill", "person": "Person",
                           "project": "Project", "case": "Case"}
 
@@ -98,6 +121,8 @@ def stored_props(kind: str) -> list[str]:
     """The dataclass fields stored as properties of the node/relationship (not as relationships
     or as the relationship's ends)."""
     names = [f.name for f in fields(ENTITY_TYPES[kind])]
+    if kind in CALENDAR:
+        return names
     if kind in NODES:
         return [n for n in names if n not in {r.field for r in NODES[kind].refs}]
     spec = RELS[kind]
@@ -141,8 +166,15 @@ def match_keys(kind: str, rows: str = "$keys", k: str = "k") -> str:
             f"WITH {k}, {anchor}, hit[0] AS r, hit[1] AS {other}")
 
 
+def _keyed_match(kind: str, k: str = "k") -> str:
+    spec = CALENDAR[kind]
+    return f"MATCH (n:{spec.label} {{{', '.join(f'{f}: {k}.{f}' for f in spec.key)}}})"
+
+
 def by_keys_query(kind: str) -> str:
     """Records whose keys are in $keys (list of maps with the key fields)."""
+    if kind in CALENDAR:
+        return f"UNWIND $keys AS k {_keyed_match(kind)} RETURN n{{.*}} AS row"
     if kind in NODES:
         label = NODES[kind].label
         return (f"UNWIND $keys AS k MATCH (n:{label} {{id: k.id}}) "
@@ -154,7 +186,15 @@ def all_page_query(kind: str) -> str:
     """One page of every record of a kind, in key order: the records of the next $page nodes
     (for relationships: start nodes) with id > $after, as ONE record {last, rows}. Keyset
     paging keeps memory bounded, and one record per page instead of one per row saves the
-    Python driver's per-record cost (5-10x faster to read everything)."""
+    Python driver's per-record cost (5-10x faster to read everything). Calendar kinds page by
+    their first key property (a person's or a location's records come in one page)."""
+    if kind in CALENDAR:
+        spec = CALENDAR[kind]
+        first, rest = spec.key[0], spec.key[1:]
+        return (f"MATCH (n:{spec.label}) WHERE n.{first} > $after WITH DISTINCT n.{first} AS v "
+                f"ORDER BY v LIMIT $page WITH collect(v) AS page RETURN last(page) AS last, "
+                f"COLLECT {{ MATCH (n:{spec.label}) WHERE n.{first} IN page WITH n ORDER BY n.{first}, "
+                + ", ".join(f"n.{f}" for f in rest) + " RETURN n{.*} } AS rows")
     if kind in NODES:
         label = NODES[kind].label
         return (f"MATCH (n:{label}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $page "

@@ -7,7 +7,7 @@ parameters ($rows, $keys, $ids, ...), never text spliced into a statement.
 from __future__ import annotations
 
 from teamgraph.graph.cypher_graph import (
-    LABELS, NODES, RELS, Ref, RelKind, match_keys, stored_props,
+    CALENDAR, LABELS, NODES, RELS, Ref, RelKind, _keyed_match, match_keys, stored_props,
 )
 
 # --- schema ------------------------------------------------------------------------------------
@@ -20,6 +20,9 @@ SCHEMA_BY_NAME: dict[str, str] = {
     "rated_project": "CREATE INDEX rated_project IF NOT EXISTS FOR ()-[r:RATED]-() ON (r.project)",
     "case_date": "CREATE INDEX case_date IF NOT EXISTS FOR (c:Case) ON (c.date)",
     "project_status": "CREATE INDEX project_status IF NOT EXISTS FOR (p:Project) ON (p.status)",
+} | {
+    f"{c.kind}_key": f"CREATE INDEX {c.kind}_key IF NOT EXISTS FOR (n:{c.label}) ON ({', '.join(f'n.{f}' for f in c.key)})"
+    for c in CALENDAR.values()
 }
 SCHEMA: tuple[str, ...] = tuple(SCHEMA_BY_NAME.values())
 SCHEMA_NAMES = "SHOW INDEXES YIELD name RETURN collect(name) AS names"
@@ -44,6 +47,7 @@ def counts_query() -> str:
     """Records of every kind in one statement (count store; sees the current transaction)."""
     parts = [f"COUNT {{ (:{n.label}) }} AS {k}" for k, n in NODES.items()]
     parts += [f"COUNT {{ ()-[:{r.rel}]->() }} AS {k}" for k, r in RELS.items()]
+    parts += [f"COUNT {{ (:{c.label}) }} AS {k}" for k, c in CALENDAR.items()]
     return "RETURN " + ", ".join(parts)
 
 
@@ -119,6 +123,20 @@ def upsert_rels_query(kind: str, new: bool = False) -> str:
         return f"{match_keys(kind, '$rows', 'row')} SET r = row.props"
     return (f"UNWIND $rows AS row {_start_node(spec, spec.start_field)} {end} "
             f"CREATE (a)-[r:{spec.rel} {_literal_map(kind)}]->(b)")
+
+
+def upsert_keyed_query(kind: str) -> str:
+    """Write $rows ({props}) of a calendar kind: MERGE on the key, then every property."""
+    return f"UNWIND $rows AS row MERGE (n:{CALENDAR[kind].label} {{" + ", ".join(
+        f"{f}: row.props.{f}" for f in CALENDAR[kind].key) + "}) SET n = row.props"
+
+
+def delete_keyed_query(kind: str) -> str:
+    return f"UNWIND $keys AS k {_keyed_match(kind)} DELETE n RETURN count(n) AS n"
+
+
+# A person's calendar goes with them (delete and forget): capacity periods and time off.
+DELETE_CALENDARS_OF = "UNWIND $ids AS id MATCH (n:CapacityPeriod|TimeOff {person: id}) DELETE n"
 
 
 def delete_rels_query(kind: str) -> str:

@@ -19,6 +19,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("case", "project", "project"), ("case", "department", "department"),
     ("case", "authors", "person"), ("case", "skills", "skill"), ("expert", "person", "person"),
     ("rating", "rater", "person*"), ("rating", "ratee", "person"), ("rating", "project", "project"),
+    ("capacity_period", "person", "person"), ("time_off", "person", "person"),
 )
 
 

@@ -127,6 +127,23 @@ def pieces(memberships: Iterable[Membership], window: Window, capacity: float = 
     return out
 
 
+def calendar_pieces(memberships: Iterable[Membership], window: Window, calendar) -> list[Piece]:
+    """`pieces` for one person from their graph.reads.Calendar (capacity, periods, away days)."""
+    return pieces(memberships, window, calendar.capacity, calendar.periods, calendar.away)
+
+
+def away_spans(parts: Iterable[Piece]) -> list[tuple[date, date]]:
+    """The away days of `parts` as (first, last) runs."""
+    out: list[tuple[date, date]] = []
+    for p in parts:
+        if p.away:
+            if out and out[-1][1] + _DAY == p.start:
+                out[-1] = (out[-1][0], p.end)
+            else:
+                out.append((p.start, p.end))
+    return out
+
+
 def peak_utilisation(parts: Iterable[Piece], extra: float = 0.0) -> float:
     """Max over working pieces of (load + extra) / capacity (0 when the window is all away)."""
     return max((p.utilisation(extra) for p in parts if not p.away), default=0.0)

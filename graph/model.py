@@ -221,6 +221,14 @@ class Holiday:
     def key(self) -> tuple[str, date]:
         return (self.location, self.date)
 
+    @property
+    def start(self) -> date:  # a one-day span, like TimeOff (graph/load.py counts both as away)
+        return self.date
+
+    @property
+    def end(self) -> date:
+        return self.date
+
 
 @dataclass(frozen=True)
 class Case:
@@ -282,11 +290,14 @@ class CollaborationRating:
 
 ENTITY_TYPES: dict[str, type] = {
     t.kind: t for t in (Department, Skill, Person, PersonSkill, Project, ProjectNeed,
-                        Membership, Case, Expert, CollaborationRating)
+                        Membership, Case, Expert, CollaborationRating, CapacityPeriod, TimeOff, Holiday)
 }
 # Order matters for writes (referenced entities first) and is reversed for deletes.
 WRITE_ORDER: tuple[str, ...] = ("department", "skill", "person", "project", "person_skill",
-                                "project_need", "membership", "case", "expert", "rating")
+                                "project_need", "membership", "case", "expert", "rating",
+                                "capacity_period", "time_off", "holiday")
+# The person's calendar: what graph/load.py needs besides memberships (CalendarRead per person).
+CALENDAR_KINDS: tuple[str, ...] = ("capacity_period", "time_off", "holiday")
 
 
 def record_key(record) -> tuple:

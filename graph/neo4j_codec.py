@@ -13,7 +13,7 @@ import json
 from dataclasses import fields
 from datetime import date
 
-from teamgraph.graph.cypher_graph import NODES, RELS, stored_props
+from teamgraph.graph.cypher_graph import CALENDAR, NODES, RELS, stored_props
 from teamgraph.graph.model import ENTITY_TYPES, phases_from_json, phases_json
 
 KEY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -21,7 +21,7 @@ KEY_FIELDS: dict[str, tuple[str, ...]] = {
     "person_skill": ("person", "skill"), "project_need": ("project", "skill"),
     "membership": ("person", "project", "role"), "expert": ("person", "topic"),
     "rating": ("rater", "ratee", "project"),
-}
+} | {c.kind: c.key for c in CALENDAR.values()}
 
 
 class _Shape:
@@ -37,7 +37,9 @@ class _Shape:
         self.dicts = {n for n, a in ann.items() if a.startswith("dict")}
         self.floats = {n for n, a in ann.items() if a == "float"}
         self.ints = {n for n, a in ann.items() if a == "int"}
-        if kind in NODES:
+        if kind in CALENDAR:
+            self.refs, self.props, self.row_extra = [], stored_props(kind), []
+        elif kind in NODES:
             spec = NODES[kind]
             self.refs = [r.field for r in spec.refs]
             self.props = stored_props(kind)  # list refs stay properties too

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from teamgraph.graph import cypher_reads as q
-from teamgraph.graph.load import peak_load
+from teamgraph.graph.load import calendar_pieces, peak_of
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
 from teamgraph.graph.reads import (
-    Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+    Calendar, Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 
 
@@ -74,7 +74,27 @@ class Neo4jReads:
             by_person[m.person].append(m)
         for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
             by_person[m.person].append(m)
-        return [Candidate(p, dict(skills[p.id]), peak_load(by_person[p.id], window)) for p in people]
+        cals = self.calendars(ids, window)
+        out = []
+        for p in people:
+            parts = tuple(calendar_pieces(by_person[p.id], window, cals[p.id]))
+            out.append(Candidate(p, dict(skills[p.id]), peak_of(parts), parts))
+        return out
+
+    def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
+        """{person id: Calendar} for every existing person among `person_ids` (GraphStore)."""
+        ids = _ids(person_ids)
+        bounds = {"start": window.start if window else None, "end": window.end if window else None}
+        got: dict[str, dict] = {r["id"]: {"capacity": float(r["capacity"]), "periods": [], "time_off": [],
+                                          "holidays": []} for r in self._read(q.PERSON_CAPACITIES, ids=ids)}
+        for key, kind, query in (("periods", "capacity_period", q.PERIODS_OF), ("time_off", "time_off", q.TIME_OFF_OF)):
+            for r in self._read(query, ids=ids, **bounds):
+                rec = decode(kind, r["row"])
+                got[rec.person][key].append(rec)
+        for r in self._read(q.HOLIDAYS_OF, ids=ids, **bounds):
+            got[r["id"]]["holidays"].append(decode("holiday", r["row"]))
+        return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
+                for pid, v in sorted(got.items())}
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Memberships of these people (or tombstones), by person, then start, project and role."""
@@ -113,7 +133,8 @@ class Neo4jReads:
             memberships=memberships, cases=cases,
             expert_in=[decode("expert", r["row"]) for r in self._read(q.PROFILE_EXPERT, id=person_id)],
             ratings=ratings, window=window,
-            load=peak_load([m for m, _ in memberships] + self.booked_memberships([person_id], window), window))
+            load=peak_of(calendar_pieces([m for m, _ in memberships] + self.booked_memberships([person_id], window),
+                                         window, self.calendars([person_id], window)[person_id])))
 
     # --- skills -------------------------------------------------------------------------------
     def _holders(self, skill_ids: list[str], min_level: int, department: str | None,

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 from teamgraph.graph import cypher_bookings as qb
 from teamgraph.graph import cypher_writes as q
-from teamgraph.graph.cypher_graph import NODES, RELS, all_page_query, by_keys_query
+from teamgraph.graph.cypher_graph import CALENDAR, NODES, RELS, all_page_query, by_keys_query
 from teamgraph.graph.model import ENTITY_TYPES, WRITE_ORDER, ChangeSet
 from teamgraph.graph.neo4j_codec import decode, encode, key_map, key_of
 from teamgraph.graph.neo4j_bookings import Neo4jBookings
@@ -175,9 +175,10 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
     def _delete(self, tx, kind: str, keys: list[tuple]) -> int:
         n = 0
         for batch in self._batches(keys):
-            if kind in RELS:
+            if kind in RELS or kind in CALENDAR:
                 rows = [key_map(kind, k) for k in batch]
-                n += tx.run(q.delete_rels_query(kind), keys=rows).single()["n"]
+                query = q.delete_rels_query(kind) if kind in RELS else q.delete_keyed_query(kind)
+                n += tx.run(query, keys=rows).single()["n"]
                 continue
             ids = [k[0] for k in batch]
             if kind == "department":
@@ -189,6 +190,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
                         "a department that still has people cannot be deleted; nothing was written")
             if kind == "person":
                 tx.run(qb.DETACH_PEOPLE, ids=ids).consume()
+                tx.run(q.DELETE_CALENDARS_OF, ids=ids).consume()
             n += tx.run(q.DELETE_NODES[kind], ids=ids).single()["n"]
         return n
 
@@ -210,7 +212,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
         build = q.upsert_nodes_query if kind in NODES else q.upsert_rels_query
         # New records take the CREATE path (no MERGE lookups, nothing to unlink): bulk loads.
         for records_, is_new in ((new, True), (changed, False)):
-            query = build(kind, new=is_new)
+            query = q.upsert_keyed_query(kind) if kind in CALENDAR else build(kind, new=is_new)
             for batch in self._batches(records_):
                 # Not consumed here: the driver buffers the previous result when the next
                 # statement is sent, so encoding the next batch overlaps the server's work.
@@ -254,6 +256,7 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
             tx.run(q.FORGET_DROP_RATINGS_ABOUT, id=person_id).consume()
             kept_r = tx.run(q.FORGET_MOVE_RATINGS_GIVEN, id=person_id, tomb=tomb).single()["n"]
             tx.run(qb.DETACH_PEOPLE, ids=[person_id]).consume()
+            tx.run(q.DELETE_CALENDARS_OF, ids=[person_id]).consume()
             tx.run(q.DELETE_NODES["person"], ids=[person_id]).consume()
             tx.run(q.DROP_ORPHAN_TOPICS).consume()
             written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 
 from teamgraph.graph.model import (
-    Case, CollaborationRating, Department, Expert, Membership, Person, PersonSkill, Project, Skill, Window,
+    CapacityPeriod, Case, CollaborationRating, Department, Expert, Holiday, Membership, Person, PersonSkill, Project,
+    Skill, TimeOff, Window,
 )
 
 
@@ -46,12 +47,32 @@ class ApplyReport(_ToDict):
 
 
 @dataclass(frozen=True)
+class Calendar(_ToDict):
+    """What a person's load is measured against besides memberships (graph/load.py): their
+    capacity, capacity periods, time off and the holidays of their location, oldest first."""
+
+    person: str
+    capacity: float = 1.0
+    periods: tuple[CapacityPeriod, ...] = ()
+    time_off: tuple[TimeOff, ...] = ()
+    holidays: tuple[Holiday, ...] = ()
+
+    @property
+    def away(self) -> tuple:
+        """Time off and holidays: the spans graph.load.pieces counts as away."""
+        return self.time_off + self.holidays
+
+
+@dataclass(frozen=True)
 class Candidate(_ToDict):
-    """A person who meets at least one skill need, with their skills and load in the window."""
+    """A person who meets at least one skill need, with their skills and load in the window:
+    `load` is the peak (a derived figure), `pieces` the time-phased load it comes from
+    (graph.load.Piece: load, capacity and away by date run; empty for no calendar read)."""
 
     person: Person
     skills: dict[str, PersonSkill]
     load: float
+    pieces: tuple = ()
 
 
 @dataclass(frozen=True)

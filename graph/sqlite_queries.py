@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from teamgraph.graph.load import peak_load
+from teamgraph.graph.load import calendar_pieces, peak_of
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.sqlite_schema import CODECS
 from teamgraph.graph.reads import (
-    Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+    Calendar, Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 
 _IDS = "(SELECT value FROM json_each(?))"
@@ -39,6 +39,17 @@ JOIN person_skill ps ON ps.skill = need.skill AND ps.level >= need.level
 JOIN person p ON p.id = ps.person AND p.status = 'active'
 UNION SELECT id FROM person WHERE status = 'active' AND department IN {_IDS}
 UNION SELECT id FROM person WHERE id IN {_IDS}"""
+
+# A person's calendar overlapping [:start, :end] (NULL bounds: everything); holidays by location.
+_NAMED_IDS = "(SELECT value FROM json_each(:ids))"
+_PERIODS_OF = f"""SELECT {CODECS['capacity_period'].columns} FROM capacity_period t WHERE t.person IN {_NAMED_IDS}
+AND (:end IS NULL OR t.start <= :end) AND (:start IS NULL OR t."end" IS NULL OR t."end" >= :start)
+ORDER BY t.person, t.start"""
+_TIME_OFF_OF = f"""SELECT {CODECS['time_off'].columns} FROM time_off t WHERE t.person IN {_NAMED_IDS}
+AND (:end IS NULL OR t.start <= :end) AND (:start IS NULL OR t."end" >= :start) ORDER BY t.person, t.start"""
+_HOLIDAYS_OF = f"""SELECT p.id, {CODECS['holiday'].columns} FROM holiday t JOIN person p ON p.location = t.location
+WHERE p.id IN {_NAMED_IDS} AND (:end IS NULL OR t.date <= :end) AND (:start IS NULL OR t.date >= :start)
+ORDER BY p.id, t.date"""
 
 _MEMBERSHIPS_IN_WINDOW = f"""SELECT {CODECS['membership'].columns} FROM membership t
 WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) AND (t."end" IS NULL OR t."end" >= ?)"""
@@ -152,7 +163,32 @@ class SqliteReads:
             by_person[m.person].append(m)
         for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
             by_person[m.person].append(m)
-        return [Candidate(p, dict(skills[p.id]), peak_load(by_person[p.id], window)) for p in people]
+        cals = self.calendars(ids, window)
+        out = []
+        for p in people:
+            parts = tuple(calendar_pieces(by_person[p.id], window, cals[p.id]))
+            out.append(Candidate(p, dict(skills[p.id]), peak_of(parts), parts))
+        return out
+
+    def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
+        """{person id: Calendar} for every existing person among `person_ids`: their capacity,
+        capacity periods, time off and their location's holidays (overlapping `window` when
+        given), each oldest first."""
+        arg = _ids(person_ids)
+        bounds = {"start": window.start.isoformat() if window else None,
+                  "end": window.end.isoformat() if window else None}
+        got: dict[str, dict] = {pid: {"capacity": cap, "periods": [], "time_off": [], "holidays": []}
+                                for pid, cap in self._rows(f"SELECT id, capacity FROM person WHERE id IN {_IDS}", (arg,))}
+        for kind, sql in (("periods", _PERIODS_OF), ("time_off", _TIME_OFF_OF)):
+            codec = CODECS["capacity_period" if kind == "periods" else "time_off"]
+            for row in self._rows(sql, {"ids": arg, **bounds}):
+                rec = codec.decode(row)
+                got[rec.person][kind].append(rec)
+        for row in self._rows(_HOLIDAYS_OF,
+                              {"ids": arg, **bounds}):
+            got[row[0]]["holidays"].append(CODECS["holiday"].decode(row[1:]))
+        return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
+                for pid, v in sorted(got.items())}
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Memberships of these people, by person, then start date, project and role."""
@@ -195,7 +231,8 @@ class SqliteReads:
             memberships=memberships, cases=cases,
             expert_in=self._decode_all("expert", "t.person = ?", (person_id,)),
             ratings=ratings, window=window,
-            load=peak_load([m for m, _ in memberships] + self.booked_memberships([person_id], window), window))
+            load=peak_of(calendar_pieces([m for m, _ in memberships] + self.booked_memberships([person_id], window),
+                                         window, self.calendars([person_id], window)[person_id])))
 
     # --- skills -----------------------------------------------------------------------------
     def _holders(self, skill_ids: list[str], min_level: int, department: str | None,

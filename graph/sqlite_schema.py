@@ -99,6 +99,15 @@ CREATE TABLE IF NOT EXISTS rating (
     comment TEXT NOT NULL, PRIMARY KEY (rater, ratee, project)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rating_by_ratee ON rating(ratee);
 CREATE INDEX IF NOT EXISTS rating_by_project ON rating(project);
+CREATE TABLE IF NOT EXISTS capacity_period (
+    person TEXT NOT NULL REFERENCES person(id) {_FK}, start TEXT NOT NULL, "end" TEXT,
+    capacity REAL NOT NULL, PRIMARY KEY (person, start)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS time_off (
+    person TEXT NOT NULL REFERENCES person(id) {_FK}, start TEXT NOT NULL, "end" TEXT NOT NULL,
+    reason TEXT NOT NULL, note TEXT NOT NULL, PRIMARY KEY (person, start)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS holiday (
+    location TEXT NOT NULL, date TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (location, date)) WITHOUT ROWID;
 """
 
 def migrate(con) -> None:
@@ -111,9 +120,9 @@ def migrate(con) -> None:
 
 TABLES: dict[str, str] = {kind: ('"case"' if kind == "case" else kind) for kind in ENTITY_TYPES}
 # Every table, children first, for clear_all.
-ALL_TABLES: tuple[str, ...] = ("case_author", "case_skill", "rating", "expert", '"case"', "membership",
-                               "project_need", "person_skill", "project", "person", "skill",
-                               "department", "tombstone")
+ALL_TABLES: tuple[str, ...] = ("capacity_period", "time_off", "holiday", "case_author", "case_skill",
+                               "rating", "expert", '"case"', "membership", "project_need", "person_skill",
+                               "project", "person", "skill", "department", "tombstone")
 
 
 def _q(name: str) -> str:
@@ -194,7 +203,8 @@ def _from_tuple(v: str) -> tuple:
 def _key_fields(kind: str) -> tuple[str, ...]:
     return {"person_skill": ("person", "skill"), "project_need": ("project", "skill"),
             "membership": ("person", "project", "role"), "expert": ("person", "topic"),
-            "rating": ("rater", "ratee", "project")}[kind]
+            "rating": ("rater", "ratee", "project"), "capacity_period": ("person", "start"),
+            "time_off": ("person", "start"), "holiday": ("location", "date")}[kind]
 
 
 CODECS: dict[str, Codec] = {kind: Codec(kind) for kind in ENTITY_TYPES}

@@ -57,6 +57,8 @@ _NODE_CASCADE: dict[str, tuple[str, ...]] = {
         f"DELETE FROM person_skill WHERE person IN {_IDS}",
         f"DELETE FROM expert WHERE person IN {_IDS}",
         f"DELETE FROM membership WHERE person IN {_IDS}",
+        f"DELETE FROM capacity_period WHERE person IN {_IDS}",
+        f"DELETE FROM time_off WHERE person IN {_IDS}",
         f"DELETE FROM rating WHERE rater IN {_IDS}",
         f"DELETE FROM rating WHERE ratee IN {_IDS}",
         f"UPDATE project SET sponsor = NULL WHERE sponsor IN {_IDS}",

@@ -16,7 +16,7 @@ from teamgraph.graph.model import (
 # ApplyReport and jsonable are also imported from here by callers outside graph/ (ingest/loader.py,
 # graph/cli.py); the read models themselves live in graph/reads.py.
 from teamgraph.graph.reads import (  # noqa: F401
-    ApplyReport, Candidate, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
+    ApplyReport, Calendar, Candidate, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
     SkillUse, jsonable,
 )
 
@@ -201,6 +201,12 @@ class GraphStore(Protocol):
         memberships (`bookings.as_memberships`). `statuses` None: what load counts
         (`bookings.counted_statuses(count_tentative)`). `candidates` and `person_profile` add
         these to the memberships their load sweeps."""
+
+    def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
+        """{person id: Calendar} for every existing person among `person_ids` (unknown ids and
+        tombstones absent): Person.capacity, their capacity periods, time off and the holidays
+        of their location, each overlapping `window` when given, oldest first. With their load
+        memberships, what graph.load.calendar_pieces needs (candidates and person_profile use it)."""
 
     def load_memberships(self, person_ids: Iterable[str]) -> list[Membership]:
         """What a person's load is made of: `memberships_of` plus `booked_memberships` (callers
