@@ -134,18 +134,35 @@ class SqliteBookings:
             found = conflicts(booking, people, real + self._booked(con, ids, w, LIVE, booking.id))
             if found:
                 raise BookingConflict(found)
-            con.execute("INSERT INTO booking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-                booking.id, booking.status, booking.name, booking.project,
-                booking.request_json(),
-                w.start.isoformat(), w.end.isoformat(), booking.allocation, booking.booked_by,
-                booking.booked_role, booking.booked_at, booking.updated_at or booking.booked_at))
-            con.executemany("INSERT INTO booking_member VALUES (?, ?, ?, ?)",
-                            [(booking.id, m.person, m.allocation, m.status) for m in booking.members])
+            self._insert(con, booking)
             self._event(con, booking.id, booking.booked_at, "booked", booking.booked_by, booking.booked_role,
                         None, booking.status)
             return {"booking": 1, "booking_member": len(booking.members)}, {}, {}
         self._write(run)
         return self.get_booking(booking.id)
+
+    def copy_bookings(self, bookings: Iterable[Booking]) -> None:
+        """Write bookings exactly as given — status, members booked or released — in one transaction,
+        without the capacity check or an audit event: a copy of another store's bookings for a what-if
+        overlay (teamgraph/scenario_run.py), which counts their load as the original store does."""
+        rows = list(bookings)
+
+        def run(con: sqlite3.Connection):
+            for b in rows:
+                self._insert(con, b)
+            return ({"booking": len(rows)} if rows else {}), {}, {}
+        self._write(run)
+
+    @staticmethod
+    def _insert(con: sqlite3.Connection, booking: Booking) -> None:
+        w = booking.window
+        con.execute("INSERT INTO booking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            booking.id, booking.status, booking.name, booking.project,
+            booking.request_json(),
+            w.start.isoformat(), w.end.isoformat(), booking.allocation, booking.booked_by,
+            booking.booked_role, booking.booked_at, booking.updated_at or booking.booked_at))
+        con.executemany("INSERT INTO booking_member VALUES (?, ?, ?, ?)",
+                        [(booking.id, m.person, m.allocation, m.status) for m in booking.members])
 
     def change_booking(self, booking_id: str, action: str, *, at: str, by: str | None, role: str,
                        person: str | None = None, note: str = "") -> Booking:

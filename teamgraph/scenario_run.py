@@ -1,0 +1,268 @@
+"""Run a suggestion or a portfolio under a what-if scenario, side by side with the current plan; apply
+a scenario for real.
+
+The overlay: every record of the organisation, kind by kind (graph.model.WRITE_ORDER, so kinds added
+to the model come along), and every live booking are copied into a private embedded store — an
+SQLite file in a temporary folder in memory (/dev/shm where there is one, else the system's temporary
+folder), deleted afterwards — whatever the real store is. The scenario's ChangeSet is applied to the
+copy through the same `apply` ingest uses, and a `Teamgraph` over the copy answers: the same
+composition root, so every rule (capacity, budget, departments, the role redactions) is the same.
+The real store is only read. Retrieval relevance reuses the real index (case, project and person
+ids are the same); a planned hire has no indexed evidence, so their relevance is 0, and the answer
+says so. Without an index the relevance term is off on both sides, also said.
+
+Who may (the API and the CLI go through `run` and `apply`): HR and admins run any scenario with a
+request or a portfolio and apply any scenario. Sponsors run what-ifs on their own requests only (the
+booking rule: a request naming a project they sponsor, or none), with changes to the projects they
+sponsor (delay, allocation) and planned hires — not removing or moving people — and never apply.
+Members may not run scenarios. Results are shown as `Teamgraph.view` shows any suggestion, so a
+sponsor sees no cost and no utilisation figures (teamgraph/present.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from teamgraph.core import PEOPLE_DATA, PLANNERS
+from teamgraph.errors import AccessDenied, FieldProblem, IndexMissing, ValidationError
+from teamgraph.graph.bookings import LIVE
+from teamgraph.graph.integrity import REFERENCES
+from teamgraph.graph.model import WRITE_ORDER, ChangeSet, Viewer
+from teamgraph.scenarios import Plan, Scenario, plan, resolve
+from teamgraph.service import Teamgraph
+
+SPONSOR_CHANGES = ("delay", "allocation", "hire")
+_PERSON_REFS = [(kind, fld) for kind, fld, target in REFERENCES if target == "person*"]
+
+
+class OverlayEngine(Teamgraph):
+    """The engine over an overlay store: relevance from the real engine's index, no index of its own."""
+
+    def __init__(self, real: Teamgraph, store):
+        super().__init__(real.settings, store=store, encoder=real._encoder, progress=False, build_index=False)
+        self._real = real
+
+    def _relevance(self, viewer: Viewer):
+        return self._real._relevance(viewer)
+
+    def _index_exists(self) -> bool:
+        return False
+
+    def _new_retriever(self):
+        raise IndexMissing("a what-if overlay has no retrieval index of its own")
+
+
+class Overlay:
+    """A copy of `real`'s organisation with `the_plan` applied, in a private embedded store."""
+
+    def __init__(self, real: Teamgraph, the_plan: Plan):
+        from teamgraph.graph.sqlite_store import SqliteStore
+        shm = Path("/dev/shm")
+        self._dir = tempfile.TemporaryDirectory(prefix="teamgraph-whatif-",
+                                                dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None)
+        self.store = SqliteStore(Path(self._dir.name) / "overlay.sqlite3", count_tentative=real.settings.count_tentative)
+        try:
+            self.left_out = copy_organisation(real.store, self.store)
+            self.store.apply(the_plan.changes)
+            self.store.copy_bookings(moved_bookings(real.store, the_plan))
+        except BaseException:
+            self.close()
+            raise
+        self.engine = OverlayEngine(real, self.store)
+
+    def close(self) -> None:
+        self.store.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> Overlay:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def copy_organisation(source, target) -> int:
+    """Every record of every kind from `source` into the empty `target`, in one apply. Memberships and
+    ratings kept under a forgotten person's tombstone are left out (they are nobody's load and no
+    pair of team members): the count is returned."""
+    people = {p.id for p in source.all("person")}
+    cs, left_out = ChangeSet(), 0
+    for kind in WRITE_ORDER:
+        refs = [fld for k, fld in _PERSON_REFS if k == kind]
+        records = []
+        for r in source.all(kind):
+            if any(getattr(r, fld) not in people for fld in refs):
+                left_out += 1
+            else:
+                records.append(r)
+        if records:
+            cs.upserts[kind] = records
+    target.apply(cs)
+    return left_out
+
+
+def moved_bookings(store, the_plan: Plan) -> list:
+    """The live bookings as the scenario leaves them: a delayed project's later, a leaver released
+    from those starting on or after the day they go."""
+    out = []
+    for b in store.list_bookings(statuses=LIVE):
+        days = the_plan.shift_bookings.get(b.project or "", 0)
+        if days:
+            b = replace(b, window=replace(b.window, start=b.window.start + timedelta(days=days),
+                                          end=b.window.end + timedelta(days=days)))
+        gone = {p for p, day in the_plan.leave_bookings.items() if b.window.start >= day}
+        if gone & {m.person for m in b.members}:
+            b = replace(b, members=tuple(replace(m, status="released") if m.person in gone else m for m in b.members))
+        out.append(b)
+    return out
+
+
+def affected_bookings(store, the_plan: Plan) -> list[FieldProblem]:
+    """Live bookings that applying the plan would leave wrong (a delayed project's, a leaver's after
+    they go): bookings are not moved by ingest changes, so apply refuses and names them."""
+    problems = []
+    for b in store.list_bookings(statuses=LIVE):
+        if b.project in the_plan.shift_bookings:
+            problems.append(FieldProblem(f"booking {b.id} ({b.name or b.project}) is for a delayed project; "
+                                         "cancel it, apply, then book again", field="changes"))
+        for person, day in the_plan.leave_bookings.items():
+            m = b.member(person)
+            if m is not None and m.status == "booked" and b.window.end >= day:
+                problems.append(FieldProblem(f"booking {b.id} still books {person} after {day.isoformat()}; "
+                                             "release them from it first", field="changes"))
+    return problems
+
+
+# --- who may ------------------------------------------------------------------------------------
+
+def check_may_run(tg: Teamgraph, scenario: Scenario, viewer: Viewer, request=None, portfolio=None) -> None:
+    if viewer.role not in PLANNERS:
+        raise AccessDenied(f"the {viewer.role} role may not run what-if scenarios; sponsors, HR and admins may")
+    if viewer.role in PEOPLE_DATA:
+        return
+    if portfolio is not None:
+        raise AccessDenied("portfolios are for HR and admins; sponsors run what-ifs on their own requests")
+    tg._check_may_book(request, viewer, "tentative")  # the one rule of a sponsor's own request
+    for c in scenario.changes:
+        if c.kind not in SPONSOR_CHANGES:
+            raise AccessDenied(f"{c.at}: sponsors may delay or re-allocate their own projects and plan hires; "
+                               f"{c.kind!r} is for HR")
+        project = c.values.get("project")
+        if project is not None and tg.store.get("project", project).sponsor != viewer.person:
+            raise AccessDenied(f"{c.at}: {c.labels.get(project, project)} is sponsored by someone else")
+
+
+# --- side by side -------------------------------------------------------------------------------
+
+def _team_side(viewed: dict) -> dict:
+    team = viewed.get("team")
+    side = {"status": viewed["status"], "members": [], "coverage": None, "max_util": None, "cost": None,
+            "budget": (viewed.get("request") or {}).get("budget"), "budget_left": None, "words": ""}
+    if not team:
+        diagnosis = viewed.get("diagnosis") or {}
+        side["words"] = "no team: " + (diagnosis.get("summary") or "; ".join(n for n in viewed.get("notes", []) if n)
+                                       or viewed["status"])
+        return side
+    s = team["summary"]
+    side.update(members=[{"id": m["id"], "name": m["name"]} for m in team["members"]],
+                coverage={"met": s["requirements_met"], "total": s["requirements_total"], "fit_pct": s["fit_pct"]},
+                max_util=team.get("max_util"), cost=s.get("cost"), budget_left=s.get("budget_left"),
+                words=s["words"])
+    return side
+
+
+def _portfolio_side(viewed: dict) -> dict:
+    teams = [{"request": t["request"], "members": [{"id": m["id"], "name": m["name"]} for m in t["members"]],
+              "uncovered": t["uncovered"], "cost": t.get("cost"), "budget": t.get("budget")}
+             for t in viewed["teams"]]
+    costs = [t["cost"] for t in teams if t["cost"] is not None]
+    return {"status": viewed["status"], "coverage": {"met": viewed["covered"], "total": viewed["required"]},
+            "max_util": viewed["max_util"], "cost": round(sum(costs), 2) if costs else None, "teams": teams,
+            "members": [m for t in teams for m in t["members"]]}
+
+
+def _changed(before: list[dict], after: list[dict]) -> dict:
+    ids_before, ids_after = {m["id"] for m in before}, {m["id"] for m in after}
+    return {"joined": [m for m in after if m["id"] not in ids_before],
+            "left": [m for m in before if m["id"] not in ids_after]}
+
+
+def _shifted(request, the_plan: Plan):
+    """A request for a delayed project moves with it."""
+    days = the_plan.delayed.get(request.project or "", 0)
+    if not days:
+        return request
+    w = request.window
+    return replace(request, window=replace(w, start=w.start + timedelta(days=days), end=w.end + timedelta(days=days)))
+
+
+def run(tg: Teamgraph, scenario: Scenario, viewer: Viewer, *, request=None, portfolio=None, seed: int = 0,
+        time_limit: float | None = 10.0, relevance: bool = True) -> dict:
+    """The request (a TeamRequest or body) or the portfolio answered on the current organisation and
+    under `scenario`, side by side, as `viewer` may see them. Nothing is written anywhere."""
+    if (request is None) == (portfolio is None):
+        raise ValidationError(FieldProblem("give a request or a portfolio to run the scenario with", field="request"))
+    scenario = resolve(scenario, tg)
+    if request is not None:
+        request = tg._request(request)
+    elif isinstance(portfolio, dict):
+        portfolio = tg.portfolio(portfolio)
+    check_may_run(tg, scenario, viewer, request, portfolio)
+    the_plan = plan(scenario, tg.store)
+    out = {"scenario": scenario.to_dict(), "org_changes": org_changes(the_plan), "notes": []}
+    with Overlay(tg, the_plan) as overlay:
+        if overlay.left_out:
+            out["notes"].append(f"{overlay.left_out} record(s) of forgotten people are not in the overlay "
+                                "(they are nobody's load)")
+        if request is not None:
+            moved = _shifted(request, the_plan)
+            if moved is not request:
+                out["notes"].append(f"the request's window moves with its project: {moved.window.start} to "
+                                    f"{moved.window.end}")
+            answers = [tg.view(e.suggest(q, viewer, alternatives=0, seed=seed, time_limit=time_limit,
+                                         relevance=relevance).to_dict(), viewer)
+                       for e, q in ((tg, request), (overlay.engine, moved))]
+            sides = [_team_side(a) for a in answers]
+        else:
+            moved = replace(portfolio, requests=tuple(_shifted(q, the_plan) for q in portfolio.requests))
+            answers = [tg.view(e.staff(p, viewer, time_limit=time_limit or 30.0, seed=seed).to_dict(), viewer)
+                       for e, p in ((tg, portfolio), (overlay.engine, moved))]
+            sides = [_portfolio_side(a) for a in answers]
+    note = next((n for n in answers[0].get("notes", []) if isinstance(n, str) and "the relevance term is 0" in n), None)
+    if request is not None:
+        out["relevance"] = ("off, as asked" if not relevance else ("off: " + note) if note else
+                            "on, from the real retrieval index (planned hires have no indexed evidence)")
+    out.update(kind="request" if request is not None else "portfolio", current=sides[0], with_scenario=sides[1],
+               team_changes=_changed(sides[0]["members"], sides[1]["members"]),
+               answers={"current": answers[0], "with_scenario": answers[1]})
+    return out
+
+
+def org_changes(the_plan: Plan) -> dict:
+    return {"added": [{"id": p.id, "name": p.name} for p in the_plan.added],
+            "removed": [{"id": p.id, "name": p.name, "from": day.isoformat()} for p, day in the_plan.removed]}
+
+
+# --- apply --------------------------------------------------------------------------------------
+
+def apply(tg: Teamgraph, scenario: Scenario, viewer: Viewer) -> dict:
+    """Make `scenario` real (HR/admin): names resolved and the ChangeSet built before anything is
+    written, then one `store.apply` (one transaction: all or nothing), then the retrieval indexes
+    follow as after any ingest. Refused, writing nothing, while live bookings would be left wrong."""
+    if viewer.role not in PEOPLE_DATA:
+        raise AccessDenied("HR and admins apply scenarios; sponsors may run them on their own requests")
+    scenario = resolve(scenario, tg)
+    the_plan = plan(scenario, tg.store)
+    problems = affected_bookings(tg.store, the_plan)
+    if problems:
+        raise ValidationError(problems, "the scenario moves booked people; nothing was written")
+    with tg._lock:
+        report = tg.store.apply(the_plan.changes)
+        index = tg._follow(report)
+    return {"scenario": scenario.to_dict(), "org_changes": org_changes(the_plan),
+            "written": dict(report.written), "deleted": dict(report.deleted), "revision": report.revision,
+            "index": index}

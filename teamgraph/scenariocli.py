@@ -1,0 +1,112 @@
+"""`teamgraph whatif SCENARIO`: a thin command over teamgraph.scenario_run (the rules are there, the
+same as the API's)."""
+
+from __future__ import annotations
+
+import click
+
+from teamgraph.edge import as_options, echo_index, echo_json, engine, seed_option, text_table, viewer_of, waiting
+
+
+def _pct(v) -> str:
+    return "-" if v is None else f"{v:.0%}"
+
+
+def _money(side: dict) -> str:
+    if side.get("cost") is None:
+        return "-"
+    budget = side.get("budget")
+    return f"{side['cost']:,.0f}" + (f" of {budget:,.0f}" if budget is not None else "")
+
+
+def _names(side: dict) -> str:
+    return ", ".join(m["name"] for m in side["members"]) or "nobody"
+
+
+def whatif_text(out: dict) -> str:
+    """A run's answer (scenario_run.run) as lines for people: the changes, then the two plans side by side."""
+    lines = [f"What-if: {out['scenario']['name']}"]
+    lines += [f"  {k}. {c['words']}" for k, c in enumerate(out["scenario"]["changes"], 1)]
+    added, removed = out["org_changes"]["added"], out["org_changes"]["removed"]
+    if added or removed:
+        lines.append("people: " + "; ".join(
+            [f"added {p['name']}" for p in added] + [f"removed {p['name']} from {p['from']}" for p in removed]))
+    if "relevance" in out:
+        lines.append(f"relevance: {out['relevance']}")
+    lines += [f"note: {n}" for n in out["notes"]]
+    cur, new = out["current"], out["with_scenario"]
+    cov = [(f"{s['coverage']['met']} of {s['coverage']['total']}" if s["coverage"] else "-") for s in (cur, new)]
+    rows = [["status", cur["status"], new["status"]], ["coverage", *cov],
+            ["busiest", _pct(cur["max_util"]), _pct(new["max_util"])],
+            ["cost", _money(cur), _money(new)]]
+    if out["kind"] == "portfolio":
+        rows += [[f"team {t['request']}", _names(t), _names(u)] for t, u in zip(cur["teams"], new["teams"])]
+    else:
+        rows.append(["team", _names(cur), _names(new)])
+    lines += [""] + text_table(["", "current plan", "with the scenario"], rows)
+    changed = out["team_changes"]
+    lines.append("")
+    lines.append("team changes: " + ("; ".join(
+        [f"{m['name']} joins" for m in changed["joined"]] + [f"{m['name']} leaves" for m in changed["left"]])
+        or "none"))
+    if out["kind"] == "request":
+        lines.append(f"current plan: {cur['words']}")
+        lines.append(f"with the scenario: {new['words']}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--request", "request_file", type=click.Path(exists=True, dir_okay=False),
+              help="Run this team request (YAML/JSON) now and under the scenario.")
+@click.option("--portfolio", "portfolio_file", type=click.Path(exists=True, dir_okay=False),
+              help="Staff this portfolio now and under the scenario (HR and admins).")
+@click.option("--apply", "do_apply", is_flag=True,
+              help="Make the scenario real: one transaction, all or nothing (HR and admins).")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@seed_option
+@click.option("--time-limit", type=float, default=None, help="Seconds per solve; default: to proof.")
+@click.option("--relevance/--no-relevance", default=True, show_default=True,
+              help="Score people's past cases against the brief (needs an index).")
+@as_options
+def whatif(scenario_file, request_file, portfolio_file, do_apply, as_json, seed, time_limit, relevance,
+           as_role, as_person):
+    """What-if SCENARIO_FILE: run a request or a portfolio on the current organisation and with the
+    scenario's changes, side by side; nothing is written. --apply writes the changes instead.
+
+    Without --request, --portfolio or --apply: check the scenario and list its changes."""
+    from teamgraph import scenario_run
+    from teamgraph.scenarios import load_scenario, plan, resolve
+    if sum(map(bool, (request_file, portfolio_file, do_apply))) > 1:
+        raise click.UsageError("give one of --request, --portfolio and --apply")
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    scenario = load_scenario(scenario_file)
+    if do_apply:
+        out = scenario_run.apply(tg, scenario, viewer)
+        if as_json:
+            return echo_json(out)
+        click.echo(f"applied {out['scenario']['name']}: wrote {sum(out['written'].values())}, deleted "
+                   f"{sum(out['deleted'].values())} record(s); revision {out['revision']}")
+        return echo_index(out["index"])
+    if not (request_file or portfolio_file):
+        scenario = resolve(scenario, tg)
+        the_plan = plan(scenario, tg.store)
+        out = {**scenario.to_dict(), "org_changes": scenario_run.org_changes(the_plan),
+               "writes": {k: len(v) for k, v in the_plan.changes.upserts.items()},
+               "deletes": {k: len(v) for k, v in the_plan.changes.deletes.items()}}
+        if as_json:
+            return echo_json(out)
+        lines = [f"{out['name']}: valid, {len(out['changes'])} change(s)"]
+        lines += [f"  {k}. {c['words']}" for k, c in enumerate(out["changes"], 1)]
+        lines.append("would write " + (", ".join(f"{n} {k}" for k, n in out["writes"].items()) or "nothing")
+                     + ("; delete " + ", ".join(f"{n} {k}" for k, n in out["deletes"].items()) if out["deletes"] else ""))
+        return click.echo("\n".join(lines))
+    if request_file:
+        work = {"request": tg.load_request(request_file)}
+    else:
+        work = {"portfolio": tg.load_portfolio(portfolio_file)}
+    with waiting("Solving now and under the scenario"):
+        out = scenario_run.run(tg, scenario, viewer, seed=seed, time_limit=time_limit, relevance=relevance, **work)
+    if as_json:
+        return echo_json(out)
+    click.echo(whatif_text(out))
