@@ -39,6 +39,11 @@ def body_schemas() -> dict:
     }
 
 
+def request_and_members(data: dict) -> tuple[dict, list]:
+    """A booking body's team request and members (the team heatmap takes the same body)."""
+    return body_object(data, "request", "a team request object"), body_field(data, "members", list, required=True)
+
+
 def _optional_body() -> dict:
     return json_body() if request.content_length or request.is_json else {}
 
@@ -56,8 +61,7 @@ def _view(b, status: int = 200, events: bool = False):
 def create():
     """Book a suggested team for a request (sponsors: their own requests, tentatively; HR: also confirmed)."""
     data = json_body()
-    req = body_object(data, "request", "a team request object")
-    members = body_field(data, "members", list, required=True)
+    req, members = request_and_members(data)
     status = body_field(data, "status", str, "tentative")
     return _view(service().book(req, members, viewer(), status=status), 201, events=True)
 

@@ -24,7 +24,7 @@ from teamgraph.api.errors import Busy
 # Views that run a solver, build a kickoff package or ingest: endpoint → when the call is slow
 # (None: always). The kickoff page is only slow with a brief; without one it lists projects.
 SLOW_ENDPOINTS = {
-    "teams.suggest": None, "teams.why_not": None, "teams.resolve": None, "teams.staff": None,
+    "teams.suggest": None, "teams.why_not": None, "teams.resolve": None, "teams.staff": None, "scenarios.run": None,
     "knowledge.brief_kickoff": None, "knowledge.project_kickoff": None, "uploads.ingest": None,
     "pages.kickoff": None, "pages.kickoff_index": lambda: bool((request.args.get("brief") or "").strip()),
 }

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "book": ("teamgraph.bookingcli:book", "Book the suggested team for a request (tentative or confirmed)."),
     "bookings": ("teamgraph.bookingcli:bookings", "List, show, confirm, cancel bookings; release people."),
     "whatif": ("teamgraph.scenariocli:whatif", "Run a request or portfolio under a what-if scenario; or apply it."),
+    "scenarios": ("teamgraph.scenariocli:scenarios", "Save, list, show and discard named what-if scenarios."),
     "kickoff": ("teamgraph.embeddings.cli:kickoff", "Kickoff package: similar cases, lessons, experts, team."),
     "index": ("teamgraph.embeddings.cli:index", "Build or inspect the retrieval indexes."),
     "eval": ("teamgraph.evalcli:eval_group", "Evaluate retrieval and staffing on real data folders."),

@@ -74,9 +74,14 @@ SCORE_HIDDEN = ("busy", "max_util")  # terms a non-HR viewer does not see (utili
 EPS = 1e-9  # load within capacity up to rounding (matching.rules.EPS)
 
 
+def over_capacity(load: float, capacity: float) -> bool:
+    """Load above capacity (beyond rounding): the one over-capacity test of what a viewer is shown."""
+    return load > capacity + EPS
+
+
 def fits_words(load_after: float, capacity: float) -> str:
     """Whether a person is within capacity after joining: the one after-figure a sponsor gets."""
-    return "over capacity" if load_after > capacity + EPS else "within capacity"
+    return "over capacity" if over_capacity(load_after, capacity) else "within capacity"
 
 
 def overload_words(forced_overload: list[dict]) -> str:
@@ -113,6 +118,25 @@ def _person_load_view(m: dict) -> dict:
         out["availability_after"] = fits_words(m.get("load_after") or 0.0, cap)
     elif m.get("utilisation") is not None:  # an expert: the current peak, not moved by any request
         out["utilisation"] = rounded_util(m["utilisation"])
+    return out
+
+
+def person_week(cell: dict, role: str) -> dict:
+    """One person-week of a heatmap (teamgraph.heatmap) as `role` may see it.
+
+    hr/admin: the figures (load, capacity, utilisation before and with the plan, away days).
+    sponsor: the rule above, week by week — the utilisation before rounded up to 10 % and whether
+    the plan fits that week ("within/over capacity"); each is what a sponsor already gets by asking
+    for a team over that one week, so the grid adds no figure. Never the load, the capacity, a
+    figure with the plan, or time off (away days are HR's). member: the week's band only."""
+    if role in ("hr", "admin"):
+        return cell
+    out = {"week": cell["week"], "end": cell["end"],
+           "availability": availability(cell["load_before"], cell["capacity"])}
+    if role == "sponsor":
+        util = cell["util_before"]  # None: capacity 0 with load (over, by any amount)
+        out.update(util_before=rounded_util(util), over_before=cell["over_before"], over_after=cell["over_after"],
+                   availability_after=fits_words(cell["load_after"], cell["capacity"]))
     return out
 
 

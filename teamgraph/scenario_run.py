@@ -13,10 +13,14 @@ says so. Without an index the relevance term is off on both sides, also said.
 
 Who may (the API and the CLI go through `run` and `apply`): HR and admins run any scenario with a
 request or a portfolio and apply any scenario. Sponsors run what-ifs on their own requests only (the
-booking rule: a request naming a project they sponsor, or none), with changes to the projects they
-sponsor (delay, allocation) and planned hires — not removing or moving people — and never apply.
-Members may not run scenarios. Results are shown as `Teamgraph.view` shows any suggestion, so a
-sponsor sees no cost and no utilisation figures (teamgraph/present.py).
+booking rule: a request naming a project they sponsor, or none) with planned hires only, and never
+apply. Results are shown as `Teamgraph.view` shows any suggestion, so a sponsor sees no cost and no
+utilisation after joining (teamgraph/present.py) — but they do see each member's utilisation before
+joining, rounded up to 10 %. A change that moves someone's load by a known amount (an allocation, a
+delay, a reassignment, a leave) would let a sponsor step it across those rounding boundaries and read
+the load back exactly (the side channel present.py's docstring closes for allocations), so those
+changes are HR's; a hire changes nobody's load. (A sponsor wanting a later start moves their
+request's window.) Members may not run scenarios.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from teamgraph.graph.model import WRITE_ORDER, ChangeSet, Viewer
 from teamgraph.scenarios import Plan, Scenario, plan, resolve
 from teamgraph.service import Teamgraph
 
-SPONSOR_CHANGES = ("delay", "allocation", "hire")
+SPONSOR_CHANGES = ("hire",)  # changes that move nobody's load (see the module docstring)
 _PERSON_REFS = [(kind, fld) for kind, fld, target in REFERENCES if target == "person*"]
 
 
@@ -149,11 +153,8 @@ def check_may_run(tg: Teamgraph, scenario: Scenario, viewer: Viewer, request=Non
     tg._check_may_book(request, viewer, "tentative")  # the one rule of a sponsor's own request
     for c in scenario.changes:
         if c.kind not in SPONSOR_CHANGES:
-            raise AccessDenied(f"{c.at}: sponsors may delay or re-allocate their own projects and plan hires; "
-                               f"{c.kind!r} is for HR")
-        project = c.values.get("project")
-        if project is not None and tg.store.get("project", project).sponsor != viewer.person:
-            raise AccessDenied(f"{c.at}: {c.labels.get(project, project)} is sponsored by someone else")
+            raise AccessDenied(f"{c.at}: sponsors plan hires in what-ifs; {c.kind!r} moves someone's load, which "
+                               "is for HR (to start later, move the request's window)")
 
 
 # --- side by side -------------------------------------------------------------------------------
@@ -266,3 +267,12 @@ def apply(tg: Teamgraph, scenario: Scenario, viewer: Viewer) -> dict:
     return {"scenario": scenario.to_dict(), "org_changes": org_changes(the_plan),
             "written": dict(report.written), "deleted": dict(report.deleted), "revision": report.revision,
             "index": index}
+
+
+def apply_saved(tg: Teamgraph, scenario_id: str, viewer: Viewer) -> dict:
+    """Apply a saved scenario (teamgraph/scenario_shelf.py) and mark it applied at the new revision."""
+    from teamgraph.scenario_shelf import Shelf
+    shelf = Shelf(tg.settings.data_dir)
+    out = apply(tg, shelf.open_scenario(scenario_id, viewer), viewer)
+    out["saved"] = shelf.applied(scenario_id, viewer, out["revision"])
+    return out

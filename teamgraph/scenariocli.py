@@ -3,6 +3,8 @@ same as the API's)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from teamgraph.edge import as_options, echo_index, echo_json, engine, seed_option, text_table, viewer_of, waiting
@@ -55,8 +57,17 @@ def whatif_text(out: dict) -> str:
     return "\n".join(lines)
 
 
+def _scenario(tg, viewer, source: str):
+    """A scenario file, else a saved scenario's id (teamgraph scenarios list)."""
+    from teamgraph.scenario_shelf import Shelf
+    from teamgraph.scenarios import load_scenario
+    if Path(source).is_file() or not source.startswith("sc-"):
+        return load_scenario(source)
+    return Shelf(tg.settings.data_dir).scenario(source, viewer)
+
+
 @click.command()
-@click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("scenario_file", metavar="SCENARIO")
 @click.option("--request", "request_file", type=click.Path(exists=True, dir_okay=False),
               help="Run this team request (YAML/JSON) now and under the scenario.")
 @click.option("--portfolio", "portfolio_file", type=click.Path(exists=True, dir_okay=False),
@@ -71,23 +82,26 @@ def whatif_text(out: dict) -> str:
 @as_options
 def whatif(scenario_file, request_file, portfolio_file, do_apply, as_json, seed, time_limit, relevance,
            as_role, as_person):
-    """What-if SCENARIO_FILE: run a request or a portfolio on the current organisation and with the
-    scenario's changes, side by side; nothing is written. --apply writes the changes instead.
+    """What-if SCENARIO (a scenario file, or a saved scenario's id): run a request or a portfolio on the
+    current organisation and with the scenario's changes, side by side; nothing is written. --apply
+    writes the changes instead (a saved scenario is marked applied).
 
     Without --request, --portfolio or --apply: check the scenario and list its changes."""
     from teamgraph import scenario_run
-    from teamgraph.scenarios import load_scenario, plan, resolve
+    from teamgraph.scenarios import plan, resolve
     if sum(map(bool, (request_file, portfolio_file, do_apply))) > 1:
         raise click.UsageError("give one of --request, --portfolio and --apply")
     tg, viewer = engine(), viewer_of(as_role, as_person)
-    scenario = load_scenario(scenario_file)
     if do_apply:
-        out = scenario_run.apply(tg, scenario, viewer)
+        saved = scenario_file.startswith("sc-") and not Path(scenario_file).is_file()
+        out = (scenario_run.apply_saved(tg, scenario_file, viewer) if saved else
+               scenario_run.apply(tg, _scenario(tg, viewer, scenario_file), viewer))
         if as_json:
             return echo_json(out)
         click.echo(f"applied {out['scenario']['name']}: wrote {sum(out['written'].values())}, deleted "
                    f"{sum(out['deleted'].values())} record(s); revision {out['revision']}")
         return echo_index(out["index"])
+    scenario = _scenario(tg, viewer, scenario_file)
     if not (request_file or portfolio_file):
         scenario = resolve(scenario, tg)
         the_plan = plan(scenario, tg.store)
@@ -110,3 +124,74 @@ def whatif(scenario_file, request_file, portfolio_file, do_apply, as_json, seed,
     if as_json:
         return echo_json(out)
     click.echo(whatif_text(out))
+
+
+@click.group()
+def scenarios() -> None:
+    """Keep named what-if scenarios (HR and admins): save, list, show, discard. Run or apply one with
+    `teamgraph whatif ID`."""
+
+
+def _shelf():
+    from teamgraph.scenario_shelf import Shelf
+    return Shelf(engine().settings.data_dir)
+
+
+def _line(r: dict) -> str:
+    done = next((f", {k.split('_')[0]} {r[k]}" for k in ("applied_at", "discarded_at") if r.get(k)), "")
+    return f"{r['id']}: {r['name']} ({r['status']}, saved {r['saved_at']}{done})"
+
+
+@scenarios.command()
+@click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def save(scenario_file, as_json, as_role, as_person):
+    """Check SCENARIO_FILE and keep it under a new id in the data folder."""
+    from teamgraph.matching.request_fields import read_file
+    from teamgraph.scenarios import load_scenario, resolve
+    viewer = viewer_of(as_role, as_person)
+    resolve(load_scenario(scenario_file), engine())  # names too: a saved scenario can run
+    record = _shelf().save(read_file(scenario_file)[0], viewer, scenario_file)
+    if as_json:
+        return echo_json(record)
+    click.echo(f"saved {_line(record)}")
+
+
+@scenarios.command("list")
+@click.option("--status", type=click.Choice(["saved", "applied", "discarded"]))
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def list_(status, as_json, as_role, as_person):
+    """Saved scenarios, newest first."""
+    found = _shelf().list(viewer_of(as_role, as_person), status)
+    if as_json:
+        return echo_json({"scenarios": found})
+    click.echo("\n".join(map(_line, found)) or "no saved scenarios")
+
+
+@scenarios.command()
+@click.argument("scenario_id")
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def show(scenario_id, as_json, as_role, as_person):
+    """One saved scenario and its changes in words."""
+    from teamgraph.scenarios import resolve
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    shelf = _shelf()
+    record = {**shelf.get(scenario_id, viewer), **resolve(shelf.scenario(scenario_id, viewer), tg).to_dict()}
+    if as_json:
+        return echo_json(record)
+    click.echo("\n".join([_line(record)] + [f"  {k}. {c['words']}" for k, c in enumerate(record["changes"], 1)]))
+
+
+@scenarios.command()
+@click.argument("scenario_id")
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def discard(scenario_id, as_json, as_role, as_person):
+    """Discard a saved scenario: kept as a record, never applied."""
+    record = _shelf().discard(scenario_id, viewer_of(as_role, as_person))
+    if as_json:
+        return echo_json(record)
+    click.echo(f"discarded {_line(record)}")

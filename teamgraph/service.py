@@ -10,6 +10,7 @@ Its parts, bottom up (each a module; no part imports a part above it):
     teams.Teams        team requests, suggest, why-not, resolve, portfolios, the kickoff package
     writes.Writes      ingest and forget, each followed by the retrieval indexes
     bookings.Bookings  keep a suggested team as a tentative or confirmed booking (who may, audit)
+    heatmap.Heatmaps   people × weeks today vs with a plan; HR's capacity by department
 
 Collaborators are built once, lazily (the store on first use, the embedding model on the first
 text to encode), and shared by every request thread.
@@ -17,7 +18,7 @@ text to encode), and shared by every request thread.
 
 from __future__ import annotations
 
-from teamgraph.bookings import Bookings
+from teamgraph.heatmap import Heatmaps
 from teamgraph.graph.model import Viewer
 from teamgraph.present import redact, why_not
 from teamgraph.writes import WriteOutcome
@@ -25,7 +26,7 @@ from teamgraph.writes import WriteOutcome
 __all__ = ["Teamgraph", "WriteOutcome"]
 
 
-class Teamgraph(Bookings):
+class Teamgraph(Heatmaps):
     """Store + matching + retrieval behind one facade; thread-safe, built once per process."""
 
     def view(self, data, viewer: Viewer):

@@ -13,9 +13,10 @@ GETS = ["/api/v1/skills?q=py", "/api/v1/skills/python/graph", "/api/v1/skills/at
         # directories, the skill picker (literal, a group, a typo, related meaning), graph paging
         "/api/v1/people?skill=Python&min_level=3&min_fte=0.1&department=eng", "/api/v1/people?q=okfor",
         "/api/v1/projects?q=p&status=active,proposed&skill=python&limit=2&offset=1", "/api/v1/skills?q=programming",
-        "/api/v1/skills?q=Kubernets", "/api/v1/skills?q=supplier", "/api/v1/skills/Python/graph?limit=1&offset=1"]
+        "/api/v1/skills?q=Kubernets", "/api/v1/skills?q=supplier", "/api/v1/skills/Python/graph?limit=1&offset=1",
+        "/api/v1/capacity?start=2026-04-06&end=2026-06-28", "/api/v1/capacity/eng?start=2026-04-06&end=2026-06-28"]
 PAGES = ["/", "/sponsor", "/kickoff", "/kickoff?brief=kubernetes+upgrade", "/projects/p-new/kickoff", "/graph",
-         "/people?q=engineer", "/people/ana"]
+         "/people?q=engineer", "/people/ana", "/capacity"]
 
 
 @pytest.fixture
@@ -36,7 +37,8 @@ def test_routes_and_pages_read_no_whole_kind(client, auth, login, team_request, 
                        ("/api/v1/teams/why-not", {"request": team_request, "person": "ana"}),
                        ("/api/v1/teams/why-not", {"request": team_request, "person": "Hal Ito"}),
                        ("/api/v1/portfolio/staff", {"portfolio": {"requests": [team_request]}}),
-                       ("/api/v1/kickoff", {"brief": "Kubernetes upgrade", "skills": ["Kubernetes"]})):
+                       ("/api/v1/kickoff", {"brief": "Kubernetes upgrade", "skills": ["Kubernetes"]}),
+                       ("/api/v1/teams/heatmap", {"request": team_request, "members": ["gus", "cy"]})):
         resp = client.post(path, json=body, headers=auth("admin"))
         assert resp.status_code == 200, (path, resp.get_data(as_text=True)[:300])
     login("hr")

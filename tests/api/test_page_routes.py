@@ -13,6 +13,7 @@ PAGES = {  # path -> roles allowed (others get a 403 page; anonymous visitors go
     "/graph": {"sponsor", "hr", "admin"},
     "/people": {"sponsor", "member", "hr", "admin"},
     "/people/ana": {"sponsor", "member", "hr", "admin"},
+    "/capacity": {"hr", "admin"},
 }
 
 

@@ -41,6 +41,10 @@ MATRIX = [
     ("POST", "/api/v1/bookings/bk-none/confirm", {}, HR),
     ("POST", "/api/v1/bookings/bk-none/cancel", {}, PLAN),
     ("POST", "/api/v1/bookings/bk-none/release", {"person": "gus"}, PLAN),
+    ("POST", "/api/v1/teams/heatmap", {"request": REQUEST, "members": ["gus"]}, PLAN),
+    ("GET", "/api/v1/bookings/bk-none/heatmap", None, PLAN),
+    ("GET", "/api/v1/capacity", None, HR),
+    ("GET", "/api/v1/capacity/eng", None, HR),
 ]
 ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
             "/api/v1/people/ana": "/api/v1/people/{person_id}",
@@ -49,7 +53,8 @@ ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
             "/api/v1/projects/p-new/kickoff": "/api/v1/projects/{project_id}/kickoff",
             "/api/v1/bookings/bk-none": "/api/v1/bookings/{booking_id}",
             **{f"/api/v1/bookings/bk-none/{a}": f"/api/v1/bookings/{{booking_id}}/{a}"
-               for a in ("confirm", "cancel", "release")}}
+               for a in ("confirm", "cancel", "release", "heatmap")},
+            "/api/v1/capacity/eng": "/api/v1/capacity/{department}"}
 
 
 def _route(path: str) -> str:

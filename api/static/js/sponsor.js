@@ -1,5 +1,6 @@
 /* Sponsor page: build a team request from the form, POST it, draw the team and alternatives
-   (coverage, evidence, load before/after as bars), why-not, diagnosis, pin and re-solve.
+   (coverage, evidence, load before/after as bars), why-not, diagnosis, pin and re-solve; the team
+   week by week (today vs with this plan, heatmap.js) and "Book (tentative)".
    A forced overload (a pinned or included person over capacity) and rule violations are shown
    above the team, by name, never only as a status word. Older answers lack those fields. */
 "use strict";
@@ -132,9 +133,101 @@
       i === 0 ? "Suggested team" : `Alternative ${i}`)));
       const team = teams[shown];
       TG.put(result, header(r), overload(r), violations(r), r.diff ? diffBox(r.diff) : null,
-        teams.length > 1 ? tabs : null, shown > 0 ? versusBest(team) : null, teamView(team), notes(r));
+        teams.length > 1 ? tabs : null, shown > 0 ? versusBest(team) : null, teamView(team), planView(team), notes(r));
     }
     if (fresh) $("result-title").focus();
+  }
+
+  // --- the team week by week (today vs with this plan) and "Book (tentative)" -----------------
+  // One state per team object of the answer shown: which side, the heatmap, the booking, a conflict.
+  const plans = new WeakMap();
+  const SIDES = { before: "Today", after: "With this plan" };
+  const teamMembers = (t) => t.members.map((m) => ({ id: m.id, allocation: m.allocation }));
+
+  function planView(t) {
+    if (!plans.has(t)) plans.set(t, { side: "after", data: null, booking: null, conflict: null, error: null });
+    const box = el("section", { class: "plan-box", id: "plan-box", "aria-labelledby": "plan-title" },
+      el("h3", { id: "plan-title" }, "Week by week"));
+    const st = plans.get(t);
+    if (st.data) drawPlan(box, t, st);
+    else {
+      box.append(el("div", { class: "empty", role: "status" }, el("span", { class: "spinner" }), " Loading the weeks…"));
+      loadPlan(t, st).then(() => { if (box.isConnected) drawPlan(box, t, st); });
+    }
+    return box;
+  }
+
+  async function loadPlan(t, st) {
+    try {
+      st.data = st.booking ? await api(`/api/v1/bookings/${encodeURIComponent(st.booking.id)}/heatmap`)
+        : await api("/api/v1/teams/heatmap", { method: "POST", body: { request: lastRequest, members: teamMembers(t) } });
+      st.error = null;
+    } catch (err) { st.error = err; }
+  }
+
+  function drawPlan(box, t, st) {
+    const title = box.querySelector("h3");
+    if (st.error && !st.data) { TG.put(box, title, TG.errorBox(st.error)); return; }
+    const d = st.data, booked = d.plans[0].booking;
+    const sideButton = (side) => el("button", { type: "button", "aria-pressed": st.side === side ? "true" : "false",
+      class: "hm-side", "data-side": side, onclick: () => { st.side = side; drawPlan(box, t, st); box.querySelector(`.hm-side[data-side=${side}]`).focus(); } },
+    SIDES[side]);
+    const over = st.side === "after" ? d.summary.over_with_plan : d.summary.over_today;
+    const words = st.side === "after" ? d.summary.words_with_plan : d.summary.words_today;
+    const sponsorView = d.people.length && d.people[0].cells.length && d.people[0].cells[0].load_before === undefined;
+    const how = sponsorView
+      ? "Numbers: each person's use of capacity today, rounded up to 10 %. " + (st.side === "after"
+        ? "“!” marks a week the plan would put them over capacity." : "“!” marks a week they are over capacity already.")
+      : `Numbers: % of capacity that week, ${st.side === "after" ? "with this plan's allocations added" : "as booked today"}.`;
+    const grid = el("div", { id: "plan-grid" });
+    TG.put(box, title,
+      el("div", { class: "hm-toggle", role: "group", "aria-label": "Show the weeks" }, sideButton("before"), sideButton("after")),
+      booked && booked.in_today ? el("p", { class: "small", id: "plan-in-today" },
+        `Booked (${booked.status}): today includes this team, so the plan adds nothing more.`) : null,
+      el("p", { class: `hm-words${over.length ? " over" : ""}`, id: "plan-words" }, words + "."),
+      el("p", { class: "small muted" }, how), grid, Heatmap.legend(), bookingView(box, t, st));
+    Heatmap.grid(grid, { rows: Heatmap.personRows(d, st.side), weeks: d.weeks, corner: "Person", id: "plan-heatmap",
+      caption: `${lastRequest.name || "The team"} week by week: ${SIDES[st.side].toLowerCase()}` });
+  }
+
+  const weekList = (weeks) => weeks.slice(0, 6).map(Heatmap.day).join(", ") + (weeks.length > 6 ? ` and ${weeks.length - 6} more` : "");
+
+  function bookingView(box, t, st) {
+    const out = el("div", { class: "booking-box", id: "booking" });
+    if (st.booking) {
+      const b = st.booking;
+      out.append(el("div", { class: "alert ok", role: "status", id: "booking-result", tabindex: "-1" },
+        el("b", {}, "Booked. "), el("a", { href: `/api/v1/bookings/${encodeURIComponent(b.id)}`, id: "booking-link" }, b.id),
+        `: ${b.words}. HR confirms it; until then it holds these people tentatively.`));
+      return out;
+    }
+    const button = el("button", { type: "button", class: "primary", id: "book", onclick: () => book(box, t, st, button) }, "Book (tentative)");
+    out.append(el("p", { class: "small muted" }, "Keep this team: booked people count as busy in every later suggestion. ", button));
+    if (st.conflict) {
+      out.append(el("div", { class: "alert bad", role: "alert", id: "booking-conflict", tabindex: "-1" },
+        el("b", {}, "Not booked: "), "someone was booked or staffed elsewhere since this suggestion, so nothing was written.",
+        el("ul", {}, st.conflict.map((c) => el("li", {}, el("b", {}, c.name),
+          ` would be over capacity in ${c.weeks.length} week${c.weeks.length === 1 ? "" : "s"}: the weeks of ${weekList(c.weeks)}`))),
+        "Suggest again to get a team that fits today."));
+    } else if (st.bookError) out.append(TG.errorBox(st.bookError));
+    return out;
+  }
+
+  async function book(box, t, st, button) {
+    button.disabled = true;
+    TG.put(button, el("span", { class: "spinner" }), " Booking…");
+    st.conflict = null; st.bookError = null;
+    try {
+      st.booking = await api("/api/v1/bookings", { method: "POST", body: { request: lastRequest, members: teamMembers(t) } });
+      st.side = "before";  // today now includes the booking
+    } catch (err) {
+      if (err.code === "booking_conflict") st.conflict = (err.data && err.data.conflicts) || [];
+      else st.bookError = err;
+    }
+    await loadPlan(t, st);  // after a booking or a conflict, today has changed
+    drawPlan(box, t, st);
+    const msg = box.querySelector("#booking-result, #booking-conflict");
+    if (msg) msg.focus();
   }
 
   // How an alternative differs from the suggested team, in words (from the API when it says so).
