@@ -206,24 +206,29 @@ class Evaluation:
 
 def evaluate(pool: CoverPool, pairs: Pairs, rows: np.ndarray) -> Evaluation:
     """Coverage, covered slots and loads of an assignment, recomputed from the pool's skill lists
-    (not from the pair masks), so it checks `build_pairs` as well as the algorithms."""
+    (not from the pair masks), so it checks `build_pairs` as well as the algorithms: every assigned
+    (person, request) is expanded into the request's skills, each looked up among the person's."""
     rows = np.asarray(rows, np.int64)
-    p, t = pairs.person[rows], pairs.task[rows]
-    if len(np.unique(p.astype(np.int64) * max(pool.n_tasks, 1) + t)) != len(rows):
+    m, k = max(pool.n_tasks, 1), max(pool.n_skills, 1)
+    p, t = pairs.person[rows].astype(np.int64), pairs.task[rows].astype(np.int64)
+    if len(np.unique(p * m + t)) != len(rows):
         raise ValueError("an assignment lists a person twice on one request")
-    held = [set(pool.person_skills[pool.person_ptr[i]:pool.person_ptr[i + 1]].tolist()) for i in np.unique(p)]
-    held_of = dict(zip(np.unique(p).tolist(), held))
-    members: dict[int, list[int]] = {}
-    for i, j in zip(p.tolist(), t.tolist()):
-        members.setdefault(j, []).append(i)
-    cov, slots, useless = 0.0, 0, 0
-    for j, ms in members.items():
-        need = set(pool.task_skills[pool.task_ptr[j]:pool.task_ptr[j + 1]].tolist())
-        got = set().union(*(held_of[i] & need for i in ms))
-        slots += len(got)
-        cov += len(got) / len(need)
-        for i in ms:
-            others = set().union(*(held_of[k] & need for k in ms if k != i))
-            useless += not ((held_of[i] & need) - others)
+    size = pool.task_ptr[t + 1] - pool.task_ptr[t]
+    row = np.repeat(np.arange(len(rows)), size)  # one entry per (assigned pair, request skill)
+    at = pool.task_ptr[t][row] + (np.arange(len(row)) - np.repeat(np.cumsum(size) - size, size))
+    skill = pool.task_skills[at].astype(np.int64)
+    held = np.sort(np.repeat(np.arange(pool.n_people, dtype=np.int64), np.diff(pool.person_ptr)) * k
+                   + pool.person_skills)  # (person, skill) keys
+    key = p[row] * k + skill
+    found = np.searchsorted(held, key)
+    hit = (found < len(held)) & (held[np.minimum(found, max(len(held) - 1, 0))] == key) if len(held) else \
+        np.zeros(len(key), bool)
+    slot = t[row][hit] * MAX_TASK_SKILLS + (at[hit] - pool.task_ptr[t[row][hit]])  # (request, skill) covered
+    got, holders = np.unique(slot, return_counts=True)
+    got_t = got // MAX_TASK_SKILLS
+    cov = float((1.0 / pool.task_sizes()[got_t]).sum()) if len(got) else 0.0
+    alone = holders[np.searchsorted(got, slot)] == 1  # the member is the only one holding that skill
+    useful = np.zeros(len(rows), bool)
+    useful[row[hit][alone]] = True
     loads = np.bincount(p, minlength=pool.n_people)
-    return Evaluation(cov, slots, int(loads.max()) if len(loads) else 0, loads, useless)
+    return Evaluation(cov, len(got), int(loads.max()) if len(loads) else 0, loads, int((~useful).sum()))

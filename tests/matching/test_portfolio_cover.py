@@ -197,3 +197,39 @@ def test_the_search_over_request_and_people_windows_never_loses_coverage_or_over
     assert value_of(prep, rows) >= value_of(prep, start) - 1e-9
     got = value(experts, tasks, pairs_of(prep, rows), objective)
     assert got == pytest.approx(ev.coverage if objective == "fraction" else ev.slots)
+
+
+def _replay_maximal(experts, tasks, L, objective, taken) -> None:
+    """Replayed in order, each (person, task) of `taken` adds the largest gain any pair with room
+    could add at that moment, and afterwards no pair with room gains anything."""
+    load = [0] * len(experts)
+    covered = [set() for _ in tasks]
+    chosen = set()
+
+    def gain(i, j):
+        new = len((set(experts[i]) & set(tasks[j])) - covered[j])
+        return new / len(set(tasks[j])) if objective == "fraction" else new
+
+    def best():
+        return max((gain(i, j) for i in range(len(experts)) if load[i] < L for j in range(len(tasks))
+                    if (i, j) not in chosen), default=0)
+    for i, j in taken:
+        assert load[i] < L and (i, j) not in chosen
+        assert gain(i, j) > 0 and gain(i, j) == pytest.approx(best())
+        chosen.add((i, j))
+        load[i] += 1
+        covered[j] |= set(experts[i]) & set(tasks[j])
+    assert best() == 0
+
+
+@SETTINGS
+@given(case=instances(people=(1, 7), tasks=(1, 9), skills=6))
+def test_our_batch_greedy_takes_a_pair_of_maximal_gain_at_every_step(case):
+    # our greedy takes ties in rounds; replayed one by one it is still a maximal-gain greedy
+    from teamgraph.matching.portfolio_cover_greedy import batch_greedy
+    experts, tasks, L = case
+    for objective in ("fraction", "slots"):
+        prep = prepare(CoverPool.from_lists(experts, tasks), objective)
+        rows = batch_greedy(prep.pool, prep.ours, L, objective=objective)
+        _replay_maximal(experts, tasks, L, objective,
+                        [(int(prep.pairs.person[e]), int(prep.pairs.task[e])) for e in rows.tolist()])
