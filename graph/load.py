@@ -167,7 +167,18 @@ def person_weeks(memberships: Iterable[Membership], window: Window, capacity: fl
                  periods: Iterable = (), time_off: Iterable = ()) -> list[Week]:
     """One Week per 7 days of `window`, the first starting on `window.start` (the last may be
     shorter); pass a Monday-aligned window for calendar weeks."""
-    parts = pieces(memberships, window, capacity, periods, time_off)
+    return weeks_of(pieces(memberships, window, capacity, periods, time_off), window, capacity)
+
+
+def calendar_weeks(memberships: Iterable[Membership], window: Window, calendar) -> list[Week]:
+    """`person_weeks` for one person from their graph.reads.Calendar."""
+    return person_weeks(memberships, window, calendar.capacity, calendar.periods, calendar.away)
+
+
+def weeks_of(parts: list[Piece], window: Window, capacity: float = 1.0, extra: float = 0.0) -> list[Week]:
+    """The weeks of `window` from its pieces. Each week shows its most utilised working piece
+    with `extra` FTE more (the load shown is before the extra), so a why-not's weeks over
+    capacity are exactly the weeks where `peak_utilisation(parts, extra)` is over."""
     out: list[Week] = []
     k = 0
     week = window.start
@@ -183,7 +194,7 @@ def person_weeks(memberships: Iterable[Membership], window: Window, capacity: fl
             j += 1
         working = [p for p in inside if not p.away]
         if working:
-            worst = max(working, key=lambda p: (p.utilisation(), p.load))
+            worst = max(working, key=lambda p: (p.utilisation(extra), p.load))
             load, cap = worst.load, worst.capacity
         else:
             load, cap = 0.0, inside[0].capacity if inside else capacity

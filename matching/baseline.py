@@ -54,7 +54,7 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
         if c.id in pb.excluded:
             return False
         a = after(i, r)
-        return (c.load + extra.get(i, 0.0) + a) / c.person.capacity <= cap + EPS if c.person.capacity else False
+        return c.util(extra.get(i, 0.0) + a) <= cap + EPS  # the time-phased capacity rule (problem.Cand.util)
 
     def add(i: int) -> None:
         if i not in roles:
@@ -73,8 +73,7 @@ def greedy_members(pb: Problem, *, extra_load: dict[int, float] | None = None, c
                 ps = pb.people[i].skills[rq.skill]
                 c = pb.people[i]
                 if prefer == "load":
-                    load = c.load + extra.get(i, 0.0) + after(i, r)
-                    key = (-round(load / c.person.capacity, 9), i in roles, pb.fit[i, r], c.id)
+                    key = (-round(c.util(extra.get(i, 0.0) + after(i, r)), 9), i in roles, pb.fit[i, r], c.id)
                 else:
                     key = (ps.level, pb.fit[i, r], -c.load, c.id)
                 if best is None or key > best[0]:

@@ -21,12 +21,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from teamgraph.graph.load import weekly_load
+from teamgraph.graph.load import ratio, weeks_of
 from teamgraph.graph.model import SYSTEM, Viewer
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.diagnose import diagnose
 from teamgraph.matching.explain import Diff, Suggestion, WhyNot, overload_note, team_result
-from teamgraph.matching.problem import SCALE, Problem, Relevance, Weights, build_problem
+from teamgraph.matching.problem import SCALE, Problem, Relevance, Weights, away_words, build_problem, too_much_away
 from teamgraph.matching.prune import prune
 from teamgraph.matching.request import TeamRequest
 from teamgraph.matching.rules import EPS, answer_status, check_team, fits, forced_overload, lowest_allocation
@@ -160,6 +160,10 @@ def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggesti
     return out
 
 
+def _pct(u: float) -> str:
+    return "∞" if u == float("inf") else f"{u:.0%}"
+
+
 def _why_not(store: GraphStore, request: TeamRequest, person, *, suggestion: Suggestion | None,
              viewer: Viewer, **kw) -> WhyNot:
     person_id = person.id
@@ -179,14 +183,25 @@ def _why_not(store: GraphStore, request: TeamRequest, person, *, suggestion: Sug
     req = pb.request
     levels = {rq.skill: (c.skills[rq.skill].level if rq.skill in c.skills else 0) for rq in req.requirements}
     lowest = lowest_allocation(pb, i)
-    if not fits(c, lowest):
-        weeks = [(w, load) for w, load in weekly_load(store.load_memberships([person_id]), req.window)
-                 if load + lowest > c.person.capacity + EPS]
-        shown = ", ".join(f"{w.isoformat()} ({load:.0%})" for w, load in weeks[:8]) + (" …" if len(weeks) > 8 else "")
+    if too_much_away(c, req):
+        spans = c.away()
         return WhyNot(person_id, False, False,
-                      f"{person.name} would be over capacity ({c.person.capacity:.0%}) with {lowest:g} FTE "
-                      f"in {len(weeks)} week(s): {shown}", "over_capacity",
-                      {"weeks": [{"week": w.isoformat(), "load": load} for w, load in weeks],
+                      f"{person.name} is {away_words(spans)}: {c.away_fraction():.0%} of the request's window, "
+                      f"more than the {req.max_away:.0%} it allows (max_away)", "away",
+                      {"away": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in spans],
+                       "fraction": round(c.away_fraction(), 4), "max_away": req.max_away})
+    if not fits(c, lowest):
+        # the time-phased load (graph/load.py): each week at its most utilised working piece
+        weeks = [w for w in weeks_of(list(c.pieces), req.window, c.person.capacity, lowest)
+                 if ratio(w.load + lowest, w.capacity) > 1 + EPS] if c.pieces else []
+        shown = ", ".join(f"{w.start.isoformat()} ({_pct(ratio(w.load, w.capacity))} of {w.capacity:g} FTE)"
+                          for w in weeks[:8]) + (" …" if len(weeks) > 8 else "")
+        caps = sorted({w.capacity for w in weeks}) or [c.person.capacity]
+        return WhyNot(person_id, False, False,
+                      f"{person.name} would be over capacity ({'/'.join(f'{x:.0%}' for x in caps)}) with {lowest:g} "
+                      f"FTE in {len(weeks)} week(s): {shown}", "over_capacity",
+                      {"weeks": [{"week": w.start.isoformat(), "load": w.load, "capacity": w.capacity,
+                                  "away_days": w.away_days} for w in weeks],
                        "capacity": c.person.capacity, "allocation": lowest})
     qualified = any(i in q for q in pb.qualified)
     # Someone who meets no requirement can still be needed (size minimum, a required department).

@@ -10,7 +10,7 @@ from datetime import date
 
 from teamgraph.graph.model import Viewer
 from teamgraph.matching.model import score_team
-from teamgraph.matching.problem import SCALE, Problem
+from teamgraph.matching.problem import SCALE, Problem, away_words
 from teamgraph.matching.rules import allocation, needed_for
 
 TERMS = ("skill_fit", "relevance", "cohesion", "novelty", "preference", "busy", "members", "max_util")
@@ -37,6 +37,7 @@ class MemberResult:
     needed_for: str | None = None  # a member without a role: why they are in the team, in words
     forced: bool = False  # included or pinned by the request
     department_name: str = ""  # `department` is the id; this is what people read
+    away: list[dict] = field(default_factory=list)  # {start, end}: time off and holidays in the window
 
     @property
     def util_before(self) -> float:
@@ -169,10 +170,12 @@ def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[in
             if viewer.privileged and prof.ratings is not None:
                 ratings = [{"rater": g.rater, "project": g.project, "mean": round(g.mean, 2), "comment": g.comment}
                            for g in prof.ratings]
+        worst = c.worst(a)  # time-phased: the piece of the window where joining weighs most
         out.append(MemberResult(c.id, c.person.name, c.department, c.person.title, covers, a,
-                                c.person.capacity, round(c.load, 4), round(c.load + a, 4),
+                                worst.capacity, round(worst.load, 4), round(worst.load + a, 4),
                                 projects, cases, ratings, needed_for(pb, members, roles, i), i in pb.forced,
-                                pb.dept_name(c.department)))
+                                pb.dept_name(c.department),
+                                [{"start": x.isoformat(), "end": y.isoformat()} for x, y in c.away()]))
     s = score_team(pb, members, roles)
     score = {k: round(s[k] / SCALE, 4) for k in TERMS}
     u = max((pb.people[i].util(allocation(pb, roles.get(i, ()))) for i in members), default=0.0)
@@ -307,8 +310,9 @@ def describe(suggestion: dict) -> dict:
         team["members"] = [dict(m, explain="; ".join(w for w in (
             ", ".join(f"covers {c['label']} at level {c['level']} (needs {c['required_level']})"
                       for c in m.get("covers", [])) or m.get("needed_for") or
-            ("included or pinned by the request" if m.get("forced") else ""), _load_words(m)) if w))
-            for m in team["members"]]
+            ("included or pinned by the request" if m.get("forced") else ""), _load_words(m),
+            away_words((date.fromisoformat(a["start"]), date.fromisoformat(a["end"])) for a in m.get("away") or []))
+            if w)) for m in team["members"]]
         team["summary"] = team_summary(team, requirements, budget)
         team["score_parts"] = score_parts(team)
         team["score_words"] = (f"score {team['total']:.2f}: the sum of the parts; higher is better, and only "

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from teamgraph.graph.load import Piece, away_days, away_spans, peak_utilisation, ratio
 from teamgraph.graph.model import Person, PersonSkill
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.request import TeamRequest, resolve_skills
@@ -62,11 +63,14 @@ class Weights:
 
 @dataclass
 class Cand:
-    """One person in the pool, with their data for this request."""
+    """One person in the pool, with their data for this request. `pieces` is their time-phased
+    load in the window (graph/load.py: load, capacity and away by date run, from the store);
+    without pieces the load is taken as flat at `load` against `person.capacity`."""
 
     person: Person
     skills: dict[str, PersonSkill]
-    load: float  # peak load in the window before the assignment
+    load: float  # peak load on working days in the window before the assignment (derived)
+    pieces: tuple[Piece, ...] = ()
 
     @property
     def id(self) -> str:
@@ -77,8 +81,42 @@ class Cand:
         return self.person.department
 
     def util(self, allocation: float) -> float:
-        """Post-assignment utilisation if given `allocation` FTE in the window."""
-        return (self.load + allocation) / self.person.capacity if self.person.capacity > 0 else float("inf")
+        """Post-assignment utilisation with `allocation` FTE more over the window: the maximum over
+        its working pieces of (load + allocation) / capacity (inf for work on capacity 0). The
+        one capacity figure the solver, the checker, why-not and diagnosis use."""
+        if self.pieces:
+            return peak_utilisation(self.pieces, allocation)
+        return ratio(self.load + allocation, self.person.capacity) if self.person.capacity > 0 else float("inf")
+
+    def worst(self, allocation: float) -> Piece:
+        """The working piece where `allocation` more weighs most (its load before and capacity:
+        what a member's "load before → after of capacity" shows)."""
+        working = [p for p in self.pieces if not p.away]
+        if not working:
+            return Piece(date.min, date.min, self.load, self.person.capacity)
+        return max(working, key=lambda p: (p.utilisation(allocation), p.load))
+
+    def away_fraction(self) -> float:
+        """Share of the window's days they are away (time off, holidays)."""
+        days = sum(p.days for p in self.pieces)
+        return away_days(self.pieces) / days if days else 0.0
+
+    def away(self) -> list[tuple[date, date]]:
+        """Their away days in the window as (first, last) runs."""
+        return away_spans(self.pieces)
+
+
+def span_words(start: date, end: date) -> str:
+    """'21 Dec – 3 Jan' (one day: '14 Feb')."""
+    def day(d: date) -> str:
+        return f"{d.day} {d:%b}"
+    return day(start) if start == end else f"{day(start)} – {day(end)}"
+
+
+def away_words(spans) -> str:
+    """'away 21 Dec – 3 Jan, 14 Feb' ('' when never away)."""
+    spans = list(spans)
+    return ("away " + ", ".join(span_words(a, b) for a, b in spans)) if spans else ""
 
 
 @dataclass
@@ -129,7 +167,8 @@ class Problem:
     def busy(self, i: int) -> float:
         """Scaled penalty per FTE placed on person i."""
         c = self.people[i]
-        return self.weights.busy * SCALE * (c.load / c.person.capacity if c.person.capacity else 1.0)
+        u = c.util(0.0)
+        return self.weights.busy * SCALE * (u if u != float("inf") else 1.0)
 
     def cost(self, i: int, allocation: float) -> float:
         """Budget charge for display: rate (per hour) × allocation (FTE) × 8 hours × working days
@@ -141,6 +180,12 @@ class Problem:
 
     def index(self) -> dict[str, int]:
         return {c.id: i for i, c in enumerate(self.people)}
+
+
+def too_much_away(c: Cand, request: TeamRequest) -> bool:
+    """The away rule: someone away (time off, holidays) for more than `request.max_away` of the
+    window is not proposed (included and pinned people are kept, and their leave is shown)."""
+    return c.away_fraction() > request.max_away + 1e-9
 
 
 def _validate(store: GraphStore, request: TeamRequest, pins: tuple[str, ...]) -> dict[str, str]:
@@ -215,11 +260,13 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
     fixed = tuple(fixed)
     cands = store.candidates(needs, request.window, include=(*forced_ids, *fixed),
                              departments=request.required_departments)
-    people = sorted((Cand(c.person, dict(c.skills), c.load) for c in cands), key=lambda c: c.id)
+    people = sorted((Cand(c.person, dict(c.skills), c.load, tuple(c.pieces)) for c in cands), key=lambda c: c.id)
     excluded = {pid: "excluded by the request" for pid in request.exclude}
     for c in people:
         if c.person.status != "active" and c.id not in excluded:
             excluded[c.id] = f"status is {c.person.status}"
+        elif c.id not in excluded and c.id not in forced_ids and too_much_away(c, request):
+            excluded[c.id] = f"{away_words(c.away())} ({c.away_fraction():.0%} of the window)"
     idx = {c.id: i for i, c in enumerate(people)}
     for d in sorted({c.department for c in people} - set(names)):  # names for caps and messages
         dept = store.get("department", d)

@@ -24,8 +24,9 @@ from teamgraph.matching.request_fields import (
 )
 
 REQUEST_KEYS = ("name", "brief", "project", "window", "allocation", "size", "requirements",
-                "departments", "budget", "include", "exclude", "preferences")
+                "departments", "budget", "include", "exclude", "preferences", "max_away")
 DEFAULT_ALLOCATION = 0.5
+DEFAULT_MAX_AWAY = 0.5  # away more than half the window: not a candidate (matching.problem.too_much_away)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class TeamRequest:
     exclude: tuple[str, ...] = ()
     locations: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
+    max_away: float = DEFAULT_MAX_AWAY  # share of the window a candidate may be away
     source: str = "request"
     resolved: bool = False
     lines: Mapping[str, int] = field(default_factory=dict, hash=False, compare=False, repr=False)
@@ -91,6 +93,7 @@ class TeamRequest:
                             "max_per_department": self.max_per_department},
             "budget": self.budget, "include": list(self.include), "exclude": list(self.exclude),
             "preferences": {"locations": list(self.locations), "languages": list(self.languages)},
+            "max_away": self.max_away,
         }
 
 
@@ -234,6 +237,7 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
         prefs = {}
     locations = p.get(prefs, "locations", parse_names, (), "preferences.locations")
     languages = p.get(prefs, "languages", parse_names, (), "preferences.languages")
+    max_away = p.get(data, "max_away", lambda v: parse_number(v, *rf.MAX_AWAY), DEFAULT_MAX_AWAY)
 
     p.report.raise_if_any(f"invalid team request in {source}")
     req = TeamRequest(window=window, requirements=tuple(reqs), name=name, brief=brief, project=project,
@@ -241,7 +245,7 @@ def parse_request(data: Mapping, source: str = "request", *, skills: Iterable[Sk
                       required_departments=tuple(required), department_caps=caps,
                       max_per_department=max_per, budget=budget, include=tuple(include),
                       exclude=tuple(exclude), locations=tuple(locations), languages=tuple(languages),
-                      source=source, lines=dict(lines or {}))
+                      max_away=max_away, source=source, lines=dict(lines or {}))
     return resolve_skills(req, skills, _prefix) if skills is not None else req
 
 

@@ -22,9 +22,21 @@ SIZE = (1, 100)  # team size (a number, {min, max} or [min, max]); departments.m
 ALLOCATION = (0.01, 1.0)  # FTE: the request's and a requirement's
 DEPARTMENT_CAP = (0, 100)  # departments.caps values
 BUDGET = (0, 1e12)
+MAX_AWAY = (0.0, 1.0)  # share of the window a candidate may be away (time off, holidays)
 MAX_LOAD = (0.01, 100)  # a portfolio's max_load
 REQUIREMENT_KEYS = ("skill", "level", "count", "allocation")
 PORTFOLIO_KEYS = ("name", "max_load", "requests")
+# Soft mode's objective (`teamgraph staff --objective`, the API's `objective`, `eval portfolio`):
+# "fraction" — Σ over requests of the fraction of what it asks that is met (the SDM'23 paper's
+# coverage); "slots" — how many requirement slots, required departments and size minimums are met.
+OBJECTIVES = ("fraction", "slots")
+STAFF_OBJECTIVE = "slots"  # the default for `teamgraph staff` and the API
+
+
+def parse_objective(v) -> str:
+    if v not in OBJECTIVES:
+        raise ValueError(f"must be one of {', '.join(OBJECTIVES)}, not {v!r}")
+    return v
 
 
 def parse_date(v) -> date:

@@ -77,6 +77,7 @@ def request_schema() -> dict:
             "include": names(), "exclude": names(),
             "preferences": {"type": "object", "additionalProperties": False,
                             "properties": {"locations": names(), "languages": names()}},
+            "max_away": _range("number", rf.MAX_AWAY),
         },
     }
 

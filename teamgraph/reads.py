@@ -263,23 +263,23 @@ class GraphReads(EngineCore):
         return prof
 
     def weekly_load(self, person_id: str, window: Window) -> list[tuple]:
-        """(week start, load) through `window`, from the person's memberships."""
-        from teamgraph.graph.load import weekly_load
-        return weekly_load(self.store.load_memberships([person_id]), window)
+        """(week start, load) through `window`, time-phased (`person_weeks`)."""
+        return [(w.start, w.load) for w in self.person_weeks([person_id], window)[person_id]]
 
     def person_weeks(self, person_ids, window: Window) -> dict:
         """{person id: [graph.load.Week]} through `window` (weeks from `window.start`): each
-        person's memberships and bookings against their capacity, time-phased (graph/load.py).
-        An unknown id is a NotFoundError."""
-        from teamgraph.graph.load import person_weeks
+        person's memberships and bookings against their capacity, capacity periods, time off
+        and holidays (graph/load.py). An unknown id is a NotFoundError."""
+        from teamgraph.graph.load import calendar_weeks
         ids = list(dict.fromkeys(person_ids))
-        people = {}
+        cals = self.store.calendars(ids, window) if ids else {}
         for pid in ids:
-            people[pid] = self.require("person", pid)
+            if pid not in cals:
+                raise NotFoundError("person", pid)
         by_person: dict[str, list] = {pid: [] for pid in ids}
         for m in self.store.load_memberships(ids) if ids else ():
             by_person[m.person].append(m)
-        return {pid: person_weeks(by_person[pid], window, people[pid].capacity) for pid in ids}
+        return {pid: calendar_weeks(by_person[pid], window, cals[pid]) for pid in ids}
 
     def person_name(self, person_id: str) -> str:
         """The person's name (people-facing text names people); the id for a forgotten person."""
