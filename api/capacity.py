@@ -1,5 +1,6 @@
 """Heatmaps and HR's capacity view: people × weeks of a proposed team (today and with this plan),
-of a booking, and departments × weeks with a drill-down to a department's people; the capacity page.
+of a portfolio's staffing (HR), of a booking, and departments × weeks with a drill-down to a
+department's people; the capacity page.
 
 The grids are the engine's (teamgraph/heatmap.py), cells as the viewer may see them
 (teamgraph.present.person_week): sponsors get each week's utilisation before rounded up to 10 %
@@ -17,7 +18,7 @@ from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, require, viewer
 from teamgraph.api.pages import page
 from teamgraph.api.people import window_args
 from teamgraph.api.bookings import request_and_members
-from teamgraph.api.web import cached_read, json_body, json_response, service
+from teamgraph.api.web import body_field, cached_read, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("capacity", __name__)
@@ -27,11 +28,15 @@ MAX_CAPACITY_DAYS = 371  # and their longest: 53 weeks (a department's people ×
 
 
 def body_schemas() -> dict:
-    """The body of the team heatmap for the OpenAPI document: a booking's request and members."""
+    """The heatmaps' bodies for the OpenAPI document: a booking's request and members; a list of those."""
     from teamgraph.api.bookings import body_schemas as booking_bodies
     booking = booking_bodies()[("/api/v1/bookings", "post")]["properties"]
-    return {("/api/v1/teams/heatmap", "post"): {"required": ["request", "members"], "properties": {
-        "request": booking["request"], "members": booking["members"]}}}
+    plan = {"required": ["request", "members"], "properties": {"request": booking["request"],
+                                                               "members": booking["members"]}}
+    return {("/api/v1/teams/heatmap", "post"): plan,
+            ("/api/v1/portfolio/heatmap", "post"): {"required": ["plans"], "properties": {"plans": {
+                "type": "array", "minItems": 1, "maxItems": limits.MAX_PORTFOLIO_REQUESTS,
+                "items": {"type": "object", **plan}}}}}
 
 
 def capacity_window_args():
@@ -50,6 +55,15 @@ def team_heatmap():
     request, members = request_and_members(json_body())
     v = viewer()
     return json_response(service().heatmap([service().plan_of(request, members, v)], v))
+
+
+@bp.post("/api/v1/portfolio/heatmap")
+@require(*PEOPLE_DATA)
+def portfolio_heatmap():
+    """People × weeks of a portfolio's staffing: each week today and with every team of it (HR)."""
+    v = viewer()
+    plans = body_field(json_body(), "plans", list, required=True)
+    return json_response(service().heatmap(service().portfolio_plans(plans, v), v))
 
 
 @bp.get("/api/v1/bookings/<booking_id>/heatmap")

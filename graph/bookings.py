@@ -147,8 +147,16 @@ def validate_booking(b: Booking) -> None:
         problems.append(FieldProblem("the window ends before it starts", field="request.window"))
     if not b.members:
         problems.append(FieldProblem("a booking needs at least one person", field="members"))
-    seen = set()
-    for k, m in enumerate(b.members):
+    problems += member_problems(b.members)
+    if problems:
+        raise ValidationError(problems, "invalid booking; nothing was written")
+
+
+def member_problems(members: Sequence[BookedMember]) -> list[FieldProblem]:
+    """A team as a booking takes it (a new booking, a heatmap's plan): each person once, an
+    allocation within the request's bounds, status 'booked'."""
+    problems, seen = [], set()
+    for k, m in enumerate(members):
         if m.person in seen:
             problems.append(FieldProblem(f"{m.person!r} is listed twice", field=f"members[{k}]"))
         seen.add(m.person)
@@ -158,8 +166,7 @@ def validate_booking(b: Booking) -> None:
                                          f"to {ALLOCATION[1]:g}", field=f"members[{k}].allocation"))
         if m.status != "booked":
             problems.append(FieldProblem("a new booking's members are 'booked'", field=f"members[{k}].status"))
-    if problems:
-        raise ValidationError(problems, "invalid booking; nothing was written")
+    return problems
 
 
 def check_people(b: Booking, people: Mapping[str, Person], project_exists: bool) -> None:

@@ -18,8 +18,9 @@ from datetime import date
 
 from teamgraph.bookings import Bookings
 from teamgraph.core import PEOPLE_DATA, PLANNERS
-from teamgraph.errors import AccessDenied, NotFoundError
-from teamgraph.graph.bookings import BookedMember, counted_statuses
+from teamgraph import limits
+from teamgraph.errors import AccessDenied, FieldProblem, NotFoundError, ValidationError
+from teamgraph.graph.bookings import BookedMember, counted_statuses, member_problems
 from teamgraph.graph.model import Viewer, Window
 from teamgraph.present import over_capacity, person_week
 
@@ -68,10 +69,36 @@ class Heatmaps(Bookings):
         takes them ([id] or [{id, allocation}], the request's allocation by default)."""
         if viewer.role not in PLANNERS:
             raise AccessDenied(f"the {viewer.role} role may not ask for teams; sponsors, HR and admins may")
+        if not isinstance(request, dict) and not hasattr(request, "window"):
+            raise ValidationError(FieldProblem("must be a team request object", field="request"))
         request = self._request(request)
         booked = self._members(members, request.allocation)
+        problems = member_problems(booked)
+        if problems:
+            raise ValidationError(problems, "invalid members")
         self._check_people([m.person for m in booked], "members")
         return Plan(request.name, request.window, booked)
+
+    def portfolio_plans(self, plans, viewer: Viewer) -> list[Plan]:
+        """A portfolio's staffing as Plans (HR/admin, as portfolio staffing): `plans` is a list of
+        {request, members}, one per request; problems name `plans[i].…`."""
+        if viewer.role not in PEOPLE_DATA:
+            raise AccessDenied(f"portfolio staffing is for HR and admins; you are {viewer.role}")
+        if not isinstance(plans, list) or not 1 <= len(plans) <= limits.MAX_PORTFOLIO_REQUESTS:
+            raise ValidationError(FieldProblem(f"a list of 1 to {limits.MAX_PORTFOLIO_REQUESTS} "
+                                               "{request, members} objects", field="plans"))
+        out, problems = [], []
+        for i, item in enumerate(plans):
+            if not isinstance(item, dict):
+                problems.append(FieldProblem("an object with request and members", field=f"plans[{i}]"))
+                continue
+            try:
+                out.append(self.plan_of(item.get("request"), item.get("members"), viewer))
+            except ValidationError as e:
+                problems += [replace(f, field=f"plans[{i}].{f.field}" if f.field else f"plans[{i}]") for f in e.problems]
+        if problems:
+            raise ValidationError(problems, "invalid plans")
+        return out
 
     def booking_plan(self, booking_id: str, viewer: Viewer) -> Plan:
         """A booking the viewer may see as a Plan of its booked members."""

@@ -161,3 +161,24 @@ def test_the_department_view_adds_up_its_people(client, auth):
     feb = next(c for c in eng if c["week"] == "2026-02-02")
     assert feb["load"] == pytest.approx(0.9 + 1.0 + 0.4) and feb["capacity"] == pytest.approx(2.8)
     assert feb["over"] == 0 and feb["peak_util"] == pytest.approx(1.0)
+
+
+def test_a_portfolio_heatmap_adds_every_team_a_person_is_in(client, auth, team_request):
+    later = {**team_request, "name": "Later", "window": {"start": "2026-05-04", "end": "2026-07-26"}, "allocation": 0.2}
+    plans = [{"request": team_request, "members": ["gus", "cy"]}, {"request": later, "members": ["gus"]}]
+    r = client.post("/api/v1/portfolio/heatmap", json={"plans": plans}, headers=auth("hr"))
+    body = r.get_json()
+    assert r.status_code == 200, body
+    assert body["window"] == {"start": "2026-04-01", "end": "2026-07-26"}  # the union of the windows
+    assert [p["name"] for p in body["plans"]] == ["Pricing engine", "Later"]
+    gus = rows(r)["gus"]
+    assert gus["allocation"] == 0.5
+    for c in gus["cells"]:
+        first = c["week"] <= "2026-06-30"
+        second = c["end"] >= "2026-05-04"
+        assert c["load_after"] - c["load_before"] == pytest.approx(0.3 * first + 0.2 * second), c
+    assert client.post("/api/v1/portfolio/heatmap", json={"plans": plans}, headers=auth("sponsor")).status_code == 403
+    bad = [plans[0], {"request": later, "members": [{"id": "gus", "allocation": 7}]}, "x"]
+    r = client.post("/api/v1/portfolio/heatmap", json={"plans": bad}, headers=auth("hr"))
+    assert r.status_code == 400
+    assert [f["field"] for f in r.get_json()["fields"]] == ["plans[1].members[0].allocation", "plans[2]"]

@@ -42,6 +42,7 @@ MATRIX = [
     ("POST", "/api/v1/bookings/bk-none/cancel", {}, PLAN),
     ("POST", "/api/v1/bookings/bk-none/release", {"person": "gus"}, PLAN),
     ("POST", "/api/v1/teams/heatmap", {"request": REQUEST, "members": ["gus"]}, PLAN),
+    ("POST", "/api/v1/portfolio/heatmap", {"plans": [{"request": REQUEST, "members": ["gus"]}]}, HR),
     ("GET", "/api/v1/bookings/bk-none/heatmap", None, PLAN),
     ("GET", "/api/v1/capacity", None, HR),
     ("GET", "/api/v1/capacity/eng", None, HR),

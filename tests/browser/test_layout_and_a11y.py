@@ -25,6 +25,7 @@ PAGES = {
                 ("/people/ana", "#skills"), ("/people/fay", "#weekly-load"), ("/projects/nope/kickoff", "h1")],
     "member": [("/", "h1"), ("/people/bo", "#skills"), ("/graph", "h1"), ("/kickoff?brief=kubernetes+upgrade", "#experts")],
     "hr": [("/sponsor", "#portfolio-box"), ("/graph?skill=python", "#at-risk .risk"),
+           ("/capacity?start=2026-01-05&end=2026-03-29&department=eng", "#people-heatmap td"),
            ("/people/ana?start=2026-01-01&end=2026-03-31", "#ratings")],
     "admin": [("/", "h1"), ("/graph?skill=k8s", "#graph .node")],
 }
@@ -81,7 +82,9 @@ def test_layout_fits_phone_tablet_and_desktop(browser, live, signed_in, screensh
     for name, path, ready in [("home", "/", "h1"), ("kickoff", "/projects/p-new/kickoff", ".case"),
                               ("kickoff-index", "/kickoff", "#brief"), ("people", "/people", "h1"),
                               ("person", "/people/ana?start=2026-01-01&end=2026-03-31", "#weekly-load"),
-                              ("graph", "/graph?skill=python", "#graph .node")]:
+                              ("graph", "/graph?skill=python", "#graph .node"),
+                              ("capacity", "/capacity?start=2026-01-05&end=2026-06-28&department=eng",
+                               "#people-heatmap td")]:
         open_page(browser, base, path, ready)
         problems += [f"{path}: {p}" for p in layout_problems(browser)]
         browser.save_screenshot(str(screenshots / f"{name}-{w}.png"))
