@@ -3,7 +3,10 @@ bookings with their audit trail, confirm (HR), cancel, release a person.
 
 Who may do what is the engine's (teamgraph/bookings.py); these routes only parse bodies. A
 booking that would put someone over capacity (booked or staffed elsewhere since the suggestion)
-is 409 `booking_conflict` with `conflicts: [{person, name, weeks}]`, and nothing is written.
+is 409 `booking_conflict` with `conflicts: [{person, name, weeks, request}]`, and nothing is
+written. `POST /bookings/portfolio` books a portfolio's staffing (staffed here, or the `teams`
+seen before), one booking per request, all or nothing. `allow_overload: true` (HR/admin only;
+403 for sponsors) books over capacity anyway, said in the audit trail.
 """
 
 from __future__ import annotations
@@ -27,11 +30,20 @@ def body_schemas() -> dict:
     member = {"oneOf": [text(), {"type": "object", "required": ["id"], "properties": {
         "id": text(), "allocation": {"type": "number", "minimum": ALLOCATION[0], "maximum": ALLOCATION[1]}}}]}
     note = {"type": "string", "maxLength": MAX_NOTE_CHARS}
+    overload = {"type": "boolean", "default": False,
+                "description": "book even if someone goes over capacity (HR and admins; audited)"}
     return {
         ("/api/v1/bookings", "post"): {"required": ["request", "members"], "properties": {
             "request": request_schema(),
             "members": {"type": "array", "minItems": 1, "maxItems": MAX_MEMBERS, "items": member},
-            "status": {"enum": list(LIVE), "default": "tentative"}}},
+            "status": {"enum": list(LIVE), "default": "tentative"}, "allow_overload": overload}},
+        ("/api/v1/bookings/portfolio", "post"): {"required": ["portfolio"], "properties": {
+            "portfolio": {"type": "object", "description": "a portfolio, as POST /api/v1/portfolio/staff takes it"},
+            "teams": {"type": "array", "description": "one member list per request (a staffing seen before); "
+                      "without it the portfolio is staffed first",
+                      "items": {"type": "array", "minItems": 1, "maxItems": MAX_MEMBERS, "items": member}},
+            "status": {"enum": list(LIVE), "default": "tentative"}, "allow_overload": overload,
+            "time_limit": {"type": "number", "exclusiveMinimum": 0}, "seed": {"type": "integer", "minimum": 0}}},
         ("/api/v1/bookings/{booking_id}/release", "post"): {"required": ["person"], "properties": {
             "person": text(), "note": note}},
         ("/api/v1/bookings/{booking_id}/cancel", "post"): {"properties": {"note": note}},
@@ -63,7 +75,23 @@ def create():
     data = json_body()
     req, members = request_and_members(data)
     status = body_field(data, "status", str, "tentative")
-    return _view(service().book(req, members, viewer(), status=status), 201, events=True)
+    return _view(service().book(req, members, viewer(), status=status,
+                                allow_overload=body_field(data, "allow_overload", bool, False)), 201, events=True)
+
+
+@bp.post("/bookings/portfolio")
+@require(*PLANNERS)
+def book_portfolio():
+    """Book a portfolio's staffing, one booking per request, all or nothing (409 names request, person, weeks)."""
+    from teamgraph.api.teams import _seed, _time_limit
+    data = json_body()
+    portfolio = body_object(data, "portfolio", "a portfolio object")
+    teams = body_field(data, "teams", list, None)
+    options = {} if teams is not None else {"time_limit": _time_limit(data, "PORTFOLIO_TIME_LIMIT"),
+                                            "seed": _seed(data)}
+    made = service().book_portfolio(portfolio, viewer(), teams=teams, status=body_field(data, "status", str, "tentative"),
+                                    allow_overload=body_field(data, "allow_overload", bool, False), **options)
+    return json_response({"bookings": [service().booking_view(b, viewer(), events=True) for b in made.bookings]}, 201)
 
 
 @bp.get("/bookings")

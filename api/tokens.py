@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import sqlite3
 import threading
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from teamgraph.graph.bookings import FORGOTTEN, mention_pattern
 from teamgraph.graph.model import ROLES
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
@@ -180,10 +180,9 @@ class TokenStore:
         """Replace every mention of `mentions` (a forgotten person's id, name, e-mail; any case) in
         the labels of the remaining tokens with FORGOTTEN; returns how many labels changed. The
         old text leaves the file with secure_delete and forget_person's VACUUM."""
-        texts = sorted({m for m in mentions if m and m.strip()}, key=len, reverse=True)  # e-mail before id
-        if not texts or not self.path.exists():
+        pattern = mention_pattern(mentions)  # the one rule for stored text that named them
+        if pattern is None or not self.path.exists():
             return 0
-        pattern = re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE)
         with self._db() as conn:
             rows = conn.execute("SELECT id, label FROM tokens").fetchall()
             changed = [(pattern.sub(FORGOTTEN, label), i) for i, label in rows if pattern.search(label)]
@@ -201,8 +200,6 @@ class TokenStore:
             conn.execute("VACUUM")
         return n
 
-
-FORGOTTEN = "(forgotten person)"  # what a token label says where it named a forgotten person
 
 
 def token_store_for(data_dir: Path) -> TokenStore:

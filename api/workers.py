@@ -33,6 +33,7 @@ SLOW_ENDPOINTS = {
 class SlowGate:
     """At most `workers` holders at once and `queue` waiters; others are refused at once."""
 
+    "bookings.book_portfolio": lambda: not isinstance((request.get_json(silent=True) or {}).get("teams"), list),
     def __init__(self, workers: int, queue: int, wait: float):
         if workers < 1 or queue < 0 or wait < 0:
             raise ValueError("SLOW_WORKERS must be at least 1, SLOW_QUEUE and SLOW_QUEUE_WAIT at least 0")

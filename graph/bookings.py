@@ -15,6 +15,13 @@ Plain records and the rules both stores share (no database imports here):
   under their capacity in every week of the window, else the booking is refused, naming them
   and the weeks. Stores run it inside the write transaction that writes the booking, after
   taking the store's write lock, so of two concurrent bookings of one person exactly one wins.
+  A portfolio is booked as several bookings in one transaction (`batch_conflicts`: each also
+  counts the batch's earlier ones), all or nothing; a conflict names the request too;
+- `allow_overload` (HR/admin, checked by the engine) books over capacity anyway; the first
+  audit event then says who was booked over capacity and in how many weeks (`overload_detail`);
+- forgetting a person (`forget_in_booking`): their member rows go, and every mention of them in
+  a booking's stored request (an id in include/exclude, their id, name or e-mail in any text)
+  and in its audit notes is removed or replaced by FORGOTTEN.
 """
 
 from __future__ import annotations
@@ -105,9 +112,18 @@ class Conflict:
     person: str
     name: str
     weeks: list[date]
+    request: str | None = None  # the booking's name, when several are booked at once
+    booking: str | None = field(default=None, repr=False, compare=False)  # its id (not shown: never written)
 
     def to_dict(self) -> dict:
-        return {"person": self.person, "name": self.name, "weeks": [w.isoformat() for w in self.weeks]}
+        return {"person": self.person, "name": self.name, "weeks": [w.isoformat() for w in self.weeks],
+                "request": self.request}
+
+    def words(self) -> str:
+        shown = ", ".join(w.isoformat() for w in self.weeks[:8]) + (
+            f" and {len(self.weeks) - 8} more" if len(self.weeks) > 8 else "")
+        where = f" for {self.request!r}" if self.request else ""
+        return f"{self.name} would be over capacity{where} in {len(self.weeks)} week(s), the weeks of {shown}"
 
 
 class BookingConflict(ConflictError):
@@ -117,12 +133,7 @@ class BookingConflict(ConflictError):
 
     def __init__(self, conflicts: Sequence[Conflict]):
         self.conflicts = list(conflicts)
-        parts = []
-        for c in self.conflicts:
-            shown = ", ".join(w.isoformat() for w in c.weeks[:8]) + (
-                f" and {len(c.weeks) - 8} more" if len(c.weeks) > 8 else "")
-            parts.append(f"{c.name} would be over capacity in {len(c.weeks)} week(s), the weeks of {shown}")
-        super().__init__("cannot book: " + "; ".join(parts)
+        super().__init__("cannot book: " + "; ".join(c.words() for c in self.conflicts)
                          + ". They were booked or staffed elsewhere since; nothing was written")
 
     def to_dict(self) -> dict:
@@ -213,6 +224,80 @@ def conflicts(b: Booking, people: Mapping[str, Person], memberships: Iterable[Me
         if weeks:
             out.append(Conflict(m.person, p.name, weeks))
     return out
+
+
+def batch_conflicts(bookings: Sequence[Booking], people: Mapping[str, Person],
+                    memberships: Iterable[Membership]) -> list[Conflict]:
+    """`conflicts` of several bookings written together: each counts `memberships` (real ones and
+    live bookings outside the batch) and the batch's earlier bookings; conflicts name the booking
+    when there is more than one."""
+    counted = list(memberships)
+    out = []
+    for b in bookings:
+        for c in conflicts(b, people, counted):
+            c.request = (b.name or b.id) if len(bookings) > 1 else None
+            c.booking = b.id
+            out.append(c)
+        counted += as_memberships([b])
+    return out
+
+
+def check_batch_ids(bookings: Sequence[Booking]) -> None:
+    """Bookings written together have distinct ids and at least one booking."""
+    if not bookings:
+        raise ValidationError(FieldProblem("nothing to book", field="requests"))
+    ids = [b.id for b in bookings]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(FieldProblem("two bookings of one batch share an id", field="id"))
+
+
+def overload_detail(status: str, found: Sequence[Conflict], allowed: bool) -> str:
+    """The first audit event's detail: the status, and with allow_overload who went over capacity."""
+    if not allowed:
+        return status
+    return status + "; over capacity allowed: " + (", ".join(
+        f"{c.name} in {len(c.weeks)} week(s) from {c.weeks[0].isoformat()}" for c in found) or "nobody was over")
+
+
+FORGOTTEN = "(forgotten person)"  # what stored text says where it named a forgotten person
+
+
+def mention_pattern(mentions: Iterable[str]):
+    """A case-insensitive pattern of a forgotten person's id, name and e-mail (longest first, so
+    the e-mail goes before the id inside it), or None when there is nothing to look for."""
+    texts = sorted({m for m in mentions if m and m.strip()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE) if texts else None
+
+
+def _scrub(value, person_id: str, pattern):
+    if isinstance(value, str):
+        return pattern.sub(FORGOTTEN, value)
+    if isinstance(value, list):  # include / exclude / pins: the id itself leaves the list
+        return [_scrub(v, person_id, pattern) for v in value if v != person_id]
+    if isinstance(value, dict):
+        return {_scrub(k, person_id, pattern): _scrub(v, person_id, pattern) for k, v in value.items()}
+    return value
+
+
+def forget_in_booking(b: Booking, person_id: str, mentions: Iterable[str]) -> Booking | None:
+    """The booking with the person gone from its members and every mention of them (`mentions`:
+    id, name, e-mail) gone from its name and stored request; None when nothing mentions them."""
+    from dataclasses import replace
+    pattern = mention_pattern([person_id, *mentions])
+    if pattern is None:
+        return None
+    members = tuple(m for m in b.members if m.person != person_id)
+    request = _scrub(dict(b.request), person_id, pattern)
+    name = pattern.sub(FORGOTTEN, b.name)
+    if members == b.members and request == dict(b.request) and name == b.name:
+        return None
+    return replace(b, members=members, request=request, name=name)
+
+
+def forget_in_text(text: str, mentions: Iterable[str]) -> str:
+    """`text` (an audit note) with every mention replaced by FORGOTTEN."""
+    pattern = mention_pattern(mentions)
+    return pattern.sub(FORGOTTEN, text) if pattern is not None and text else text
 
 
 def transition(b: Booking, action: str, person: str | None = None) -> Booking:

@@ -25,6 +25,12 @@ LIST = ("MATCH (b:Booking) WHERE ($project IS NULL OR b.project = $project) "
         "AND ($booked_by IS NULL OR b.booked_by = $booked_by) AND ($statuses IS NULL OR b.status IN $statuses) "
         "AND ($person IS NULL OR EXISTS { (:Person {id: $person})-[:BOOKED]->(b) }) "
         + _MEMBERS + "RETURN b {.*} AS b, members")
+PERSON_MENTIONS = "MATCH (p:Person {id: $id}) RETURN p.name AS name, p.email AS email"
+ALL = "MATCH (b:Booking) " + _MEMBERS + "RETURN b {.*} AS b, members"
+SET_REQUEST = "MATCH (b:Booking {id: $id}) SET b.name = $name, b.request = $request RETURN count(b) AS n"
+ALL_EVENT_DETAILS = "MATCH (e:BookingEvent) WHERE e.detail <> '' RETURN e.booking AS booking, e.seq AS seq, e.detail AS detail"
+SET_EVENT_DETAIL = ("MATCH (e:BookingEvent {booking: $booking, seq: $seq}) SET e.detail = $detail "
+                    "RETURN count(e) AS n")
 EXISTS = "OPTIONAL MATCH (b:Booking {id: $id}) RETURN b IS NOT NULL AS found"
 PROJECT_EXISTS = "OPTIONAL MATCH (j:Project {id: $id}) RETURN j IS NOT NULL AS found"
 LIVE_MEMBERS = ("UNWIND $ids AS id MATCH (p:Person {id: id})-[r:BOOKED]->(b:Booking) "

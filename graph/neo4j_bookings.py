@@ -8,14 +8,15 @@ data and two concurrent bookings of one person cannot both pass the check.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from teamgraph.graph import cypher_bookings as q
 from teamgraph.graph import cypher_reads as qr
 from teamgraph.graph.bookings import (
-    LIVE, PAST_TENSE, BookedMember, Booking, BookingConflict, BookingEvent, as_memberships, check_people,
-    conflicts, counted_statuses, transition, validate_booking,
+    LIVE, PAST_TENSE, BookedMember, Booking, BookingConflict, BookingEvent, as_memberships, batch_conflicts,
+    check_batch_ids, check_people, counted_statuses, forget_in_booking, forget_in_text, overload_detail, transition,
+    validate_booking,
 )
 from teamgraph.graph.model import Membership, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
@@ -73,38 +74,60 @@ class Neo4jBookings:
                 for e in (r["e"] for r in self._read(q.EVENTS, id=booking_id))]
 
     # --- writes -------------------------------------------------------------------------------
-    def create_booking(self, booking: Booking) -> Booking:
+    def create_booking(self, booking: Booking, *, allow_overload: bool = False) -> Booking:
         """See graph/sqlite_bookings.py: validate, check capacity, write — one transaction."""
-        validate_booking(booking)
+        return self.create_bookings([booking], allow_overload=allow_overload)[0]
+
+    def create_bookings(self, bookings: Sequence[Booking], *, allow_overload: bool = False) -> list[Booking]:
+        """See graph/sqlite_bookings.py: several bookings in one transaction, all or nothing."""
+        bookings = list(bookings)
+        for b in bookings:
+            validate_booking(b)
+        check_batch_ids(bookings)
 
         def body(tx):
             def run(query, **params):
                 return list(tx.run(query, params))
-            if run(q.EXISTS, id=booking.id)[0]["found"]:
-                raise ValidationError(FieldProblem(f"booking {booking.id!r} exists", field="id"))
-            ids = sorted({m.person for m in booking.members})
+            for b in bookings:
+                if run(q.EXISTS, id=b.id)[0]["found"]:
+                    raise ValidationError(FieldProblem(f"booking {b.id!r} exists", field="id"))
+            ids = sorted({m.person for b in bookings for m in b.members})
             people = {p.id: p for p in (decode("person", r["row"]) for r in run(qr.PEOPLE_BY_IDS, ids=ids))}
-            project_ok = booking.project is None or run(q.PROJECT_EXISTS, id=booking.project)[0]["found"]
-            check_people(booking, people, project_ok)
-            w = booking.window
+            for b in bookings:
+                check_people(b, people, b.project is None or run(q.PROJECT_EXISTS, id=b.project)[0]["found"])
+            w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
             real = [decode("membership", r["row"])
                     for r in run(qr.MEMBERSHIPS_IN_WINDOW, ids=ids, start=w.start, end=w.end)]
-            found = conflicts(booking, people, real + self._booked_rows(run, ids, w, LIVE, booking.id))
-            if found:
+            found = batch_conflicts(bookings, people, real + self._booked_rows(run, ids, w, LIVE))
+            if found and not allow_overload:
                 raise BookingConflict(found)
-            props = {"id": booking.id, "status": booking.status, "name": booking.name, "project": booking.project,
-                     "request": booking.request_json(),
-                     "start": w.start, "end": w.end, "allocation": float(booking.allocation),
-                     "booked_by": booking.booked_by, "booked_role": booking.booked_role,
-                     "booked_at": booking.booked_at, "updated_at": booking.updated_at or booking.booked_at}
-            run(q.CREATE, props={k: v for k, v in props.items() if v is not None},
-                members=[{"person": m.person, "allocation": float(m.allocation), "status": m.status}
-                         for m in booking.members])
-            self._event(run, booking.id, booking.booked_at, "booked", booking.booked_by, booking.booked_role,
-                        None, booking.status)
-            return {"booking": 1, "booking_member": len(booking.members)}, {}, {}
+            for b in bookings:
+                props = {"id": b.id, "status": b.status, "name": b.name, "project": b.project,
+                         "request": b.request_json(), "start": b.window.start, "end": b.window.end,
+                         "allocation": float(b.allocation), "booked_by": b.booked_by, "booked_role": b.booked_role,
+                         "booked_at": b.booked_at, "updated_at": b.updated_at or b.booked_at}
+                run(q.CREATE, props={k: v for k, v in props.items() if v is not None},
+                    members=[{"person": m.person, "allocation": float(m.allocation), "status": m.status}
+                             for m in b.members])
+                self._event(run, b.id, b.booked_at, "booked", b.booked_by, b.booked_role, None,
+                            overload_detail(b.status, [c for c in found if c.booking == b.id], allow_overload))
+            return {"booking": len(bookings), "booking_member": sum(len(b.members) for b in bookings)}, {}, {}
         self._write(body)
-        return self.get_booking(booking.id)
+        return [self.get_booking(b.id) for b in bookings]
+
+    @staticmethod
+    def forget_in_bookings(run, person_id: str, mentions) -> None:
+        """Inside forget_person's transaction (before the person's BOOKED relationships go with
+        the node): no booking's stored request, name or audit note keeps a mention of them."""
+        mentions = (person_id, *mentions)
+        for r in run(q.ALL):
+            after = forget_in_booking(_booking(r["b"], r["members"]), person_id, mentions)
+            if after is not None:
+                run(q.SET_REQUEST, id=after.id, name=after.name, request=after.request_json())
+        for r in run(q.ALL_EVENT_DETAILS):
+            scrubbed = forget_in_text(r["detail"], mentions)
+            if scrubbed != r["detail"]:
+                run(q.SET_EVENT_DETAIL, booking=r["booking"], seq=r["seq"], detail=scrubbed)
 
     def change_booking(self, booking_id: str, action: str, *, at: str, by: str | None, role: str,
                        person: str | None = None, note: str = "") -> Booking:

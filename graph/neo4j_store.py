@@ -255,6 +255,8 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
             kept_m = tx.run(q.FORGET_MOVE_MEMBERSHIPS, id=person_id, tomb=tomb).single()["n"]
             tx.run(q.FORGET_DROP_RATINGS_ABOUT, id=person_id).consume()
             kept_r = tx.run(q.FORGET_MOVE_RATINGS_GIVEN, id=person_id, tomb=tomb).single()["n"]
+            who = tx.run(qb.PERSON_MENTIONS, id=person_id).single()  # their mentions in bookings
+            self.forget_in_bookings(lambda query, **kw: list(tx.run(query, kw)), person_id, (who["name"], who["email"]))
             tx.run(qb.DETACH_PEOPLE, ids=[person_id]).consume()
             tx.run(q.DELETE_CALENDARS_OF, ids=[person_id]).consume()
             tx.run(q.DELETE_NODES["person"], ids=[person_id]).consume()

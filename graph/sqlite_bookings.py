@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from teamgraph.graph.bookings import (
-    LIVE, PAST_TENSE, BookedMember, Booking, BookingConflict, BookingEvent, as_memberships, check_people, conflicts,
-    counted_statuses, transition, validate_booking,
+    LIVE, PAST_TENSE, BookedMember, Booking, BookingConflict, BookingEvent, as_memberships, batch_conflicts,
+    check_batch_ids, check_people, counted_statuses, forget_in_booking, forget_in_text, overload_detail, transition,
+    validate_booking,
 )
 from teamgraph.graph.model import Membership, Window
 from teamgraph.graph.sqlite_schema import CODECS
@@ -113,33 +114,46 @@ class SqliteBookings:
         return [BookingEvent(*r) for r in rows]
 
     # --- writes -----------------------------------------------------------------------------
-    def create_booking(self, booking: Booking) -> Booking:
+    def create_booking(self, booking: Booking, *, allow_overload: bool = False) -> Booking:
         """Validate, check capacity against every live booking and membership, write the booking,
         its members and its first event — in one transaction; BookingConflict writes nothing."""
-        validate_booking(booking)
+        return self.create_bookings([booking], allow_overload=allow_overload)[0]
+
+    def create_bookings(self, bookings: Sequence[Booking], *, allow_overload: bool = False) -> list[Booking]:
+        """Several bookings (a portfolio) in one transaction, all or nothing: each validated and
+        checked as `create_booking` does, counting the batch's earlier ones (`batch_conflicts`).
+        `allow_overload` writes them over capacity, saying so in each first event."""
+        bookings = list(bookings)
+        for b in bookings:
+            validate_booking(b)
+        check_batch_ids(bookings)
 
         def run(con: sqlite3.Connection):
-            if con.execute("SELECT 1 FROM booking WHERE id = ?", (booking.id,)).fetchone():
-                raise ValidationError(FieldProblem(f"booking {booking.id!r} exists", field="id"))
-            ids = [m.person for m in booking.members]
+            for b in bookings:
+                if con.execute("SELECT 1 FROM booking WHERE id = ?", (b.id,)).fetchone():
+                    raise ValidationError(FieldProblem(f"booking {b.id!r} exists", field="id"))
+            ids = sorted({m.person for b in bookings for m in b.members})
             people = {p.id: p for p in map(CODECS["person"].decode, con.execute(
                 f"{CODECS['person'].select_sql} WHERE t.id IN {_IDS}", (_ids(ids),)))}
-            project_ok = booking.project is None or con.execute(
-                "SELECT 1 FROM project WHERE id = ?", (booking.project,)).fetchone() is not None
-            check_people(booking, people, project_ok)
-            w = booking.window
+            for b in bookings:
+                project_ok = b.project is None or con.execute(
+                    "SELECT 1 FROM project WHERE id = ?", (b.project,)).fetchone() is not None
+                check_people(b, people, project_ok)
+            w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
             real = [CODECS["membership"].decode(r) for r in con.execute(
                 f"{CODECS['membership'].select_sql} WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) "
                 'AND (t."end" IS NULL OR t."end" >= ?)', (_ids(ids), w.end.isoformat(), w.start.isoformat()))]
-            found = conflicts(booking, people, real + self._booked(con, ids, w, LIVE, booking.id))
-            if found:
+            found = batch_conflicts(bookings, people, real + self._booked(con, ids, w, LIVE))
+            if found and not allow_overload:
                 raise BookingConflict(found)
-            self._insert(con, booking)
-            self._event(con, booking.id, booking.booked_at, "booked", booking.booked_by, booking.booked_role,
-                        None, booking.status)
-            return {"booking": 1, "booking_member": len(booking.members)}, {}, {}
+            for b in bookings:
+                self._insert(con, b)
+                mine = [c for c in found if c.booking == b.id]
+                self._event(con, b.id, b.booked_at, "booked", b.booked_by, b.booked_role, None,
+                            overload_detail(b.status, mine, allow_overload))
+            return {"booking": len(bookings), "booking_member": sum(len(b.members) for b in bookings)}, {}, {}
         self._write(run)
-        return self.get_booking(booking.id)
+        return [self.get_booking(b.id) for b in bookings]
 
     def copy_bookings(self, bookings: Iterable[Booking]) -> None:
         """Write bookings exactly as given — status, members booked or released — in one transaction,
@@ -180,6 +194,21 @@ class SqliteBookings:
             return {"booking": 1}, {}, {}
         self._write(run)
         return self.get_booking(booking_id)
+
+    def _forget_in_bookings(self, con: sqlite3.Connection, person_id: str, mentions) -> None:
+        """Inside forget_person's transaction: no booking keeps the person — not as a member, not
+        in its stored request or name, not in an audit note (graph/bookings.forget_in_booking)."""
+        mentions = (person_id, *mentions)
+        for (bid,) in con.execute("SELECT id FROM booking").fetchall():
+            after = forget_in_booking(self._read_booking(con, bid), person_id, mentions)
+            if after is not None:
+                con.execute("UPDATE booking SET name = ?, request = ? WHERE id = ?",
+                            (after.name, after.request_json(), bid))
+                con.execute("DELETE FROM booking_member WHERE booking = ? AND person = ?", (bid, person_id))
+        for bid, seq, detail in con.execute("SELECT booking, seq, detail FROM booking_event").fetchall():
+            scrubbed = forget_in_text(detail, mentions)
+            if scrubbed != detail:
+                con.execute("UPDATE booking_event SET detail = ? WHERE booking = ? AND seq = ?", (scrubbed, bid, seq))
 
     def _event(self, con, booking_id, at, action, by, role, person, detail) -> None:
         seq = con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM booking_event WHERE booking = ?",

@@ -242,6 +242,8 @@ class SqliteStore(SqliteReads, SqliteLookups, SqliteBookings):
             # forgotten person's own words, so it goes.
             kept_r = con.execute("UPDATE rating SET rater = ?, comment = '' WHERE rater = ?",
                                  (tomb, person_id)).rowcount
+            self._forget_in_bookings(con, person_id, con.execute(  # their mentions in bookings' requests and notes
+                "SELECT name, email FROM person WHERE id = ?", one).fetchone())
             self._detach(con, "person", [person_id])
             con.execute("DELETE FROM person WHERE id = ?", (person_id,))
             written = {k: n for k, n in (("membership", kept_m), ("rating", kept_r)) if n}

@@ -172,12 +172,18 @@ class GraphStore(Protocol):
         case ids intersect them with `visible_case_ids(viewer)`."""
 
     # --- bookings (graph/bookings.py; tests/contract/test_store_bookings.py) -------------------
-    def create_booking(self, booking: Booking) -> Booking:
+    def create_booking(self, booking: Booking, *, allow_overload: bool = False) -> Booking:
         """Write a new tentative or confirmed booking, its members and its first audit event in
         one transaction, after `bookings.validate_booking` and, inside the transaction, the
         reference check (people exist and are active, the project exists) and the capacity check
         (`bookings.conflicts`: every live booking and membership counted): BookingConflict naming
-        each person and week, ValidationError naming each field; either way nothing is written."""
+        each person and week, ValidationError naming each field; either way nothing is written.
+        `allow_overload` writes it over capacity, the first event naming who and how many weeks."""
+
+    def create_bookings(self, bookings: Sequence[Booking], *, allow_overload: bool = False) -> list[Booking]:
+        """`create_booking` for several bookings (a portfolio) in one transaction, all or nothing:
+        each also counts the batch's earlier ones (`bookings.batch_conflicts`), conflicts name
+        the booking's request."""
 
     def change_booking(self, booking_id: str, action: str, *, at: str, by: str | None, role: str,
                        person: str | None = None, note: str = "") -> Booking:

@@ -35,32 +35,51 @@ def _member(text: str) -> dict:
 
 
 @click.command()
-@click.argument("request_file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("request_file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--portfolio", "portfolio_file", type=click.Path(exists=True, dir_okay=False),
+              help="Staff this portfolio (as `teamgraph staff`) and book every request's team, all or nothing.")
 @click.option("--member", "members", multiple=True, metavar="ID[=FTE]",
               help="Book this person (repeatable; FTE defaults to the request's allocation) instead of the "
                    "suggested team.")
 @click.option("--confirmed", is_flag=True, help="Book as confirmed (HR and admins); default tentative.")
-@click.option("--json", "as_json", is_flag=True, help="Print the booking as JSON.")
+@click.option("--allow-overload", is_flag=True,
+              help="Book even if someone goes over capacity (HR and admins; said in the audit trail).")
+@click.option("--json", "as_json", is_flag=True, help="Print the booking(s) as JSON.")
 @seed_option
 @click.option("--time-limit", type=float, default=None, help="Seconds for the suggestion; default: to proof.")
 @click.option("--relevance/--no-relevance", default=True, show_default=True,
               help="Score people's past cases against the brief when suggesting (needs an index).")
 @as_options
-def book(request_file, members, confirmed, as_json, seed, time_limit, relevance, as_role, as_person):
-    """Book the team suggested for REQUEST_FILE (or --member people): tentative unless --confirmed.
+def book(request_file, portfolio_file, members, confirmed, allow_overload, as_json, seed, time_limit, relevance,
+         as_role, as_person):
+    """Book the team suggested for REQUEST_FILE (or --member people), or a whole --portfolio:
+    tentative unless --confirmed.
 
-    Booked people count in later suggestions' load. Exits 2 naming the people and weeks when
-    someone is already booked or staffed elsewhere so they would be over capacity; nothing is
-    written then."""
+    Booked people count in later suggestions' load. Exits 2 naming the request, people and weeks
+    when someone is already booked or staffed elsewhere so they would be over capacity; nothing is
+    written then (for a portfolio: no request's team)."""
+    if (request_file is None) == (portfolio_file is None):
+        raise click.UsageError("give a REQUEST_FILE or --portfolio FILE (one of them)")
+    if portfolio_file and members:
+        raise click.UsageError("--member books one request's team; a portfolio books the staffing")
     tg, viewer = engine(), viewer_of(as_role, as_person)
-    req = tg.load_request(request_file)
     status = "confirmed" if confirmed else "tentative"
+    if portfolio_file:
+        portfolio = tg.load_portfolio(portfolio_file)
+        with waiting(f"Staffing {len(portfolio.requests)} requests to book"):
+            made = tg.book_portfolio(portfolio, viewer, status=status, allow_overload=allow_overload, seed=seed,
+                                     **({} if time_limit is None else {"time_limit": time_limit})).bookings
+        views = [tg.booking_view(b, viewer, events=True) for b in made]
+        if as_json:
+            return echo_json({"bookings": views})
+        return click.echo("\n".join(f"{v['name'] or 'request'}:\n{booking_text(v)}" for v in views))
+    req = tg.load_request(request_file)
     if members:
-        made = tg.book(req, [_member(m) for m in members], viewer, status=status)
+        made = tg.book(req, [_member(m) for m in members], viewer, status=status, allow_overload=allow_overload)
     else:
         with waiting("Solving for the best team to book"):
-            made = tg.suggest_and_book(req, viewer, status=status, alternatives=0, seed=seed,
-                                       time_limit=time_limit, relevance=relevance).booking
+            made = tg.suggest_and_book(req, viewer, status=status, allow_overload=allow_overload, alternatives=0,
+                                       seed=seed, time_limit=time_limit, relevance=relevance).booking
     view = tg.booking_view(made, viewer, events=True)
     if as_json:
         return echo_json(view)

@@ -6,7 +6,13 @@ Who may do what (the API and the CLI both go through these calls, so the rules l
   HR and admins book anything, tentative or confirmed;
 - HR and admins confirm; whoever may see a booking (HR/admin, the sponsor who booked it, the
   sponsor of its project) may release a person from it or cancel it;
-- a booking nobody may see answers 404, as if it did not exist.
+- a booking nobody may see answers 404, as if it did not exist;
+- a portfolio's staffing is booked as one booking per request, all or nothing, each request
+  checked as a single booking is (a sponsor's: all their own); a conflict for any request names
+  the request, person and weeks, and nothing is written;
+- over capacity (a pinned or included person the team holds only with, someone booked since):
+  refused, unless HR/admin book with `allow_overload` — said in the first audit event, never
+  open to sponsors.
 The store validates, checks capacity and writes in one transaction (graph/bookings.py).
 """
 
@@ -37,6 +43,30 @@ class BookingOutcome:
     suggestion: object = None  # the Suggestion booked (suggest --book), else None
 
 
+@dataclass
+class PortfolioBooking:
+    bookings: list[Booking]  # one per request, in the portfolio's order
+    staffing: object = None  # the PortfolioResult booked, when it was solved here
+
+
+def staffed_teams(portfolio, staffing) -> list[list[dict]]:
+    """The member lists of a staffing (PortfolioResult) to book, or ValidationError naming each
+    request it leaves short (no staffing, or soft mode's unmet rules) — nothing is booked then."""
+    bookable = ("optimal", "feasible", "overloaded")
+    if staffing.status not in bookable:
+        raise ValidationError(FieldProblem(f"no staffing to book: the portfolio is {staffing.status} "
+                                           "(see `staff`)", field="portfolio"))
+    problems, teams = [], []
+    for k, (request, team) in enumerate(zip(portfolio.requests, staffing.teams)):
+        if team.get("uncovered") or team.get("unmet") or not team.get("members"):
+            problems.append(FieldProblem(f"{request.name or f'request {k + 1}'} is not fully staffed; "
+                                         "nothing was booked", field=f"requests[{k}]"))
+        teams.append([{"id": m["id"], "allocation": m["allocation"]} for m in team.get("members", [])])
+    if problems:
+        raise ValidationError(problems, "the staffing leaves requests short; nothing was booked")
+    return teams
+
+
 class Bookings(Writes):
 
     # --- who may ----------------------------------------------------------------------------
@@ -56,13 +86,15 @@ class Bookings(Writes):
             raise NotFoundError("booking", booking_id)
         return b
 
-    def _check_may_book(self, request, viewer: Viewer, status: str) -> None:
+    def _check_may_book(self, request, viewer: Viewer, status: str, allow_overload: bool = False) -> None:
         if viewer.role not in PLANNERS:
             raise AccessDenied(f"the {viewer.role} role may not book teams; sponsors, HR and admins may")
         if status not in LIVE:
             raise ValidationError(FieldProblem(f"'tentative' or 'confirmed', not {status!r}", field="status"))
         if viewer.role in PEOPLE_DATA:
             return
+        if allow_overload:
+            raise AccessDenied("only HR and admins book people over capacity (allow_overload)")
         if status == "confirmed":
             raise AccessDenied("sponsors book tentatively; HR confirms bookings")
         if not viewer.person:
@@ -75,32 +107,70 @@ class Bookings(Writes):
                 raise AccessDenied(f"sponsors book their own requests; {project.name} is sponsored by someone else")
 
     # --- writes -----------------------------------------------------------------------------
-    def book(self, request, members, viewer: Viewer, *, status: str = "tentative") -> Booking:
+    def book(self, request, members, viewer: Viewer, *, status: str = "tentative",
+             allow_overload: bool = False) -> Booking:
         """Book `members` ([id] or [{id, allocation}]; allocation defaults to the request's) for
         `request` (a body or a TeamRequest). BookingConflict (409) when someone is over capacity
-        in some week with every live booking counted; nothing is written then."""
+        in some week with every live booking counted; nothing is written then. `allow_overload`
+        (HR/admin only) books over capacity anyway, said in the audit trail."""
         request = self._request(request)
-        self._check_may_book(request, viewer, status)
-        booked = self._members(members, request.allocation)
-        stamp = now()
-        b = Booking(id=f"bk-{secrets.token_hex(5)}", status=status, window=request.window,
-                    allocation=request.allocation, request=request.to_dict(), members=booked,
-                    project=request.project, name=request.name, booked_by=viewer.person, booked_role=viewer.role,
-                    booked_at=stamp, updated_at=stamp)
-        made = self.store.create_booking(b)
+        self._check_may_book(request, viewer, status, allow_overload)
+        made = self.store.create_booking(self._new_booking(request, members, viewer, status),
+                                         allow_overload=allow_overload)
         self._booked()
         return made
 
-    def suggest_and_book(self, request, viewer: Viewer, *, status: str = "tentative", **options) -> BookingOutcome:
+    def _new_booking(self, request, members, viewer: Viewer, status: str, fld: str = "members") -> Booking:
+        stamp = now()
+        return Booking(id=f"bk-{secrets.token_hex(5)}", status=status, window=request.window,
+                       allocation=request.allocation, request=request.to_dict(),
+                       members=self._members(members, request.allocation, fld), project=request.project,
+                       name=request.name, booked_by=viewer.person, booked_role=viewer.role, booked_at=stamp,
+                       updated_at=stamp)
+
+    def suggest_and_book(self, request, viewer: Viewer, *, status: str = "tentative", allow_overload: bool = False,
+                         **options) -> BookingOutcome:
         """Suggest the best team (as `suggest`), then book it; an infeasible request books nothing."""
         request = self._request(request)
-        self._check_may_book(request, viewer, status)  # before spending a solve
+        self._check_may_book(request, viewer, status, allow_overload)  # before spending a solve
         result = self.suggest(request, viewer, **options)
         if result.team is None:
             raise ValidationError(FieldProblem("no team to book: the request is infeasible "
                                                "(see the diagnosis of `suggest`)", field="request"))
         members = [{"id": m["id"], "allocation": m["allocation"]} for m in result.to_dict()["team"]["members"]]
-        return BookingOutcome(self.book(request, members, viewer, status=status), result)
+        return BookingOutcome(self.book(request, members, viewer, status=status, allow_overload=allow_overload),
+                              result)
+
+    def book_portfolio(self, portfolio, viewer: Viewer, *, teams=None, status: str = "tentative",
+                       allow_overload: bool = False, **options) -> PortfolioBooking:
+        """Book a portfolio's staffing (a body or a Portfolio): one booking per request, all in one
+        transaction or none. `teams` (one member list per request, as `book` takes them) books a
+        staffing seen before; without it the portfolio is staffed here (`options` go to `staff`).
+        Every request is checked as `book` checks one; a staffing that leaves a request short
+        (soft mode, infeasible) books nothing; BookingConflict names request, person and weeks."""
+        if isinstance(portfolio, dict):
+            portfolio = self.portfolio(portfolio)
+        for k, request in enumerate(portfolio.requests):
+            try:
+                self._check_may_book(request, viewer, status, allow_overload)
+            except AccessDenied as e:
+                raise AccessDenied(f"{request.name or f'request {k + 1}'}: {e}") from e
+            except ValidationError as e:
+                raise ValidationError([FieldProblem(p.message, p.file, p.line,
+                                                    f"requests[{k}].{(p.field or '').removeprefix('request.')}")
+                                       for p in e.problems]) from e
+        staffing = None
+        if teams is None:
+            staffing = self.staff(portfolio, viewer, **options)
+            teams = staffed_teams(portfolio, staffing)
+        elif not isinstance(teams, (list, tuple)) or len(teams) != len(portfolio.requests):
+            raise ValidationError(FieldProblem(f"one member list per request ({len(portfolio.requests)})",
+                                               field="teams"))
+        made = self.store.create_bookings(
+            [self._new_booking(q, t, viewer, status, f"teams[{k}]") for k, (q, t) in enumerate(zip(portfolio.requests, teams))],
+            allow_overload=allow_overload)
+        self._booked()
+        return PortfolioBooking(made, staffing)
 
     def change_booking(self, booking_id: str, action: str, viewer: Viewer, *, person: str | None = None,
                        note: str = "") -> Booking:
@@ -123,20 +193,20 @@ class Bookings(Writes):
         self._booked()
         return after
 
-    def _members(self, members, allocation: float) -> tuple[BookedMember, ...]:
+    def _members(self, members, allocation: float, fld: str = "members") -> tuple[BookedMember, ...]:
         if not isinstance(members, (list, tuple)) or not members or len(members) > MAX_MEMBERS:
             raise ValidationError(FieldProblem(f"a list of 1 to {MAX_MEMBERS} people (ids, or objects with id "
-                                               "and allocation)", field="members"))
+                                               "and allocation)", field=fld))
         out, problems = [], []
         for k, m in enumerate(members):
             if isinstance(m, str):
                 m = {"id": m}
             if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not m["id"]:
-                problems.append(FieldProblem("a person id, or an object with id and allocation", field=f"members[{k}]"))
+                problems.append(FieldProblem("a person id, or an object with id and allocation", field=f"{fld}[{k}]"))
                 continue
             a = m.get("allocation", allocation)
             if isinstance(a, bool) or not isinstance(a, (int, float)):
-                problems.append(FieldProblem("a number in (0, 1]", field=f"members[{k}].allocation"))
+                problems.append(FieldProblem("a number in (0, 1]", field=f"{fld}[{k}].allocation"))
                 continue
             out.append(BookedMember(m["id"], float(a)))
         if problems:

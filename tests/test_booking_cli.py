@@ -70,3 +70,37 @@ def test_a_booking_over_capacity_is_refused_naming_the_person(run):
     assert "peak load 2026-04-01..2026-06-30: 0.00 of 1.00 FTE" in free.stdout
     bad = run("person", "dee", env_extra={"TEAMGRAPH_COUNT_TENTATIVE": "maybe"})
     assert bad.returncode == 2 and "TEAMGRAPH_COUNT_TENTATIVE" in bad.stderr
+
+
+PORTFOLIO = """name: Spring plan
+requests:
+  - file: request.yaml
+  - name: Depot audit
+    project: p-new
+    window: {start: 2026-04-01, end: 2026-06-30}
+    allocation: 0.6
+    size: {min: 1, max: 1}
+    requirements:
+      - {skill: logistics, level: 5}
+"""
+
+
+def test_book_a_portfolio_all_or_nothing(run, tmp_path):
+    (tmp_path / "portfolio.yaml").write_text(PORTFOLIO, encoding="utf-8")
+    out = run("book", "--portfolio", "portfolio.yaml", "--as-role", "sponsor", "--as-person", "fay", "--json")
+    assert out.returncode == 0, out.stderr
+    made = json.loads(out.stdout)["bookings"]
+    assert [b["name"] for b in made] == ["Pricing engine", "Depot audit"]
+    assert [m["name"] for m in made[1]["members"]] == ["Dee Okafor"]
+    again = run("book", "--portfolio", "portfolio.yaml")  # Dee is booked now: the audit cannot be staffed
+    assert again.returncode == 2, again.stdout
+    assert len(json.loads(run("bookings", "list", "--json").stdout)["bookings"]) == 2
+    # HR books Dee over capacity anyway, said in the audit trail; a sponsor may not
+    args = ("book", "request.yaml", "--member", "dee=0.6", "--allow-overload")
+    refused = run(*args, "--as-role", "sponsor", "--as-person", "fay")
+    assert refused.returncode == 2 and "allow_overload" in refused.stderr
+    assert run("book", "request.yaml", "--member", "dee=0.6").returncode == 2
+    forced = run(*args, "--as-role", "hr", "--as-person", "ivy")
+    assert forced.returncode == 0, forced.stderr
+    assert "over capacity allowed: Dee Okafor in 13 week(s) from 2026-04-01" in forced.stdout
+    assert run("book", "request.yaml", "--portfolio", "portfolio.yaml").returncode == 2  # one of the two

@@ -181,3 +181,23 @@ def test_token_labels_that_name_the_person_are_scrubbed_too(org, tmp_path):
     data = (tmp_path / "tokens.sqlite3").read_bytes().lower()
     assert not any(s.lower().encode() in data for s in SECRETS)
     assert _traces(tmp_path) == []
+
+
+def test_forget_leaves_no_trace_in_bookings(org, tmp_path):
+    """A booking they are in, one whose stored request names them (excluded, in the brief), and an
+    audit note about them: after forget no file or Neo4j property holds them, the bookings stay."""
+    from teamgraph.graph.model import Viewer
+    hr = Viewer("hr", "ivy")
+    window = {"start": "2026-04-06", "end": "2026-05-31"}
+    theirs = org.book({"name": "Quantum audit", "window": window, "allocation": 0.2,
+                       "requirements": [{"skill": "python", "level": 3}]}, [PID, "gus"], hr)
+    about = org.book({"name": f"Audit without {NAME}", "brief": f"do not ask {EMAIL}", "window": window,
+                      "allocation": 0.2, "requirements": [{"skill": "sql", "level": 3}], "exclude": [PID]}, ["gus"], hr)
+    org.change_booking(about.id, "confirm", hr, note=f"confirmed after talking to {NAME}")
+    assert _traces(tmp_path)
+    org.forget(PID)
+    assert _traces(tmp_path) == []
+    assert _neo4j_traces(org.store) == []
+    kept = org.store.get_booking(about.id)
+    assert kept.request["exclude"] == [] and kept.name == "Audit without (forgotten person)"
+    assert [m.person for m in org.store.get_booking(theirs.id).members] == ["gus"]

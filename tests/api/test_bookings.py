@@ -145,3 +145,61 @@ def test_the_routes_are_in_the_openapi_document(client):
     assert doc["paths"]["/api/v1/bookings/{booking_id}/confirm"]["post"]["x-roles"] == ["hr", "admin"]
     assert "requestBody" in doc["paths"]["/api/v1/bookings/{booking_id}/release"]["post"]
     assert {p["name"] for p in doc["paths"]["/api/v1/bookings"]["get"]["parameters"]} >= {"project", "person", "status"}
+
+
+def _portfolio(own_request):
+    """Two requests of fay's project: pricing (from the fixture) and an audit needing Dee."""
+    audit = {**own_request, "name": "Depot audit", "allocation": 0.6, "size": {"min": 1, "max": 1},
+             "requirements": [{"skill": "logistics", "level": 5}]}
+    return {"name": "Spring plan", "requests": [own_request, audit]}
+
+
+def test_a_portfolio_is_staffed_and_booked_all_or_nothing(client, auth, own_request):
+    portfolio = _portfolio(own_request)
+    r = client.post("/api/v1/bookings/portfolio", json={"portfolio": portfolio}, headers=auth("sponsor"))
+    assert r.status_code == 201, r.get_json()
+    made = r.get_json()["bookings"]
+    assert [b["name"] for b in made] == ["Pricing engine", "Depot audit"]
+    assert [m["id"] for m in made[1]["members"]] == ["dee"] and all(b["status"] == "tentative" for b in made)
+    assert load(client, auth, "dee") == pytest.approx(0.6)
+    # the same portfolio again: Dee no longer fits the audit -> 409 naming request, person, weeks; nothing written
+    again = client.post("/api/v1/bookings/portfolio", json={"portfolio": portfolio, "teams": [
+        [m["id"] for m in made[0]["members"]], ["dee"]]}, headers=auth("hr"))
+    assert again.status_code == 409, again.get_json()
+    body = again.get_json()
+    assert body["code"] == "booking_conflict"
+    assert {(c["request"], c["person"]) for c in body["conflicts"]} >= {("Depot audit", "dee")}
+    assert all(c["weeks"] for c in body["conflicts"]) and "Dee Okafor" in body["message"]
+    assert len(client.get("/api/v1/bookings", headers=auth("hr")).get_json()["bookings"]) == 2
+    assert load(client, auth, "dee") == pytest.approx(0.6)
+
+
+def test_over_capacity_is_booked_only_by_hr_with_allow_overload(client, auth, own_request):
+    audit = _portfolio(own_request)["requests"][1]
+    assert book(client, auth, {**audit, "allocation": 0.8}, ["dee"], role="hr").status_code == 201
+    body = {"request": audit, "members": ["dee"], "allow_overload": True}
+    denied = client.post("/api/v1/bookings", json=body, headers=auth("sponsor"))
+    assert denied.status_code == 403 and "allow_overload" in denied.get_json()["message"]
+    assert client.post("/api/v1/bookings", json={**body, "allow_overload": False}, headers=auth("hr")).status_code == 409
+    r = client.post("/api/v1/bookings", json=body, headers=auth("hr"))
+    assert r.status_code == 201, r.get_json()
+    words = r.get_json()["events"][0]["words"]
+    assert "over capacity allowed: Dee Okafor in" in words and load(client, auth, "dee") == pytest.approx(1.4)
+    portfolio = {"requests": [audit]}
+    denied = client.post("/api/v1/bookings/portfolio", json={"portfolio": portfolio, "teams": [["dee"]],
+                                                             "allow_overload": True}, headers=auth("sponsor"))
+    assert denied.status_code == 403
+
+
+def test_portfolio_booking_bodies_name_the_field(client, auth, own_request):
+    portfolio = _portfolio(own_request)
+    for payload, field in (({"teams": [["dee"]]}, "teams"), ({"teams": [["dee"], [{"id": 3}]]}, "teams[1][0]"),
+                           ({"allow_overload": "yes"}, "allow_overload")):
+        r = client.post("/api/v1/bookings/portfolio", json={"portfolio": portfolio, **payload}, headers=auth("hr"))
+        assert r.status_code == 400, r.get_json()
+        assert field in [f["field"] for f in r.get_json()["fields"]], r.get_json()
+    other = {**own_request, "project": "p-wms"}  # dee sponsors it, not fay
+    r = client.post("/api/v1/bookings/portfolio", json={"portfolio": {"requests": [own_request, other]},
+                                                        "teams": [["gus"], ["eli"]]}, headers=auth("sponsor"))
+    assert r.status_code == 403
+    assert client.get("/api/v1/bookings", headers=auth("hr")).get_json()["bookings"] == []

@@ -41,6 +41,7 @@ MATRIX = [
     ("POST", "/api/v1/bookings/bk-none/confirm", {}, HR),
     ("POST", "/api/v1/bookings/bk-none/cancel", {}, PLAN),
     ("POST", "/api/v1/bookings/bk-none/release", {"person": "gus"}, PLAN),
+    ("POST", "/api/v1/bookings/portfolio", {"portfolio": {"requests": [REQUEST]}, "teams": [["gus"]]}, PLAN),
     ("POST", "/api/v1/teams/heatmap", {"request": REQUEST, "members": ["gus"]}, PLAN),
     ("POST", "/api/v1/portfolio/heatmap", {"plans": [{"request": REQUEST, "members": ["gus"]}]}, HR),
     ("GET", "/api/v1/bookings/bk-none/heatmap", None, PLAN),

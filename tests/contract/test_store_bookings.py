@@ -199,3 +199,77 @@ def test_forgetting_a_person_drops_their_bookings_and_mentions(tiny_store):
     tiny_store.forget_person("dee")
     assert tiny_store.get_booking("bk-1").members == ()
     assert all(e.person is None for e in tiny_store.booking_events("bk-1"))
+
+
+def test_forgetting_a_person_leaves_nothing_of_them_in_a_bookings_request_or_notes(tiny_store):
+    """Their id in the stored request's include/exclude lists, their name or e-mail in its text,
+    the booking's name or an audit note: all gone (the id from lists, mentions replaced)."""
+    b = booking(members=(("dee", 0.6),))
+    request = {**b.request, "name": "Pricing with Eli Novak", "brief": "ask ELI@example.org first",
+               "include": ["dee"], "exclude": ["eli", "gus"]}
+    tiny_store.create_booking(Booking(**{**b.__dict__, "request": request, "name": "Pricing with Eli Novak"}))
+    tiny_store.change_booking("bk-1", "confirm", at=AT, by="ivy", role="hr", note="Eli Novak agreed")
+    tiny_store.forget_person("eli")
+    kept = tiny_store.get_booking("bk-1")
+    assert kept.request["exclude"] == ["gus"] and kept.request["include"] == ["dee"]
+    assert kept.request["name"] == kept.name == "Pricing with (forgotten person)"
+    assert kept.request["brief"] == "ask (forgotten person) first"
+    assert [e.detail for e in tiny_store.booking_events("bk-1")] == ["tentative", "(forgotten person) agreed"]
+    text = repr((kept, tiny_store.booking_events("bk-1"))).lower()
+    assert "novak" not in text and "eli@" not in text and "'eli'" not in text
+
+
+def test_a_portfolio_is_booked_all_or_nothing(tiny_store):
+    rev = tiny_store.revision()
+    first = booking("bk-p1", members=(("dee", 0.6), ("eli", 0.5)))
+    second = Booking(**{**booking("bk-p2", members=(("gus", 0.3), ("dee", 0.6))).__dict__, "name": "Audit team"})
+    with pytest.raises(BookingConflict) as refused:  # Dee at 0.6 twice over the same weeks
+        tiny_store.create_bookings([first, second])
+    (c,) = refused.value.conflicts
+    assert (c.person, c.request, len(c.weeks)) == ("dee", "Audit team", 12)
+    assert "Dee Okafor would be over capacity for 'Audit team' in 12 week(s)" in str(refused.value)
+    assert refused.value.to_dict()["conflicts"][0]["request"] == "Audit team"
+    assert tiny_store.get_booking("bk-p1") is None and tiny_store.get_booking("bk-p2") is None
+    assert tiny_store.revision() == rev and load_of(tiny_store, "eli") == 0.0  # nothing half-written
+    second = Booking(**{**second.__dict__, "members": (BookedMember("gus", 0.3), BookedMember("dee", 0.4))})
+    made = tiny_store.create_bookings([first, second])
+    assert [b.id for b in made] == ["bk-p1", "bk-p2"] and load_of(tiny_store, "dee") == 1.0
+    assert [e.detail for e in tiny_store.booking_events("bk-p2")] == ["tentative"]
+    with pytest.raises(ValidationError):
+        tiny_store.create_bookings([booking("bk-p3"), booking("bk-p3")])
+
+
+def test_two_concurrent_portfolio_bookings_of_one_person_exactly_one_wins(tiny_store):
+    barrier = threading.Barrier(2)
+    outcome: dict[str, object] = {}
+
+    def book(tag):
+        barrier.wait()
+        try:
+            outcome[tag] = tiny_store.create_bookings([booking(f"bk-{tag}1", members=((f"{'eli' if tag == 'a' else 'gus'}",
+                                                                                        0.3),)),
+                                                       booking(f"bk-{tag}2", members=(("dee", 0.6),))])
+        except BookingConflict as refused:
+            outcome[tag] = refused
+    threads = [threading.Thread(target=book, args=(t,)) for t in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    won = [t for t in "ab" if isinstance(outcome[t], list)]
+    lost = [t for t in "ab" if isinstance(outcome[t], BookingConflict)]
+    assert len(won) == 1 and len(lost) == 1, outcome
+    assert tiny_store.get_booking(f"bk-{lost[0]}1") is None and tiny_store.get_booking(f"bk-{lost[0]}2") is None
+    assert load_of(tiny_store, "dee") == 0.6 and load_of(tiny_store, "eli" if lost[0] == "a" else "gus") == 0.0
+
+
+def test_an_allowed_overload_is_written_and_said_in_the_audit_event(tiny_store):
+    tiny_store.create_booking(booking("bk-1", members=(("dee", 0.6),)))
+    with pytest.raises(BookingConflict):
+        tiny_store.create_booking(booking("bk-2", members=(("dee", 0.6),)))
+    made = tiny_store.create_booking(booking("bk-2", members=(("dee", 0.6),)), allow_overload=True)
+    assert made.status == "tentative" and load_of(tiny_store, "dee") == 1.2
+    [event] = tiny_store.booking_events("bk-2")
+    assert event.detail == "tentative; over capacity allowed: Dee Okafor in 12 week(s) from 2026-04-06"
+    tiny_store.create_booking(booking("bk-3", members=(("gus", 0.2),)), allow_overload=True)
+    assert [e.detail for e in tiny_store.booking_events("bk-3")] == ["tentative; over capacity allowed: nobody was over"]
