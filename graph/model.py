@@ -293,9 +293,9 @@ ENTITY_TYPES: dict[str, type] = {
                         Membership, Case, Expert, CollaborationRating, CapacityPeriod, TimeOff, Holiday)
 }
 # Order matters for writes (referenced entities first) and is reversed for deletes.
-WRITE_ORDER: tuple[str, ...] = ("department", "skill", "person", "project", "person_skill",
-                                "project_need", "membership", "case", "expert", "rating",
-                                "capacity_period", "time_off", "holiday")
+WRITE_ORDER: tuple[str, ...] = ("department", "skill", "person", "capacity_period", "time_off", "holiday",
+                                "project", "person_skill", "project_need", "membership", "case", "expert",
+                                "rating")
 # The person's calendar: what graph/load.py needs besides memberships (CalendarRead per person).
 CALENDAR_KINDS: tuple[str, ...] = ("capacity_period", "time_off", "holiday")
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from teamgraph.ingest.text_repair import clean_text
 from teamgraph.limits import raw_json_depth
 from teamgraph.graph.model import (
-    EVIDENCE_KINDS, OUTCOMES, PERSON_STATUSES, PROCESSES, PROJECT_STATUSES, VISIBILITIES,
+    EVIDENCE_KINDS, OUTCOMES, PERSON_STATUSES, PROCESSES, PROJECT_STATUSES, TIME_OFF_KINDS, VISIBILITIES, Phase,
 )
 
 Parser = Callable[[object], object]
@@ -293,6 +293,49 @@ def kpis(v: object) -> dict[str, float]:
     return out
 
 
+def phase_list(v: object) -> tuple[Phase, ...]:
+    """A membership's phases: `START..END=FTE|START..END=FTE` (END may be empty for open-ended,
+    e.g. `2027-01-04..2027-01-31=0.2|2027-02-01..=0.8`), or a JSON list of {start, end,
+    allocation}. Sorted by start; each end ≥ its start, FTE 0–2, no two phases overlapping."""
+    if isinstance(v, str) and v.strip().startswith("["):
+        v = json_loads(text(v))
+    items: list[tuple[object, object, object]] = []
+    if isinstance(v, (list, tuple)):
+        for n, x in enumerate(v, 1):
+            if not isinstance(x, dict) or "start" not in x or "allocation" not in x:
+                raise ValueError(f"phase {n}: expected {{start, end, allocation}}, got {show(x)}")
+            items.append((x.get("start"), x.get("end"), x.get("allocation")))
+    else:
+        for part in text(v).split("|"):
+            if not part.strip():
+                continue
+            span, eq, fte = part.strip().partition("=")
+            start, dots, end = span.partition("..")
+            if not eq or not dots:
+                raise ValueError(f"expected START..END=FTE (END may be empty), got {show(part.strip())}")
+            items.append((start.strip(), end.strip(), fte.strip()))
+    phases = []
+    for n, (start, end, fte) in enumerate(items, 1):
+        try:
+            s_ = iso_date(start)
+            e_ = iso_date(end) if end not in (None, "") else None
+            a = FTE(fte)
+        except ValueError as e:
+            raise ValueError(f"phase {n}: {e}") from None
+        if e_ is not None and e_ < s_:
+            raise ValueError(f"phase {n}: end {e_.isoformat()} is before start {s_.isoformat()}")
+        phases.append(Phase(s_, e_, a))
+    phases.sort(key=lambda p: p.start)
+    for a, b in zip(phases, phases[1:]):
+        if a.end is None or a.end >= b.start:
+            raise ValueError(f"phases overlap: {_phase_text(a)} and {_phase_text(b)}")
+    return tuple(phases)
+
+
+def _phase_text(p: Phase) -> str:
+    return f"{p.start.isoformat()}..{p.end.isoformat() if p.end else ''}={p.allocation:g}"
+
+
 # --- specs -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -345,9 +388,18 @@ SPECS: tuple[FileSpec, ...] = (
     FileSpec("project_needs.csv", "project_need", (
         C("project", ident, True, ref="project"), C("skill", ident, True, ref="skill"),
         C("level", LEVEL), C("count", integer(1, 1000)))),
+    FileSpec("capacity.csv", "capacity_period", (
+        C("person", ident, True, ref="person"), C("start", iso_date, True), C("end", iso_date),
+        C("capacity", FTE, True))),
+    FileSpec("time_off.csv", "time_off", (
+        C("person", ident, True, ref="person"), C("start", iso_date, True), C("end", iso_date, True),
+        C("reason", enum(TIME_OFF_KINDS)), C("note", line_text))),
+    FileSpec("holidays.csv", "holiday", (
+        C("location", line_text, True), C("date", iso_date, True), C("name", line_text))),
     FileSpec("memberships.csv", "membership", (
         C("person", ident, True, ref="person"), C("project", ident, True, ref="project"),
-        C("role", line_text), C("allocation", FTE), C("start", iso_date), C("end", iso_date))),
+        C("role", line_text), C("allocation", FTE), C("start", iso_date), C("end", iso_date),
+        C("phases", phase_list))),
     FileSpec("cases.jsonl", "case", (
         C("id", ident, True), C("title", prose_line, True), C("problem", prose, True), C("action", prose),
         C("result", prose), C("lesson", prose), C("project", ident, ref="project"),

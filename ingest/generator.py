@@ -183,7 +183,13 @@ def generate(out: str | Path, people: int, seed: int = 7, progress: bool = True)
                     now_load[q] = round(now_load[q] + alloc, 1)
                 alloc = min(alloc, capacity[q])
                 role = "sponsor" if q == sponsor else ("lead" if not members else rng.choice(ROLES))
-                w.write_row("membership", [f"u{q + 1:07d}", prj, role, alloc, start, end])
+                phases = ""
+                if status == "active" and rng.random() < 0.15 and alloc >= 0.2:  # ramps down: half from mid-way
+                    mid = today + timedelta(days=rng.randint(14, 120))
+                    if mid < end:
+                        phases = (f"{start.isoformat()}..{(mid - timedelta(days=1)).isoformat()}={alloc!r}|"
+                                  f"{mid.isoformat()}..{end.isoformat()}={round(alloc / 2, 2)!r}")
+                w.write_row("membership", [f"u{q + 1:07d}", prj, role, alloc, start, end, phases])
                 members.append(q)
             if status in ("closed", "cancelled") and len(members) >= 2:
                 pairs = {tuple(rng.sample(members, 2)) for _ in range(rng.randint(1, 6))}
@@ -203,6 +209,20 @@ def generate(out: str | Path, people: int, seed: int = 7, progress: bool = True)
                                  rng.choices(("public", "department", "confidential"), (78, 14, 8))[0],
                                  min(today, end + timedelta(days=rng.randint(5, 60))), authors))
             bar.update(2 * people / n_projects)
+        # --- time off, capacity changes, holidays ------------------------------------------------
+        for q in range(people):
+            if not active[q]:
+                continue
+            pid = f"u{q + 1:07d}"
+            if rng.random() < 0.2:  # a week or two of leave in the next months
+                start = today + timedelta(days=rng.randint(7, 150))
+                w.write_row("time_off", [pid, start, start + timedelta(days=rng.choice((4, 6, 13))), "leave", ""])
+            if rng.random() < 0.02:  # a capacity change from a date (part-time return, reduced hours)
+                w.write_row("capacity_period", [pid, today + timedelta(days=rng.randint(20, 120)), "",
+                                                rng.choice((0.5, 0.6, 0.8)), ])
+        for off in sorted({o for c in CULTURES for o, _ in c.offices}):
+            for day, name in ((date(today.year, 12, 25), "Christmas Day"), (date(today.year + 1, 1, 1), "New Year's Day")):
+                w.write_row("holiday", [off, day, name])
         designated: set[tuple[int, str]] = set()
         for _ in range(max(5, people // 100)):
             q = rng.randrange(people)

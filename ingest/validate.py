@@ -52,6 +52,8 @@ class FolderValidator:
         self._emails: dict[str, tuple[str, int, str | None]] = {}  # lower-case email -> file, line, id
         self._store_cache: dict[tuple[str, str], object] = {}
         self._deferred: list[tuple[str, str, str, int, str]] = []  # kind, id, file, line, field
+        # (kind, person) -> [(start, end, line, capacity)]: capacity periods and time off in the folder
+        self._spans: dict[tuple[str, str], list] = {}
 
     # --- lookups -----------------------------------------------------------------------------
     def lookup(self, kind: str, ident: str) -> object | None:
@@ -146,12 +148,23 @@ class FolderValidator:
                     line=row.line_of("email"), field="email")
             else:
                 self._emails[email] = (row.file, row.line_of("email"), v.get("id"))
-        if kind == "membership" and "allocation" in v and "person" in v:
-            person = self.lookup("person", v["person"])
-            cap = getattr(person, "capacity", None)
-            if cap is not None and v["allocation"] > cap + 1e-9:
-                add(f"allocation {v['allocation']:g} exceeds the capacity {cap:g} of person "
-                    f"{v['person']!r}", file=row.file, line=row.line_of("allocation"), field="allocation")
+        if kind == "membership" and v.get("phases"):
+            self._phased(v, row)
+        if kind == "membership" and "person" in v and "allocation" in v:
+            person = self.lookup("person", v["person"])  # the hot path: periods only when over
+            fld = "phases" if v.get("phases") else "allocation"
+            fte = v["allocation"]  # with phases, their peak
+            if person is not None and fte > person.capacity + 1e-9:
+                cap = self._highest_capacity(person)
+                if fte > cap + 1e-9:
+                    add(f"allocation {fte:g} exceeds the capacity {cap:g} of person {v['person']!r}"
+                        + (" (its highest, capacity periods included)" if cap > person.capacity else ""),
+                        file=row.file, line=row.line_of(fld), field=fld)
+        if kind in ("capacity_period", "time_off") and v.get("start") and v.get("end") and v["end"] < v["start"]:
+            add(f"end {v['end'].isoformat()} is before start {v['start'].isoformat()}",
+                file=row.file, line=row.line_of("end"), field="end")
+        elif kind in ("capacity_period", "time_off") and v.get("person") and v.get("start"):
+            self._no_overlap(kind, v, row)
         if kind == "rating" and v.get("rater") and v.get("rater") == v.get("ratee"):
             add("a person cannot rate themselves", file=row.file, line=row.line_of("ratee"), field="ratee")
         if kind == "case" and v.get("visibility") == "department" and not v.get("department"):
@@ -164,6 +177,70 @@ class FolderValidator:
             add("a skill cannot be broader than itself", file=row.file, line=row.line_of("broader"),
                 field="broader")
 
+    def _phased(self, v: dict, row: Row) -> None:
+        """A membership given as phases: no flat allocation beside them; its span is the phases'
+        (or, when given, encloses them); its `allocation` becomes their peak (graph.model.phased)."""
+        phases = v["phases"]
+        peak = max(p.allocation for p in phases)
+        if "allocation" in v and abs(v["allocation"] - peak) > 1e-9:
+            self.errors.add(f"give either allocation or phases, not both (with phases the allocation is their "
+                            f"peak, {peak:g}; leave it empty)", file=row.file, line=row.line_of("allocation"),
+                            field="allocation")
+        first, last = phases[0].start, phases[-1].end
+        if v.get("start") and first < v["start"]:
+            self.errors.add(f"phase from {first.isoformat()} starts before the membership's start "
+                            f"{v['start'].isoformat()}", file=row.file, line=row.line_of("phases"), field="phases")
+        if v.get("end") and (last is None or last > v["end"]):
+            self.errors.add(f"the last phase ends {last.isoformat() if last else 'never'}, after the membership's "
+                            f"end {v['end'].isoformat()}", file=row.file, line=row.line_of("phases"), field="phases")
+        v["allocation"] = peak
+        v.setdefault("start", first)
+        if "end" not in v and last is not None:
+            v["end"] = last
+
+    def _highest_capacity(self, person) -> float:
+        """The most the person can ever give: Person.capacity or a higher capacity period (in the
+        folder, else in the store)."""
+        cap = max([person.capacity] + [c for *_, c in self._spans.get(("capacity_period", person.id), ())])
+        if self.store is not None and "capacity_period" not in self.folder_only:
+            cal = self.store.calendars([person.id]).get(person.id)
+            cap = max([cap] + [p.capacity for p in (cal.periods if cal else ())])
+        return cap
+
+    def _no_overlap(self, kind: str, v: dict, row: Row) -> None:
+        """One person's capacity periods (and their time off) must not overlap in the folder."""
+        start, end = v["start"], v.get("end")
+        spans = self._spans.setdefault((kind, v["person"]), [])
+        for s0, e0, line, _ in spans:
+            if s0 == start:
+                return  # the same key: reported as a duplicate
+            if (end is None or s0 <= end) and (e0 is None or start <= e0):
+                what = "capacity period" if kind == "capacity_period" else "time off"
+                self.errors.add(f"overlaps the {what} of {v['person']!r} on line {line} "
+                                f"({s0.isoformat()}..{e0.isoformat() if e0 else ''})",
+                                file=row.file, line=row.line_of("start"), field="start")
+                return
+        spans.append((start, end, row.line, v.get("capacity")))
+
+    def _store_overlaps(self) -> None:
+        """Capacity periods and time off of the folder against the same person's stored ones
+        (stored records with the same key are replaced, so they do not count)."""
+        people = sorted({p for (kind, p) in self._spans if kind not in self.folder_only})
+        if self.store is None or not people:
+            return
+        for pid, cal in self.store.calendars(people).items():
+            for kind, stored in (("capacity_period", cal.periods), ("time_off", cal.time_off)):
+                if kind in self.folder_only:
+                    continue
+                for s0, e0, line, _ in self._spans.get((kind, pid), ()):
+                    for rec in stored:
+                        if rec.start != s0 and (e0 is None or rec.start <= e0) and (rec.end is None or s0 <= rec.end):
+                            what = "capacity period" if kind == "capacity_period" else "time off"
+                            self.errors.add(f"overlaps the stored {what} of {pid!r} from {rec.start.isoformat()} to "
+                                            f"{rec.end.isoformat() if rec.end else '(open)'}; change or delete that one",
+                                            file=_FILE_OF_KIND[kind], line=line, field="start")
+                            break
+
     # --- after all rows ----------------------------------------------------------------------
     def finish(self) -> None:
         """Self-references and parent cycles, once both files are complete."""
@@ -172,6 +249,7 @@ class FolderValidator:
         for kind, fld in PARENT_FIELD.items():
             self._cycles(kind, fld)
         self._store_emails()
+        self._store_overlaps()
 
     def _store_emails(self) -> None:
         """E-mails of the folder's people that another person in the store already holds.
@@ -231,4 +309,5 @@ class FolderValidator:
 def _key_fields(kind: str) -> tuple[str, ...]:
     return {"person_skill": ("person", "skill"), "project_need": ("project", "skill"),
             "membership": ("person", "project", "role"), "expert": ("person", "topic"),
-            "rating": ("rater", "ratee", "project")}.get(kind, ("id",))
+            "rating": ("rater", "ratee", "project"), "capacity_period": ("person", "start"),
+            "time_off": ("person", "start"), "holiday": ("location", "date")}.get(kind, ("id",))

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
-from teamgraph.graph.model import as_dict
+from teamgraph.graph.model import Phase, as_dict
 from teamgraph.ingest.formats import CASE_SPEC, CASES_DIR, SPECS
 
 FILE_OF_KIND = {s.kind: s for s in SPECS}
@@ -29,6 +29,8 @@ def cell(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], Phase):
+        return "|".join(f"{p.start.isoformat()}..{p.end.isoformat() if p.end else ''}={p.allocation!r}" for p in value)
     if isinstance(value, (list, tuple)):
         return "|".join(map(str, value))
     if isinstance(value, dict):
