@@ -36,7 +36,8 @@ from teamgraph.errors import AccessDenied, FieldProblem, IndexMissing, Validatio
 from teamgraph.graph.bookings import LIVE
 from teamgraph.graph.integrity import REFERENCES
 from teamgraph.graph.model import WRITE_ORDER, ChangeSet, Viewer
-from teamgraph.scenarios import Plan, Scenario, plan, resolve
+from teamgraph.scenario_plan import Plan, plan
+from teamgraph.scenarios import Scenario, resolve
 from teamgraph.service import Teamgraph
 
 SPONSOR_CHANGES = ("hire",)  # changes that move nobody's load (see the module docstring)
@@ -181,9 +182,13 @@ def _portfolio_side(viewed: dict) -> dict:
               "uncovered": t["uncovered"], "cost": t.get("cost"), "budget": t.get("budget")}
              for t in viewed["teams"]]
     costs = [t["cost"] for t in teams if t["cost"] is not None]
+    budgets = [t["budget"] for t in teams if t["budget"] is not None]
+    cost = round(sum(costs), 2) if costs else None
+    budget = round(sum(budgets), 2) if budgets and len(budgets) == len(teams) else None  # every request has one
     return {"status": viewed["status"], "coverage": {"met": viewed["covered"], "total": viewed["required"]},
-            "max_util": viewed["max_util"], "cost": round(sum(costs), 2) if costs else None, "teams": teams,
-            "members": [m for t in teams for m in t["members"]]}
+            "max_util": viewed["max_util"], "cost": cost, "budget": budget,
+            "budget_left": round(budget - cost, 2) if budget is not None and cost is not None else None,
+            "teams": teams, "members": [m for t in teams for m in t["members"]]}
 
 
 def _changed(before: list[dict], after: list[dict]) -> dict:

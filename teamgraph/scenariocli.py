@@ -88,7 +88,8 @@ def whatif(scenario_file, request_file, portfolio_file, do_apply, as_json, seed,
 
     Without --request, --portfolio or --apply: check the scenario and list its changes."""
     from teamgraph import scenario_run
-    from teamgraph.scenarios import plan, resolve
+    from teamgraph.scenario_plan import plan
+    from teamgraph.scenarios import resolve
     if sum(map(bool, (request_file, portfolio_file, do_apply))) > 1:
         raise click.UsageError("give one of --request, --portfolio and --apply")
     tg, viewer = engine(), viewer_of(as_role, as_person)

@@ -16,8 +16,9 @@ Three steps, each complete before the next, every problem reported at once:
 - `parse_scenario` checks the structure (errors name file, line and field: `changes[2].hire.skills.Python`);
 - `resolve` turns names into ids with the product's lookups (people: `Teamgraph.person_named`; skills:
   `resolve_skill`, "did you mean" from teamgraph.vocabulary; projects and departments by id or name);
-- `plan` reads the store and builds the ChangeSet (the write path ingest uses) plus the bookings the
-  changes move. teamgraph/scenario_run.py runs the engine on an overlay with the plan applied, or applies it.
+- `teamgraph.scenario_plan.plan` reads the store and builds the ChangeSet (the write path ingest uses)
+  plus the bookings the changes move; teamgraph/scenario_run.py runs the engine on an overlay with the
+  plan applied, or applies it.
 
 What each change means (all dates inclusive):
 - delay: the project, its memberships (every phase) and its bookings move N weeks later;
@@ -35,11 +36,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from teamgraph import limits
 from teamgraph.errors import ErrorReport, FieldProblem, ValidationError
-from teamgraph.graph.model import CapacityPeriod, ChangeSet, Membership, Person, PersonSkill, Phase, phased
 from teamgraph.graph.reads import fold
 from teamgraph.matching import request_fields as rf
 from teamgraph.matching.request_fields import closest, parse_date, parse_int, parse_number, parse_text
@@ -59,7 +59,6 @@ MAX_CHANGES = 200
 DELAY_WEEKS = (-104, 104)  # negative: bring forward
 CAPACITY = (0.0, 1.0)
 COST_RATE = (0, 100_000)
-BEFORE_TIME = date(limits.MIN_YEAR, 1, 1)  # a hire's zero-capacity period starts here
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -330,149 +329,3 @@ def _department_named(tg, text: str, fld: str):
     raise ValidationError(FieldProblem(f"no department called {text!r}" + (
         f"; did you mean {' or '.join(d.name for d in near)}?" if near else ""), field=fld,
         suggestions=tuple((d.id, d.name) for d in near)))
-
-
-# --- 3. the plan: a ChangeSet and the bookings it moves ---------------------------------------
-
-@dataclass
-class Plan:
-    changes: ChangeSet
-    added: list[Person] = field(default_factory=list)  # planned hires
-    removed: list[tuple[Person, date]] = field(default_factory=list)  # leavers and the day they go
-    shift_bookings: dict[str, int] = field(default_factory=dict)  # project id -> days later
-    leave_bookings: dict[str, date] = field(default_factory=dict)  # person id -> leaves on
-    delayed: dict[str, int] = field(default_factory=dict)  # project id -> days later (requests naming it)
-
-
-def _shift(d: date | None, days: int) -> date | None:
-    return None if d is None else d + timedelta(days=days)
-
-
-def _before(m: Membership, day: date) -> Membership | None:
-    """The part of `m` before `day` (None: nothing of it is)."""
-    pieces = [Phase(p.start, min(p.end, day - timedelta(days=1)) if p.end else day - timedelta(days=1), p.allocation)
-              for p in m.pieces() if p.start is None or p.start < day]
-    if not pieces:
-        return None
-    if not m.phases:
-        return replace(m, end=pieces[0].end)
-    return phased(m.person, m.project, pieces, m.role)
-
-
-def _piece_at(m: Membership, day: date | None) -> float:
-    for p in m.pieces():
-        if day is None or ((p.start is None or p.start <= day) and (p.end is None or day <= p.end)):
-            return p.allocation
-    return m.allocation
-
-
-def _one(c: Change, scenario: Scenario, ms: list[Membership], project_name: str, role: str | None) -> Membership:
-    person = c.labels.get(c.values["person"], c.values["person"])
-    if role is not None:
-        ms = [m for m in ms if m.role == role]
-    if len(ms) == 1:
-        return ms[0]
-    if not ms:
-        raise ValidationError(scenario.problem(f"{person} is not on {project_name}" +
-                                               (f" as {role}" if role else ""), c, "person"))
-    raise ValidationError(scenario.problem(f"{person} is on {project_name} as "
-                                           f"{', '.join(m.role for m in ms)}; say which with role", c, "role"))
-
-
-def plan(scenario: Scenario, store) -> Plan:
-    """The ChangeSet that makes `scenario` real on `store` (read, not written), changes in order:
-    a later change sees what the earlier ones did (a membership moved, then re-allocated)."""
-    if not scenario.resolved:
-        raise ValueError("resolve the scenario first")
-    out = Plan(ChangeSet())
-    current: dict[tuple, Membership | None] = {}  # key -> the membership after the changes so far
-
-    def memberships(person: str | None = None, project: str | None = None) -> list[Membership]:
-        found = store.memberships_of([person]) if person else store.project_members(project)
-        for m in found:
-            current.setdefault(m.key, m)
-        return [m for m in current.values() if m is not None and (person is None or m.person == person)
-                and (project is None or m.project == project)]
-
-    def put(old: Membership | None, new: Membership | None) -> None:
-        if old is not None and (new is None or new.key != old.key):
-            current[old.key] = None
-        if new is not None:
-            current[new.key] = new
-
-    projects: dict[str, object] = {}
-    for c in scenario.changes:
-        v = c.values
-        if c.kind == "delay":
-            days = 7 * v["weeks"]
-            p = projects.get(v["project"]) or store.get("project", v["project"])
-            projects[p.id] = replace(p, start=_shift(p.start, days), end=_shift(p.end, days))
-            for m in memberships(project=p.id):
-                put(m, replace(m, start=_shift(m.start, days), end=_shift(m.end, days),
-                               phases=tuple(Phase(_shift(x.start, days), _shift(x.end, days), x.allocation)
-                                            for x in m.phases)))
-            out.shift_bookings[p.id] = out.shift_bookings.get(p.id, 0) + days
-            out.delayed[p.id] = out.delayed.get(p.id, 0) + days
-        elif c.kind == "hire":
-            person = Person(v["id"], v["name"], v.get("email") or f"{v['id']}@planned-hire.invalid", v["department"],
-                            v.get("title") or "planned hire", v.get("location") or "", "",
-                            1.0 if v.get("capacity") is None else v["capacity"], v.get("cost_rate") or 0.0,
-                            tuple(v.get("languages") or ()))
-            out.changes.add(person, *(PersonSkill(person.id, s, level, "self-declared") for s, level in v["skills"]))
-            if v.get("start"):
-                out.changes.add(CapacityPeriod(person.id, BEFORE_TIME, v["start"] - timedelta(days=1), 0.0))
-            out.added.append(person)
-        elif c.kind == "remove":
-            day = v["from"]
-            for m in memberships(person=v["person"]):
-                put(m, _before(m, day))
-            for cp in store_periods(store, v["person"]):
-                if cp.start >= day:
-                    out.changes.delete("capacity_period", (cp.person, cp.start))
-                elif cp.end is None or cp.end >= day:
-                    out.changes.add(replace(cp, end=day - timedelta(days=1)))
-            out.changes.add(CapacityPeriod(v["person"], day, None, 0.0))
-            out.removed.append((store.get("person", v["person"]), day))
-            out.leave_bookings[v["person"]] = day
-        elif c.kind == "reassign":
-            src = _one(c, scenario, [m for m in memberships(person=v["person"]) if m.project == v["from_project"]],
-                       c.labels.get(v["from_project"], v["from_project"]), v.get("role"))
-            day = v.get("date")
-            rest_start = max(day, src.start) if day and src.start else day or src.start
-            if src.end is not None and rest_start is not None and rest_start > src.end:
-                raise ValidationError(scenario.problem(f"the membership ends on {src.end.isoformat()}, before "
-                                                       f"{rest_start.isoformat()}: nothing left to move", c, "date"))
-            moved = Membership(src.person, v["to_project"], src.role,
-                               v.get("allocation") or _piece_at(src, rest_start), rest_start, src.end)
-            if current.get(moved.key) is not None or store.get("membership", moved.key) is not None:
-                raise ValidationError(scenario.problem(
-                    f"{c.labels.get(src.person, src.person)} is on {c.labels.get(v['to_project'])} as {src.role} "
-                    "already; change that membership's allocation instead", c, "to_project"))
-            put(src, _before(src, day) if day else None)
-            put(None, moved)
-        else:  # allocation
-            m = _one(c, scenario, [x for x in memberships(person=v["person"]) if x.project == v["project"]],
-                     c.labels.get(v["project"], v["project"]), v.get("role"))
-            day = v.get("from")
-            if day is None or (m.start is not None and day <= m.start):
-                put(m, replace(m, allocation=v["allocation"], phases=()))
-            else:
-                head = _before(m, day)
-                tail = Phase(day, m.end, v["allocation"])
-                put(m, phased(m.person, m.project, (*head.pieces(), tail), m.role))
-    out.changes.add(*projects.values())
-    originals = {}
-    for key, m in current.items():
-        originals.setdefault(key, store.get("membership", key))
-        if m is None:
-            if originals[key] is not None:
-                out.changes.delete("membership", key)
-        elif m != originals[key]:
-            out.changes.add(m)
-    return out
-
-
-def store_periods(store, person: str) -> tuple:
-    """The person's capacity periods (their calendar, one store read)."""
-    calendar = store.calendars([person]).get(person)
-    return calendar.periods if calendar else ()

@@ -13,7 +13,8 @@ from teamgraph import scenario_run
 from teamgraph.errors import AccessDenied, ValidationError
 from teamgraph.graph.bookings import LIVE
 from teamgraph.graph.model import WRITE_ORDER, CapacityPeriod, ChangeSet, Membership, Person, PersonSkill, Phase
-from teamgraph.scenarios import load_scenario, parse_scenario, plan, resolve
+from teamgraph.scenario_plan import plan
+from teamgraph.scenarios import load_scenario, parse_scenario, resolve
 from teamgraph.service import Teamgraph
 from teamgraph.settings import Settings
 from tests.tinyorg import MEMBERSHIPS

@@ -1,0 +1,98 @@
+"""`teamgraph whatif` and `teamgraph scenarios`: the engine's what-if rules from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from teamgraph.graph.sqlite_store import SqliteStore
+from tests.tinyorg import tiny_org
+
+REQUEST = """name: Pricing engine
+project: p-new
+window: {start: 2026-04-01, end: 2026-06-30}
+allocation: 0.3
+budget: 60000
+size: {min: 2, max: 4}
+requirements:
+  - {skill: python, level: 4}
+  - {skill: Budgeting, level: 3}
+"""
+SCENARIO = """name: Hire a Python engineer, Bo at half time
+changes:
+  - hire:
+      name: Planned engineer
+      department: Engineering
+      skills: {Python: 5, SQL: 4}
+      cost_rate: 50
+  - allocation: {person: Bo Chen, project: Platform upgrade, allocation: 0.5}
+"""
+
+
+@pytest.fixture
+def run(tmp_path):
+    store = SqliteStore(tmp_path / "teamgraph.sqlite3")
+    store.apply(tiny_org())
+    store.close()
+    (tmp_path / "request.yaml").write_text(REQUEST, encoding="utf-8")
+    (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
+    env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(tmp_path), "TEAMGRAPH_STORE": "embedded",
+           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+    def do(*args):
+        return subprocess.run([sys.executable, "-m", "teamgraph", *map(str, args)], capture_output=True, text=True,
+                              env=env, cwd=tmp_path, timeout=120)
+    return do
+
+
+def test_whatif_side_by_side_then_apply(run):
+    checked = run("whatif", "scenario.yaml")
+    assert checked.returncode == 0, checked.stderr
+    assert "valid, 2 change(s)" in checked.stdout and "Bo Chen on Platform upgrade at 50%" in checked.stdout
+    assert "would write 1 person, 2 person_skill, 1 membership" in checked.stdout
+    out = run("whatif", "scenario.yaml", "--request", "request.yaml", "--no-relevance")
+    assert out.returncode == 0, out.stderr
+    assert "current plan" in out.stdout and "with the scenario" in out.stdout
+    assert "people: added Planned engineer" in out.stdout
+    data = json.loads(run("whatif", "scenario.yaml", "--request", "request.yaml", "--no-relevance", "--json").stdout)
+    assert data["with_scenario"]["coverage"]["met"] == data["with_scenario"]["coverage"]["total"] == 2
+    assert data["with_scenario"]["cost"] is not None
+    sponsor = run("whatif", "scenario.yaml", "--request", "request.yaml", "--no-relevance",
+                  "--as-role", "sponsor", "--as-person", "fay")
+    assert sponsor.returncode == 2 and "'allocation' moves someone's load" in sponsor.stderr
+    assert run("whatif", "scenario.yaml", "--apply", "--as-role", "sponsor", "--as-person", "fay").returncode == 2
+    applied = run("whatif", "scenario.yaml", "--apply")
+    assert applied.returncode == 0 and "wrote 4, deleted 0 record(s)" in applied.stdout
+    direct = json.loads(run("suggest", "request.yaml", "--no-relevance", "--json").stdout)
+    assert [m["id"] for m in direct["team"]["members"]] == [m["id"] for m in data["with_scenario"]["members"]]
+    again = run("whatif", "scenario.yaml")  # the hire exists now
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_a_bad_scenario_names_file_line_and_field_and_writes_nothing(run, tmp_path):
+    (tmp_path / "bad.yaml").write_text("name: Bad\nchanges:\n  - remove: {person: Ana Lma, from: 2026-03-01}\n",
+                                       encoding="utf-8")
+    out = run("whatif", "bad.yaml", "--apply")
+    assert out.returncode == 2
+    assert "bad.yaml:3: changes[0].remove.person: no one called 'Ana Lma'; did you mean Ana Lima?" in out.stderr
+    assert "revision: 1\n" in run("status").stdout  # the tiny org's one write, nothing since
+
+
+def test_saved_scenarios(run):
+    saved = json.loads(run("scenarios", "save", "scenario.yaml", "--json").stdout)
+    assert saved["status"] == "saved"
+    listed = run("scenarios", "list")
+    assert saved["id"] in listed.stdout and "(saved, saved" in listed.stdout
+    shown = run("scenarios", "show", saved["id"])
+    assert "1. hire Planned engineer (Engineering): Python 5, SQL 4" in shown.stdout
+    out = run("whatif", saved["id"], "--request", "request.yaml", "--no-relevance")
+    assert out.returncode == 0 and "with the scenario" in out.stdout
+    assert run("scenarios", "list", "--as-role", "sponsor", "--as-person", "fay").returncode == 2
+    discarded = run("scenarios", "discard", saved["id"])
+    assert discarded.returncode == 0 and "discarded" in discarded.stdout
+    refused = run("whatif", saved["id"], "--apply")
+    assert refused.returncode == 2 and "is discarded" in refused.stderr
