@@ -42,7 +42,8 @@ def _bodies(app: Flask) -> dict:
     k = {"type": "integer", "minimum": 1, "maximum": limits.MAX_KICKOFF_K, "default": 5}
     from teamgraph.api.bookings import body_schemas
     from teamgraph.api.capacity import body_schemas as heatmap_bodies
-    return {**body_schemas(), **heatmap_bodies(),
+    from teamgraph.api.scenarios import body_schemas as scenario_bodies
+    return {**body_schemas(), **heatmap_bodies(), **scenario_bodies(),
         ("/api/v1/teams/suggest", "post"): {"required": ["request"], "properties": {
             "request": team, "pins": ids, **options}},
         ("/api/v1/teams/why-not", "post"): {"required": ["request", "person"], "properties": {

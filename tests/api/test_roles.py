@@ -47,6 +47,15 @@ MATRIX = [
     ("GET", "/api/v1/bookings/bk-none/heatmap", None, PLAN),
     ("GET", "/api/v1/capacity", None, HR),
     ("GET", "/api/v1/capacity/eng", None, HR),
+    ("POST", "/api/v1/scenarios/run", {"scenario": {"name": "Hire", "changes": [
+        {"hire": {"name": "Planned analyst", "department": "fin", "skills": {"sql": 4}}}]}, "request": REQUEST}, PLAN),
+    ("POST", "/api/v1/scenarios/apply", {"scenario": {"name": "Nothing", "changes": [
+        {"delay": {"project": "p-none", "weeks": 1}}]}}, HR),
+    ("POST", "/api/v1/scenarios", {"scenario": {"name": "Hire", "changes": [
+        {"hire": {"name": "Planned analyst", "department": "fin"}}]}}, HR),
+    ("GET", "/api/v1/scenarios", None, HR),
+    ("GET", "/api/v1/scenarios/sc-none", None, HR),
+    ("POST", "/api/v1/scenarios/sc-none/discard", {}, HR),
 ]
 ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
             "/api/v1/people/ana": "/api/v1/people/{person_id}",
@@ -56,7 +65,9 @@ ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
             "/api/v1/bookings/bk-none": "/api/v1/bookings/{booking_id}",
             **{f"/api/v1/bookings/bk-none/{a}": f"/api/v1/bookings/{{booking_id}}/{a}"
                for a in ("confirm", "cancel", "release", "heatmap")},
-            "/api/v1/capacity/eng": "/api/v1/capacity/{department}"}
+            "/api/v1/capacity/eng": "/api/v1/capacity/{department}",
+            "/api/v1/scenarios/sc-none": "/api/v1/scenarios/{scenario_id}",
+            "/api/v1/scenarios/sc-none/discard": "/api/v1/scenarios/{scenario_id}/discard"}
 
 
 def _route(path: str) -> str:
