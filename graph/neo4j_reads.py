@@ -49,6 +49,22 @@ def _viewer(viewer: Viewer) -> dict:
             "vprojects": _ids(viewer.projects), "vperson": viewer.person}
 
 
+def calendars_in(run, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
+    """`calendars` through `run(query, **params)` (a read, or the bookings' write transaction)."""
+    ids = _ids(person_ids)
+    bounds = {"start": window.start if window else None, "end": window.end if window else None}
+    got: dict[str, dict] = {r["id"]: {"capacity": float(r["capacity"]), "periods": [], "time_off": [], "holidays": []}
+                            for r in run(q.PERSON_CAPACITIES, ids=ids)}
+    for key, kind, query in (("periods", "capacity_period", q.PERIODS_OF), ("time_off", "time_off", q.TIME_OFF_OF)):
+        for r in run(query, ids=ids, **bounds):
+            rec = decode(kind, r["row"])
+            got[rec.person][key].append(rec)
+    for r in run(q.HOLIDAYS_OF, ids=ids, **bounds):
+        got[r["id"]]["holidays"].append(decode("holiday", r["row"]))
+    return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
+            for pid, v in sorted(got.items())}
+
+
 class Neo4jReads:
     """Engine reads; needs `_read(query, **params)` and `get` from Neo4jStore."""
 
@@ -83,18 +99,7 @@ class Neo4jReads:
 
     def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
         """{person id: Calendar} for every existing person among `person_ids` (GraphStore)."""
-        ids = _ids(person_ids)
-        bounds = {"start": window.start if window else None, "end": window.end if window else None}
-        got: dict[str, dict] = {r["id"]: {"capacity": float(r["capacity"]), "periods": [], "time_off": [],
-                                          "holidays": []} for r in self._read(q.PERSON_CAPACITIES, ids=ids)}
-        for key, kind, query in (("periods", "capacity_period", q.PERIODS_OF), ("time_off", "time_off", q.TIME_OFF_OF)):
-            for r in self._read(query, ids=ids, **bounds):
-                rec = decode(kind, r["row"])
-                got[rec.person][key].append(rec)
-        for r in self._read(q.HOLIDAYS_OF, ids=ids, **bounds):
-            got[r["id"]]["holidays"].append(decode("holiday", r["row"]))
-        return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
-                for pid, v in sorted(got.items())}
+        return calendars_in(self._read, person_ids, window)
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Memberships of these people (or tombstones), by person, then start, project and role."""

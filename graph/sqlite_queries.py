@@ -127,6 +127,23 @@ def _viewer_params(viewer: Viewer) -> dict:
             "vprojects": _ids(viewer.projects), "vperson": viewer.person}
 
 
+def calendars_in(con, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
+    """`calendars` on connection `con` (inside a write transaction too: bookings' capacity check)."""
+    params = {"ids": _ids(person_ids), "start": window.start.isoformat() if window else None,
+              "end": window.end.isoformat() if window else None}
+    got: dict[str, dict] = {pid: {"capacity": cap, "periods": [], "time_off": [], "holidays": []}
+                            for pid, cap in con.execute(f"SELECT id, capacity FROM person WHERE id IN {_NAMED_IDS}",
+                                                        params)}
+    for key, kind, sql in (("periods", "capacity_period", _PERIODS_OF), ("time_off", "time_off", _TIME_OFF_OF)):
+        for row in con.execute(sql, params):
+            rec = CODECS[kind].decode(row)
+            got[rec.person][key].append(rec)
+    for row in con.execute(_HOLIDAYS_OF, params):
+        got[row[0]]["holidays"].append(CODECS["holiday"].decode(row[1:]))
+    return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
+            for pid, v in sorted(got.items())}
+
+
 class SqliteReads:
     """Engine reads; needs `_con()` and `_guard()` from SqliteStore."""
 
@@ -174,21 +191,8 @@ class SqliteReads:
         """{person id: Calendar} for every existing person among `person_ids`: their capacity,
         capacity periods, time off and their location's holidays (overlapping `window` when
         given), each oldest first."""
-        arg = _ids(person_ids)
-        bounds = {"start": window.start.isoformat() if window else None,
-                  "end": window.end.isoformat() if window else None}
-        got: dict[str, dict] = {pid: {"capacity": cap, "periods": [], "time_off": [], "holidays": []}
-                                for pid, cap in self._rows(f"SELECT id, capacity FROM person WHERE id IN {_IDS}", (arg,))}
-        for kind, sql in (("periods", _PERIODS_OF), ("time_off", _TIME_OFF_OF)):
-            codec = CODECS["capacity_period" if kind == "periods" else "time_off"]
-            for row in self._rows(sql, {"ids": arg, **bounds}):
-                rec = codec.decode(row)
-                got[rec.person][kind].append(rec)
-        for row in self._rows(_HOLIDAYS_OF,
-                              {"ids": arg, **bounds}):
-            got[row[0]]["holidays"].append(CODECS["holiday"].decode(row[1:]))
-        return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
-                for pid, v in sorted(got.items())}
+        with self._guard():
+            return calendars_in(self._con(), person_ids, window)
 
     def memberships_of(self, person_ids: Iterable[str]) -> list[Membership]:
         """Memberships of these people, by person, then start date, project and role."""
