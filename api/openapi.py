@@ -14,6 +14,7 @@ import re
 from flask import Blueprint, Flask, current_app, jsonify
 
 from teamgraph import limits
+from teamgraph.matching.request_fields import OBJECTIVES, STAFF_OBJECTIVE
 from teamgraph.matching.request_schema import iso_date, names, portfolio_schema, request_schema, text
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
@@ -53,6 +54,9 @@ def _bodies(app: Flask) -> dict:
         ("/api/v1/portfolio/staff", "post"): {"required": ["portfolio"], "properties": {
             "portfolio": portfolio_schema(),
             "max_load": {"type": "number", "exclusiveMinimum": 0, "maximum": limits.MAX_STAFF_LOAD},
+            "objective": {"type": "string", "enum": list(OBJECTIVES), "default": STAFF_OBJECTIVE,
+                          "description": "soft mode's: requirement slots met, or the sum over requests of the "
+                                         "fraction met (the SDM'23 coverage)"},
             "time_limit": _time_limit(float(app.config["PORTFOLIO_TIME_LIMIT"])), "seed": SEED}},
         ("/api/v1/kickoff", "post"): {"required": ["brief"], "properties": {
             "brief": {"type": "string", "minLength": 1, "maxLength": limits.MAX_BRIEF_CHARS, "pattern": r"\S"},

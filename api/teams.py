@@ -13,6 +13,7 @@ from teamgraph import limits
 from teamgraph.api.auth import PEOPLE_DATA, PLANNERS, require, viewer
 from teamgraph.api.web import body_field, body_object, json_body, json_response, service
 from teamgraph.errors import FieldProblem, ValidationError
+from teamgraph.matching.request_fields import OBJECTIVES, STAFF_OBJECTIVE
 
 bp = Blueprint("teams", __name__, url_prefix="/api/v1")
 
@@ -101,9 +102,13 @@ def staff():
     max_load = body_field(data, "max_load", (int, float), None)
     if max_load is not None and (isinstance(max_load, bool) or not 0 < max_load <= limits.MAX_STAFF_LOAD):
         raise ValidationError(FieldProblem(f"must be a number in (0, {limits.MAX_STAFF_LOAD:g}]", field="max_load"))
+    objective = body_field(data, "objective", str, STAFF_OBJECTIVE)
+    if objective not in OBJECTIVES:
+        raise ValidationError(FieldProblem(f"must be one of {', '.join(OBJECTIVES)}, not {objective!r}",
+                                           field="objective"))
     return _answer(service().staff(portfolio, viewer(), max_load=max_load,
                                    time_limit=_time_limit(data, "PORTFOLIO_TIME_LIMIT"),
-                                   seed=_seed(data)))
+                                   seed=_seed(data), objective=objective))
 
 
 def init_app(app: Flask) -> None:

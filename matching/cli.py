@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from teamgraph.edge import as_options, echo_json, engine, seed_option, viewer_of, waiting
+from teamgraph.matching.request_fields import OBJECTIVES, STAFF_OBJECTIVE
 
 
 @click.command()
@@ -50,16 +51,19 @@ def suggest(request_file, as_json, alternatives, min_diff, why, pin, seed, time_
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--max-load", type=float, default=None,
               help="Per-person utilisation cap: soft mode, maximise covered requirements under it.")
+@click.option("--objective", type=click.Choice(OBJECTIVES), default=STAFF_OBJECTIVE, show_default=True,
+              help="Soft mode's objective: the requirement slots, required departments and size minimums met, "
+                   "or the sum over requests of the fraction met (the SDM'23 coverage).")
 @click.option("--time-limit", type=float, default=30, show_default=True, help="CPU seconds for the whole call.")
 @seed_option
 @as_options
-def staff(portfolio_file, as_json, max_load, time_limit, seed, as_role, as_person):
+def staff(portfolio_file, as_json, max_load, objective, time_limit, seed, as_role, as_person):
     """Staff every request of PORTFOLIO_FILE at once from one pool, overloading nobody."""
     from teamgraph.matching.render import portfolio_text
     tg, viewer = engine(), viewer_of(as_role, as_person)
     portfolio = tg.load_portfolio(portfolio_file)
     with waiting(f"Staffing {len(portfolio.requests)} requests (at most {time_limit:g} CPU s)"):
-        res = tg.staff(portfolio, viewer, max_load=max_load, time_limit=time_limit, seed=seed)
+        res = tg.staff(portfolio, viewer, max_load=max_load, time_limit=time_limit, seed=seed, objective=objective)
     seen = tg.view(res.to_dict(), viewer)  # the role redactions, for JSON and text alike
     if as_json:
         return echo_json(seen)

@@ -37,6 +37,7 @@ from pathlib import Path
 import click
 
 from teamgraph.graph.model import ChangeSet, Department, Person, PersonSkill, Skill, Window
+from teamgraph.matching.request_fields import OBJECTIVES
 from teamgraph.matching.request import Portfolio, Requirement, TeamRequest
 from teamgraph.errors import FieldProblem, ValidationError
 
@@ -260,7 +261,7 @@ def eval_portfolio(folder: str | Path | None = None, *, experts: str | Path | No
 @click.option("--loads", default="1-10", show_default=True, help="Load caps L: 1-10 or 1,2,5.")
 @click.option("--time-limit", type=float, default=10.0, show_default=True,
               help="CPU seconds per L for teamgraph's whole call (the best answer so far at the limit).")
-@click.option("--objective", type=click.Choice(["fraction", "slots"]), default="fraction", show_default=True,
+@click.option("--objective", type=click.Choice(OBJECTIVES), default="fraction", show_default=True,
               help="What teamgraph maximises: Σ covered fraction per task, or covered (task, skill) slots.")
 @click.option("--seed", default=0, show_default=True)
 def eval_portfolio_cmd(folder, experts, tasks, generate, loads, time_limit, objective, seed):

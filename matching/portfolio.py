@@ -41,12 +41,13 @@ import time
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.model import solver_for
 from teamgraph.matching.portfolio_greedy import greedy_keys, greedy_staffing, marginal_staffing
-from teamgraph.matching.portfolio_model import build_model, objective
+from teamgraph.matching.portfolio_model import build_model, met_weights, objective
 from teamgraph.matching.portfolio_pool import PortfolioPool
 from teamgraph.matching.portfolio_result import (
     PortfolioResult, build_result, max_util, placed_of, required_slots,
 )
 from teamgraph.matching.request import Portfolio
+from teamgraph.matching.request_fields import STAFF_OBJECTIVE
 from teamgraph.matching.rules import EPS, MILLI
 
 __all__ = ["PortfolioPool", "PortfolioResult", "greedy_portfolio", "staff", "staff_pool"]
@@ -67,7 +68,7 @@ def greedy_portfolio(store: GraphStore, portfolio: Portfolio, *, max_load: float
 
 def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = None, time_limit: float = 30,
           seed: int = 0, candidates_per_slot: int = 12, progress: bool = False,
-          tie_break: bool = True, lns_workers: int = 1) -> PortfolioResult:
+          tie_break: bool = True, lns_workers: int = 1, objective: str = STAFF_OBJECTIVE) -> PortfolioResult:
     """Staff every request of `portfolio` at once (see the module docstring for the two modes).
 
     `time_limit` is CPU seconds (time.process_time(), all threads) for the whole call, reading the
@@ -75,13 +76,15 @@ def staff(store: GraphStore, portfolio: Portfolio, *, max_load: float | None = N
     returned. `candidates_per_slot` bounds the shortlist per requirement; `tie_break=False` skips the
     soft mode's second phase (fit among the staffings that meet the most). `lns_workers` > 1 lets
     hard mode's direct minimisation search in parallel (faster on large portfolios, but no longer
-    deterministic, so the CLI and the API keep the default 1).
+    deterministic, so the CLI and the API keep the default 1). `objective` is soft mode's
+    (matching.request_fields.OBJECTIVES): "slots" counts what is met, "fraction" sums each
+    request's fraction met (the SDM'23 coverage); hard mode meets everything.
     """
     t0, c0 = time.perf_counter(), time.process_time()
     pool = PortfolioPool(store, portfolio, progress)
     return staff_pool(pool, max_load=max_load, time_limit=time_limit, seed=seed,
                       candidates_per_slot=candidates_per_slot, tie_break=tie_break, t0=t0, c0=c0,
-                      lns_workers=lns_workers)
+                      lns_workers=lns_workers, objective=objective)
 
 
 def _limit(max_load: float | None) -> float:
@@ -93,8 +96,9 @@ class _Search:
     """One `staff_pool` run: the pool, the shortlists and the clock, and a solve at a cap U."""
 
     def __init__(self, pool: PortfolioPool, soft: bool, per_slot: int, seed: int, time_limit: float, c0: float,
-                 lns_workers: int):
+                 lns_workers: int, weights: list[int]):
         self.pool, self.soft, self.seed, self.lns_workers = pool, soft, seed, lns_workers
+        self.weights = weights  # soft mode: per request, what one met unit is worth
         self.lists = [pool.shortlist(k, per_slot) for k in range(len(pool.pbs))]
         self.complete = all(pool.complete(k, lst) for k, lst in enumerate(self.lists))
         self.c0, self.time_limit = c0, time_limit
@@ -107,7 +111,7 @@ class _Search:
         """Solve at cap U. mode: "feasible" (no objective), "met" (soft: maximise what is met,
         stopping at the count bound), "best" (fit and busy people). Returns (status, xs, ys)."""
         from ortools.sat.python import cp_model
-        pm, _ = build_model(self.pool, self.lists, U, self.soft, hint=hint)
+        pm, _ = build_model(self.pool, self.lists, U, self.soft, hint=hint, weights=self.weights)
         if min_met:
             pm.model.Add(pm.met_count() >= min_met)
         if mode != "feasible":
@@ -137,7 +141,7 @@ class _Search:
         improves the hint); the bisection then tightens what it leaves."""
         from ortools.sat.python import cp_model
         pm, uv = build_model(self.pool, self.lists, hi, self.soft, hint=(xs, ys),
-                             uv_range=(int(lb * MILLI), int(hi * MILLI) + 1))
+                             uv_range=(int(lb * MILLI), int(hi * MILLI) + 1), weights=self.weights)
         pm.model.Minimize(uv)
         # CP-SAT's limit is wall time: with several workers the CPU runs that many times faster
         solver = solver_for(self.seed, max(0.05, self.left() * 0.5 / self.lns_workers), workers=self.lns_workers)
@@ -151,7 +155,7 @@ class _Search:
 
 def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit: float = 30, seed: int = 0,
                candidates_per_slot: int = 12, tie_break: bool = True, t0: float | None = None,
-               c0: float | None = None, lns_workers: int = 1) -> PortfolioResult:
+               c0: float | None = None, lns_workers: int = 1, objective: str = STAFF_OBJECTIVE) -> PortfolioResult:
     """`staff` over an already-read pool (evaluations re-use one pool for many load caps). The CPU
     limit counts from `c0` (a time.process_time(); now when None), `seconds` from `t0`."""
     t0 = time.perf_counter() if t0 is None else t0
@@ -159,7 +163,8 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
     max_load = max_load if max_load is not None else pool.portfolio.max_load
     soft = max_load is not None
     cap = _limit(max_load)
-    search = _Search(pool, soft, candidates_per_slot, seed, time_limit, c0, lns_workers)
+    weights = met_weights(pool, objective)
+    search = _Search(pool, soft, candidates_per_slot, seed, time_limit, c0, lns_workers, weights)
 
     # Greedy baseline, request by request, also the warm start.
     placed, greedy = greedy_staffing(pool, cap)
@@ -175,9 +180,9 @@ def staff_pool(pool: PortfolioPool, *, max_load: float | None = None, time_limit
         # Hard mode keeps a number in `gap` (readers format it); soft mode has none.
         return PortfolioResult("soft" if soft else "hard", status, 0.0, lb, None if soft else 0.0, 0.0, 0,
                                required_slots(pool),
-                               [], [], g_util, g_cov, time.perf_counter() - t0, notes)
+                               [], [], g_util, g_cov, time.perf_counter() - t0, notes, objective=objective)
     return build_result(pool, "soft" if soft else "hard", status, xs, ys, lb=lb, limit=cap, g_util=g_util,
-                        g_cov=g_cov, t0=t0, notes=notes)
+                        g_cov=g_cov, t0=t0, notes=notes, objective=objective)
 
 
 def _soft_start(search: _Search, cap: float, placed, greedy):
@@ -186,7 +191,7 @@ def _soft_start(search: _Search, cap: float, placed, greedy):
     else the slot-by-slot baseline."""
     pool = search.pool
     base = greedy_keys(pool, placed, greedy)
-    ours_placed, ours_roles = marginal_staffing(pool, cap)
+    ours_placed, ours_roles = marginal_staffing(pool, cap, search.weights)
     xs = set(ours_placed)
     ys = {(g, k, r) for (g, k), rs in ours_roles.items() for r in rs}
     for g, k in xs:  # the model's candidates per request include the people our staffing chose

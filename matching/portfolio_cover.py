@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from teamgraph.errors import FieldProblem, ValidationError
+from teamgraph.matching.request_fields import OBJECTIVES
 
-OBJECTIVES = ("fraction", "slots")
 MAX_TASK_SKILLS = 64  # a request's skills are one bit each in a 64-bit mask
 
 

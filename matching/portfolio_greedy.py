@@ -37,16 +37,23 @@ def greedy_keys(pool: PortfolioPool, placed, greedy, requests=None):
     return xs, ys
 
 
-def marginal_staffing(pool: PortfolioPool, cap: float):
+def marginal_staffing(pool: PortfolioPool, cap: float, weights: list[int] | None = None):
     """Our constructive staffing of a soft-mode portfolio (the warm start): the coverage engine's
     rule (matching.portfolio_cover_greedy) on the full rule set. Repeatedly add the (person,
-    request) whose open requirement slots they would fill are the most (a person covering several
-    of a request's skills first), lazily re-evaluated; at equal gain people who qualify for the
-    fewest slots anywhere go first, then the least utilised (load spreads). A pair is added only
-    when the team and the person keep every rule that stays hard (size maximum, department caps,
-    budget, the load rule across requests, exclusions); forced members come first; then a free
-    person of each missing required department. Returns ((person, request) → FTE, {(person,
-    request): roles})."""
+    request) of the largest marginal gain — the open requirement slots they would fill times the
+    request's weight (`weights`, matching.portfolio_model.met_weights: 1 for "slots", 1/units for
+    "fraction"; 1 when None) —, lazily re-evaluated; at equal gain people with the least total
+    gain anywhere go first, then the least utilised (load spreads).
+
+    Why not the coverage engine's own code (matching.portfolio_cover_greedy.batch_greedy): there a
+    pair's gain depends only on the request's covered skills and a person's load is a count under
+    L, so gains fall into buckets and whole rounds are taken at once; here a person fills roles
+    (one per requirement, a count of people each), at an FTE, and a pair is added only when the
+    team and the person keep every rule that stays hard (size maximum, department caps, budget,
+    the time-phased load across requests, exclusions) — checks that depend on every earlier
+    addition, so pairs go one at a time from a heap. Forced members come first; then a free person
+    of each missing required department. Returns ((person, request) → FTE, {(person, request):
+    roles})."""
     import heapq
 
     from teamgraph.matching.portfolio_load import check_load
@@ -57,11 +64,12 @@ def marginal_staffing(pool: PortfolioPool, cap: float):
     inv = [{i: g for g, i in loc.items()} for loc in pool.local]
     filled = [[0] * len(pb.request.requirements) for pb in pool.pbs]
     cost = [0] * len(pool.pbs)
-    potential: dict[int, int] = {}
+    weights = weights or [1] * len(pool.pbs)
+    potential: dict[int, int] = {}  # a person's total initial gain, as in the coverage engine's order
     for k, pb in enumerate(pool.pbs):
         for q in pb.qualified:
             for i in q:
-                potential[inv[k][i]] = potential.get(inv[k][i], 0) + 1
+                potential[inv[k][i]] = potential.get(inv[k][i], 0) + weights[k]
 
     def fits(g: int, k: int, a: float, forced: bool) -> bool:
         pb = pool.pbs[k]
@@ -110,7 +118,8 @@ def marginal_staffing(pool: PortfolioPool, cap: float):
     for k, pb in enumerate(pool.pbs):
         for g in sorted({inv[k][i] for q in pb.qualified for i in q}):
             if (g, k) not in placed:
-                heap.append((-len(open_roles(g, k)), potential.get(g, 0), pool.util(g, k, 0.0), pool.ids[g], g, k))
+                heap.append((-len(open_roles(g, k)) * weights[k], potential.get(g, 0), pool.util(g, k, 0.0),
+                             pool.ids[g], g, k))
     heap = [h for h in heap if h[0] < 0]
     heapq.heapify(heap)
     while heap:
@@ -118,10 +127,10 @@ def marginal_staffing(pool: PortfolioPool, cap: float):
         rs = open_roles(g, k)
         if not rs:
             continue
-        if len(rs) == -neg:
+        if len(rs) * weights[k] == -neg:
             add(g, k, rs)
         else:
-            heapq.heappush(heap, (-len(rs), pot, pool.util(g, k, 0.0), pid, g, k))
+            heapq.heappush(heap, (-len(rs) * weights[k], pot, pool.util(g, k, 0.0), pid, g, k))
     for k, pb in enumerate(pool.pbs):  # a free person of each missing required department
         for dept in pb.request.required_departments:
             team = {pb.people[pool.local[k][g]].department for (g, k2) in placed if k2 == k}

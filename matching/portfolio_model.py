@@ -8,7 +8,9 @@ cross-request load (matching.portfolio_load.post_load).
 Soft mode keeps every rule hard except three a team under a load cap may leave open: requirement
 slots (`short[k,r]` empty slots), required departments and the size minimum (an enforcement
 literal `met[k,rule,key]` each). The objective counts what is met, so a free person of a missing
-department, or one more member for the minimum, is always taken when one exists.
+department, or one more member for the minimum, is always taken when one exists: each met unit
+weighs 1 ("slots"), or 1/units of its request ("fraction": Σ over requests of the fraction met,
+the SDM'23 paper's coverage), as integers (`met_weights`).
 
 Variables (each named, per request k; local person index i, global g):
   x[k:p], y[k:p,skill], l[k:p,a]   from matching.rules.new_vars
@@ -18,10 +20,12 @@ Variables (each named, per request k; local person index i, global g):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from teamgraph.matching.portfolio_load import post_load
 from teamgraph.matching.portfolio_pool import PortfolioPool
+from teamgraph.matching.request_fields import OBJECTIVES, STAFF_OBJECTIVE
 from teamgraph.matching.rules import MILLI, TeamVars, allocation_milli, new_vars, post_team_rules
 
 
@@ -31,7 +35,7 @@ class PortfolioModel:
     pool: PortfolioPool
     teams: list[TeamVars]
     inv: list[dict[int, int]]  # per request: local index → global person
-    met: list[object] = field(default_factory=list)  # soft mode: literals and slot counts met
+    met: list[object] = field(default_factory=list)  # soft mode: weighted literals and slot counts met
     met_bound: int = 0  # soft mode: nothing can meet more (for stopping at it)
 
     def keys(self, solver) -> tuple[set, set]:
@@ -52,15 +56,36 @@ class PortfolioModel:
         return sum(self.met)
 
 
+def met_units(pb) -> int:
+    """What soft mode can meet of request `pb`: its requirement slots, required departments and
+    the size minimum."""
+    return sum(rq.count for rq in pb.request.requirements) + len(pb.request.required_departments) + 1
+
+
+def met_weights(pool: PortfolioPool, objective: str = STAFF_OBJECTIVE) -> list[int]:
+    """Per request, the integer weight of one met unit: 1 ("slots"), or S / units with S the least
+    common multiple of the requests' units ("fraction", exact; above 10⁶, rounded from 10⁶)."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"unknown objective {objective!r}; one of {', '.join(OBJECTIVES)}")
+    units = [met_units(pb) for pb in pool.pbs]
+    if objective == "slots" or not units:
+        return [1] * len(units)
+    scale = math.lcm(*set(units))
+    return [scale // u for u in units] if scale <= 10 ** 6 else [max(1, round(10 ** 6 / u)) for u in units]
+
+
 def build_model(pool: PortfolioPool, lists: list[list[int]], U: float, soft: bool, *, hint=None,
-                uv_range: tuple[int, int] | None = None) -> tuple[PortfolioModel, object]:
+                uv_range: tuple[int, int] | None = None,
+                weights: list[int] | None = None) -> tuple[PortfolioModel, object]:
     """The model with every non-forced person within utilisation U (per request and across them).
     With `uv_range` (thousandths), U is also a variable every load stays under (returned second,
-    else None), for a direct minimisation of the maximum from a known staffing."""
+    else None), for a direct minimisation of the maximum from a known staffing. `weights` (soft
+    mode): per request, what one met unit is worth (`met_weights`; 1 each when None)."""
     from ortools.sat.python import cp_model
     model = cp_model.CpModel()
     teams, inv, met = [], [], []
     met_bound = 0
+    weights = weights or [1] * len(pool.pbs)
     for k, pb in enumerate(pool.pbs):
         req = pb.request
         inv.append({pool.local[k][g]: g for g in lists[k]})
@@ -81,12 +106,13 @@ def build_model(pool: PortfolioPool, lists: list[list[int]], U: float, soft: boo
             # The passenger rule counts a member without a role as needed for the minimum only when
             # the team is exactly at it (rules.needed_for); a relaxed minimum must not loosen that.
             model.Add(sum(v.x.values()) >= req.size_min).OnlyEnforceIf(v.extra["at_min"])
-            met += list(lits.values())
-            met += [rq.count - short[r] for r, rq in enumerate(req.requirements)]
-            met_bound += sum(min(rq.count, sum(1 for (_, rr) in v.y if rr == r))
-                             for r, rq in enumerate(req.requirements))
-            met_bound += sum(1 for d in req.required_departments if v.members_of(pb, d))
-            met_bound += len(v.x) >= req.size_min
+            w = weights[k]
+            met += [w * lit for lit in lits.values()]
+            met += [w * (rq.count - short[r]) for r, rq in enumerate(req.requirements)]
+            met_bound += w * sum(min(rq.count, sum(1 for (_, rr) in v.y if rr == r))
+                                 for r, rq in enumerate(req.requirements))
+            met_bound += w * sum(1 for d in req.required_departments if v.members_of(pb, d))
+            met_bound += w * (len(v.x) >= req.size_min)
         teams.append(v)
     uv = model.NewIntVar(*uv_range, "U") if uv_range else None
     _post_cross_request_load(pool, model, teams, inv, U, uv)

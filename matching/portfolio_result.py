@@ -16,7 +16,9 @@ from teamgraph.matching.explain import overload_note
 from teamgraph.matching.rules import allocation, answer_status, needed_for
 from teamgraph.matching.portfolio_check import check_staffing
 from teamgraph.matching.portfolio_load import peak_after
+from teamgraph.matching.portfolio_model import met_units
 from teamgraph.matching.portfolio_pool import PortfolioPool
+from teamgraph.matching.request_fields import STAFF_OBJECTIVE
 
 
 @dataclass
@@ -43,6 +45,8 @@ class PortfolioResult:
     notes: list[str] = field(default_factory=list)
     forced_overload: list[dict] = field(default_factory=list)  # {person, name, utilisation, requests}
     violations: list[dict] = field(default_factory=list)  # {rule, message, person?, request?}
+    objective: str = STAFF_OBJECTIVE  # soft mode's: "slots" or "fraction" (matching.request_fields)
+    coverage: float = 0.0  # Σ over requests of the fraction of what it asks that is met
 
     def to_dict(self) -> dict:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
@@ -80,7 +84,8 @@ def max_util(pool: PortfolioPool, placed) -> float:
 
 
 def build_result(pool: PortfolioPool, mode: str, status: str, xs, ys, *, lb: float | None, limit: float,
-                 g_util: float, g_cov: int, t0: float, notes: list[str]) -> PortfolioResult:
+                 g_util: float, g_cov: int, t0: float, notes: list[str],
+                 objective: str = STAFF_OBJECTIVE) -> PortfolioResult:
     """The answer for staffing (xs, ys), checked against every rule before it is returned."""
     soft = mode != "hard"
     placed = placed_of(pool, xs, ys)
@@ -111,7 +116,7 @@ def build_result(pool: PortfolioPool, mode: str, status: str, xs, ys, *, lb: flo
         notes.append(f"max utilisation {mx:.1%} vs lower bound {lb:.1%} (gap {gap:.1%})")
     return PortfolioResult(mode, status, mx, None if soft else lb, gap, spread, len(ys),
                            required_slots(pool), teams, people, g_util, g_cov, time.perf_counter() - t0, notes,
-                           check.forced_overload, check.violations)
+                           check.forced_overload, check.violations, objective, coverage(pool, check.unmet))
 
 
 def _team(pool: PortfolioPool, k: int, xs, roles, placed, unmet: list[dict]) -> dict:
@@ -132,6 +137,16 @@ def _team(pool: PortfolioPool, k: int, xs, roles, placed, unmet: list[dict]) -> 
     uncovered = [{"skill": rq.skill, "level": rq.level, "missing": rq.count - n}
                  for rq, n in zip(pb.request.requirements, filled) if n < rq.count]
     return {"request": pb.request.name, "members": members, "uncovered": uncovered, "unmet": unmet}
+
+
+def coverage(pool: PortfolioPool, unmet: dict[int, list[dict]]) -> float:
+    """Σ over requests of the fraction of their met units (matching.portfolio_model.met_units)
+    that soft mode's check does not list as unmet."""
+    total = 0.0
+    for k, pb in enumerate(pool.pbs):
+        missed = sum(u.get("missing", 1) for u in unmet.get(k, []))
+        total += 1 - missed / met_units(pb)
+    return total
 
 
 def required_slots(pool: PortfolioPool) -> int:

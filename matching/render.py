@@ -151,8 +151,11 @@ def portfolio_text(res) -> str:
         head = f"max utilisation {pct(d.get('max_util'))} (greedy baseline {pct(d.get('baseline_max_util'))})"
     else:
         head = f"max utilisation {pct(d.get('max_util'))} (greedy baseline covers {d.get('baseline_covered')})"
+    met = ""
+    if d["mode"] == "soft" and d.get("coverage") is not None:  # soft mode's objective and the paper's metric
+        met = f"; coverage {d['coverage']:.2f} of {len(d.get('teams') or [])} requests (objective {d.get('objective')})"
     out = [f"{d['mode']} mode: {d['status']}; {head}; covered {d['covered']}/{d['required']} requirement slots"
-           f" in {d.get('seconds', 0):.1f}s"]
+           f"{met} in {d.get('seconds', 0):.1f}s"]
     forced = d.get("forced_overload") or []
     overload = next((n for n in d.get("notes", []) if isinstance(n, str) and n.startswith(OVERLOAD_NOTE)), None)
     if overload is None and forced:

@@ -139,13 +139,15 @@ class Teams(Retrieval):
         return result
 
     def staff(self, portfolio, viewer: Viewer, *, max_load: float | None = None, time_limit: float = 30.0,
-              seed: int = 0):
-        """Staff a portfolio (body or Portfolio) from one pool; `max_load` overrides the portfolio's."""
+              seed: int = 0, objective: str | None = None):
+        """Staff a portfolio (body or Portfolio) from one pool; `max_load` overrides the portfolio's;
+        `objective` is soft mode's (matching.request_fields.OBJECTIVES; None: STAFF_OBJECTIVE)."""
         from teamgraph.matching.portfolio import staff
+        from teamgraph.matching.request_fields import STAFF_OBJECTIVE
         if isinstance(portfolio, dict):
             portfolio = self.portfolio(portfolio)
         return staff(self.store, portfolio, max_load=max_load if max_load is not None else portfolio.max_load,
-                     time_limit=time_limit, seed=seed)
+                     time_limit=time_limit, seed=seed, objective=objective or STAFF_OBJECTIVE)
 
     def _relevance(self, viewer: Viewer):
         """The relevance term from retrieval for this viewer's visible evidence; None (the
