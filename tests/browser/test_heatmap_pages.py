@@ -97,6 +97,7 @@ def test_sponsor_books_a_team_and_sees_the_heatmap_change(browser, live, signed_
         assert over and all("!" in td.text and "with this plan over capacity" in td.get_attribute("aria-label")
                             for td in over)
         assert names[0] in browser.find_element(By.ID, "plan-words").text
+        viewport(browser, 1280, 1600)  # tall enough for the whole box in one picture
         browser.find_element(By.ID, "plan-box").screenshot(str(screenshots / "sponsor-heatmap-conflict.png"))
 
         # the person is free again: book, and today's weeks include the booking
@@ -151,7 +152,9 @@ def test_hr_capacity_page_drill_down_by_keyboard(browser, live, signed_in, scree
     press(browser, Keys.ARROW_DOWN, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
     assert active(browser).get_attribute("aria-label") == "Bo Chen, week of 2 Feb: 100% of capacity (1.00 of 1.00 FTE)"
     assert active(browser).text == "100"
-    browser.find_element(By.TAG_NAME, "main").screenshot(str(screenshots / "capacity.png"))
+    viewport(browser, 1280, 1000)
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.save_screenshot(str(screenshots / "capacity.png"))
     assert_accessible(browser, "capacity page with a department open")
     # Enter on a department's name works too (a button)
     tab_to(browser, "#dept-heatmap td", backwards=True)
