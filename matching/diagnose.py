@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from teamgraph.graph.load import peak_utilisation, pieces
+from teamgraph.graph.load import peak_utilisation
 from teamgraph.graph.model import Window
 from teamgraph.matching import rules
 from teamgraph.matching.problem import Problem
@@ -84,17 +84,18 @@ class Diagnosis:
 HORIZON_DAYS = 5 * 366  # how far "free from" looks
 
 
-def free_from(memberships, allocation: float, capacity: float, window: Window) -> date | None:
-    """First day from which the person could take `allocation` for the window's length, or None:
-    the time-phased load of graph/load.py (the solver's), tried where their utilisation drops."""
-    ms = list(memberships)
+def free_from(parts_of, allocation: float, window: Window) -> date | None:
+    """First day from which the person could take `allocation` for the window's length, or None.
+    `parts_of(window)` gives their time-phased load pieces (matching.relax.load_readers: the
+    solver's load, calendar included); tried where their utilisation drops."""
+    from teamgraph.matching.relax import lighter_days
     length = window.end - window.start
-    parts = pieces(ms, Window(window.start, window.start + timedelta(days=HORIZON_DAYS) + length), capacity)
-    days = [window.start] + [b.start for a, b in zip(parts, parts[1:]) if b.utilisation() < a.utilisation() - EPS]
+    days = [window.start] + lighter_days(parts_of(Window(window.start,
+                                                         window.start + timedelta(days=HORIZON_DAYS) + length)))
     for d in days:
         if d - window.start > timedelta(days=HORIZON_DAYS):
             break
-        if peak_utilisation(pieces(ms, Window(d, d + length), capacity), allocation) <= 1 + EPS:
+        if peak_utilisation(parts_of(Window(d, d + length)), allocation) <= 1 + EPS:
             return d
     return None
 
@@ -106,24 +107,24 @@ def _skill_name(store, sid: str) -> str:
 
 def requirement_report(store, pb: Problem) -> list[dict]:
     """Per requirement: how many qualified people exist, are available, over capacity (until when)."""
+    from teamgraph.matching.relax import load_readers
     req = pb.request
     out = []
-    mems = {}
-    over = sorted({i for q in pb.qualified for i in q if not pb.eligible(i)})
-    if over:
-        for m in store.load_memberships([pb.people[i].id for i in over]):
-            mems.setdefault(m.person, []).append(m)
+    avails = [[i for i in pb.qualified[r] if pb.eligible(i) and pb.people[i].util(pb.alloc(r)) <= 1 + EPS]
+              for r in range(len(req.requirements))]
+    parts_of = load_readers(store, {pb.people[i].id for r, q in enumerate(pb.qualified) for i in q
+                                    if i not in avails[r]})  # the busy ones: when are they free?
     excluded_q = {}
     for r, rq in enumerate(req.requirements):
         excluded_q[r] = [c.id for c in pb.people if c.id in pb.excluded and
                          (ps := c.skills.get(rq.skill)) is not None and ps.level >= rq.level]
     for r, rq in enumerate(req.requirements):
-        avail = [i for i in pb.qualified[r] if pb.eligible(i) and pb.people[i].util(pb.alloc(r)) <= 1 + EPS]
+        avail = avails[r]
         busy = [i for i in pb.qualified[r] if i not in avail]
         frees = []
         for i in busy:
             c = pb.people[i]
-            frees.append(free_from(mems.get(c.id, []), pb.alloc(r), c.person.capacity, req.window))
+            frees.append(free_from(parts_of[c.id], pb.alloc(r), req.window))
         name = f"{_skill_name(store, rq.skill)} ≥ {rq.level}"
         msg = (f"{name} needs {rq.count} {'person' if rq.count == 1 else 'people'}: "
                f"{len(avail)} qualified {'person is' if len(avail) == 1 else 'people are'} available")

@@ -144,23 +144,38 @@ def apply(request, change: dict) -> list:
     raise ValueError(f"unknown change {change!r}")
 
 
-def lighter_dates(store, pb: Problem, after: date, until: date, people=None) -> list[date]:
-    """Dates in (after, until] where someone in the pool (or `people`, ids) gets lighter: the
-    day after one of their load pieces ends with less utilisation next (graph.load.pieces)."""
-    from teamgraph.graph.load import pieces
-    ids = sorted(people if people is not None else {pb.people[i].id for q in pb.qualified for i in q})
-    caps = {c.id: c.person.capacity for c in pb.people}
+def load_readers(store, person_ids) -> dict:
+    """{person id: window -> graph.load pieces}: their memberships and bookings against their
+    calendar (capacity, capacity periods, time off, holidays) — the load the solver's Cand.util
+    reads — read once, cut for any window."""
+    from teamgraph.graph.load import calendar_pieces
+    from teamgraph.graph.reads import Calendar
+    ids = sorted(set(person_ids))
     by_person: dict[str, list] = {p: [] for p in ids}
     for m in store.load_memberships(ids) if ids else ():
         by_person.setdefault(m.person, []).append(m)
+    calendars = store.calendars(ids) if ids else {}
+
+    def reader(p: str):
+        return lambda window: calendar_pieces(by_person[p], window, calendars.get(p) or Calendar(p))
+    return {p: reader(p) for p in ids}
+
+
+def lighter_days(parts) -> list[date]:
+    """The days from which a person can take more: their room (capacity − load) grows or their
+    utilisation drops, or time off ends (the away rule may have kept them out)."""
+    def room(p) -> float:
+        return p.capacity - p.load
+    return [b.start for a, b in zip(parts, parts[1:]) if not b.away and (
+        a.away or room(b) > room(a) + EPS or b.utilisation() < a.utilisation() - EPS)]
+
+
+def lighter_dates(store, pb: Problem, after: date, until: date, people=None) -> list[date]:
+    """Dates in (after, until] where someone in the pool (or `people`, ids) gets lighter."""
+    ids = people if people is not None else {pb.people[i].id for q in pb.qualified for i in q}
     span = Window(after, until)
-    out = set()
-    for p, ms in by_person.items():
-        parts = pieces(ms, span, caps.get(p, 1.0))
-        for a, b in zip(parts, parts[1:]):
-            if b.utilisation() < a.utilisation() - EPS and after < b.start <= until:
-                out.add(b.start)
-    return sorted(out)
+    out = {d for parts_of in load_readers(store, ids).values() for d in lighter_days(parts_of(span))}
+    return sorted(d for d in out if after < d <= until)
 
 
 # --- the four questions --------------------------------------------------------------------------

@@ -198,3 +198,16 @@ def test_the_cli_text_and_json_carry_the_options(tiny_store, kind):
     assert "or, each on its own (checked by solving again):" in text and o["message"] in text
     sponsor_text = suggestion_text(redact(d, "sponsor"))
     assert (o["plain"] or o["message"]) in sponsor_text
+
+
+def test_start_later_and_free_from_read_the_solvers_calendar(tiny_store):
+    """Ana's capacity drops to 0.2 in July and August (a capacity period): the first start that
+    works is September 1, and "free from" says so too — the load the solver uses, calendar included."""
+    from teamgraph.graph.model import CapacityPeriod, ChangeSet
+    tiny_store.apply(ChangeSet().add(CapacityPeriod("ana", date(2026, 7, 1), date(2026, 8, 31), 0.2)))
+    req, diag = diagnosed(tiny_store, allocation=0.5, size={"min": 1, "max": 1}, requirements=K8S, window=SPRING)
+    (o,) = offered(diag, "start_after")
+    assert o.change["window.start"] == "2026-09-01" and o.team == ["ana"]
+    assert works(tiny_store, req, o) == [["ana"]]
+    assert diag.requirements[0]["free_from"] == {"ana": "2026-09-01"}
+    assert suggest(tiny_store, shifted(req, date(2026, 7, 1))).status == "infeasible"
