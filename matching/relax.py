@@ -184,6 +184,8 @@ def later_start(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | Non
     req = pb.request
     found = None
     for d in lighter_dates(store, pb, req.window.start, req.window.start + timedelta(days=HORIZON_DAYS))[:MAX_STARTS]:
+        if budget.over():
+            return None
         moved = shifted(req, d)
         if not _available(build_problem(store, moved, pins=pins, light=True)):
             continue
@@ -206,6 +208,8 @@ def lower_allocation(store, pb: Problem, *, pins, seed, budget: Budget) -> dict 
     top = max([req.allocation, *(req.alloc_of(rq) for rq in req.requirements)])
     steps = [round(k * STEP, 2) for k in range(math.ceil(top / STEP - EPS) - 1, 0, -1)]
     for fte in steps:
+        if budget.over():
+            return None
         low = at_allocation(req, fte)
         if not _available(build_problem(store, low, pins=pins, light=True)):
             continue
@@ -229,6 +233,8 @@ def _full_from(store, pb: Problem, low, team: list[str], *, pins, seed, budget: 
     from teamgraph.matching.rules import cost_units, milli
     req = pb.request
     for d in lighter_dates(store, pb, req.window.start, req.window.end, people=team):
+        if budget.over():
+            return None
         full = exact_team(replace(req, window=Window(d, req.window.end), budget=None), team)
         pb2 = build_problem(store, full, pins=pins, fixed=team, light=True)
         two = solve_team(pb2, seed=seed, time_limit=budget.left())

@@ -211,3 +211,13 @@ def test_start_later_and_free_from_read_the_solvers_calendar(tiny_store):
     assert works(tiny_store, req, o) == [["ana"]]
     assert diag.requirements[0]["free_from"] == {"ana": "2026-09-01"}
     assert suggest(tiny_store, shifted(req, date(2026, 7, 1))).status == "infeasible"
+
+
+def test_the_search_stops_at_its_time_limit_and_says_so(tiny_store):
+    from teamgraph.matching import relax
+    from teamgraph.matching.problem import build_problem
+    req = resolved(tiny_store, pricing_request(allocation=0.5, size={"min": 1, "max": 1}, requirements=K8S,
+                                               window=SPRING))
+    assert relax.options(tiny_store, build_problem(tiny_store, req), time_limit=0) == ([], True)
+    found, stopped = relax.options(tiny_store, build_problem(tiny_store, req), time_limit=None)
+    assert {o["kind"] for o in found} == {"start_after", "allocation"} and not stopped
