@@ -23,7 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forget": ("teamgraph.graph.cli:forget", "Delete a person everywhere (right to be forgotten)."),
     "suggest": ("teamgraph.matching.cli:suggest", "Suggest a load-balanced team for a request (YAML/JSON)."),
     "staff": ("teamgraph.matching.cli:staff", "Staff a portfolio of requests at once from one pool."),
-    "book": ("teamgraph.bookingcli:book", "Book the suggested team for a request (tentative or confirmed)."),
+    "book": ("teamgraph.bookingcli:book", "Book the suggested team for a request or a whole portfolio."),
     "bookings": ("teamgraph.bookingcli:bookings", "List, show, confirm, cancel bookings; release people."),
     "whatif": ("teamgraph.scenariocli:whatif", "Run a request or portfolio under a what-if scenario; or apply it."),
     "scenarios": ("teamgraph.scenariocli:scenarios", "Save, list, show and discard named what-if scenarios."),
