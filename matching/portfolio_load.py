@@ -3,10 +3,12 @@ existing load plus the allocations of their memberships in the requests active t
 the limit (capacity in hard mode, min(L, 1) × capacity in soft mode).
 
 The timeline is cut at every request window boundary into elementary intervals, each with a set
-of active requests. A person's existing load there is their peak over the interval (from their
-memberships, as the stores compute a window's load); for a single request of theirs it is the
-window's peak, which is the single-team capacity rule exactly — that rule is the one-request
-case of this one.
+of active requests. Within those, a person's time-phased load (graph/load.py: the pieces their
+candidate carries for each request, with load, capacity and away days) gives one span per
+request set and capacity: the peak existing load on working days there. Away days add nothing
+(no project work then). For a single request of theirs the spans are that request's pieces,
+which is the single-team capacity rule (matching.problem.Cand.util) exactly — that rule is the
+one-request case of this one.
 
 Forced members (included or pinned in a request) may be overloaded by their forced memberships
 only: as soon as a person has a non-forced membership among the requests active at a moment,
@@ -23,7 +25,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from teamgraph.graph.load import peak_load
+from teamgraph.graph.load import Piece, peak_load, ratio
 from teamgraph.graph.model import Membership, Window
 from teamgraph.matching.rules import MILLI  # the unit rules.allocation_milli posts loads in
 
@@ -43,17 +45,26 @@ def intervals(windows: list) -> list[tuple[Window, frozenset[int]]]:
 
 @dataclass(frozen=True)
 class Span:
-    """One moment-class of a person: the requests (of theirs) active then, and their load before."""
+    """One moment-class of a person: the requests (of theirs) active then, their load before and
+    their capacity then (None: the person's capacity throughout)."""
 
     requests: frozenset[int]
     load: float
+    capacity: float | None = None
+
+    def cap(self, capacity: float) -> float:
+        return capacity if self.capacity is None else self.capacity
 
 
 def person_spans(parts: list[tuple[Window, frozenset[int]]], loads: dict[int, float],
-                 memberships: list[Membership] | None) -> list[Span]:
-    """The spans of a person whose window peak per request is `loads` (request → peak); their
-    `memberships` give the peak in intervals shared by several of their requests (not needed when
-    they are a candidate for one request only)."""
+                 memberships: list[Membership] | None,
+                 pieces: dict[int, tuple[Piece, ...]] | None = None) -> list[Span]:
+    """The spans of a person whose window peak per request is `loads` (request → peak). With
+    `pieces` (request → the time-phased pieces of their candidate there), one span per request
+    set and capacity from the working pieces; otherwise their `memberships` give the peak in
+    intervals shared by several of their requests (not needed for one request only)."""
+    if pieces and all(pieces.get(k) for k in loads):
+        return _phased_spans(parts, loads, pieces)
     best: dict[frozenset[int], float] = {}
     runs: list[tuple[frozenset[int], Window]] = []  # consecutive intervals with the same requests merged
     for w, s in parts:
@@ -74,30 +85,55 @@ def person_spans(parts: list[tuple[Window, frozenset[int]]], loads: dict[int, fl
     return sorted(spans, key=lambda sp: (sorted(sp.requests), sp.load))
 
 
+def _phased_spans(parts, loads: dict[int, float], pieces: dict[int, tuple[Piece, ...]]) -> list[Span]:
+    best: dict[tuple[frozenset[int], float], float] = {}
+    for w, s in parts:
+        mine = frozenset(s & loads.keys())
+        if not mine:
+            continue
+        for p in pieces[min(mine)]:  # every request of `mine` covers w: their pieces agree there
+            if p.away or p.end < w.start or p.start > w.end:
+                continue
+            best[mine, p.capacity] = max(best.get((mine, p.capacity), 0.0), p.load)
+    # A span inside another with no more load and no more capacity can never be the binding one.
+    spans = [Span(s, v, c) for (s, c), v in best.items()
+             if not any((s < t or (s == t and c2 < c)) and v <= w and c2 <= c for (t, c2), w in best.items())]
+    return sorted(spans, key=lambda sp: (sorted(sp.requests), sp.load, -(sp.capacity or 0.0)))
+
+
 def peak_after(spans: list[Span], placed: dict[int, float]) -> float:
     """Peak load after the assignment, for a person with allocation `placed[k]` in request k."""
     return max((sp.load + sum(a for k, a in placed.items() if k in sp.requests) for sp in spans), default=0.0)
+
+
+def util_after(spans: list[Span], placed: dict[int, float], capacity: float) -> float:
+    """Peak utilisation after the assignment: max over spans of (load + placed) / the span's capacity."""
+    return max((ratio(sp.load + sum(a for k, a in placed.items() if k in sp.requests), sp.cap(capacity))
+                for sp in spans), default=0.0)
 
 
 def post_load(model, spans: list[Span], terms: dict[int, object], member: dict[int, object], forced: set[int],
               room: float, name: str, uv=None, capacity: float = 1.0) -> None:
     """Post the load rule for one person. `terms[k]` is their allocation in request k in thousandths
     (a linear expression), `member[k]` their membership literal there, `forced` the requests they
-    are forced into, `room` the limit in FTE (limit × capacity). With `uv` (an IntVar in thousandths
-    of utilisation), the load must also stay under uv × capacity, to minimise the maximum directly."""
+    are forced into, `room` the limit in FTE (limit × capacity; a span with its own capacity gets
+    limit × its capacity). With `uv` (an IntVar in thousandths of utilisation), the load must also
+    stay under uv × capacity, to minimise the maximum directly."""
     for n, sp in enumerate(spans):
         ks = [k for k in sorted(sp.requests) if k in terms]
         if not ks:
             continue
         total = sum(terms[k] for k in ks)
-        limit = math.floor((room - sp.load) * MILLI + 1e-6)
+        cap = sp.cap(capacity)
+        span_room = room if sp.capacity is None or capacity <= 0 else room * cap / capacity
+        limit = math.floor((span_room - sp.load) * MILLI + 1e-6)
         free = [k for k in ks if k not in forced]
         if not free:
             continue  # only forced memberships here: an overload is allowed and reported
         if len(free) == len(ks):
             model.Add(total <= limit)
             if uv is not None:
-                model.Add(_in_util(total, sp.load) <= round(capacity * 100) * uv)
+                model.Add(_in_util(total, sp.load) <= round(cap * 100) * uv)
             continue
         # Forced memberships alongside free ones: the limit binds once any free one is taken.
         busy = model.NewBoolVar(f"free_load[{name},{n}]")
@@ -105,7 +141,7 @@ def post_load(model, spans: list[Span], terms: dict[int, object], member: dict[i
             model.AddImplication(member[k], busy)
         model.Add(total <= limit).OnlyEnforceIf(busy)
         if uv is not None:
-            model.Add(_in_util(total, sp.load) <= round(capacity * 100) * uv).OnlyEnforceIf(busy)
+            model.Add(_in_util(total, sp.load) <= round(cap * 100) * uv).OnlyEnforceIf(busy)
 
 
 def _in_util(total, load: float):
@@ -116,13 +152,14 @@ def _in_util(total, load: float):
 def check_load(spans: list[Span], placed: dict[int, float], forced: set[int], limit: float,
                capacity: float) -> tuple[float | None, bool]:
     """(utilisation at the worst span over the limit, whether that is only forced overload).
-    (None, True) when the person is within the limit everywhere."""
+    (None, True) when the person is within the limit everywhere. `capacity`: the person's, for
+    spans without their own."""
     worst, forced_only = None, True
     for sp in spans:
         mine = {k: a for k, a in placed.items() if k in sp.requests}
         if not mine:
             continue
-        u = (sp.load + sum(mine.values())) / capacity if capacity > 0 else float("inf")
+        u = ratio(sp.load + sum(mine.values()), sp.cap(capacity))
         if u > limit + 1e-9:
             worst = u if worst is None else max(worst, u)
             forced_only = forced_only and all(k in forced for k in mine)

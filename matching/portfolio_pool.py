@@ -44,6 +44,7 @@ class PortfolioPool:
         self.gidx: dict[str, int] = {}
         self.cap: list[float] = []
         self.loads: list[dict[int, float]] = []  # per person: request → peak load in its window
+        self.pieces: list[dict[int, tuple]] = []  # per person: request → time-phased load (graph.load.Piece)
         self.local: list[dict[int, int]] = []  # per request: global person → local index
         for k, pb in enumerate(self.pbs):
             loc = {}
@@ -55,7 +56,9 @@ class PortfolioPool:
                     self.names.append(c.person.name)
                     self.cap.append(c.person.capacity)
                     self.loads.append({})
+                    self.pieces.append({})
                 self.loads[g][k] = c.load
+                self.pieces[g][k] = c.pieces
                 loc[g] = i
             self.local.append(loc)
         self.forced: dict[int, set[int]] = {}  # person → requests they are included or pinned in
@@ -66,19 +69,21 @@ class PortfolioPool:
         parts = intervals([pb.request.window for pb in self.pbs])
         self.sets = list(dict.fromkeys(s for _, s in parts))  # the distinct sets of requests run together
         # Existing load where requests overlap, from the memberships of those who are in several.
-        several = [self.ids[g] for g, ld in enumerate(self.loads) if len(ld) > 1]
+        several = [self.ids[g] for g, ld in enumerate(self.loads)
+                   if len(ld) > 1 and not all(self.pieces[g].values())]  # pieces, when there, say it all
         memberships: dict[str, list] = {}
         for m in store.load_memberships(several) if several else ():
             memberships.setdefault(m.person, []).append(m)
-        self.spans: list[list[Span]] = [person_spans(parts, ld, memberships.get(self.ids[g], []))
+        self.spans: list[list[Span]] = [person_spans(parts, ld, memberships.get(self.ids[g], []), self.pieces[g])
                                         for g, ld in enumerate(self.loads)]
 
     def is_forced(self, g: int, k: int) -> bool:
         return k in self.forced.get(g, ())
 
     def util(self, g: int, k: int, extra: float) -> float:
-        """Utilisation of person g at the peak of request k's window with `extra` FTE more."""
-        return (self.loads[g][k] + extra) / self.cap[g] if self.cap[g] > 0 else float("inf")
+        """Utilisation of person g in request k's window with `extra` FTE more (the time-phased
+        single-request rule, matching.problem.Cand.util)."""
+        return self.pbs[k].people[self.local[k][g]].util(extra)
 
     def lower_bound(self) -> float:
         """A bound on the maximum utilisation of the non-forced people, valid over the whole pool:
@@ -93,7 +98,13 @@ class PortfolioPool:
                             for i in pb.qualified[r])
                 if len(us) >= rq.count:
                     lb = max(lb, us[rq.count - 1])
-        span_of = [{sp.requests: sp.load for sp in spans} for spans in self.spans]
+        # Per request set the least load and per person the most capacity they ever have: more room
+        # than there is, which keeps the bound valid under capacity periods and leave.
+        span_of: list[dict] = [{} for _ in self.spans]
+        for g, spans in enumerate(self.spans):
+            for sp in spans:
+                span_of[g][sp.requests] = min(span_of[g].get(sp.requests, sp.load), sp.load)
+        most = [max([self.cap[g]] + [sp.cap(self.cap[g]) for sp in spans]) for g, spans in enumerate(self.spans)]
         theirs = [frozenset(ld) for ld in self.loads]  # each person's requests
         # Sets inside a bigger one see no more demand: the maximal ones give the bound.
         for s_active in [s for s in self.sets if not any(s < t for t in self.sets)]:
@@ -110,12 +121,12 @@ class PortfolioPool:
                     demand[sk] = demand.get(sk, 0.0) + d
             for sk, d in demand.items():
                 hs = sorted(holders[sk])
-                if any(self.forced.get(g, set()) & s_active for g in hs) or any(self.cap[g] <= 0 for g in hs):
+                if any(self.forced.get(g, set()) & s_active for g in hs) or any(most[g] <= 0 for g in hs):
                     continue  # an exempt holder has unbounded room: no bound from this skill here
                 # The load charged while exactly their requests among these run (0 when that span
                 # was dropped as dominated: less load only loosens the bound, which stays valid).
                 base = [span_of[g].get(s_active & theirs[g], 0.0) for g in hs]
-                lb = max(lb, water_level([self.cap[g] for g in hs], base, d))
+                lb = max(lb, water_level([most[g] for g in hs], base, d))
         return lb
 
     def shortlist(self, k: int, per_slot: int) -> list[int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from teamgraph.matching.explain import overload_note
 from teamgraph.matching.rules import allocation, answer_status, needed_for
 from teamgraph.matching.portfolio_check import check_staffing
-from teamgraph.matching.portfolio_load import peak_after
+from teamgraph.matching.portfolio_load import peak_after, util_after
 from teamgraph.matching.portfolio_model import met_units
 from teamgraph.matching.portfolio_pool import PortfolioPool
 from teamgraph.matching.request_fields import STAFF_OBJECTIVE
@@ -76,7 +76,7 @@ def chosen_util(pool: PortfolioPool, g: int, mine: dict[int, float]) -> float:
     """Person g's peak utilisation over the moments where they hold a non-forced membership."""
     forced = pool.forced.get(g, set())
     spans = [sp for sp in pool.spans[g] if any(k in sp.requests and k not in forced for k in mine)]
-    return peak_after(spans, mine) / pool.cap[g] if spans and pool.cap[g] > 0 else 0.0
+    return util_after(spans, mine, pool.cap[g]) if spans else 0.0
 
 
 def max_util(pool: PortfolioPool, placed) -> float:
