@@ -3,8 +3,9 @@ a booking's people, and HR's capacity by department with a drill-down to its peo
 
 A week's figures are the engine's weekly load (`person_weeks`: the time-phased load, capacity and
 time off the solver, the booking check and why-not use), so the grid cannot disagree with them.
-A plan adds each member's allocation to the weeks its window covers — load + allocation against
-the week's capacity, as the solver's `Cand.util` and the booking check count it. A booking that
+A plan counts as its members' memberships over its window, and "with this plan" is the same
+weekly load with them (each week its most utilised working piece, so a week where capacity or
+leave changes is judged where the plan weighs most, as the solver's `Cand.util` does). A booking that
 load already counts (confirmed, or tentative unless TEAMGRAPH_COUNT_TENTATIVE=0) is part of
 "today" and adds nothing more. What a role sees of a cell is teamgraph.present's rule
 (`person_week`); the department view is HR's.
@@ -21,7 +22,7 @@ from teamgraph.core import PEOPLE_DATA, PLANNERS
 from teamgraph import limits
 from teamgraph.errors import AccessDenied, FieldProblem, NotFoundError, ValidationError
 from teamgraph.graph.bookings import BookedMember, counted_statuses, member_problems
-from teamgraph.graph.model import Viewer, Window
+from teamgraph.graph.model import Membership, Viewer, Window
 from teamgraph.present import over_capacity, person_week
 
 @dataclass(frozen=True)
@@ -39,15 +40,17 @@ def _figure(x: float) -> float | None:
     return round(x, 4) if math.isfinite(x) else None
 
 
-def cell(week, added: float) -> dict:
-    """One person-week, every figure (HR's view): before, and with `added` FTE of plans."""
-    after = replace(week, load=week.load + added)
-    return {"week": week.start.isoformat(), "end": week.end.isoformat(),
-            "load_before": round(week.load, 4), "load_after": round(after.load, 4), "capacity": round(week.capacity, 4),
-            "util_before": _figure(week.utilisation), "util_after": _figure(after.utilisation),
-            "away_days": week.away_days,
-            "over_before": over_capacity(week.load, week.capacity),
-            "over_after": over_capacity(after.load, week.capacity)}
+def cell(today, planned=None) -> dict:
+    """One person-week, every figure (HR's view): `today`'s Week and, with plans, the same week
+    with them counted (each its most utilised working piece, so the capacity may differ)."""
+    after = planned or today
+    return {"week": today.start.isoformat(), "end": today.end.isoformat(),
+            "load_before": round(today.load, 4), "capacity": round(today.capacity, 4),
+            "load_after": round(after.load, 4), "capacity_after": round(after.capacity, 4),
+            "util_before": _figure(today.utilisation), "util_after": _figure(after.utilisation),
+            "away_days": today.away_days,
+            "over_before": over_capacity(today.load, today.capacity),
+            "over_after": over_capacity(after.load, after.capacity)}
 
 
 def _over_words(over: list[dict], when: str) -> str:
@@ -114,16 +117,13 @@ class Heatmaps(Bookings):
         plans = list(plans)
         window = Window(min(p.window.start for p in plans), max(p.window.end for p in plans))
         ids = list(dict.fromkeys(m.person for p in plans for m in p.members))
-        weeks = self.person_weeks(ids, window)
-        rows = []
-        for pid in ids:
-            cells = []
-            for w in weeks.get(pid, []):
-                added = sum(m.allocation for p in plans if not p.in_today and p.window.start <= w.end
-                            and w.start <= p.window.end for m in p.members if m.person == pid)
-                cells.append(cell(w, added))
-            rows.append({"id": pid, "cells": cells,
-                         "allocation": round(sum(m.allocation for p in plans for m in p.members if m.person == pid), 4)})
+        today = self.person_weeks(ids, window)
+        planned = self.person_weeks(ids, window, extra=[
+            Membership(m.person, "plan", "plan", m.allocation, p.window.start, p.window.end)
+            for p in plans if not p.in_today for m in p.members])
+        rows = [{"id": pid, "cells": [cell(w, a) for w, a in zip(today[pid], planned[pid])],
+                 "allocation": round(sum(m.allocation for p in plans for m in p.members if m.person == pid), 4)}
+                for pid in ids]
         data = self._named(rows, window)
         data["plans"] = [{"name": p.name, "window": {"start": p.window.start.isoformat(), "end": p.window.end.isoformat()},
                           "members": [m.person for m in p.members], "booking": p.booking} for p in plans]
@@ -161,7 +161,7 @@ class Heatmaps(Bookings):
             raise NotFoundError("department", department)
         ids = self.store.people_matching("", department, None, 1)
         weeks = self.person_weeks(ids, window)
-        rows = [{"id": pid, "cells": [{k: v for k, v in cell(w, 0.0).items() if not k.endswith("_after")}
+        rows = [{"id": pid, "cells": [{k: v for k, v in cell(w).items() if not k.endswith("_after")}
                                       for w in weeks.get(pid, [])]} for pid in ids]
         data = self._named(rows, window)
         data["people"].sort(key=lambda r: r["name"].casefold())

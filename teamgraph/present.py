@@ -136,7 +136,7 @@ def person_week(cell: dict, role: str) -> dict:
     if role == "sponsor":
         util = cell["util_before"]  # None: capacity 0 with load (over, by any amount)
         out.update(util_before=rounded_util(util), over_before=cell["over_before"], over_after=cell["over_after"],
-                   availability_after=fits_words(cell["load_after"], cell["capacity"]))
+                   availability_after=fits_words(cell["load_after"], cell["capacity_after"]))
     return out
 
 

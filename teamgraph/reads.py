@@ -266,10 +266,11 @@ class GraphReads(EngineCore):
         """(week start, load) through `window`, time-phased (`person_weeks`)."""
         return [(w.start, w.load) for w in self.person_weeks([person_id], window)[person_id]]
 
-    def person_weeks(self, person_ids, window: Window) -> dict:
+    def person_weeks(self, person_ids, window: Window, extra=()) -> dict:
         """{person id: [graph.load.Week]} through `window` (weeks from `window.start`): each
         person's memberships and bookings against their capacity, capacity periods, time off
-        and holidays (graph/load.py). An unknown id is a NotFoundError."""
+        and holidays (graph/load.py). An unknown id is a NotFoundError. `extra`: memberships
+        counted on top (a plan not yet booked: the heatmap's "with this plan")."""
         from teamgraph.graph.load import calendar_weeks
         ids = list(dict.fromkeys(person_ids))
         cals = self.store.calendars(ids, window) if ids else {}
@@ -277,7 +278,7 @@ class GraphReads(EngineCore):
             if pid not in cals:
                 raise NotFoundError("person", pid)
         by_person: dict[str, list] = {pid: [] for pid in ids}
-        for m in self.store.load_memberships(ids) if ids else ():
+        for m in [*(self.store.load_memberships(ids) if ids else ()), *extra]:
             by_person[m.person].append(m)
         return {pid: calendar_weeks(by_person[pid], window, cals[pid]) for pid in ids}
 

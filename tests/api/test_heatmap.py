@@ -103,7 +103,7 @@ def test_sponsors_see_the_rounded_utilisation_before_and_whether_the_plan_fits(c
             assert c["util_before"] == rounded_util(full["util_before"])
             assert c["availability_after"] == ("over capacity" if full["over_after"] else "within capacity")
     text = r.get_data(as_text=True)
-    for hidden in ("load_before", "load_after", "capacity", "util_after", "away_days", "cost"):
+    for hidden in ("load_before", "load_after", "capacity", "capacity_after", "util_after", "away_days", "cost"):
         assert f'"{hidden}"' not in text
     # the summary names who is over and in which weeks (what why-not and a 409 say), no figures
     assert r.get_json()["summary"]["over_with_plan"] == heatmap(client, auth, team_request, members).get_json()[
@@ -182,3 +182,33 @@ def test_a_portfolio_heatmap_adds_every_team_a_person_is_in(client, auth, team_r
     r = client.post("/api/v1/portfolio/heatmap", json={"plans": bad}, headers=auth("hr"))
     assert r.status_code == 400
     assert [f["field"] for f in r.get_json()["fields"]] == ["plans[1].members[0].allocation", "plans[2]"]
+
+
+def test_capacity_changes_and_time_off_shape_the_weeks(client, auth, team_request, service):
+    """Cy's capacity drops to 0.4 FTE from May and Gus is away 13-24 April: the plan's
+    over-capacity weeks follow the capacity, away days show for HR only, and the department
+    view counts who is away."""
+    from datetime import date
+
+    from teamgraph.graph.model import CapacityPeriod, ChangeSet, TimeOff
+    cs = ChangeSet()
+    cs.add(CapacityPeriod("cy", date(2026, 5, 1), None, 0.4), TimeOff("gus", date(2026, 4, 13), date(2026, 4, 24)))
+    service.store.apply(cs)
+    plan = [{"id": "cy", "allocation": 0.5}, "gus"]
+    people = rows(heatmap(client, auth, team_request, plan))
+    cy = people["cy"]["cells"]
+    assert [c["capacity"] for c in cy[:4]] == [0.8] * 4 and all(c["capacity"] == 0.4 for c in cy[5:])
+    over = [c["week"] for c in cy if c["over_after"]]
+    assert over == [c["week"] for c in cy if c["end"] >= "2026-05-01"]
+    r = client.post("/api/v1/bookings", json={"request": team_request, "members": plan}, headers=auth("hr"))
+    assert r.status_code == 409 and [(c["person"], c["weeks"]) for c in r.get_json()["conflicts"]] == [("cy", over)]
+    gus = {c["week"]: c["away_days"] for c in people["gus"]["cells"]}
+    assert gus["2026-04-08"] > 0 and gus["2026-04-15"] > 0 and gus["2026-04-22"] > 0
+    assert gus["2026-04-01"] == 0 and gus["2026-04-29"] == 0
+    weeks = service.person_weeks(["gus"], service.team_request(team_request).window)["gus"]
+    assert [w.away_days for w in weeks] == list(gus.values())
+    sponsor = heatmap(client, auth, team_request, plan, role="sponsor").get_data(as_text=True)
+    assert '"away_days"' not in sponsor and '"capacity"' not in sponsor
+    fin = {d["id"]: d for d in client.get("/api/v1/capacity?start=2026-04-01&end=2026-04-30",
+                                          headers=auth("hr")).get_json()["departments"]}["fin"]
+    assert [c["away"] for c in fin["cells"]] == [int(gus[c["week"]] > 0) for c in fin["cells"]]

@@ -20,9 +20,10 @@ const Heatmap = (() => {
       const u = side === "after" ? c.util_after : c.util_before;
       const over = side === "after" ? c.over_after : c.over_before;
       const load = side === "after" ? c.load_after : c.load_before;
+      const cap = side === "after" ? c.capacity_after : c.capacity;
       const figures = u === null ? "load with no capacity" : `${pct(u)} of capacity`;
       return { u, over, text: num(u), away: !!c.away_days,
-        label: `${name}, ${week}: ${figures} (${load.toFixed(2)} of ${c.capacity.toFixed(2)} FTE)${over ? ", over capacity" : ""}${away}` };
+        label: `${name}, ${week}: ${figures} (${load.toFixed(2)} of ${cap.toFixed(2)} FTE)${over ? ", over capacity" : ""}${away}` };
     }
     // sponsors: today's use rounded up to 10 %, and whether the plan fits that week (no figure with the plan)
     const over = side === "after" ? c.over_after : c.over_before;
