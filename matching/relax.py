@@ -180,21 +180,25 @@ def lighter_dates(store, pb: Problem, after: date, until: date, people=None) -> 
 
 # --- the four questions --------------------------------------------------------------------------
 
+def first_team(store, requests, *, pins, seed, budget: Budget):
+    """The first of `requests` (an iterable, tried in order) a team exists for, with that team's
+    ids; each built, checked for enough available people (no solve when not), then re-solved."""
+    for changed in requests:
+        if budget.over():
+            return None
+        pb = build_problem(store, changed, pins=pins, light=True)
+        if not _available(pb):
+            continue
+        found = solve_team(pb, seed=seed, time_limit=budget.left())
+        if found is not None:
+            return changed, [pb.people[i].id for i in found[0]]
+    return None
+
+
 def later_start(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | None:
     req = pb.request
-    found = None
-    for d in lighter_dates(store, pb, req.window.start, req.window.start + timedelta(days=HORIZON_DAYS))[:MAX_STARTS]:
-        if budget.over():
-            return None
-        moved = shifted(req, d)
-        if not _available(build_problem(store, moved, pins=pins, light=True)):
-            continue
-        team = verified_team(store, moved, pins=pins, seed=seed, budget=budget)
-        if team is not None:
-            found = (moved, team)
-            break
-        if budget.over():
-            return None
+    dates = lighter_dates(store, pb, req.window.start, req.window.start + timedelta(days=HORIZON_DAYS))
+    found = first_team(store, (shifted(req, d) for d in dates[:MAX_STARTS]), pins=pins, seed=seed, budget=budget)
     if found is None:
         return None
     moved, team = found
@@ -206,24 +210,15 @@ def later_start(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | Non
 def lower_allocation(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | None:
     req = pb.request
     top = max([req.allocation, *(req.alloc_of(rq) for rq in req.requirements)])
-    steps = [round(k * STEP, 2) for k in range(math.ceil(top / STEP - EPS) - 1, 0, -1)]
-    for fte in steps:
-        if budget.over():
-            return None
-        low = at_allocation(req, fte)
-        if not _available(build_problem(store, low, pins=pins, light=True)):
-            continue
-        team = verified_team(store, low, pins=pins, seed=seed, budget=budget)
-        if team is None:
-            if budget.over():
-                return None
-            continue
-        until = _full_from(store, pb, low, team, pins=pins, seed=seed, budget=budget)
-        out = {"kind": "allocation", "team": team, "allocation": fte, "full": req.allocation,
-               "change": {"allocation": fte, "full_from": until.isoformat() if until else None}}
-        out["full_from"] = until
-        return out
-    return None
+    steps = [round(k * STEP, 2) for k in range(math.ceil(top / STEP - EPS) - 1, 0, -1)]  # the largest first
+    found = first_team(store, (at_allocation(req, fte) for fte in steps), pins=pins, seed=seed, budget=budget)
+    if found is None:
+        return None
+    low, team = found
+    until = _full_from(store, pb, low, team, pins=pins, seed=seed, budget=budget)
+    return {"kind": "allocation", "team": team, "allocation": low.allocation, "full": req.allocation,
+            "change": {"allocation": low.allocation, "full_from": until.isoformat() if until else None},
+            "full_from": until}
 
 
 def _full_from(store, pb: Problem, low, team: list[str], *, pins, seed, budget: Budget) -> date | None:
