@@ -189,3 +189,26 @@ def test_heatmap_on_a_phone_scrolls_inside_with_names_in_view(browser, live, sig
     assert all(c.rect["height"] >= 24 and c.rect["width"] >= 24 for c in cells[:5])  # big enough to tap
     browser.save_screenshot(str(screenshots / "capacity-390.png"))
     assert_accessible(browser, "capacity page on a phone")
+
+
+def test_hr_sees_a_staffed_portfolio_week_by_week(browser, live, signed_in):
+    base, _ = live
+    signed_in("hr")
+    browser.get(base + "/sponsor")
+    fill_request(browser)
+    tab_to(browser, "#portfolio-add")
+    press(browser, Keys.ENTER)
+    tab_to(browser, "#portfolio-go")
+    press(browser, Keys.ENTER)
+    answer = wait(browser).until(EC.presence_of_element_located((By.ID, "portfolio-answer")))
+    staffed = [a.text for a in answer.find_elements(By.CSS_SELECTOR, ".pteam li a")]
+    tab_to(browser, "#portfolio-weeks")
+    press(browser, Keys.ENTER)
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#portfolio-plan-heatmap td")))
+    assert active(browser).get_attribute("aria-pressed") == "true"  # the side buttons take the focus
+    names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#portfolio-plan-heatmap tbody th a")]
+    assert names == list(dict.fromkeys(staffed))
+    label = browser.find_element(By.CSS_SELECTOR, "#portfolio-plan-heatmap td").get_attribute("aria-label")
+    assert label.startswith(names[0] + ", week of 1 Apr: ") and " FTE)" in label  # HR sees the figures
+    assert not browser.find_elements(By.CSS_SELECTOR, "#portfolio-plan-box #book")  # booking a portfolio is elsewhere
+    assert_accessible(browser, "sponsor page, a portfolio week by week")

@@ -165,12 +165,17 @@
     } catch (err) { st.error = err; }
   }
 
-  function drawPlan(box, t, st) {
+  const TEAM = { prefix: "plan", book: true };
+
+  /** Draw a plan's weeks into `box` (its h3 stays): the side buttons, the words, the grid, the
+   *  legend and, for a team (`opts.book`), "Book (tentative)". */
+  function drawPlan(box, t, st, opts = TEAM) {
+    const p = opts.prefix;
     const title = box.querySelector("h3");
     if (st.error && !st.data) { TG.put(box, title, TG.errorBox(st.error)); return; }
     const d = st.data, booked = d.plans[0].booking;
     const sideButton = (side) => el("button", { type: "button", "aria-pressed": st.side === side ? "true" : "false",
-      class: "hm-side", "data-side": side, onclick: () => { st.side = side; drawPlan(box, t, st); box.querySelector(`.hm-side[data-side=${side}]`).focus(); } },
+      class: "hm-side", "data-side": side, onclick: () => { st.side = side; drawPlan(box, t, st, opts); box.querySelector(`.hm-side[data-side=${side}]`).focus(); } },
     SIDES[side]);
     const over = st.side === "after" ? d.summary.over_with_plan : d.summary.over_today;
     const words = st.side === "after" ? d.summary.words_with_plan : d.summary.words_today;
@@ -179,15 +184,15 @@
       ? "Numbers: each person's use of capacity today, rounded up to 10 %. " + (st.side === "after"
         ? "“!” marks a week the plan would put them over capacity." : "“!” marks a week they are over capacity already.")
       : `Numbers: % of capacity that week, ${st.side === "after" ? "with this plan's allocations added" : "as booked today"}.`;
-    const grid = el("div", { id: "plan-grid" });
+    const grid = el("div", { id: `${p}-grid` });
     TG.put(box, title,
       el("div", { class: "hm-toggle", role: "group", "aria-label": "Show the weeks" }, sideButton("before"), sideButton("after")),
-      booked && booked.in_today ? el("p", { class: "small", id: "plan-in-today" },
+      booked && booked.in_today ? el("p", { class: "small", id: `${p}-in-today` },
         `Booked (${booked.status}): today includes this team, so the plan adds nothing more.`) : null,
-      el("p", { class: `hm-words${over.length ? " over" : ""}`, id: "plan-words" }, words + "."),
-      el("p", { class: "small muted" }, how), grid, Heatmap.legend(), bookingView(box, t, st));
-    Heatmap.grid(grid, { rows: Heatmap.personRows(d, st.side), weeks: d.weeks, corner: "Person", id: "plan-heatmap",
-      caption: `${lastRequest.name || "The team"} week by week: ${SIDES[st.side].toLowerCase()}` });
+      el("p", { class: `hm-words${over.length ? " over" : ""}`, id: `${p}-words` }, words + "."),
+      el("p", { class: "small muted" }, how), grid, Heatmap.legend(), opts.book ? bookingView(box, t, st) : null);
+    Heatmap.grid(grid, { rows: Heatmap.personRows(d, st.side), weeks: d.weeks, corner: "Person", id: `${p}-heatmap`,
+      caption: `${opts.name || lastRequest.name || "The team"} week by week: ${SIDES[st.side].toLowerCase()}` });
   }
 
   const weekList = (weeks) => weeks.slice(0, 6).map(Heatmap.day).join(", ") + (weeks.length > 6 ? ` and ${weeks.length - 6} more` : "");
@@ -420,12 +425,35 @@
               : ` · ${m.needed_for || "covers no requirement"}`),
             m.forced ? el("span", { class: "chip" }, "pinned") : null))),
           unmetList(t)))),
-      notes(r));
+      portfolioPlan(r), notes(r));
+  }
+
+  // The staffing week by week (POST /api/v1/portfolio/heatmap): every team over its request's window.
+  let staffedRequests = [];
+  function portfolioPlan(r) {
+    const plans = r.teams.map((t, i) => ({ t, q: staffedRequests.find((q) => q.name === t.request) || staffedRequests[i] }))
+      .filter(({ t, q }) => q && t.members.length)
+      .map(({ t, q }) => ({ request: q, members: teamMembers(t) }));
+    if (!plans.length) return null;
+    const box = el("section", { class: "plan-box", id: "portfolio-plan-box", "aria-labelledby": "portfolio-plan-title" },
+      el("h3", { id: "portfolio-plan-title" }, "Week by week"));
+    const st = { side: "after", data: null };
+    const opts = { prefix: "portfolio-plan", name: "The staffing", book: false };
+    box.append(el("button", { type: "button", id: "portfolio-weeks", onclick: async () => {
+      TG.put(box, box.querySelector("h3"), el("div", { class: "empty", role: "status" }, el("span", { class: "spinner" }), " Loading the weeks…"));
+      try { st.data = await api("/api/v1/portfolio/heatmap", { method: "POST", body: { plans } }); }
+      catch (err) { st.error = err; }
+      drawPlan(box, null, st, opts);
+      const first = box.querySelector(".hm-side[aria-pressed=true]");
+      if (first) first.focus();
+    } }, "Show the staffing week by week"));
+    return box;
   }
 
   async function staffPortfolio() {
     const box = $("portfolio-result");
     const cap = $("portfolio-max-load").value;
+    staffedRequests = portfolio.slice();
     TG.clearFieldErrors($("portfolio-box"));
     TG.put(box, el("span", { class: "spinner" }), " Staffing…");
     try {
