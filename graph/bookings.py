@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from teamgraph.errors import ConflictError, FieldProblem, ValidationError
-from teamgraph.graph.load import weekly_load
+from teamgraph.graph.load import calendar_pieces, ratio, weeks_of
 from teamgraph.graph.model import Membership, Person, Window
 from teamgraph.matching.request_fields import ALLOCATION  # one bound for requests and bookings
 
@@ -210,31 +210,37 @@ def counted_statuses(count_tentative: bool) -> tuple[str, ...]:
     return LIVE if count_tentative else ("confirmed",)
 
 
-def conflicts(b: Booking, people: Mapping[str, Person], memberships: Iterable[Membership]) -> list[Conflict]:
+def conflicts(b: Booking, people: Mapping[str, Person], memberships: Iterable[Membership],
+              calendars: Mapping | None = None) -> list[Conflict]:
     """Members of `b` who would be over capacity in some week of its window, given `memberships`
-    (their real memberships plus every live booking's, this one excluded)."""
+    (their real memberships plus every live booking's, this one excluded) and their `calendars`
+    (graph.reads.Calendar: capacity periods, time off, holidays; the time-phased load of
+    graph/load.py, as suggestions count it; without one, Person.capacity throughout)."""
+    from teamgraph.graph.reads import Calendar
     by_person: dict[str, list[Membership]] = {}
     for m in memberships:
         by_person.setdefault(m.person, []).append(m)
     out = []
     for m in b.members:
         p = people[m.person]
-        weeks = [w for w, load in weekly_load(by_person.get(m.person, []), b.window)
-                 if load + m.allocation > p.capacity + EPS]
+        cal = (calendars or {}).get(m.person) or Calendar(m.person, p.capacity)
+        parts = calendar_pieces(by_person.get(m.person, []), b.window, cal)
+        weeks = [w.start for w in weeks_of(parts, b.window, cal.capacity, m.allocation)
+                 if ratio(w.load + m.allocation, w.capacity) > 1 + EPS]
         if weeks:
             out.append(Conflict(m.person, p.name, weeks))
     return out
 
 
 def batch_conflicts(bookings: Sequence[Booking], people: Mapping[str, Person],
-                    memberships: Iterable[Membership]) -> list[Conflict]:
+                    memberships: Iterable[Membership], calendars: Mapping | None = None) -> list[Conflict]:
     """`conflicts` of several bookings written together: each counts `memberships` (real ones and
     live bookings outside the batch) and the batch's earlier bookings; conflicts name the booking
     when there is more than one."""
     counted = list(memberships)
     out = []
     for b in bookings:
-        for c in conflicts(b, people, counted):
+        for c in conflicts(b, people, counted, calendars):
             c.request = (b.name or b.id) if len(bookings) > 1 else None
             c.booking = b.id
             out.append(c)

@@ -20,6 +20,7 @@ from teamgraph.graph.bookings import (
 )
 from teamgraph.graph.model import Membership, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
+from teamgraph.graph.neo4j_reads import calendars_in
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
 
@@ -98,7 +99,7 @@ class Neo4jBookings:
             w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
             real = [decode("membership", r["row"])
                     for r in run(qr.MEMBERSHIPS_IN_WINDOW, ids=ids, start=w.start, end=w.end)]
-            found = batch_conflicts(bookings, people, real + self._booked_rows(run, ids, w, LIVE))
+            found = batch_conflicts(bookings, people, real + self._booked_rows(run, ids, w, LIVE), calendars_in(run, ids, w))
             if found and not allow_overload:
                 raise BookingConflict(found)
             for b in bookings:

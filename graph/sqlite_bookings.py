@@ -21,6 +21,7 @@ from teamgraph.graph.bookings import (
 )
 from teamgraph.graph.model import Membership, Window
 from teamgraph.graph.sqlite_schema import CODECS
+from teamgraph.graph.sqlite_queries import calendars_in
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
 
 BOOKING_SCHEMA = """
@@ -143,7 +144,7 @@ class SqliteBookings:
             real = [CODECS["membership"].decode(r) for r in con.execute(
                 f"{CODECS['membership'].select_sql} WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) "
                 'AND (t."end" IS NULL OR t."end" >= ?)', (_ids(ids), w.end.isoformat(), w.start.isoformat()))]
-            found = batch_conflicts(bookings, people, real + self._booked(con, ids, w, LIVE))
+            found = batch_conflicts(bookings, people, real + self._booked(con, ids, w, LIVE), calendars_in(con, ids, w))
             if found and not allow_overload:
                 raise BookingConflict(found)
             for b in bookings:
