@@ -225,6 +225,26 @@ def test_sponsor_sees_a_diagnosis_when_infeasible(phone, signed_in, screenshots)
     assert_accessible(phone, "sponsor diagnosis")
 
 
+def test_sponsor_sees_the_verified_relaxations_by_name(phone, signed_in):
+    """Kubernetes ≥ 4 once, April to June: only Ana Lima holds it and she is busy until June 30 —
+    the diagnosis offers starting on July 1 (checked by solving again), naming her, and shows a
+    sponsor no utilisation after joining."""
+    base = signed_in("sponsor")
+    phone.get(base + "/sponsor")
+    choose(phone, tab_to(phone, ".reqrow:nth-child(1) .req-skill"), "kube", "Kubernetes")
+    tab_to(phone, ".reqrow:nth-child(1) .req-level")
+    press(phone, Keys.ARROW_DOWN)  # ≥ 3 → ≥ 4
+    tab_to(phone, ".reqrow:nth-child(2) .remove")
+    press(phone, Keys.ENTER)
+    tab_to(phone, "#size_min")
+    replace_text(phone, "1")  # nobody else holds a skill asked for: a team of one
+    send_window(phone, "2026-04-01", "2026-06-30")
+    options = wait(phone).until(EC.presence_of_element_located((By.ID, "relaxations")))
+    starts = [li.text for li in options.find_elements(By.CSS_SELECTOR, "li[data-kind=start_after]")]
+    assert len(starts) == 1 and starts[0].startswith("start on 2026-07-01") and "Ana Lima" in starts[0], starts
+    assert "%" not in phone.find_element(By.ID, "diagnosis").text
+
+
 def test_kickoff_page_shows_snippets_and_expands_a_whole_case(phone, signed_in, screenshots):
     base = signed_in("sponsor")
     phone.get(base + "/projects/p-new/kickoff")  # the proposed pricing engine (python, budgeting)
