@@ -253,8 +253,11 @@ def _namer(store, pb: Problem):
     return name
 
 
-def _names(ids, name) -> str:
+def _names(ids, name, most: int = 5) -> str:
+    """"A, B and C" (beyond `most` names: "A, B, C, D and 3 others")."""
     shown = [name(p) for p in ids]
+    if len(shown) > most:
+        shown = shown[:most - 1] + [f"{len(shown) - most + 1} others"]
     return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else (shown[0] if shown else "nobody")
 
 
@@ -285,11 +288,11 @@ def _option(o: dict, pb: Problem, name, skill_name) -> Relaxation:
     else:  # budget: the amount is the cheapest valid team's cost (teamgraph.present: HR/admin only)
         raise_by = o["needed"] - o["budget"]
         msg = f"raise the budget by {raise_by:,.0f} to {o['needed']:,.0f}"
+        # without the team too: the cheapest team, named, would rank people by cost rate
         plain = "raise the budget (HR can say by how much: the amount would tell a team's cost)"
         amount = raise_by
-    return Relaxation(kind, msg + team, target=o.get("skill"), amount=amount,
-                      plain=None if plain is None else plain + team, change=o["change"], verified=True,
-                      team=list(o["team"]))
+    return Relaxation(kind, msg + team, target=o.get("skill"), amount=amount, plain=plain, change=o["change"],
+                      verified=True, team=list(o["team"]))
 
 
 

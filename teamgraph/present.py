@@ -37,10 +37,11 @@ two wordings: `message` with figures and `plain` without. Sponsors get `plain`: 
 above capacity" without her utilisation after joining (an after-figure, as above), and "raise the
 budget" without the amount — the least budget that works is the cheapest valid team's cost, and
 for a team of one that is a person's cost rate, which only HR/admin see (so the budget option's
-`amount` and `change` go too). The other options stay whole: a start date and a lower allocation
-"at F FTE" say only whether a team fits (F is on a 0.1 FTE grid, one fits-or-not answer per step,
-which the sponsor could ask the engine for one allocation at a time), and a lower level names
-people who hold a skill, as the skill pages do.
+`amount` and `change` go too, and its team: the cheapest team, named, ranks people by cost
+rate). The other options stay whole: a start date and a lower allocation "at F FTE" say only
+whether a team fits (F is on a 0.1 FTE grid, one fits-or-not answer per step, which the sponsor
+could ask the engine for one allocation at a time), and a lower level names people who hold a
+skill, as the skill pages do.
 """
 
 from __future__ import annotations
@@ -186,9 +187,8 @@ def _relaxation_view(r: dict) -> dict:
     if not isinstance(r, dict) or not r.get("plain"):
         return r
     out = {**r, "message": r["plain"], "plain": None}
-    if r.get("kind") == "budget":
-        out["amount"] = None
-        out["change"] = None
+    if r.get("kind") == "budget":  # the amount, and the cheapest team (it ranks people by cost rate)
+        out.update(amount=None, change=None, team=[])
     return out
 
 

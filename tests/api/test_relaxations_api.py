@@ -21,7 +21,7 @@ def test_hr_gets_the_budget_amount_and_a_sponsor_does_not(client, auth, team_req
     assert o["message"].startswith("raise the budget by ") and "Gus Berg" in o["message"]
     sponsor = _diagnosis(client, auth, body, "sponsor")
     (s,) = [o for o in sponsor["options"] if o["kind"] == "budget"]
-    assert s["amount"] is None and s["change"] is None and s["plain"] is None
+    assert s["amount"] is None and s["change"] is None and s["plain"] is None and s["team"] == []
     assert s["message"].startswith("raise the budget (HR can say by how much")
     needed = f"{o['change']['budget']:,.0f}"
     assert needed not in str(sponsor) and needed.replace(",", "") not in str(sponsor)
