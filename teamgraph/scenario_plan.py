@@ -96,7 +96,8 @@ def plan(scenario: Scenario, store) -> Plan:
             out.shift_bookings[p.id] = out.shift_bookings.get(p.id, 0) + days
             out.delayed[p.id] = out.delayed.get(p.id, 0) + days
         elif c.kind == "hire":
-            person = Person(v["id"], v["name"], v.get("email") or f"{v['id']}@planned-hire.invalid", v["department"],
+            # no e-mail yet: a placeholder on the reserved .invalid domain, unique by id
+            person = Person(v["id"], v["name"], f"{v['id']}@planned-hire.invalid", v["department"],
                             v.get("title") or "planned hire", v.get("location") or "", "",
                             1.0 if v.get("capacity") is None else v["capacity"], v.get("cost_rate") or 0.0,
                             tuple(v.get("languages") or ()))

@@ -4,7 +4,8 @@ a scenario for real.
 The overlay: every record of the organisation, kind by kind (graph.model.WRITE_ORDER, so kinds added
 to the model come along), and every live booking are copied into a private embedded store — an
 SQLite file in a temporary folder in memory (/dev/shm where there is one, else the system's temporary
-folder), deleted afterwards — whatever the real store is. The scenario's ChangeSet is applied to the
+folder), deleted afterwards — whatever the real store is. The record copy is made once per store
+revision and cloned as a file for each later what-if at that revision (`_BaseCopy`). The scenario's ChangeSet is applied to the
 copy through the same `apply` ingest uses, and a `Teamgraph` over the copy answers: the same
 composition root, so every rule (capacity, budget, departments, the role redactions) is the same.
 The real store is only read. Retrieval relevance reuses the real index (case, project and person
@@ -26,7 +27,9 @@ request's window.) Members may not run scenarios.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import threading
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -61,18 +64,62 @@ class OverlayEngine(Teamgraph):
         raise IndexMissing("a what-if overlay has no retrieval index of its own")
 
 
+def _private_dir(prefix: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder in memory where there is one (/dev/shm), else the system's."""
+    shm = Path("/dev/shm")
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None)
+
+
+class _BaseCopy:
+    """The organisation copied once per store revision: a later what-if at the same revision clones
+    the file (a file copy) instead of reading every record again. One copy is kept, the latest; a
+    write anywhere moves the revision, so a stale copy is never used."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key: tuple | None = None  # (the real store, its revision)
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self.left_out = 0
+
+    def clone(self, real_store, target: Path) -> int:
+        """Copy the organisation of `real_store` into the new file `target`; returns the records left out."""
+        from teamgraph.graph.sqlite_store import SqliteStore
+        with self._lock:
+            revision = real_store.revision()
+            if self._key is None or self._key[0] is not real_store or self._key[1] != revision:
+                folder = _private_dir("teamgraph-whatif-base-")
+                base = SqliteStore(Path(folder.name) / "base.sqlite3")
+                try:
+                    left_out = copy_organisation(real_store, base)
+                finally:
+                    base.close()  # the last connection closing folds the WAL into the file
+                if self._dir is not None:
+                    self._dir.cleanup()
+                self._dir, self.left_out = folder, left_out
+                # a write during the copy may be half in it: keep it for this what-if only
+                self._key = (real_store, revision) if real_store.revision() == revision else None
+            shutil.copyfile(Path(self._dir.name) / "base.sqlite3", target)
+            return self.left_out
+
+
+_BASE = _BaseCopy()
+
+
 class Overlay:
     """A copy of `real`'s organisation with `the_plan` applied, in a private embedded store."""
 
     def __init__(self, real: Teamgraph, the_plan: Plan):
         from teamgraph.graph.sqlite_store import SqliteStore
-        shm = Path("/dev/shm")
-        self._dir = tempfile.TemporaryDirectory(prefix="teamgraph-whatif-",
-                                                dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None)
-        self.store = SqliteStore(Path(self._dir.name) / "overlay.sqlite3", count_tentative=real.settings.count_tentative)
+        self._dir = _private_dir("teamgraph-whatif-")
+        path = Path(self._dir.name) / "overlay.sqlite3"
         try:
-            self.left_out = copy_organisation(real.store, self.store)
-            self.store.apply(the_plan.changes)
+            self.left_out = _BASE.clone(real.store, path)
+            self.store = SqliteStore(path, count_tentative=real.settings.count_tentative)
+        except BaseException:
+            self._dir.cleanup()
+            raise
+        try:
+            self.store.apply(_overlay_changes(the_plan.changes, self.store))
             self.store.copy_bookings(moved_bookings(real.store, the_plan))
         except BaseException:
             self.close()
@@ -90,6 +137,14 @@ class Overlay:
         self.close()
 
 
+def _of_people(kind: str, records, people: set[str]) -> tuple[list, int]:
+    """`records` without those kept under a forgotten person's tombstone (a person reference that is
+    no person), and how many were left out."""
+    refs = [fld for k, fld in _PERSON_REFS if k == kind]
+    kept = [r for r in records if not any(getattr(r, fld) not in people for fld in refs)]
+    return kept, len(records) - len(kept)
+
+
 def copy_organisation(source, target) -> int:
     """Every record of every kind from `source` into the empty `target`, in one apply. Memberships and
     ratings kept under a forgotten person's tombstone are left out (they are nobody's load and no
@@ -97,17 +152,24 @@ def copy_organisation(source, target) -> int:
     people = {p.id for p in source.all("person")}
     cs, left_out = ChangeSet(), 0
     for kind in WRITE_ORDER:
-        refs = [fld for k, fld in _PERSON_REFS if k == kind]
-        records = []
-        for r in source.all(kind):
-            if any(getattr(r, fld) not in people for fld in refs):
-                left_out += 1
-            else:
-                records.append(r)
+        records, n = _of_people(kind, list(source.all(kind)), people)
+        left_out += n
         if records:
             cs.upserts[kind] = records
     target.apply(cs)
     return left_out
+
+
+def _overlay_changes(changes: ChangeSet, store) -> ChangeSet:
+    """The plan for the overlay: its tombstone records (a delayed project's forgotten members) are
+    not in the copy, so neither are their changes."""
+    people = {p.id for p in changes.upserts.get("person", ())}
+    people |= {ref for kind, fld in _PERSON_REFS for r in changes.upserts.get(kind, ())
+               if (ref := getattr(r, fld)) not in people and store.get("person", ref) is not None}
+    out = ChangeSet(deletes=changes.deletes)
+    for kind, records in changes.upserts.items():
+        out.upserts[kind] = _of_people(kind, records, people)[0]
+    return out
 
 
 def moved_bookings(store, the_plan: Plan) -> list:

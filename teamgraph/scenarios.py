@@ -48,7 +48,7 @@ SCENARIO_KEYS = ("name", "description", "changes")
 CHANGE_FIELDS: dict[str, tuple[str, ...]] = {
     "delay": ("project", "weeks"),
     "hire": ("name", "id", "department", "skills", "start", "capacity", "cost_rate", "title", "location",
-             "email", "languages"),
+             "languages"),
     "remove": ("person", "from"),
     "reassign": ("person", "from_project", "to_project", "date", "allocation", "role"),
     "allocation": ("person", "project", "allocation", "from", "role"),

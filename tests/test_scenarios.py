@@ -191,3 +191,29 @@ def test_a_portfolio_side_by_side(tg):
     assert [t["request"] for t in out["with_scenario"]["teams"]] == ["Pricing engine", "Second"]
     with pytest.raises(AccessDenied):
         scenario_run.run(tg, scenario(HIRE), tg.viewer("sponsor", "fay"), portfolio=portfolio)
+
+
+def test_each_overlay_starts_from_the_store_as_it_is_now(tg):
+    """The record copy is reused while the revision stands still (a file clone), never after a write,
+    and one what-if's changes never reach the next one's overlay."""
+    hire = resolve(scenario(HIRE), tg)
+    with scenario_run.Overlay(tg, plan(hire, tg.store)) as first:
+        assert first.store.get("person", "hire-planned-engineer") is not None
+    nothing = resolve(scenario({"delay": {"project": "p-hire", "weeks": 1}}), tg)
+    with scenario_run.Overlay(tg, plan(nothing, tg.store)) as second:
+        assert second.store.get("person", "hire-planned-engineer") is None
+        assert second.store.counts() == tg.store.counts()  # every kind, record for record in number
+    tg.store.apply(ChangeSet().add(Person("zed", "Zed Ray", "zed@example.org", "eng")))
+    with scenario_run.Overlay(tg, plan(nothing, tg.store)) as third:
+        assert third.store.get("person", "zed") is not None
+
+
+def test_a_delayed_project_with_a_forgotten_member(tg):
+    """Forgetting keeps a membership under a tombstone: the overlay leaves it out, apply moves it too."""
+    tg.store.forget_person("gus")
+    sc = scenario({"delay": {"project": "CRM migration", "weeks": 2}})
+    out = scenario_run.run(tg, sc, tg.viewer("admin"), request=REQUEST, relevance=False)
+    assert out["notes"][0].startswith("2 record(s) of forgotten people")  # Gus's CRM membership and rating of Ana
+    scenario_run.apply(tg, sc, tg.viewer("admin"))
+    moved = tg.store.project_members("p-crm")
+    assert {m.start for m in moved} == {date(2025, 1, 15)} and len(moved) == 3  # ana, fay and the tombstone
