@@ -212,3 +212,27 @@ def test_capacity_changes_and_time_off_shape_the_weeks(client, auth, team_reques
     fin = {d["id"]: d for d in client.get("/api/v1/capacity?start=2026-04-01&end=2026-04-30",
                                           headers=auth("hr")).get_json()["departments"]}["fin"]
     assert [c["away"] for c in fin["cells"]] == [int(gus[c["week"]] > 0) for c in fin["cells"]]
+
+
+def test_a_week_without_capacity_is_over_with_any_plan_and_stays_valid_json(client, auth, team_request, service):
+    """Gus at 0 FTE in April (parental leave kept as capacity): utilisations with the plan are
+    null (not Infinity), the weeks are over capacity with it, and sponsors see just that."""
+    import json
+    from datetime import date
+
+    from teamgraph.graph.model import CapacityPeriod, ChangeSet
+    cs = ChangeSet()
+    cs.add(CapacityPeriod("gus", date(2026, 4, 1), date(2026, 4, 28), 0.0))
+    service.store.apply(cs)
+    for role in ("hr", "sponsor"):
+        r = heatmap(client, auth, team_request, ["gus"], role=role)
+        body = json.loads(r.get_data(as_text=True), parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+        april = [c for c in body["people"][0]["cells"] if c["end"] <= "2026-04-28"]
+        assert len(april) == 4 and all(c["over_after"] and not c["over_before"] for c in april)
+        later = [c for c in body["people"][0]["cells"] if c["week"] > "2026-04-28"]
+        assert later and not any(c["over_after"] for c in later)
+        if role == "hr":
+            assert all(c["capacity"] == 0 and c["util_before"] == 0 and c["util_after"] is None for c in april)
+        else:
+            assert all(c["availability_after"] == "over capacity" and c["util_before"] == 0 for c in april)
+    assert [o["name"] for o in body["summary"]["over_with_plan"]] == ["Gus Berg"]

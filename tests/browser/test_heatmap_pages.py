@@ -190,6 +190,22 @@ def test_heatmap_on_a_phone_scrolls_inside_with_names_in_view(browser, live, sig
     browser.save_screenshot(str(screenshots / "capacity-390.png"))
     assert_accessible(browser, "capacity page on a phone")
 
+    # the sponsor's team week by week, on the phone too
+    signed_in("sponsor")
+    browser.get(base + "/sponsor")
+    fill_request(browser)
+    tab_to(browser, "#submit")
+    press(browser, Keys.ENTER)
+    wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#plan-heatmap td")))
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    wrap = browser.find_element(By.CSS_SELECTOR, "#plan-grid .hm-wrap")
+    assert browser.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth", wrap)
+    book = browser.find_element(By.ID, "book")
+    assert book.is_displayed() and book.rect["x"] + book.rect["width"] <= 390
+    browser.execute_script("document.getElementById('plan-box').scrollIntoView()")
+    browser.save_screenshot(str(screenshots / "sponsor-heatmap-390.png"))
+    assert_accessible(browser, "sponsor's team week by week on a phone")
+
 
 def test_hr_sees_a_staffed_portfolio_week_by_week(browser, live, signed_in):
     base, _ = live

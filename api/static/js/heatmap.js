@@ -25,11 +25,13 @@ const Heatmap = (() => {
       return { u, over, text: num(u), away: !!c.away_days,
         label: `${name}, ${week}: ${figures} (${load.toFixed(2)} of ${cap.toFixed(2)} FTE)${over ? ", over capacity" : ""}${away}` };
     }
-    // sponsors: today's use rounded up to 10 %, and whether the plan fits that week (no figure with the plan)
+    // sponsors: today's use rounded up to 10 %, and whether the plan fits that week (no figure with the
+    // plan, teamgraph/present.py): with the plan a cell says ✓ (fits) or ! (over capacity)
     const over = side === "after" ? c.over_after : c.over_before;
     const today = c.util_before === null ? "no capacity" : `about ${pct(c.util_before)} of capacity today`;
-    const plan = side === "after" ? `; with this plan ${c.availability_after}` : (over ? ", over capacity" : "");
-    return { u: c.util_before, over, text: num(c.util_before), label: `${name}, ${week}: ${today}${plan}` };
+    const label = `${name}, ${week}: ${today}` + (side === "after" ? `; with this plan ${c.availability_after}` : (over ? ", over capacity" : ""));
+    if (side === "after") return { fits: !over, over, text: over ? "" : "✓", label };
+    return { u: c.util_before, over, text: num(c.util_before), label };
   }
 
   function departmentCell(c, name) {
@@ -55,7 +57,7 @@ const Heatmap = (() => {
           onclick: () => r.onOpen() }, r.name) : el("span", { tabindex: "-1" }, r.name);
       const th = el("th", { scope: "row", class: "hm-name" }, nameCell, r.sub ? el("span", { class: "hm-sub" }, r.sub) : null);
       const tds = r.cells.map((v) => el("td", {
-        class: `hm-cell ${v.over ? "hm-over" : `hm-b${v.u === null ? 4 : bin(v.u)}`}${v.away ? " hm-away" : ""}`,
+        class: `hm-cell ${v.over ? "hm-over" : v.fits ? "hm-fits" : `hm-b${v.u === null ? 4 : bin(v.u)}`}${v.away ? " hm-away" : ""}`,
         tabindex: "-1", "aria-label": v.label, title: v.label, "data-over": v.over ? "true" : "false",
         ondblclick: r.onOpen ? () => r.onOpen() : null },
       v.over ? el("b", { "aria-hidden": "true" }, "!") : null, el("span", { "aria-hidden": "true" }, v.text)));
@@ -96,10 +98,12 @@ const Heatmap = (() => {
     return table;
   }
 
-  function legend(extra = []) {
+  /** The legend; `fitsOnly`: a sponsor's "with this plan" (✓ fits, ! over), no scale. */
+  function legend(extra = [], fitsOnly = false) {
     const labels = ["under 20 %", "20–39 %", "40–59 %", "60–79 %", "80–100 %"];
     return el("ul", { class: "hm-legend small", "aria-label": "Legend" },
-      labels.map((l, i) => el("li", {}, el("i", { class: `hm-swatch hm-b${i}`, "aria-hidden": "true" }), l)),
+      fitsOnly ? el("li", {}, el("i", { class: "hm-swatch hm-fits", "aria-hidden": "true" }, "✓"), "fits with this plan")
+        : labels.map((l, i) => el("li", {}, el("i", { class: `hm-swatch hm-b${i}`, "aria-hidden": "true" }), l)),
       el("li", {}, el("i", { class: "hm-swatch hm-over", "aria-hidden": "true" }, "!"), el("b", {}, "over capacity"), " (striped, bold border, !)"),
       extra.map((x) => el("li", {}, x)));
   }

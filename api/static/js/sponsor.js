@@ -180,17 +180,17 @@
     const over = st.side === "after" ? d.summary.over_with_plan : d.summary.over_today;
     const words = st.side === "after" ? d.summary.words_with_plan : d.summary.words_today;
     const sponsorView = d.people.length && d.people[0].cells.length && d.people[0].cells[0].load_before === undefined;
-    const how = sponsorView
-      ? "Numbers: each person's use of capacity today, rounded up to 10 %. " + (st.side === "after"
-        ? "“!” marks a week the plan would put them over capacity." : "“!” marks a week they are over capacity already.")
-      : `Numbers: % of capacity that week, ${st.side === "after" ? "with this plan's allocations added" : "as booked today"}.`;
+    const how = !sponsorView ? `Numbers: % of capacity that week, ${st.side === "after" ? "with this plan's allocations added" : "as booked today"}.`
+      : st.side === "after" ? "✓: the plan fits that week; “!”: it would put them over capacity. (Today's numbers are under Today.)"
+        : "Numbers: each person's use of capacity today, rounded up to 10 %; “!” marks a week they are over capacity already.";
     const grid = el("div", { id: `${p}-grid` });
     TG.put(box, title,
       el("div", { class: "hm-toggle", role: "group", "aria-label": "Show the weeks" }, sideButton("before"), sideButton("after")),
       booked && booked.in_today ? el("p", { class: "small", id: `${p}-in-today` },
         `Booked (${booked.status}): today includes this team, so the plan adds nothing more.`) : null,
       el("p", { class: `hm-words${over.length ? " over" : ""}`, id: `${p}-words` }, words + "."),
-      el("p", { class: "small muted" }, how), grid, Heatmap.legend(), opts.book ? bookingView(box, t, st) : null);
+      el("p", { class: "small muted" }, how), grid, Heatmap.legend([], sponsorView && st.side === "after"),
+      opts.book ? bookingView(box, t, st) : null);
     Heatmap.grid(grid, { rows: Heatmap.personRows(d, st.side), weeks: d.weeks, corner: "Person", id: `${p}-heatmap`,
       caption: `${opts.name || lastRequest.name || "The team"} week by week: ${SIDES[st.side].toLowerCase()}` });
   }
