@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from teamgraph.graph.sqlite_store import SqliteStore
-from tests.tinyorg import tiny_org
+from tests.cli_org import tiny_cli
 
 REQUEST = """name: Pricing engine
 project: p-new
@@ -25,17 +21,7 @@ requirements:
 
 @pytest.fixture
 def run(tmp_path):
-    store = SqliteStore(tmp_path / "teamgraph.sqlite3")
-    store.apply(tiny_org())
-    store.close()
-    (tmp_path / "request.yaml").write_text(REQUEST, encoding="utf-8")
-    env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(tmp_path), "TEAMGRAPH_STORE": "embedded",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-
-    def do(*args, env_extra=None):
-        return subprocess.run([sys.executable, "-m", "teamgraph", *[str(a) for a in args]], capture_output=True,
-                              text=True, env={**env, **(env_extra or {})}, cwd=tmp_path, timeout=120)
-    return do
+    return tiny_cli(tmp_path, {"request.yaml": REQUEST})
 
 
 def test_book_the_suggested_team_then_confirm_release_and_show(run):

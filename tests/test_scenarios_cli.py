@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from teamgraph.graph.sqlite_store import SqliteStore
-from tests.tinyorg import tiny_org
+from tests.cli_org import tiny_cli
 
 REQUEST = """name: Pricing engine
 project: p-new
@@ -35,18 +31,7 @@ changes:
 
 @pytest.fixture
 def run(tmp_path):
-    store = SqliteStore(tmp_path / "teamgraph.sqlite3")
-    store.apply(tiny_org())
-    store.close()
-    (tmp_path / "request.yaml").write_text(REQUEST, encoding="utf-8")
-    (tmp_path / "scenario.yaml").write_text(SCENARIO, encoding="utf-8")
-    env = {**os.environ, "TEAMGRAPH_DATA_DIR": str(tmp_path), "TEAMGRAPH_STORE": "embedded",
-           "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-
-    def do(*args):
-        return subprocess.run([sys.executable, "-m", "teamgraph", *map(str, args)], capture_output=True, text=True,
-                              env=env, cwd=tmp_path, timeout=120)
-    return do
+    return tiny_cli(tmp_path, {"request.yaml": REQUEST, "scenario.yaml": SCENARIO})
 
 
 def test_whatif_side_by_side_then_apply(run):
