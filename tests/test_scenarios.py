@@ -12,7 +12,9 @@ import pytest
 from teamgraph import scenario_run
 from teamgraph.errors import AccessDenied, ValidationError
 from teamgraph.graph.bookings import LIVE
-from teamgraph.graph.model import WRITE_ORDER, CapacityPeriod, ChangeSet, Membership, Person, PersonSkill, Phase
+from teamgraph.graph.model import (
+    WRITE_ORDER, CapacityPeriod, ChangeSet, Membership, Person, PersonSkill, Phase, phased,
+)
 from teamgraph.scenario_plan import plan
 from teamgraph.scenarios import load_scenario, parse_scenario, resolve
 from teamgraph.service import Teamgraph
@@ -217,3 +219,24 @@ def test_a_delayed_project_with_a_forgotten_member(tg):
     scenario_run.apply(tg, sc, tg.viewer("admin"))
     moved = tg.store.project_members("p-crm")
     assert {m.start for m in moved} == {date(2025, 1, 15)} and len(moved) == 3  # ana, fay and the tombstone
+
+
+def test_reassign_then_reallocate_builds_phases_and_a_role_must_be_said_when_there_are_two(tg):
+    sc = resolve(scenario(
+        {"reassign": {"person": "Ana Lima", "from_project": "p-plat", "to_project": "p-new", "date": "2026-04-01",
+                      "allocation": 0.4}},
+        {"allocation": {"person": "ana", "project": "Pricing engine", "allocation": 0.2, "from": "2026-05-01"}}), tg)
+    cs = plan(sc, tg.store).changes
+    assert set(cs.upserts["membership"]) == {
+        Membership("ana", "p-plat", "lead", 0.7, date(2026, 1, 15), date(2026, 3, 31)),  # ends the day before
+        phased("ana", "p-new", [Phase(date(2026, 4, 1), date(2026, 4, 30), 0.4),  # the rest moved, then re-allocated
+                                Phase(date(2026, 5, 1), date(2026, 6, 30), 0.2)], "lead")}
+    assert not cs.deletes
+    tg.store.apply(ChangeSet().add(Membership("ana", "p-plat", "reviewer", 0.1, date(2026, 2, 1), date(2026, 5, 31))))
+    with pytest.raises(ValidationError, match="Ana Lima is on Platform upgrade as lead, reviewer; say which with role"):
+        plan(resolve(scenario({"allocation": {"person": "ana", "project": "p-plat", "allocation": 0.5}}), tg), tg.store)
+    whole = plan(resolve(scenario({"reassign": {"person": "ana", "from_project": "p-plat", "to_project": "p-new",
+                                                "role": "reviewer"}}), tg), tg.store).changes
+    assert whole.deletes == {"membership": [("ana", "p-plat", "reviewer")]}
+    assert whole.upserts["membership"] == [Membership("ana", "p-new", "reviewer", 0.1, date(2026, 2, 1),
+                                                      date(2026, 5, 31))]
