@@ -160,10 +160,6 @@ def why_not(store: GraphStore, request: TeamRequest, person_id: str, *, suggesti
     return out
 
 
-def _pct(u: float) -> str:
-    return "∞" if u == float("inf") else f"{u:.0%}"
-
-
 def _why_not(store: GraphStore, request: TeamRequest, person, *, suggestion: Suggestion | None,
              viewer: Viewer, **kw) -> WhyNot:
     person_id = person.id
@@ -194,12 +190,11 @@ def _why_not(store: GraphStore, request: TeamRequest, person, *, suggestion: Sug
         # the time-phased load (graph/load.py): each week at its most utilised working piece
         weeks = [w for w in weeks_of(list(c.pieces), req.window, c.person.capacity, lowest)
                  if ratio(w.load + lowest, w.capacity) > 1 + EPS] if c.pieces else []
-        shown = ", ".join(f"{w.start.isoformat()} ({_pct(ratio(w.load, w.capacity))} of {w.capacity:g} FTE)"
+        shown = ", ".join(f"{w.start.isoformat()} ({ratio(w.load, w.capacity):.0%} of {w.capacity:g} FTE)"
                           for w in weeks[:8]) + (" …" if len(weeks) > 8 else "")
-        caps = sorted({w.capacity for w in weeks}) or [c.person.capacity]
         return WhyNot(person_id, False, False,
-                      f"{person.name} would be over capacity ({'/'.join(f'{x:.0%}' for x in caps)}) with {lowest:g} "
-                      f"FTE in {len(weeks)} week(s): {shown}", "over_capacity",
+                      f"{person.name} would be over capacity with {lowest:g} FTE more in {len(weeks)} week(s) "
+                      f"(in use before): {shown}", "over_capacity",
                       {"weeks": [{"week": w.start.isoformat(), "load": w.load, "capacity": w.capacity,
                                   "away_days": w.away_days} for w in weeks],
                        "capacity": c.person.capacity, "allocation": lowest})

@@ -140,7 +140,8 @@ class WhyNot:
 def overload_note(forced_overload: list[dict]) -> str:
     """"feasible only with this forced overload: Ann Lee at 140 %" (the design's wording)."""
     return "feasible only with this forced overload: " + ", ".join(
-        f"{o['name']} at {round(o['utilisation'] * 100)} %" for o in forced_overload)
+        f"{o['name']} at {round(o['utilisation'] * 100)} %" if o["utilisation"] != float("inf")
+        else f"{o['name']} working while at capacity 0" for o in forced_overload)
 
 
 def team_result(store, pb: Problem, members: list[int], roles: dict[int, list[int]],
@@ -204,7 +205,7 @@ TERM_WORDS = {  # term → (label, what it measures; the sign says which way it 
 
 
 def _pct(v) -> str:
-    return f"{round(v * 100)} %"
+    return f"{round(v * 100)} %" if v != float("inf") else "∞ % (work at capacity 0)"
 
 
 def _names(people) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from teamgraph.edge import text_table
 
 WIDTH = 20
@@ -58,6 +60,11 @@ def team_text(team: dict, title: str, names: dict[str, str] | None = None) -> li
     if team.get("versus_best"):
         out.append("  against the best team: " + team["versus_best"]["words"])
     out += ["  " + line for line in _table(rows, ["member", "dept", "covers", "FTE", "load before→after"])]
+    for m in members:  # time off and holidays in the window (graph/load.py: no work those days)
+        if m.get("away"):
+            from teamgraph.matching.problem import away_words
+            spans = [(date.fromisoformat(a["start"]), date.fromisoformat(a["end"])) for a in m["away"]]
+            out.append(f"  {names.get(m['id'], m.get('name') or m['id'])}: {away_words(spans)}")
     parts = team.get("score_parts") or [{"label": k, "value": v} for k, v in team["score"].items()]
     out.append("  score: " + (", ".join(f"{p['label']} {p['value']:+.2f}" for p in parts if p["value"]) or "0"))
     return out

@@ -30,6 +30,7 @@ from teamgraph.ingest.names import CULTURES, email_local, full_name  # noqa: E40
 from teamgraph.ingest.writer import FolderWriter  # noqa: E402
 from scripts.sample_taxonomy import COMMON_SKILLS, CURATED, DEPT_SKILLS, build_skills  # noqa: E402
 from scripts.sample_zh import ZH_CASES  # noqa: E402
+from scripts.sample_calendar import add_calendar  # noqa: E402
 
 TODAY = date(2026, 11, 26)
 SEED = 20261126
@@ -417,7 +418,7 @@ def build(data: Path, out: Path) -> dict[str, int]:
         w.write(*departments, *skills.values(), *people, *projects, *person_skills, *needs, *memberships,
                 *cases, *experts, *ratings)
     (out / "ATTRIBUTION.md").write_text(ATTRIBUTION, encoding="utf-8")
-    return w.counts
+    return {**w.counts, **add_calendar(out)}  # phased allocations, leave, capacity changes, holidays
 
 
 ATTRIBUTION = """\

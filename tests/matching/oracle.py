@@ -1,6 +1,11 @@
 """A brute-force oracle for the team rules of the shared design (issue 8), written apart from the
 engine on purpose: nothing here imports matching/rules.py, the Problem, the model or the solver.
-Facts come straight from the store (`get`, `memberships_of`) and `graph.load.peak_load`.
+Facts come straight from the store (`get`, `memberships_of`, `calendars`); the time-phased load
+is computed here day by day (`day_series`), apart from graph/load.py: each day's load is the sum
+of the membership phases covering it, its capacity the capacity period covering it (else the
+person's), and a day of time off or a holiday counts for nothing (no work, no capacity). The
+capacity rule holds on every working day; a person away more than `max_away` of the window may
+only be on a team when forced.
 
 `team_faults` is the one statement of the rules on this side; the oracle enumerates every team of a
 small pool with every role assignment and keeps those `team_faults` accepts, and `teamcheck` runs the
@@ -22,11 +27,45 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import combinations, product
 
-from teamgraph.graph.load import peak_load
+from datetime import date
+
 from teamgraph.graph.model import Window
 
 EPS = 1e-9
 HOURS_PER_DAY = 8  # cost_rate is per hour; one FTE works 8 hours a working day
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    load: float  # the phases of their memberships covering the day
+    capacity: float  # the capacity period covering it, else the person's capacity
+    away: bool  # time off or a holiday: no project work that day
+
+
+def day_series(store, person_id: str, window: Window) -> list[Day]:
+    """The person's days in `window`, one by one from the stored records."""
+    person = store.get("person", person_id)
+    ms = store.memberships_of([person_id])
+    cal = store.calendars([person_id]).get(person_id)
+    phases = [(ph.start, ph.end, ph.allocation) for m in ms for ph in m.phases] + [
+        (m.start, m.end, m.allocation) for m in ms if not m.phases]
+    out, d = [], window.start
+    while d <= window.end:
+        load = sum(a for s, e, a in phases if (s is None or s <= d) and (e is None or d <= e))
+        cap = person.capacity
+        for p in cal.periods if cal else ():
+            if p.start <= d and (p.end is None or d <= p.end):
+                cap = p.capacity
+        away = cal is not None and any(t.start <= d <= t.end for t in cal.time_off) or (
+            cal is not None and any(h.date == d for h in cal.holidays))
+        out.append(Day(d, round(load, 9), cap, away))
+        d += timedelta(days=1)
+    return out
+
+
+def day_util(load: float, capacity: float) -> float:
+    return load / capacity if capacity > 0 else (float("inf") if load > 1e-9 else 0.0)
 
 
 @dataclass(frozen=True)
@@ -39,12 +78,27 @@ class Facts:
     active: bool
     capacity: float
     cost_rate: float
-    load: float  # peak load in the window before any assignment
+    load: float  # peak load on a working day of the window before any assignment
     levels: Mapping[str, int]  # requested skill → level held
+    days: tuple[Day, ...] = ()
 
-    @property
-    def room(self) -> float:
-        return self.capacity - self.load
+    def working(self) -> list[Day]:
+        return [d for d in self.days if not d.away]
+
+    def fits(self, a: float, load_cap: float = 1.0) -> bool:
+        """Rule 2 day by day: load + a ≤ load_cap × capacity on every working day."""
+        return all(d.load + a <= load_cap * d.capacity + EPS for d in self.working())
+
+    def worst(self, a: float) -> tuple[float, float]:
+        """(load, capacity) of the working day where `a` more weighs most (most load on a tie)."""
+        days = self.working()
+        if not days:
+            return self.load, self.capacity
+        d = max(days, key=lambda d: (day_util(d.load + a, d.capacity), d.load))
+        return d.load, d.capacity
+
+    def away_fraction(self) -> float:
+        return sum(d.away for d in self.days) / len(self.days) if self.days else 0.0
 
 
 def read_facts(store, person_id: str, window: Window, skills: Iterable[str]) -> Facts | None:
@@ -56,9 +110,10 @@ def read_facts(store, person_id: str, window: Window, skills: Iterable[str]) -> 
         ps = store.get("person_skill", (person_id, s))
         if ps is not None:
             levels[s] = ps.level
-    load = peak_load(store.memberships_of([person_id]), window)
+    days = tuple(day_series(store, person_id, window))
+    load = max((d.load for d in days if not d.away), default=0.0)
     return Facts(person.id, person.name, person.department, person.status == "active", person.capacity,
-                 person.cost_rate, load, levels)
+                 person.cost_rate, load, levels, days)
 
 
 def working_days(window: Window) -> int:
@@ -131,9 +186,12 @@ def team_faults(request, facts: Mapping[str, Facts | None], roles: Mapping[str, 
     cost = 0.0
     for m, f in known.items():
         a = allocation(request, roles[m])
-        if f.load + a > load_cap * f.capacity + EPS:
-            out.append(fault("capacity", f"{m}: {f.load:g} + {a:g} > {load_cap:g} × {f.capacity:g}", m,
+        if not f.fits(a, load_cap):
+            load, cap = f.worst(a)
+            out.append(fault("capacity", f"{m}: {load:g} + {a:g} > {load_cap:g} × {cap:g}", m,
                              forced=m in forced))
+        if m not in forced and f.away_fraction() > request.max_away + EPS:
+            out.append(fault("away", f"{m} is away {f.away_fraction():.0%} of the window", m))
         cost += f.cost_rate * a * HOURS_PER_DAY * working_days(request.window)
     if n > request.size_max:
         out.append(fault("size", f"{n} members above the maximum {request.size_max}"))
@@ -215,7 +273,7 @@ def valid_teams(store, request, people: Iterable[str], pins: Iterable[str] = (),
                 a = request.alloc_of(rq)
                 per_req.append([m for m in members if facts[m] is not None
                                 and facts[m].levels.get(rq.skill, 0) >= rq.level
-                                and (m in forced or facts[m].load + a <= load_cap * facts[m].capacity + EPS)])
+                                and (m in forced or facts[m].fits(a, load_cap))])
             if any(len(q) < rq.count for q, rq in zip(per_req, reqs)):
                 continue
             for pick in product(*(combinations(q, rq.count) for q, rq in zip(per_req, reqs))):
@@ -267,12 +325,13 @@ def staffing_exists(store, portfolio, people: Iterable[str], *, load_cap: float 
             return None
         options.append(teams)
     spans = [(w, ks) for w, ks in stretches([r.window for r in reqs]) if len(ks) > 1]
-    peaks: dict[tuple[str, int], float] = {}
+    series: dict[tuple[str, int], list[Day]] = {}
 
-    def peak(p: str, i: int) -> float:
-        if (p, i) not in peaks:
-            peaks[p, i] = peak_load(store.memberships_of([p]), spans[i][0])
-        return peaks[p, i]
+    def over(p: str, i: int, total: float) -> bool:
+        """Some working day of stretch i where their load plus `total` passes the cap."""
+        if (p, i) not in series:
+            series[p, i] = [d for d in day_series(store, p, spans[i][0]) if not d.away]
+        return any(d.load + total > load_cap * d.capacity + EPS for d in series[p, i])
 
     def fits(chosen: list[Team]) -> bool:
         k_last = len(chosen) - 1
@@ -284,7 +343,7 @@ def staffing_exists(store, portfolio, people: Iterable[str], *, load_cap: float 
                 if len(mine) < 2 or all(p in reqs[k].include for k in mine):
                     continue
                 total = sum(dict(chosen[k].allocations)[p] for k in mine)
-                if peak(p, i) + total > load_cap * facts[k_last][p].capacity + EPS:
+                if over(p, i, total):
                     return False
         return True
 

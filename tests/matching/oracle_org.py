@@ -19,7 +19,9 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 from teamgraph.graph.sqlite_store import SqliteStore
-from teamgraph.graph.model import ChangeSet, Department, Membership, Person, PersonSkill, Project, Skill
+from teamgraph.graph.model import (
+    CapacityPeriod, ChangeSet, Department, Membership, Person, PersonSkill, Phase, Project, Skill, TimeOff, phased,
+)
 
 HORIZON_START = date(2026, 3, 2)
 WEEKS = 13
@@ -34,9 +36,10 @@ class Booking:
     allocation: float
     week: int  # first week, from the horizon start
     weeks: int
+    then: float | None = None  # phased: from half-way (in days) at this allocation instead
 
     def __repr__(self) -> str:
-        return f"Booking({self.allocation}, {self.week}, {self.weeks})"
+        return f"Booking({self.allocation}, {self.week}, {self.weeks}, {self.then})"
 
     def _repr_pretty_(self, p, cycle) -> None:  # hypothesis prints counterexamples with this
         p.text(repr(self))
@@ -55,10 +58,12 @@ class OrgPerson:
     leaver: bool
     skills: tuple[tuple[str, int], ...]
     bookings: tuple[Booking, ...]
+    periods: tuple[tuple[int, float], ...] = ()  # (from week, capacity): a capacity change, open-ended
+    leave: tuple[tuple[int, int], ...] = ()  # (from week, days): time off
 
     def __repr__(self) -> str:  # positional, one line: counterexamples stay short and pasteable
         return (f"OrgPerson({self.id!r}, {self.department!r}, {self.capacity}, {self.cost_rate}, {self.leaver}, "
-                f"{self.skills!r}, {self.bookings!r})")
+                f"{self.skills!r}, {self.bookings!r}, {self.periods!r}, {self.leave!r})")
 
     def _repr_pretty_(self, p, cycle) -> None:
         p.text(repr(self))
@@ -93,7 +98,17 @@ class Org:
             cs.add(*(PersonSkill(p.id, s, lvl, "confirmed") for s, lvl in p.skills))
             for b, project in zip(p.bookings, ("earlier", "other")):
                 start, end = b.span()
-                cs.add(Membership(p.id, project, "member", b.allocation, start, end))
+                if b.then is None:
+                    cs.add(Membership(p.id, project, "member", b.allocation, start, end))
+                else:
+                    mid = start + timedelta(days=(end - start).days // 2)
+                    cs.add(phased(p.id, project, [Phase(start, mid, b.allocation),
+                                                  Phase(mid + timedelta(days=1), end, b.then)]))
+            for week, cap in p.periods:
+                cs.add(CapacityPeriod(p.id, HORIZON_START + timedelta(weeks=week), None, cap))
+            for week, days in p.leave:
+                start = HORIZON_START + timedelta(weeks=week, days=2)  # from a Wednesday
+                cs.add(TimeOff(p.id, start, start + timedelta(days=days - 1)))
         return cs
 
 
@@ -126,12 +141,20 @@ def orgs(draw, min_people: int = 4, max_people: int = 9) -> Org:
         held = draw(st.lists(st.tuples(st.sampled_from(skills), st.sampled_from([3, 4, 2, 5, 1])),
                              min_size=1, max_size=3, unique_by=lambda t: t[0]))
         bookings = draw(st.lists(st.builds(Booking, st.sampled_from([0.2, 0.5, 0.3, 0.4, 0.6, 0.8]),
-                                           st.integers(0, WEEKS - 1), st.integers(1, WEEKS)), max_size=2))
+                                           st.integers(0, WEEKS - 1), st.integers(1, WEEKS),
+                                           st.sampled_from([None, None, 0.2, 0.6, 0.0])), max_size=2))
+        # time-phased capacity: a capacity change from some week (0 = parental leave kept as
+        # capacity), and time off from a few days to most of the horizon
+        periods = draw(st.lists(st.tuples(st.integers(0, WEEKS - 1), st.sampled_from([0.5, 1.0, 0.0, 0.8, 0.3])),
+                                max_size=1))
+        leave = draw(st.lists(st.tuples(st.integers(0, WEEKS - 1), st.sampled_from([3, 7, 14, 35, 60])),
+                              max_size=1))
         people.append(OrgPerson(
             id=f"p{i}", department=draw(st.sampled_from(depts)),
             capacity=draw(st.sampled_from([1.0, 0.8, 0.5, 0.6, 0.9])),
             cost_rate=draw(st.sampled_from([100.0, 50.0, 80.0, 120.0, 150.0])),
-            leaver=draw(st.integers(0, 7)) == 7, skills=tuple(held), bookings=tuple(bookings)))
+            leaver=draw(st.integers(0, 7)) == 7, skills=tuple(held), bookings=tuple(bookings),
+            periods=tuple(periods), leave=tuple(leave)))
     return Org(depts, skills, tuple(people))
 
 
@@ -184,6 +207,8 @@ def request_bodies(draw, org: Org, name: str = "request", *, with_window: tuple[
         body["include"] = include
     if _sometimes(draw):
         body["exclude"] = [draw(st.sampled_from([p for p in people if p not in include]))]
+    if _sometimes(draw):
+        body["max_away"] = draw(st.sampled_from([0.2, 1.0, 0.0, 0.5]))
     return body
 
 

@@ -17,11 +17,10 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from tests.matching.oracle import (
-    EPS, Team, allocation, fault, forced_of, request_facts, soft_staffing_exists, staffing_exists, team_faults,
+    EPS, Team, allocation, day_series, fault, forced_of, request_facts, soft_staffing_exists, staffing_exists, team_faults,
     unacknowledged,
 )
 
-from teamgraph.graph.load import peak_load
 from teamgraph.graph.model import Window
 
 ANSWER_STATUSES = ("optimal", "feasible", "overloaded")
@@ -64,9 +63,11 @@ def team_findings(store, request, team, pins: Iterable[str] = ()) -> tuple[list[
         a = allocation(request, roles[m.id])
         if abs(m.allocation - a) > 1e-6:
             out.append(fault("allocation", f"{m.id} is given {m.allocation:g} FTE, the rule says {a:g}", m.id))
-        if abs(m.load_before - f.load) > 1e-6 or abs(m.load_after - (f.load + m.allocation)) > 1e-6:
-            out.append(fault("report", f"{m.id} load {m.load_before:g} → {m.load_after:g} misreported "
-                                       f"(store: {f.load:g} before)", m.id))
+        load, cap = f.worst(m.allocation)  # the working day where joining weighs most
+        if (abs(m.load_before - load) > 1e-6 or abs(m.load_after - (load + m.allocation)) > 1e-6
+                or abs(m.capacity - cap) > 1e-9):
+            out.append(fault("report", f"{m.id} load {m.load_before:g} → {m.load_after:g} of {m.capacity:g} "
+                                       f"misreported (store: {load:g} of {cap:g} before)", m.id))
         if not roles[m.id] and m.id not in forced:
             out += _unexplained(store, request, len(ids), f, m.to_dict(), out)
     return out, {f["person"] for f in faults if f.get("forced")}
@@ -192,7 +193,7 @@ def portfolio_findings(store, portfolio, res, people: Iterable[str], *, oracle: 
         for f in team_faults(rq, facts, roles, forced_of(rq), load_cap=cap):
             if f.get("forced"):  # above the load cap is allowed for them; above capacity is reported
                 fp = facts[f["person"]]
-                if fp.load + allocation(rq, roles[fp.id]) > fp.capacity + EPS:
+                if not fp.fits(allocation(rq, roles[fp.id])):
                     over.add(fp.id)
             elif soft and f.get("gap"):
                 gaps = True
@@ -217,19 +218,21 @@ def portfolio_findings(store, portfolio, res, people: Iterable[str], *, oracle: 
         ks = [k for k, a in enumerate(alloc_by) if p in a]
         if len(ks) < 2:
             continue
-        person = store.get("person", p)
-        ms = store.memberships_of([p])
+        span = Window(min(reqs[k].window.start for k in ks), max(reqs[k].window.end for k in ks))
+        days = {x.day: x for x in day_series(store, p, span)}  # the oracle's own day-by-day load
         for d in sorted({d for k in ks for d in _days(reqs[k].window)}):
             running = [k for k in ks if reqs[k].window.start <= d <= reqs[k].window.end]
-            total = peak_load(ms, Window(d, d)) + sum(alloc_by[k][p] for k in running)
-            if len(running) < 2 or total <= cap * person.capacity + EPS:
+            if days[d].away:
+                continue  # no work that day
+            total = days[d].load + sum(alloc_by[k][p] for k in running)
+            if len(running) < 2 or total <= cap * days[d].capacity + EPS:
                 continue
             if all(p in reqs[k].include for k in running):
-                if total > person.capacity + EPS:
+                if total > days[d].capacity + EPS:
                     over.add(p)
                 continue
             out.append(fault("load", f"{res.status}: {p} at {total:g} on {d} in requests {running}, "
-                                     f"capacity {person.capacity:g} × {cap:g}", p))
+                                     f"capacity {days[d].capacity:g} × {cap:g}", p))
             break
     listed = _listed(getattr(res, "forced_overload", ()))
     for p in sorted(over - listed):

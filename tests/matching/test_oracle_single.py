@@ -53,6 +53,7 @@ def assert_promises(findings: list[dict]) -> None:
     assert not of("oracle"), "false infeasible"
     assert not of("forced_overload"), "forced overload not reported"
     assert not of("capacity", "load"), "over capacity"
+    assert not of("away"), "away more than the request's max_away"
     assert not of("size"), "team size"
     assert not of("include", "exclude", "inactive"), "include / exclude / active"
     assert not of("department", "cap"), "departments"
@@ -91,6 +92,13 @@ SHRUNK = [
     # a pinned leaver (defect 10: a KeyError before)
     SingleCase(_welders(6, OrgPerson("p5", "quality", 1.0, 100.0, True, (("welding", 3),), ())), _TWO_WEEKS,
                ("p5",)),
+    # time-phased: the only welders are busy only in the first half (phased), drop to 0.5 FTE in
+    # week 1, or are away most of the window (issue 9)
+    SingleCase(Org(("quality", "sales"), ("welding",), (
+        OrgPerson("p0", "quality", 1.0, 100.0, False, (("welding", 3),), (Booking(0.8, 0, 2, 0.2),)),
+        OrgPerson("p1", "quality", 1.0, 100.0, False, (("welding", 4),), (), ((1, 0.5),)),
+        OrgPerson("p2", "quality", 1.0, 100.0, False, (("welding", 5),), (), (), ((0, 10),)))),
+        dict(_TWO_WEEKS, allocation=0.3, size={"min": 1, "max": 2}), ()),
 ]
 
 
@@ -101,6 +109,7 @@ SHRUNK = [
 @example(case=SHRUNK[2])
 @example(case=SHRUNK[3])
 @example(case=SHRUNK[4])
+@example(case=SHRUNK[5])
 def test_single_team_keeps_every_promise(case):
     with org_store(case.org) as store:
         assert_promises(run_case(store, case))
@@ -128,7 +137,28 @@ SMOKE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", SMOKE_CASES, ids=["plain", "pinned-busy", "department", "size-budget", "leaver"])
+# Time-phased (issue 9): p0 busy 0.8 then 0.2 (phases), p1 down to capacity 0 from week 4 (parental
+# leave kept as capacity), p2 on leave for 60 days, p3 with a week of leave, p4 back to 1.0 FTE.
+PHASED_ORG = Org(
+    departments=("quality", "sales"), skills=("welding", "audit"),
+    people=(
+        OrgPerson("p0", "sales", 1.0, 100.0, False, (("welding", 4),), (Booking(0.8, 0, 13, 0.2),)),
+        OrgPerson("p1", "sales", 1.0, 80.0, False, (("welding", 5), ("audit", 2)), (), ((4, 0.0),)),
+        OrgPerson("p2", "sales", 1.0, 50.0, False, (("audit", 4), ("welding", 5)), (), (), ((0, 60),)),
+        OrgPerson("p3", "quality", 0.8, 120.0, False, (("audit", 3),), (Booking(0.2, 0, 6),), (), ((2, 7),)),
+        OrgPerson("p4", "quality", 0.5, 150.0, False, (("welding", 3),), (), ((6, 1.0),)),
+    ))
+SMOKE_CASES += [
+    SingleCase(PHASED_ORG, SMOKE_BASE, ()),
+    SingleCase(PHASED_ORG, dict(SMOKE_BASE, window=window_body(7, 6)), ()),  # after p0's busy half
+    SingleCase(PHASED_ORG, dict(SMOKE_BASE, include=["p2"]), ()),  # away but included: kept
+    SingleCase(PHASED_ORG, dict(SMOKE_BASE, max_away=1.0), ()),
+]
+
+
+@pytest.mark.parametrize("case", SMOKE_CASES, ids=["plain", "pinned-busy", "department", "size-budget", "leaver",
+                                                   "phased", "phased-late", "phased-away-included",
+                                                   "phased-away-allowed"])
 def test_single_team_smoke_on_every_store(store, case):
     store.apply(case.org.changes())
     assert_promises(run_case(store, case))
