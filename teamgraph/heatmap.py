@@ -17,13 +17,14 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 
+from teamgraph import limits
 from teamgraph.bookings import Bookings
 from teamgraph.core import PEOPLE_DATA, PLANNERS
-from teamgraph import limits
 from teamgraph.errors import AccessDenied, FieldProblem, NotFoundError, ValidationError
 from teamgraph.graph.bookings import BookedMember, counted_statuses, member_problems
 from teamgraph.graph.model import Membership, Viewer, Window
 from teamgraph.present import over_capacity, person_week
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -56,6 +57,7 @@ def cell(today, planned=None) -> dict:
 def _over_words(over: list[dict], when: str) -> str:
     if not over:
         return f"{when}, everyone is within capacity in every week"
+
     def day(iso: str) -> str:
         d = date.fromisoformat(iso)
         return f"{d.day} {d:%b %Y}"
@@ -140,10 +142,11 @@ class Heatmaps(Bookings):
         the mean utilisation (summed load ÷ summed capacity), the peak one, how many are over
         capacity and how many have time off."""
         self._check_hr(viewer)
-        members = {d.id: self.store.people_matching("", d.id, None, 1) for d in self.store.departments()}
+        departments = self.store.departments()
+        members = {d.id: self.store.people_matching("", d.id, None, 1) for d in departments}
         weeks = self.person_weeks([p for ids in members.values() for p in ids], window)
         rows = []
-        for d in self.store.departments():
+        for d in departments:
             ids = members[d.id]
             if not ids:
                 continue
