@@ -114,3 +114,28 @@ def test_a_membership_phase_change_is_a_write(cal_store):
     flat = Membership("cy", "p-plat", "member", 0.3, D(2026, 1, 1), None)
     cal_store.apply(ChangeSet().add(flat))
     assert cal_store.get("membership", ("cy", "p-plat", "member")).phases == ()
+
+
+def test_booking_conflicts_count_capacity_periods_and_leave(tiny_store):
+    from teamgraph.graph.bookings import BookedMember, Booking, BookingConflict
+    q2 = Window(D(2026, 4, 6), D(2026, 6, 28))  # 12 weeks from Monday 6 April
+
+    def book(ident, person, fte):
+        return Booking(id=ident, status="tentative", window=q2, allocation=fte, project="p-new", name="Pricing",
+                       request={"name": "Pricing"}, members=(BookedMember(person, fte),), booked_by="fay",
+                       booked_role="sponsor", booked_at="2026-03-01T09:00:00Z")
+    tiny_store.apply(ChangeSet().add(
+        CapacityPeriod("dee", D(2026, 5, 4), D(2026, 5, 17), 0.3),  # dee at 0.3 FTE for two weeks of May
+        Membership("eli", "p-new", "planner", 0.6, D(2026, 4, 6), D(2026, 6, 28)),
+        TimeOff("eli", D(2026, 4, 13), D(2026, 6, 28))))  # away from the second week: nothing counts then
+    with pytest.raises(BookingConflict) as e:
+        tiny_store.create_booking(book("bk-dee", "dee", 0.5))
+    [c] = e.value.conflicts
+    assert c.person == "dee" and c.weeks == [D(2026, 5, 4), D(2026, 5, 11)]
+    assert tiny_store.get_booking("bk-dee") is None
+    with pytest.raises(BookingConflict) as e:
+        tiny_store.create_booking(book("bk-eli", "eli", 0.5))  # 0.6 + 0.5 in the first week only
+    assert e.value.conflicts[0].weeks == [D(2026, 4, 6)]
+    tiny_store.apply(ChangeSet().add(TimeOff("eli", D(2026, 4, 6), D(2026, 6, 28))).delete(
+        "time_off", ("eli", D(2026, 4, 13))))
+    assert tiny_store.create_booking(book("bk-eli", "eli", 0.5)).id == "bk-eli"  # away all along: no overload
