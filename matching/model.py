@@ -76,6 +76,7 @@ def build_team_model(pb: Problem, U: float, *, pool: Sequence[int] | None = None
         model.Add(sum(v.x[i] for i in team if i in v.x) <= len(team) - diff)
 
     tm = TeamModel(model, v)
+    _pad_cuts(pb, tm)
     if objective:
         _objective(pb, tm)
     if hint:
@@ -85,6 +86,37 @@ def build_team_model(pb: Problem, U: float, *, pool: Sequence[int] | None = None
         for (i, r), y in v.y.items():
             model.AddHint(y, r in roles.get(i, ()))
     return tm
+
+
+def _pad_cuts(pb: Problem, tm: TeamModel) -> None:
+    """Redundant cuts on the passenger rule that tighten the LP bound (measured: CP-SAT time on 12
+    generated 10k requests 8.5 → 5.3 CPU s, same optima). A "pure pad" — a member who is not
+    forced and has no role variable — fills no role, so the rule lets them in only at the size
+    minimum (at_min) or as the only member of a required department (alone[d]). At the minimum the
+    team holds at least F members who fill roles (F: the fewest people of this model covering every
+    requirement's count, matching.prune._covers), so at most size_min − F pure pads; otherwise at
+    most one per required department, and only where alone[d] holds. Hence, per department d and
+    in total: Σ x[pure pads] ≤ (size_min − F)·at_min + alone[d] (summed over the required ones).
+    In the LP relaxation this stops many pure pads from each entering at a fraction."""
+    from teamgraph.matching.prune import _covers
+    v, req = tm.v, pb.request
+    roles: dict[int, int] = {}
+    for i, r in v.y:
+        roles[i] = roles.get(i, 0) | 1 << r
+    pads = [i for i in v.x if i not in roles and i not in pb.forced]
+    if not pads:
+        return
+    F, _ = _covers(pb, list(roles.values()), {})
+    seats = max(0, req.size_min - F)
+    at_min = v.extra["at_min"]
+    alone = {d: v.extra[f"alone[{d}]"] for d in req.required_departments}
+    by_dept: dict[str, list[int]] = {}
+    for i in pads:
+        by_dept.setdefault(pb.people[i].person.department, []).append(i)
+    tm.model.Add(sum(v.x[i] for i in pads) <= seats * at_min + sum(alone.values()))
+    for d, members in by_dept.items():
+        if len(members) > 1 or d not in alone:
+            tm.model.Add(sum(v.x[i] for i in members) <= seats * at_min + (alone[d] if d in alone else 0))
 
 
 def _objective(pb: Problem, tm: TeamModel) -> None:

@@ -86,6 +86,9 @@ def _covers(pb, masks: list[int], cache: dict) -> tuple[int, set[int]]:
     key = tuple(sorted(kinds.items()))
     if key in cache:
         return cache[key]
+    if max(need) == 1 and len(need) <= _UNIT_BITS:
+        cache[key] = out = _unit_covers(pb, list(kinds), len(need))
+        return out
 
     def fewest(using: int | None) -> int | None:
         model = cp_model.CpModel()
@@ -110,6 +113,34 @@ def _covers(pb, masks: list[int], cache: dict) -> tuple[int, set[int]]:
         out = F, {m for m in kinds if (f := fewest(m)) is None or f <= pb.request.size_min - 1}
     cache[key] = out
     return out
+
+
+_UNIT_BITS = 12  # requirements up to which the one-per-requirement cover is a table over subsets
+
+
+def _unit_covers(pb, kinds: list[int], R: int) -> tuple[int, set[int]]:
+    """`_covers` when every requirement needs one person: a fewest cover never uses a pattern
+    twice (the second holder adds nothing), so F is the fewest patterns whose union is every
+    requirement, and pattern m is in a cover of k people iff 1 + (fewest covering the rest) ≤ k.
+    Computed exactly over all 2^R subsets: g[S] = the fewest patterns covering S."""
+    full = (1 << R) - 1
+    states = np.arange(1 << R, dtype=np.int64)
+    none = R + 1  # more than any cover needs: "no cover"
+    g = np.full(1 << R, none, dtype=np.int64)
+    g[0] = 0
+    for _ in range(R):  # a cover has at most R patterns, so R relaxation rounds reach every g
+        before = g.copy()
+        for m in kinds:
+            np.minimum(g, g[states & ~m] + 1, out=g)
+        if np.array_equal(g, before):
+            break
+    if g[full] >= none:
+        return pb.request.size_max + 1, set()
+    F = int(g[full])
+    limit = pb.request.size_min - 1
+    if F > limit:
+        return F, set()
+    return F, {m for m in kinds if 1 + int(g[full & ~m]) <= limit}
 
 
 def _pair_bounds(links: tuple[np.ndarray, np.ndarray, np.ndarray], n: int, alive: np.ndarray, pad: np.ndarray,
@@ -153,9 +184,10 @@ def _rank(groups: np.ndarray) -> np.ndarray:
 
 
 class _Data:
-    """The per-person numbers dominance compares, computed once for all rounds."""
+    """The per-person numbers dominance compares, computed once for all rounds, for the people of
+    `pool` (everyone else is never compared: their rows stay zero)."""
 
-    def __init__(self, pb):
+    def __init__(self, pb, pool: list[int]):
         req = pb.request
         n, R = len(pb.people), len(req.requirements)
         self.allocs = sorted({pb.alloc0, *(pb.alloc(r) for r in range(R))})
@@ -169,12 +201,17 @@ class _Data:
             self.mask[i] |= 1 << r
         self.forced = np.zeros(n, dtype=bool)
         self.forced[list(pb.forced)] = True
-        self.util = np.array([[c.util(a) for a in self.allocs] for c in pb.people]).reshape(n, len(self.allocs))
+        # A large organisation's pool is a shortlist of its candidates: utilisation (a scan over
+        # time-phased pieces) and busy units only for the pool.
+        self.util = np.zeros((n, len(self.allocs)))
+        self.busy = np.zeros((n, len(self.allocs)), dtype=np.int64)
+        levels = allocation_levels(pb)
+        for i in pool:
+            c = pb.people[i]
+            self.util[i] = [c.util(a) for a in self.allocs]
+            self.busy[i] = [busy_units(pb, i, a, levels) for a in self.allocs]
         self.rate = np.array([c.person.cost_rate for c in pb.people], dtype=float)
         self.base = np.array(pb.relevance, dtype=np.int64) + np.array(pb.preference, dtype=np.int64)
-        levels = allocation_levels(pb)
-        self.busy = np.array([[busy_units(pb, i, a, levels) for a in self.allocs] for i in range(n)],
-                             dtype=np.int64).reshape(n, len(self.allocs))
         codes: dict[str, int] = {}
         self.dcode = np.array([codes.setdefault(c.department, len(codes)) for c in pb.people], dtype=np.int64)
         self.nov = np.array([pb.novelty.get(c.department, 0) for c in pb.people], dtype=np.int64)
@@ -185,7 +222,7 @@ class _Data:
         self.links = a, b, w
         self.dept = [c.department for c in pb.people]
         # Strongest first: more fit, more base value, less busy, less loaded (then by id).
-        order = sorted(range(n), key=lambda i: (-int(self.fits[i].sum()) - int(self.base[i]) + int(self.busy[i, self.a0]),
+        order = sorted(pool, key=lambda i: (-int(self.fits[i].sum()) - int(self.base[i]) + int(self.busy[i, self.a0]),
                                                 self.util[i, 0], pb.people[i].id))
         self.rank = [0] * n
         for k, i in enumerate(order):
@@ -206,7 +243,7 @@ def prune(pb, avoid: Iterable[int] = (), rounds: int = 6) -> None:
     pool = [i for i in base if pb.eligible(i) or i in pb.forced]
     total = len(pool)
     roleless: set[int] = set()
-    data = _Data(pb)
+    data = _Data(pb, pool)
     for _ in range(max(1, rounds)):
         kept, now_roleless = _dominance(pb, data, pool, avoid, roleless)
         done = len(kept) == len(pool) and now_roleless == roleless

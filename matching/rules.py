@@ -77,10 +77,15 @@ def allocation_levels(pb: Problem) -> list[float]:
     return sorted({round(a, 9) for a in (pb.alloc0, *(pb.alloc(r) for r in range(len(pb.request.requirements))))})
 
 
-def lowest_allocation(pb: Problem, i: int) -> float:
-    """The smallest allocation person i can have: the base, or a smaller role they qualify for."""
-    return min([pb.alloc0, *(pb.alloc(r) for r, rq in enumerate(pb.request.requirements)
-                             if qualifies(pb.people[i], rq.skill, rq.level))])
+def qualified_roles(pb: Problem, i: int) -> list[int]:
+    """The requirements person i holds at their level (the slots they may fill)."""
+    return [r for r, rq in enumerate(pb.request.requirements) if qualifies(pb.people[i], rq.skill, rq.level)]
+
+
+def lowest_allocation(pb: Problem, i: int, roles: Iterable[int] | None = None) -> float:
+    """The smallest allocation person i can have: the base, or a smaller role they qualify for
+    (`roles`: their `qualified_roles`, when already known)."""
+    return min([pb.alloc0, *(pb.alloc(r) for r in (qualified_roles(pb, i) if roles is None else roles))])
 
 
 def milli(a: float) -> int:
@@ -107,9 +112,14 @@ class TeamVars:
     lv: dict[tuple[int, int], object]
     levels: list[float]
     extra: dict[str, object] = field(default_factory=dict)  # helper literals (at_min, alone[d])
+    _by_dept: dict[str, list[object]] | None = field(default=None, repr=False, compare=False)
 
     def members_of(self, pb: Problem, dept: str) -> list[object]:
-        return [v for i, v in self.x.items() if pb.people[i].department == dept]
+        if self._by_dept is None:  # asked once per department and rule: grouped once (x is fixed)
+            self._by_dept = {}
+            for i, v in self.x.items():
+                self._by_dept.setdefault(pb.people[i].person.department, []).append(v)
+        return list(self._by_dept.get(dept, ()))
 
 
 def _lit(enforce: Enforce | None, rule: str, key) -> object | None:
@@ -131,18 +141,25 @@ def new_vars(model, pb: Problem, people: Iterable[int], *, cap: float | None = N
     roleless = set(roleless)
     t = f"{tag}:" if tag else ""
 
-    def ok(i: int, a: float) -> bool:
-        return cap is None or i in pb.forced or fits(people_[i], a, cap)
+    seen: dict[tuple[int, float], bool] = {}
 
-    x = {i: model.NewBoolVar(f"x[{t}{people_[i].id}]") for i in people if ok(i, lowest_allocation(pb, i))}
+    def ok(i: int, a: float) -> bool:
+        if cap is None or i in pb.forced:
+            return True
+        if (i, a) not in seen:  # a time-phased utilisation is a scan over pieces: once per allocation
+            seen[i, a] = fits(people_[i], a, cap)
+        return seen[i, a]
+
+    holds = {i: qualified_roles(pb, i) for i in people}
+    x = {i: model.NewBoolVar(f"x[{t}{people_[i].id}]") for i in people if ok(i, lowest_allocation(pb, i, holds[i]))}
     y = {}
     for r, rq in enumerate(req.requirements):
         for i in x:
-            if i not in roleless and qualifies(people_[i], rq.skill, rq.level) and ok(i, pb.alloc(r)):
+            if i not in roleless and r in holds[i] and ok(i, pb.alloc(r)):
                 y[i, r] = model.NewBoolVar(f"y[{t}{people_[i].id},{rq.skill}]")
     lv = {}
     for i in x:
-        reach = max([pb.alloc0] + [pb.alloc(r) for r in range(len(req.requirements)) if (i, r) in y])
+        reach = max([pb.alloc0] + [pb.alloc(r) for r in holds[i] if (i, r) in y])
         for k in range(1, len(levels)):
             if levels[k] <= reach + EPS and ok(i, levels[k]):
                 lv[i, k] = model.NewBoolVar(f"l[{t}{people_[i].id},{levels[k]:g}]")

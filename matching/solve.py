@@ -55,6 +55,29 @@ class SearchResult:
         return max(0.0, (self.bound - best) / max(1.0, abs(self.bound)))
 
 
+def objective_expr(tm):
+    """The model's objective (everything but the utilisation term) as a linear expression."""
+    return sum(c * v for ts in tm.terms.values() for c, v in ts if c)
+
+
+def _some_member_above(pb: Problem, tm, u: float) -> bool:
+    """Require a member who is not forced at a utilisation above `u` (the team's maximum is then
+    above it). False when nobody in the model can be: no such team."""
+    lits = []
+    for i, x in tm.x.items():
+        if i in pb.forced:
+            continue
+        c = pb.people[i]
+        k = next((k for k, a in enumerate(tm.v.levels) if c.util(a) > u + EPS), None)
+        if k == 0:
+            lits.append(x)
+        elif k is not None and (i, k) in tm.v.lv:
+            lits.append(tm.v.lv[i, k])
+    if lits:
+        tm.model.AddBoolOr(lits)
+    return bool(lits)
+
+
 def _read_team(pb: Problem, tm, solver) -> Team:
     members = sorted(i for i, v in tm.x.items() if solver.BooleanValue(v))
     roles: dict[int, list[int]] = {i: [] for i in members}
@@ -81,15 +104,26 @@ class Search:
     def _left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.perf_counter()
 
-    def _solve(self, U: float, objective: bool, cap: float | None = None):
+    def _solve(self, U: float, objective: bool, cap: float | None = None, above: float | None = None,
+               cutoff: int | None = None):
         """(status, team, bound) at cap U. status: optimal | feasible | infeasible | unknown.
-        `cap` limits this solve's deterministic time (for solves that only need to bound an interval)."""
+        `cap` limits this solve's deterministic time (for solves that only need to bound an interval).
+        `above` keeps only teams whose maximum utilisation exceeds it, and `cutoff` only teams whose
+        objective without the utilisation term reaches it: a solve that bounds the interval
+        (above, U] needs no other team, and "infeasible" then says the interval holds none."""
         from ortools.sat.python import cp_model
-        if (U, cap) in self._exact:  # an exact solve at this cap answers every later question
-            st, team, bound = self._exact[U, cap]
-            return ("feasible" if team is not None and not objective else st), team, (bound if objective else None)
+        key = (U, cap, above, cutoff)
+        for k in ((U, cap, None, None), key):  # an exact solve at this cap answers every later question
+            if k in self._exact:
+                st, team, bound = self._exact[k]
+                return ("feasible" if team is not None and not objective else st), team, (bound if objective else None)
         tm = build_team_model(self.pb, U, pool=self.pool, cuts=self.cuts, objective=True,
                               hint=(set(self.hint.members), self.hint.roles) if self.hint else None)
+        if above is not None and not _some_member_above(self.pb, tm, above):
+            self._exact[key] = ("infeasible", None, None)
+            return "infeasible", None, None
+        if cutoff is not None:
+            tm.model.Add(objective_expr(tm) >= cutoff)
         left = self._left()
         if left is not None and left <= 0:
             return "unknown", None, None
@@ -106,7 +140,7 @@ class Search:
         st = solver.Solve(tm.model)
         self.solves += 1
         if st == cp_model.INFEASIBLE or st == cp_model.MODEL_INVALID:
-            self._exact[U, None] = ("infeasible", None, None)
+            self._exact[(U, None, above, cutoff)] = ("infeasible", None, None)  # whatever the cap
             return "infeasible", None, None
         if st == cp_model.UNKNOWN:
             return "unknown", None, None
@@ -117,7 +151,7 @@ class Search:
         bound = int(solver.BestObjectiveBound() + 1e-6) if st == cp_model.FEASIBLE else team.F
         out = ("optimal" if st == cp_model.OPTIMAL else "feasible"), team, bound
         if out[0] == "optimal" and cap is None:
-            self._exact[U, None] = out
+            self._exact[key] = out
         return out
 
     def _levels(self, pool) -> list[float]:
@@ -184,8 +218,17 @@ class Search:
         best_val = hi_team.total(pb)
         heap: list[tuple[int, int, int, int, bool]] = []  # (-bound, a, b, F bound at b, exact)
         def explore(a: int, b: int) -> bool:
+            """Bound the interval (a, b]: the best team at cap level b among those whose maximum lies
+            above level a and that could still beat the best team (their objective without the
+            utilisation term above best + λ·level(a+1)); none such closes the interval."""
             nonlocal best, best_val
-            st, team, bound = self._solve(levels[b], objective=True)
+            if a < 0:
+                st, team, bound = self._solve(levels[b], objective=True)
+            else:
+                st, team, bound = self._solve(levels[b], objective=True, above=levels[a],
+                                              cutoff=best_val + pb.util_penalty(levels[a + 1]) + 1)
+                if st == "infeasible":
+                    return True  # no team in the interval beats the best: closed
             if team is None:
                 return False
             if team.total(pb) > best_val:
