@@ -66,7 +66,13 @@ def person(person_id: str, start, end, as_role, as_person, as_json: bool) -> Non
     click.echo(f"{p.name} ({p.id}) - {p.title or 'no title'}, {dept}, {p.status}")
     click.echo(f"{p.email} | {p.location or '-'} ({p.timezone or '-'}) | capacity {p.capacity:.2f} FTE | "
                f"languages {', '.join(p.languages) or '-'}")
-    click.echo(f"peak load {start}..{end}: {prof.load:.2f} of {p.capacity:.2f} FTE\n")
+    click.echo(f"peak load {start}..{end}: {prof.load:.2f} of {p.capacity:.2f} FTE")
+    for cp in prof.capacity_periods:  # time-phased capacity (graph/load.py)
+        click.echo(f"capacity {cp['capacity']:.2f} FTE from {cp['start']}" + (f" to {cp['end']}" if cp["end"] else ""))
+    if prof.away:
+        from teamgraph.matching.problem import away_words
+        click.echo(away_words((a["start"], a["end"]) for a in prof.away))
+    click.echo("")
     skills = engine().names_of("skill", [s.skill for s in prof.skills] + [e.topic for e in prof.expert_in])
     click.echo(_table(["skill", "level", "evidence", "last used"],
                       [[skills[s.skill], s.level, s.evidence, s.last_used] for s in prof.skills]) + "\n")

@@ -144,6 +144,15 @@ def away_spans(parts: Iterable[Piece]) -> list[tuple[date, date]]:
     return out
 
 
+def profile_load(memberships: Iterable[Membership], window: Window, calendar) -> dict:
+    """A person profile's load fields (graph.reads.PersonProfile): the peak, the capacity periods
+    and the away days in `window` (dates only: the reason and note of time off stay private)."""
+    parts = calendar_pieces(memberships, window, calendar)
+    return {"load": peak_of(parts),
+            "capacity_periods": [{"start": p.start, "end": p.end, "capacity": p.capacity} for p in calendar.periods],
+            "away": [{"start": a, "end": b} for a, b in away_spans(parts)]}
+
+
 def peak_utilisation(parts: Iterable[Piece], extra: float = 0.0) -> float:
     """Max over working pieces of (load + extra) / capacity (0 when the window is all away)."""
     return max((p.utilisation(extra) for p in parts if not p.away), default=0.0)

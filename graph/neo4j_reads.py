@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from teamgraph.graph import cypher_reads as q
-from teamgraph.graph.load import calendar_pieces, peak_of
+from teamgraph.graph.load import calendar_pieces, peak_of, profile_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
 from teamgraph.graph.reads import (
@@ -137,9 +137,9 @@ class Neo4jReads:
             skills=[decode("person_skill", r["row"]) for r in self._read(q.PROFILE_SKILLS, id=person_id)],
             memberships=memberships, cases=cases,
             expert_in=[decode("expert", r["row"]) for r in self._read(q.PROFILE_EXPERT, id=person_id)],
-            ratings=ratings, window=window,
-            load=peak_of(calendar_pieces([m for m, _ in memberships] + self.booked_memberships([person_id], window),
-                                         window, self.calendars([person_id], window)[person_id])))
+            ratings=ratings, window=window, **profile_load(
+                [m for m, _ in memberships] + self.booked_memberships([person_id], window), window,
+                self.calendars([person_id], window)[person_id]))
 
     # --- skills -------------------------------------------------------------------------------
     def _holders(self, skill_ids: list[str], min_level: int, department: str | None,

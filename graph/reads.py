@@ -146,8 +146,10 @@ class PersonProfile(_ToDict):
     cases: list[Case]  # cases they wrote that the viewer may see
     expert_in: list[Expert]
     ratings: list[CollaborationRating] | None  # received; None unless the viewer is HR/admin
-    load: float  # peak load in the window
+    load: float  # peak load in the window (time-phased: graph/load.py)
     window: Window = field(default=None)  # type: ignore[assignment]
+    capacity_periods: list[dict] = field(default_factory=list)  # {start, end, capacity} overlapping the window
+    away: list[dict] = field(default_factory=list)  # {start, end}: time off and holidays in the window (dates only)
 
     def to_dict(self) -> dict:
         d = jsonable(self)

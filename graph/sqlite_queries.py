@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from teamgraph.graph.load import calendar_pieces, peak_of
+from teamgraph.graph.load import calendar_pieces, peak_of, profile_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.sqlite_schema import CODECS
 from teamgraph.graph.reads import (
@@ -234,9 +234,9 @@ class SqliteReads:
                                     order="t.level DESC, t.skill"),
             memberships=memberships, cases=cases,
             expert_in=self._decode_all("expert", "t.person = ?", (person_id,)),
-            ratings=ratings, window=window,
-            load=peak_of(calendar_pieces([m for m, _ in memberships] + self.booked_memberships([person_id], window),
-                                         window, self.calendars([person_id], window)[person_id])))
+            ratings=ratings, window=window, **profile_load(
+                [m for m, _ in memberships] + self.booked_memberships([person_id], window), window,
+                self.calendars([person_id], window)[person_id]))
 
     # --- skills -----------------------------------------------------------------------------
     def _holders(self, skill_ids: list[str], min_level: int, department: str | None,

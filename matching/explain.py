@@ -312,7 +312,7 @@ def describe(suggestion: dict) -> dict:
             ", ".join(f"covers {c['label']} at level {c['level']} (needs {c['required_level']})"
                       for c in m.get("covers", [])) or m.get("needed_for") or
             ("included or pinned by the request" if m.get("forced") else ""), _load_words(m),
-            away_words((date.fromisoformat(a["start"]), date.fromisoformat(a["end"])) for a in m.get("away") or []))
+            away_words(((date.fromisoformat(a["start"]), date.fromisoformat(a["end"])) for a in m.get("away") or []), 2))
             if w)) for m in team["members"]]
         team["summary"] = team_summary(team, requirements, budget)
         team["score_parts"] = score_parts(team)

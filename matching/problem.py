@@ -113,9 +113,10 @@ def span_words(start: date, end: date) -> str:
     return day(start) if start == end else f"{day(start)} – {day(end)}"
 
 
-def away_words(spans) -> str:
-    """'away 21 Dec – 3 Jan, 14 Feb' ('' when never away)."""
-    spans = list(spans)
+def away_words(spans, min_days: int = 1) -> str:
+    """'away 21 Dec – 3 Jan, 14 Feb' ('' when never away); runs shorter than `min_days` are left
+    out (a member's line skips single days off, mostly public holidays: they still count)."""
+    spans = [(a, b) for a, b in spans if (b - a).days + 1 >= min_days]
     return ("away " + ", ".join(span_words(a, b) for a, b in spans)) if spans else ""
 
 

@@ -64,7 +64,8 @@ def team_text(team: dict, title: str, names: dict[str, str] | None = None) -> li
         if m.get("away"):
             from teamgraph.matching.problem import away_words
             spans = [(date.fromisoformat(a["start"]), date.fromisoformat(a["end"])) for a in m["away"]]
-            out.append(f"  {names.get(m['id'], m.get('name') or m['id'])}: {away_words(spans)}")
+            if away_words(spans, 2):
+                out.append(f"  {names.get(m['id'], m.get('name') or m['id'])}: {away_words(spans, 2)}")
     parts = team.get("score_parts") or [{"label": k, "value": v} for k, v in team["score"].items()]
     out.append("  score: " + (", ".join(f"{p['label']} {p['value']:+.2f}" for p in parts if p["value"]) or "0"))
     return out

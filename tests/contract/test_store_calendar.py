@@ -139,3 +139,12 @@ def test_booking_conflicts_count_capacity_periods_and_leave(tiny_store):
     tiny_store.apply(ChangeSet().add(TimeOff("eli", D(2026, 4, 6), D(2026, 6, 28))).delete(
         "time_off", ("eli", D(2026, 4, 13))))
     assert tiny_store.create_booking(book("bk-eli", "eli", 0.5)).id == "bk-eli"  # away all along: no overload
+
+
+def test_profile_lists_capacity_periods_and_away_days_without_reasons(cal_store):
+    prof = cal_store.person_profile("ana", Q1, SYSTEM)
+    assert prof.away == [{"start": D(2026, 2, 16), "end": D(2026, 2, 22)}]
+    assert "winter break" not in str(prof.to_dict())  # the note stays private
+    cy = cal_store.person_profile("cy", Q1, SYSTEM)
+    assert cy.capacity_periods == [{"start": D(2026, 3, 1), "end": None, "capacity": 0.4}]
+    assert [(a["start"], a["end"]) for a in cy.away] == [(D(2026, 1, 28), D(2026, 1, 28))]
