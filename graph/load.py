@@ -132,6 +132,17 @@ def calendar_pieces(memberships: Iterable[Membership], window: Window, calendar)
     return pieces(memberships, window, calendar.capacity, calendar.periods, calendar.away)
 
 
+def candidates_with_load(people, skills: dict, by_person: dict, window: Window, calendars: dict) -> list:
+    """graph.reads.Candidate per person (in the given order): their skills and their time-phased
+    load in `window` from `by_person` memberships (bookings included) and `calendars` (both stores)."""
+    from teamgraph.graph.reads import Candidate
+    out = []
+    for p in people:
+        parts = tuple(calendar_pieces(by_person.get(p.id, ()), window, calendars[p.id]))
+        out.append(Candidate(p, dict(skills.get(p.id, {})), peak_of(parts), parts))
+    return out
+
+
 def away_spans(parts: Iterable[Piece]) -> list[tuple[date, date]]:
     """The away days of `parts` as (first, last) runs."""
     out: list[tuple[date, date]] = []

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from teamgraph.graph.load import calendar_pieces, peak_of, profile_load
+from teamgraph.graph.load import candidates_with_load, profile_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.sqlite_schema import CODECS
 from teamgraph.graph.reads import (
@@ -180,12 +180,7 @@ class SqliteReads:
             by_person[m.person].append(m)
         for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
             by_person[m.person].append(m)
-        cals = self.calendars(ids, window)
-        out = []
-        for p in people:
-            parts = tuple(calendar_pieces(by_person[p.id], window, cals[p.id]))
-            out.append(Candidate(p, dict(skills[p.id]), peak_of(parts), parts))
-        return out
+        return candidates_with_load(people, skills, by_person, window, self.calendars(ids, window))
 
     def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
         """{person id: Calendar} for every existing person among `person_ids`: their capacity,

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from teamgraph.graph.load import loads_by_person
 from teamgraph.graph.model import Window
 
 if TYPE_CHECKING:
@@ -42,9 +41,10 @@ def current_window(today: date | None = None, days: int = 90) -> Window:
 
 def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> dict:
     """What the store holds, for `teamgraph demo`: counts, departments (by name) with head
-    counts, the busiest active people in `window` (peak load), skills held by only one or two
-    people, and example ids to try next. JSON-ready. Head counts, loads and holders are
-    whole-store statistics, so they stream `all`; the rest uses the store's lookups."""
+    counts, the busiest active people in `window` (peak time-phased load, bookings and leave
+    counted), skills held by only one or two people, and example ids to try next. JSON-ready.
+    Head counts and holders are whole-store statistics, so they stream `all`; loads are one
+    `candidates` read of the active people; the rest uses the store's lookups."""
     window = window or current_window()
     people = {p.id: p for p in store.all("person")}
     heads: dict[str, int] = {}
@@ -52,7 +52,8 @@ def summary(store: GraphStore, window: Window | None = None, top: int = 10) -> d
         if p.status == "active":
             heads[p.department] = heads.get(p.department, 0) + 1
     departments = [f"{d.name} ({heads.get(d.id, 0)})" for d in store.departments()]
-    loads = loads_by_person(store.all("membership"), window)
+    active = [pid for pid, p in people.items() if p.status == "active"]
+    loads = {c.person.id: c.load for c in store.candidates([], window, include=active)} if active else {}
     busiest = sorted(((pid, load) for pid, load in loads.items()
                       if pid in people and people[pid].status == "active" and load > 0),
                      key=lambda x: (-x[1], -x[1] / (people[x[0]].capacity or 1.0), x[0]))[:top]

@@ -69,3 +69,21 @@ def test_weeks_cover_the_window_and_the_last_may_be_short():
     assert [(x.start, x.end) for x in weeks] == [(D(2027, 1, 6), D(2027, 1, 12)), (D(2027, 1, 13), D(2027, 1, 16))]
     assert [x.days for x in weeks] == [7, 4]
     assert all(x.load == 0.0 and x.capacity == 1.0 for x in weeks)
+
+
+def test_the_service_reads_weeks_with_the_calendar(tiny_store, tmp_path):
+    import pytest
+    from teamgraph.errors import NotFoundError
+    from teamgraph.graph.model import ChangeSet, Holiday
+    from teamgraph.service import Teamgraph
+    from teamgraph.settings import Settings
+    tiny_store.apply(ChangeSet().add(CapacityPeriod("cy", D(2026, 2, 9), None, 0.4),
+                                     TimeOff("cy", D(2026, 2, 2), D(2026, 2, 8)), Holiday("Seoul", D(2026, 2, 17))))
+    tg = Teamgraph(Settings(data_dir=tmp_path), store=tiny_store, progress=False)
+    feb = Window(D(2026, 2, 2), D(2026, 2, 22))  # cy: engineer on p-plat at 0.4 from 1 February
+    weeks = tg.person_weeks(["cy"], feb)["cy"]
+    assert [(w.load, w.capacity, w.away_days) for w in weeks] == [(0.0, 0.8, 7), (0.4, 0.4, 0), (0.4, 0.4, 1)]
+    assert [round(w.utilisation, 6) for w in weeks] == [0.0, 1.0, 1.0]
+    assert tg.weekly_load("cy", feb) == [(w.start, w.load) for w in weeks]
+    with pytest.raises(NotFoundError):
+        tg.person_weeks(["cy", "nobody"], feb)
