@@ -234,12 +234,24 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0, opt
     if options and not pb.fixed:
         from teamgraph.matching import relax as relaxations
         pins = [pb.people[i].id for i in sorted(pb.forced) if pb.people[i].id not in req.include]
-        found, stopped = relaxations.options(store, pb, pins=pins, seed=seed, time_limit=time_limit)
+        found, stopped = relaxations.options(store, pb, pins=pins, seed=seed, time_limit=time_limit,
+                                             first=_likely(relax, reports))
         names = _namer(store, pb)
         diag.options = [_option(o, pb, names, lambda sid: _skill_name(store, sid)) for o in found]
         if stopped:
             diag.notes.append("the search for relaxations stopped at its time limit; more may exist")
     return diag
+
+
+def _likely(relax: list[Relaxation], reports: list[dict]) -> str:
+    """Which option search to run first: the budget when the smallest relaxation raises it,
+    time when people are over capacity, else a lower level."""
+    kinds = {r.kind for r in relax}
+    if "budget" in kinds:
+        return "budget"
+    if "capacity" in kinds or any(r["over_capacity"] for r in reports):
+        return "time"
+    return "level"
 
 
 def _namer(store, pb: Problem):

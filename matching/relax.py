@@ -170,22 +170,49 @@ def lighter_days(parts) -> list[date]:
         a.away or room(b) > room(a) + EPS or b.utilisation() < a.utilisation() - EPS)]
 
 
-def lighter_dates(store, pb: Problem, after: date, until: date, people=None) -> list[date]:
-    """Dates in (after, until] where someone in the pool (or `people`, ids) gets lighter."""
-    ids = people if people is not None else {pb.people[i].id for q in pb.qualified for i in q}
+def lighter_dates(store, pb: Problem, after: date, until: date, people=None, readers=None) -> list[date]:
+    """Dates in (after, until] where someone in the pool (or `people`, ids) gets lighter
+    (`readers`: their load_readers, when already read)."""
+    if readers is None:
+        readers = load_readers(store, people if people is not None else {pb.people[i].id for q in pb.qualified
+                                                                          for i in q})
     span = Window(after, until)
-    out = {d for parts_of in load_readers(store, ids).values() for d in lighter_days(parts_of(span))}
+    out = {d for parts_of in readers.values() for d in lighter_days(parts_of(span))}
     return sorted(d for d in out if after < d <= until)
 
 
 # --- the four questions --------------------------------------------------------------------------
 
-def first_team(store, requests, *, pins, seed, budget: Budget):
+class Room:
+    """Who could fill each requirement, by the load pieces of its qualified people, read once: a
+    necessary condition checked before a changed request's problem is built (a build reads the
+    store, about a second at 10k people). Forced people count whatever their load."""
+
+    def __init__(self, store, pb: Problem):
+        self.qualified = [[pb.people[i].id for i in q] for q in pb.qualified]
+        self.forced = {pb.people[i].id for i in pb.forced}
+        self.parts = load_readers(store, {p for q in self.qualified for p in q} - self.forced)
+
+    def enough(self, request) -> bool:
+        from teamgraph.graph.load import peak_utilisation
+        for q, rq in zip(self.qualified, request.requirements):
+            a = request.alloc_of(rq)
+            n = sum(1 for p in q if p in self.forced
+                    or peak_utilisation(self.parts[p](request.window), a) <= 1 + EPS)
+            if n < rq.count:
+                return False
+        return True
+
+
+def first_team(store, requests, *, pins, seed, budget: Budget, room: Room | None = None):
     """The first of `requests` (an iterable, tried in order) a team exists for, with that team's
-    ids; each built, checked for enough available people (no solve when not), then re-solved."""
+    ids; each checked for enough people with room (`room`, then the built problem's availability;
+    no solve when not), then re-solved."""
     for changed in requests:
         if budget.over():
             return None
+        if room is not None and not room.enough(changed):
+            continue
         pb = build_problem(store, changed, pins=pins, light=True)
         if not _available(pb):
             continue
@@ -195,10 +222,12 @@ def first_team(store, requests, *, pins, seed, budget: Budget):
     return None
 
 
-def later_start(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | None:
+def later_start(store, pb: Problem, *, pins, seed, budget: Budget, room: Room | None = None) -> dict | None:
     req = pb.request
-    dates = lighter_dates(store, pb, req.window.start, req.window.start + timedelta(days=HORIZON_DAYS))
-    found = first_team(store, (shifted(req, d) for d in dates[:MAX_STARTS]), pins=pins, seed=seed, budget=budget)
+    dates = lighter_dates(store, pb, req.window.start, req.window.start + timedelta(days=HORIZON_DAYS),
+                          readers=room.parts if room is not None else None)
+    found = first_team(store, (shifted(req, d) for d in dates[:MAX_STARTS]), pins=pins, seed=seed, budget=budget,
+                       room=room)
     if found is None:
         return None
     moved, team = found
@@ -207,11 +236,12 @@ def later_start(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | Non
             "start": moved.window.start, "end": moved.window.end}
 
 
-def lower_allocation(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | None:
+def lower_allocation(store, pb: Problem, *, pins, seed, budget: Budget, room: Room | None = None) -> dict | None:
     req = pb.request
     top = max([req.allocation, *(req.alloc_of(rq) for rq in req.requirements)])
     steps = [round(k * STEP, 2) for k in range(math.ceil(top / STEP - EPS) - 1, 0, -1)]  # the largest first
-    found = first_team(store, (at_allocation(req, fte) for fte in steps), pins=pins, seed=seed, budget=budget)
+    found = first_team(store, (at_allocation(req, fte) for fte in steps), pins=pins, seed=seed, budget=budget,
+                       room=room)
     if found is None:
         return None
     low, team = found
@@ -295,17 +325,29 @@ def larger_budget(store, pb: Problem, *, pins, seed, budget: Budget) -> dict | N
     return {"kind": "budget", "team": team, "change": {"budget": needed}, "budget": req.budget, "needed": needed}
 
 
-def options(store, pb: Problem, *, pins=(), seed: int = 0, time_limit: float | None = 10.0) -> tuple[list[dict], bool]:
+def options(store, pb: Problem, *, pins=(), seed: int = 0, time_limit: float | None = 10.0,
+            first: str | None = None) -> tuple[list[dict], bool]:
     """Every verified option for the infeasible `pb.request` (see the module docstring), and
-    whether the time limit stopped the search early."""
+    whether the time limit stopped the search early. `first` ("time", "level" or "budget"): the
+    question most likely to help, asked first so a tight time limit still reaches it (diagnose
+    picks it from what blocks the request)."""
     budget = Budget(time_limit)
-    out = []
-    for ask in (later_start, lower_allocation):
-        found = ask(store, pb, pins=pins, seed=seed, budget=budget)
-        if found:
-            out.append(found)
-    out += lower_levels(store, pb, pins=pins, seed=seed, budget=budget)
-    found = larger_budget(store, pb, pins=pins, seed=seed, budget=budget)
-    if found:
-        out.append(found)
-    return out, budget.ran_out
+    room = None
+
+    def time_():
+        nonlocal room
+        room = room or Room(store, pb)
+        return [o for ask in (later_start, lower_allocation)
+                if (o := ask(store, pb, pins=pins, seed=seed, budget=budget, room=room))]
+
+    def level():
+        return lower_levels(store, pb, pins=pins, seed=seed, budget=budget)
+
+    def money():
+        found = larger_budget(store, pb, pins=pins, seed=seed, budget=budget)
+        return [found] if found else []
+    asks = {"time": time_, "level": level, "budget": money}
+    order = [first] if first in asks else []
+    order += [k for k in asks if k not in order]
+    found = {k: asks[k]() for k in order}
+    return [o for k in asks for o in found[k]], budget.ran_out  # always in the same order
