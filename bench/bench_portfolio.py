@@ -13,7 +13,11 @@
 
 2. Hard mode over a generated org: staff 50 and 200 requests at once over 5,000 people.
 
-    python bench/bench_portfolio.py --people 5000 --sizes 50 200 --time-limit 30
+    python bench/bench_portfolio.py --people 5000 --sizes 50 200 --time-limit 30 [--baseline REV]
+
+   With `--baseline REV` that revision's own bench_portfolio.py runs first on the same store,
+   requests and seed (from a `git archive` under --work, as bench_team.py does), so old and new
+   are measured in the same run: wall and CPU seconds of the whole `staff` call, reading included.
 
 Requests are drawn at random (3–5 skills at level ≥ 3, 2 to skills + 1 people, 0.2–0.5 FTE, windows of
 60–120 days starting within half a year of the sample's "today", so many overlap). Reports the
@@ -29,6 +33,7 @@ import argparse
 import json
 import random
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -85,8 +90,9 @@ def check(store, pf, res) -> list[str]:
     return bad
 
 
-def cover_one(spec: str, loads: list[int], search_seconds: float, seed: int) -> dict:
-    """One instance: ThresholdGreedy, constructive, improved per L (run in a fresh process)."""
+def cover_one(spec: str, loads: list[int], search_seconds: float, seed: int, repeat: int = 3) -> dict:
+    """One instance: ThresholdGreedy, constructive, improved per L (run in a fresh process). The
+    greedy and the constructive answer run `repeat` times each, alternately; the least CPU counts."""
     import resource
     import time
 
@@ -108,12 +114,17 @@ def cover_one(spec: str, loads: list[int], search_seconds: float, seed: int) -> 
            "pairs_mb": round(prep.pairs.nbytes / 2 ** 20, 1), "read_cpu": round(time.process_time() - c0, 2),
            "per_load": []}
     for L in loads:
-        c = time.process_time()
-        tg_rows = threshold_greedy(prep, L)
-        tg_cpu = time.process_time() - c
+        tg_cpu, con_cpu = [], []
+        for _ in range(repeat):  # alternately, the least CPU of each (a busy machine only adds)
+            c = time.process_time()
+            tg_rows = threshold_greedy(prep, L)
+            tg_cpu.append(time.process_time() - c)
+            con = solve(prep, L, time_limit=3600, seed=seed, search=False)
+            con_cpu.append(con.cpu_seconds)
+        tg_cpu = min(tg_cpu)
+        con.cpu_seconds = min(con_cpu)
         ub = min(upper_bounds(prep, L).values())
         tg = answer(prep, tg_rows, L, constructive=0.0, ub=ub, cpu=tg_cpu)
-        con = solve(prep, L, time_limit=3600, seed=seed, search=False)
         imp = solve(prep, L, time_limit=search_seconds, seed=seed)
         row["per_load"].append({"L": L, "upper_bound": round(ub, 3),
                                 "tg": round(tg.coverage, 3), "tg_cpu": round(tg_cpu, 3),
@@ -130,18 +141,20 @@ def cover_main(a) -> None:
     rows = []
     for spec in a.cover:
         out = subprocess.run([sys.executable, __file__, "--cover-one", spec, "--loads", a.loads,
-                              "--search-seconds", str(a.search_seconds), "--seed", str(a.seed)],
+                              "--search-seconds", str(a.search_seconds), "--seed", str(a.seed),
+                              "--repeat", str(a.repeat)],
                              check=True, stdout=subprocess.PIPE, text=True)
         rows.append(json.loads(out.stdout))
     print("| instance (experts × tasks, pairs) | L | ThresholdGreedy | ours, constructive | ours, improved | "
-          "upper bound | CPU s TG / constructive / improved | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
+          "upper bound | CPU s TG / constructive / improved | constructive / TG CPU | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         for n, p in enumerate(r["per_load"]):
             name = f"{r['instance']} ({r['experts']:,} × {r['tasks']:,}, {r['pairs']:,})" if n == 0 else ""
+            ratio = p["constructive_cpu"] / p["tg_cpu"] if p["tg_cpu"] > 0 else float("nan")
             print(f"| {name} | {p['L']} | {p['tg']:.2f} | {p['constructive']:.2f} | {p['improved']:.2f} | "
-                  f"{p['upper_bound']:.2f} | {p['tg_cpu']:.2f} / {p['constructive_cpu']:.2f} / {p['improved_cpu']:.2f} | "
-                  f"{r['peak_rss_mb'] if n == 0 else ''} |")
+                  f"{p['upper_bound']:.2f} | {p['tg_cpu']:.3f} / {p['constructive_cpu']:.3f} / "
+                  f"{p['improved_cpu']:.3f} | {ratio:.2f} | {r['peak_rss_mb'] if n == 0 else ''} |")
     print(json.dumps(rows))
 
 
@@ -155,31 +168,36 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/teamgraph-bench"))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--lns-workers", type=int, default=2, help="parallel workers for hard mode's minimisation")
+    ap.add_argument("--baseline", metavar="REV", help="also run this revision's bench in the same run (old vs new)")
     ap.add_argument("--cover", nargs="+", metavar="INSTANCE",
                     help="coverage benchmark instances: PEOPLExTASKS (generated) or team2box:SITE[:all]")
     ap.add_argument("--cover-one", metavar="INSTANCE", help=argparse.SUPPRESS)
     ap.add_argument("--loads", default="1-10")
     ap.add_argument("--search-seconds", type=float, default=5.0, help="CPU seconds per L for the improved answer")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the two greedies per L (the least CPU counts)")
     a = ap.parse_args()
     if a.cover_one:
         from teamgraph.matching.evaluate import parse_loads
-        print(json.dumps(cover_one(a.cover_one, parse_loads(a.loads), a.search_seconds, a.seed)))
+        print(json.dumps(cover_one(a.cover_one, parse_loads(a.loads), a.search_seconds, a.seed, a.repeat)))
         return
     if a.cover:
         cover_main(a)
         return
     a.work.mkdir(parents=True, exist_ok=True)
     store = org_store(a.people, a.work)
+    old = run_baseline(a) if a.baseline else None
     out = []
     try:
         for k in a.sizes:
             pf = draw_portfolio(store, k, a.seed)
+            c0 = time.process_time()
             res = staff(store, pf, time_limit=a.time_limit, seed=a.seed, progress=True, lns_workers=a.lns_workers)
+            cpu = time.process_time() - c0
             bad = check(store, pf, res) if res.teams else []
             row = {"people": a.people, "requests": k, "status": res.status, "max_util": res.max_util,
                    "lower_bound": res.lower_bound, "gap": res.gap, "baseline_max_util": res.baseline_max_util,
                    "covered": res.covered, "required": res.required, "baseline_covered": res.baseline_covered,
-                   "spread": res.spread, "seconds": res.seconds, "violations": bad,
+                   "spread": res.spread, "seconds": res.seconds, "cpu_seconds": round(cpu, 2), "violations": bad,
                    "rule_violations": res.violations, "notes": res.notes}
             out.append(row)
             print(json.dumps(row), file=sys.stderr)
@@ -192,7 +210,33 @@ def main() -> None:
         print(f"| {r['people']:,} | {r['requests']} | {r['status']} | {r['max_util']:.1%} | {r['lower_bound']:.1%} | "
               f"{r['gap']:.1%} | {r['baseline_max_util']:.1%} | {r['baseline_covered']}/{r['required']} | "
               f"{r['seconds']:.1f} | {len(r['violations'])} | {len(r['rule_violations'])} |")
-    print(json.dumps(out))
+    if old is not None:
+        print(f"\nSame run, baseline {a.baseline} vs this tree (the whole staff call, reading included):\n")
+        print("| requests | baseline status, max util | now status, max util | baseline wall / CPU s | "
+              "now wall / CPU s |")
+        print("|---|---|---|---|---|")
+        for b, r in zip(old, out):
+            print(f"| {r['requests']} | {b['status']}, {b['max_util']:.1%} | {r['status']}, {r['max_util']:.1%} | "
+                  f"{b['seconds']:.1f} / {b.get('cpu_seconds', float('nan')):.1f} | "
+                  f"{r['seconds']:.1f} / {r['cpu_seconds']:.1f} |")
+    print(json.dumps({"results": out, "baseline": old}))
+
+
+def run_baseline(a) -> list[dict]:
+    """Revision `a.baseline`'s own bench_portfolio.py over the same store, sizes and seed; its
+    rows (CPU seconds measured around its process when it does not report them)."""
+    import os
+    import subprocess
+
+    from bench_team import PY, baseline_tree
+    tree, path = baseline_tree(a.baseline, a.work)
+    cmd = [PY, str(tree / "bench" / "bench_portfolio.py"), "--people", str(a.people), "--sizes",
+           *map(str, a.sizes), "--time-limit", str(a.time_limit), "--work", str(a.work), "--seed", str(a.seed),
+           "--lns-workers", str(a.lns_workers)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), str(tree)])}
+    out = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    return data["results"] if isinstance(data, dict) else data
 
 
 if __name__ == "__main__":

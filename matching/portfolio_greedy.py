@@ -9,18 +9,30 @@ from teamgraph.matching.portfolio_load import peak_after
 from teamgraph.matching.portfolio_pool import PortfolioPool
 
 
-def greedy_staffing(pool: PortfolioPool, cap: float, prefer: str = "level"):
+def spans_by_request(pool: PortfolioPool) -> list[dict[int, list]]:
+    """Per person, request → their spans (matching.portfolio_load) that include it: one pass over
+    the spans instead of a filter per request and person."""
+    out: list[dict[int, list]] = [{} for _ in pool.spans]
+    for g, spans in enumerate(pool.spans):
+        for sp in spans:
+            for k in sp.requests:
+                out[g].setdefault(k, []).append(sp)
+    return out
+
+
+def greedy_staffing(pool: PortfolioPool, cap: float, prefer: str = "level", by_request=None):
     """Returns ((person, request) → FTE, greedy teams). Each request sees, per person, the load the
-    load rule charges them with for it: existing load plus what earlier requests placed alongside."""
+    load rule charges them with for it: existing load plus what earlier requests placed alongside.
+    `by_request`: `spans_by_request(pool)`, when the caller has it already."""
     placed: dict[tuple[int, int], float] = {}
     mine: dict[int, dict[int, float]] = {}  # person → request → FTE placed so far
     greedy = []
+    by_request = by_request or spans_by_request(pool)
     for k, pb in enumerate(pool.pbs):
         inv = {i: g for g, i in pool.local[k].items()}
         extra = {}
         for i, g in inv.items():
-            spans = [sp for sp in pool.spans[g] if k in sp.requests]
-            extra[i] = peak_after(spans, mine.get(g, {})) - pb.people[i].load
+            extra[i] = peak_after(by_request[g].get(k, []), mine.get(g, {})) - pb.people[i].load
         gt = greedy_members(pb, extra_load=extra, cap=cap, prefer=prefer)
         greedy.append(gt)
         for i in gt.members:

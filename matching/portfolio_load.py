@@ -58,13 +58,14 @@ class Span:
 
 def person_spans(parts: list[tuple[Window, frozenset[int]]], loads: dict[int, float],
                  memberships: list[Membership] | None,
-                 pieces: dict[int, tuple[Piece, ...]] | None = None) -> list[Span]:
+                 pieces: dict[int, tuple[Piece, ...]] | None = None, masks: list[int] | None = None) -> list[Span]:
     """The spans of a person whose window peak per request is `loads` (request → peak). With
     `pieces` (request → the time-phased pieces of their candidate there), one span per request
     set and capacity from the working pieces; otherwise their `memberships` give the peak in
-    intervals shared by several of their requests (not needed for one request only)."""
+    intervals shared by several of their requests (not needed for one request only). `masks`:
+    `request_masks(parts)`, when the caller computes spans for many people over the same parts."""
     if pieces and all(pieces.get(k) for k in loads):
-        return _phased_spans(parts, loads, pieces)
+        return _phased_spans(parts, loads, pieces, masks)
     best: dict[frozenset[int], float] = {}
     runs: list[tuple[frozenset[int], Window]] = []  # consecutive intervals with the same requests merged
     for w, s in parts:
@@ -85,19 +86,48 @@ def person_spans(parts: list[tuple[Window, frozenset[int]]], loads: dict[int, fl
     return sorted(spans, key=lambda sp: (sorted(sp.requests), sp.load))
 
 
-def _phased_spans(parts, loads: dict[int, float], pieces: dict[int, tuple[Piece, ...]]) -> list[Span]:
-    best: dict[tuple[frozenset[int], float], float] = {}
-    for w, s in parts:
-        mine = frozenset(s & loads.keys())
+def request_masks(parts: list[tuple[Window, frozenset[int]]]) -> list[int]:
+    """Each interval's active requests as a bit mask (bit k: request k), for `person_spans`."""
+    return [sum(1 << k for k in s) for _, s in parts]
+
+
+def _bits(m: int) -> frozenset[int]:
+    out = []
+    while m:
+        low = m & -m
+        out.append(low.bit_length() - 1)
+        m ^= low
+    return frozenset(out)
+
+
+def _phased_spans(parts, loads: dict[int, float], pieces: dict[int, tuple[Piece, ...]],
+                  masks: list[int] | None = None) -> list[Span]:
+    # Request sets as bit masks (intersections and subset tests on ints, not sets).
+    masks = request_masks(parts) if masks is None else masks
+    theirs = sum(1 << k for k in loads)
+    best: dict[tuple[int, float], float] = {}
+    at: dict[int, int] = {}  # per request: its first piece not ending before the current interval
+    for (w, _), active in zip(parts, masks):  # intervals in date order, each request's pieces too
+        mine = active & theirs
         if not mine:
             continue
-        for p in pieces[min(mine)]:  # every request of `mine` covers w: their pieces agree there
-            if p.away or p.end < w.start or p.start > w.end:
-                continue
-            best[mine, p.capacity] = max(best.get((mine, p.capacity), 0.0), p.load)
+        k = (mine & -mine).bit_length() - 1  # the lowest request of `mine`
+        ps = pieces[k]  # every request of `mine` covers w: their pieces agree there
+        j = at.get(k, 0)
+        while j < len(ps) and ps[j].end < w.start:
+            j += 1
+        at[k] = j
+        for p in ps[j:]:
+            if p.start > w.end:
+                break
+            if not p.away:
+                key = (mine, p.capacity)
+                if p.load > best.get(key, -1.0):
+                    best[key] = p.load
     # A span inside another with no more load and no more capacity can never be the binding one.
-    spans = [Span(s, v, c) for (s, c), v in best.items()
-             if not any((s < t or (s == t and c2 < c)) and v <= w and c2 <= c for (t, c2), w in best.items())]
+    items = list(best.items())
+    spans = [Span(_bits(s), v, c) for (s, c), v in items
+             if not any(v <= w and c2 <= c and s & t == s and (s != t or c2 < c) for (t, c2), w in items)]
     return sorted(spans, key=lambda sp: (sorted(sp.requests), sp.load, -(sp.capacity or 0.0)))
 
 

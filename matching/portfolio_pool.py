@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from teamgraph.errors import ValidationError
 from teamgraph.graph.store import GraphStore
-from teamgraph.matching.portfolio_load import Span, intervals, person_spans
+from teamgraph.matching.portfolio_load import Span, intervals, person_spans, request_masks
 from teamgraph.matching.problem import Problem, build_problem
 from teamgraph.matching.request import Portfolio
 
@@ -74,8 +74,10 @@ class PortfolioPool:
         memberships: dict[str, list] = {}
         for m in store.load_memberships(several) if several else ():
             memberships.setdefault(m.person, []).append(m)
-        self.spans: list[list[Span]] = [person_spans(parts, ld, memberships.get(self.ids[g], []), self.pieces[g])
-                                        for g, ld in enumerate(self.loads)]
+        masks = request_masks(parts)
+        self.spans: list[list[Span]] = [person_spans(parts, ld, memberships.get(self.ids[g], []), self.pieces[g],
+                                                     masks) for g, ld in enumerate(self.loads)]
+        self._util: dict[tuple[int, int, float], float] = {}  # `util`'s answers (the bound, shortlists, greedy)
 
     def is_forced(self, g: int, k: int) -> bool:
         return k in self.forced.get(g, ())
@@ -83,7 +85,11 @@ class PortfolioPool:
     def util(self, g: int, k: int, extra: float) -> float:
         """Utilisation of person g in request k's window with `extra` FTE more (the time-phased
         single-request rule, matching.problem.Cand.util)."""
-        return self.pbs[k].people[self.local[k][g]].util(extra)
+        key = (g, k, extra)
+        u = self._util.get(key)
+        if u is None:
+            u = self._util[key] = self.pbs[k].people[self.local[k][g]].util(extra)
+        return u
 
     def lower_bound(self) -> float:
         """A bound on the maximum utilisation of the non-forced people, valid over the whole pool:
@@ -107,7 +113,10 @@ class PortfolioPool:
         most = [max([self.cap[g]] + [sp.cap(self.cap[g]) for sp in spans]) for g, spans in enumerate(self.spans)]
         theirs = [frozenset(ld) for ld in self.loads]  # each person's requests
         # Sets inside a bigger one see no more demand: the maximal ones give the bound.
+        empty = {g for g in range(len(most)) if most[g] <= 0}
         for s_active in [s for s in self.sets if not any(s < t for t in self.sets)]:
+            exempt = {g for g, ks in self.forced.items() if ks & s_active} | empty
+            base_of: dict[int, float] = {}  # per holder, their load while exactly their requests here run
             demand: dict[str, float] = {}
             holders: dict[str, set[int]] = {}
             for k in s_active:
@@ -121,12 +130,14 @@ class PortfolioPool:
                     demand[sk] = demand.get(sk, 0.0) + d
             for sk, d in demand.items():
                 hs = sorted(holders[sk])
-                if any(self.forced.get(g, set()) & s_active for g in hs) or any(most[g] <= 0 for g in hs):
-                    continue  # an exempt holder has unbounded room: no bound from this skill here
+                if not exempt.isdisjoint(hs):
+                    continue  # an exempt holder (forced here, or no capacity) has unbounded room: no bound
                 # The load charged while exactly their requests among these run (0 when that span
                 # was dropped as dominated: less load only loosens the bound, which stays valid).
-                base = [span_of[g].get(s_active & theirs[g], 0.0) for g in hs]
-                lb = max(lb, water_level([most[g] for g in hs], base, d))
+                for g in hs:
+                    if g not in base_of:
+                        base_of[g] = span_of[g].get(s_active & theirs[g], 0.0)
+                lb = max(lb, water_level([most[g] for g in hs], [base_of[g] for g in hs], d))
         return lb
 
     def shortlist(self, k: int, per_slot: int) -> list[int]:
