@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 from datetime import date
 from collections import OrderedDict
@@ -85,9 +86,25 @@ def body_object(data: dict, name: str, what: str) -> dict:
     return value
 
 
+def finite(data):
+    """`data` with non-finite floats as null: JSON has no Infinity, and a utilisation is infinite
+    when someone works on a day at capacity 0 (graph.load.ratio)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite(v) for v in data]
+    return data
+
+
+def dumps(data) -> str:
+    """The one JSON encoding of answers: compact, UTF-8 text, no NaN/Infinity."""
+    return json.dumps(finite(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def json_response(data, status: int = 200) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), status=status,
-                    mimetype="application/json")
+    return Response(dumps(data), status=status, mimetype="application/json")
 
 
 class ReadCache:
@@ -125,7 +142,7 @@ def cached_read(compute) -> Response:
     revision = service().revision()
     entry = cache.get(key, revision)
     if entry is None:
-        body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = dumps(compute()).encode("utf-8")
         entry = cache.put(key, revision, body)
     if request.if_none_match and entry[2].strip('"') in request.if_none_match:
         resp = Response(status=304)
