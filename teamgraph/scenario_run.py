@@ -300,14 +300,23 @@ def run(tg: Teamgraph, scenario: Scenario, viewer: Viewer, *, request=None, port
             answers = [tg.view(e.staff(p, viewer, time_limit=time_limit or 30.0, seed=seed).to_dict(), viewer)
                        for e, p in ((tg, portfolio), (overlay.engine, moved))]
             sides = [_portfolio_side(a) for a in answers]
-    note = next((n for n in answers[0].get("notes", []) if isinstance(n, str) and "the relevance term is 0" in n), None)
     if request is not None:
-        out["relevance"] = ("off, as asked" if not relevance else ("off: " + note) if note else
-                            "on, from the real retrieval index (planned hires have no indexed evidence)")
+        out["relevance"] = _relevance_words(tg, viewer, request, relevance)
     out.update(kind="request" if request is not None else "portfolio", current=sides[0], with_scenario=sides[1],
                team_changes=_changed(sides[0]["members"], sides[1]["members"]),
                answers={"current": answers[0], "with_scenario": answers[1]})
     return out
+
+
+def _relevance_words(tg: Teamgraph, viewer: Viewer, request, asked: bool) -> str:
+    """Whether the relevance term was on, the same on both sides (the overlay uses the real index)."""
+    if not asked:
+        return "off, as asked"
+    if not request.brief.strip():
+        return "off: the request has no brief"
+    if tg._relevance(viewer) is None:
+        return "off: no retrieval index could be loaded (`teamgraph index build`), on both sides"
+    return "on, from the real retrieval index (planned hires have no indexed evidence)"
 
 
 def org_changes(the_plan: Plan) -> dict:

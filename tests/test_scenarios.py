@@ -47,8 +47,8 @@ def scenario(*changes, name="Test scenario"):
     return parse_scenario({"name": name, "changes": list(changes)})
 
 
-def run(tg, sc, role="admin", person=None, request=REQUEST, **kw):
-    return scenario_run.run(tg, sc, tg.viewer(role, person), request=request, relevance=False, **kw)
+def run(tg, sc, role="admin", person=None, request=REQUEST, relevance=False, **kw):
+    return scenario_run.run(tg, sc, tg.viewer(role, person), request=request, relevance=relevance, **kw)
 
 
 def test_the_overlay_leaves_the_store_unchanged(tg):
@@ -59,6 +59,10 @@ def test_the_overlay_leaves_the_store_unchanged(tg):
                   {"reassign": {"person": "hal", "from_project": "p-hire", "to_project": "p-new", "date": "2026-02-01"}})
     out = run(tg, sc)
     assert out["with_scenario"]["status"] in ("optimal", "feasible")
+    assert dump(tg.store) == before
+    assert out["relevance"] == "off, as asked"
+    with_brief = run(tg, sc, request={**REQUEST, "brief": "pricing"}, relevance=True)
+    assert with_brief["relevance"].startswith("off: no retrieval index could be loaded")  # the test engine has none
     assert dump(tg.store) == before
 
 
