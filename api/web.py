@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import threading
 from datetime import date
 from collections import OrderedDict
@@ -20,6 +19,7 @@ from flask import Response, current_app, request
 
 from teamgraph.api.auth import principal
 from teamgraph.errors import FieldProblem, ValidationError
+from teamgraph.graph.reads import finite
 
 
 def service():
@@ -86,19 +86,7 @@ def body_object(data: dict, name: str, what: str) -> dict:
     return value
 
 
-def finite(data):
-    """`data` with non-finite floats as null: JSON has no Infinity, and a utilisation is infinite
-    when someone works on a day at capacity 0 (graph.load.ratio)."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: finite(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return [finite(v) for v in data]
-    return data
-
-
-def dumps(data) -> str:
+def dumps(data) -> str:  # graph.reads.finite: the one non-finite rule, shared with the CLI's --json
     """The one JSON encoding of answers: compact, UTF-8 text, no NaN/Infinity."""
     return json.dumps(finite(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 

@@ -6,6 +6,7 @@ their callers import them without importing the protocol, and nothing here impor
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 
@@ -28,6 +29,18 @@ def jsonable(value):
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     return value
+
+
+def finite(data):
+    """`data` (JSON-ready) with non-finite floats as None: JSON has no Infinity, and a utilisation
+    is infinite when someone works on a day at capacity 0 (graph.load.ratio)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite(v) for v in data]
+    return data
 
 
 class _ToDict:

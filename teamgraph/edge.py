@@ -108,7 +108,8 @@ def viewer_of(role: str | None, person: str | None):
 
 
 def echo_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from teamgraph.graph.reads import finite  # strict JSON: an infinite utilisation is null
+    click.echo(json.dumps(finite(data), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def echo_index(index: dict) -> None:
