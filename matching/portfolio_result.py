@@ -136,7 +136,11 @@ def _team(pool: PortfolioPool, k: int, xs, roles, placed, unmet: list[dict]) -> 
     filled = [sum(r in rs for rs in local_roles.values()) for r in range(len(pb.request.requirements))]
     uncovered = [{"skill": rq.skill, "level": rq.level, "missing": rq.count - n}
                  for rq, n in zip(pb.request.requirements, filled) if n < rq.count]
-    return {"request": pb.request.name, "members": members, "uncovered": uncovered, "unmet": unmet}
+    # cost as the single-team answers state it (Problem.cost: rate × FTE × hours); HR/admin only
+    # (teamgraph.present drops it for other roles), the budget is the sponsor's own figure
+    cost = round(sum(pb.cost(i, placed[g, k]) for g, i in zip(team, local)), 2)
+    return {"request": pb.request.name, "members": members, "uncovered": uncovered, "unmet": unmet,
+            "cost": cost, "budget": pb.request.budget}
 
 
 def coverage(pool: PortfolioPool, unmet: dict[int, list[dict]]) -> float:

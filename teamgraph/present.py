@@ -157,6 +157,8 @@ def redact(data, role: str):
     out = {k: redact(v, role) for k, v in data.items() if k not in HR_ONLY_KEYS}
     if "score" in data and "total" in data and "members" in data:  # a TeamResult
         out = _score_view(out)
+    if "unmet" in data and "request" in data and "members" in data:  # a portfolio team: its cost as a team's
+        out.pop("cost", None)
     if isinstance(data.get("forced_overload"), list):  # a Suggestion: who, not by how much
         out["forced_overload"] = [dict(o, utilisation=None) for o in data["forced_overload"]]
         if data["forced_overload"] and isinstance(out.get("notes"), list):

@@ -77,3 +77,21 @@ def test_staff_cli_takes_the_objective(tmp_path, tiny_data_dir):
         assert [t["request"] for t in data["teams"] if any(m["id"] == "fay" for m in t["members"])] == [fay]
     bad = runner.invoke(staff_cmd, [str(path), "--objective", "people"])
     assert bad.exit_code != 0 and "fraction" in bad.output
+
+
+def test_each_team_states_its_cost_and_budget_for_hr_only(tiny_store):
+    from teamgraph.matching.rules import HOURS_PER_DAY
+    from teamgraph.present import redact
+    body = {**BODY, "requests": [dict(CLOSE, budget=50000), AUDIT]}
+    res = staff(tiny_store, parse_portfolio(body), time_limit=20)
+    pool = PortfolioPool(tiny_store, parse_portfolio(body), progress=False)
+    for k, team in enumerate(res.teams):
+        pb = pool.pbs[k]
+        by_id = {c.id: i for i, c in enumerate(pb.people)}
+        want = sum(pb.people[by_id[m["id"]]].person.cost_rate * m["allocation"] * HOURS_PER_DAY * pb.duration_days
+                   for m in team["members"])
+        assert team["cost"] == pytest.approx(want, abs=0.01)
+    assert [t["budget"] for t in res.teams] == [50000, None]
+    seen = redact(res.to_dict(), "sponsor")
+    assert all("cost" not in t and "budget" in t for t in seen["teams"])
+    assert all("cost" in t for t in redact(res.to_dict(), "hr")["teams"])
