@@ -61,6 +61,17 @@ def _one(c: Change, scenario: Scenario, ms: list[Membership], project_name: str,
                                            f"{', '.join(m.role for m in ms)}; say which with role", c, "role"))
 
 
+def _within_capacity(c: Change, scenario: Scenario, store, fte: float) -> None:
+    """Ingest's rule for a membership (ingest/validate.py): its FTE is at most the most the person can
+    ever give — their capacity or a higher capacity period."""
+    person = store.get("person", c.values["person"])
+    calendar = store.calendars([person.id]).get(person.id)
+    most = max([person.capacity] + [p.capacity for p in (calendar.periods if calendar else ())])
+    if fte > most + 1e-9:
+        raise ValidationError(scenario.problem(f"{person.name} can give at most {most:g} FTE, not {fte:g}", c,
+                                               "allocation"))
+
+
 def plan(scenario: Scenario, store) -> Plan:
     """The ChangeSet that makes `scenario` real on `store` (read, not written), changes in order:
     a later change sees what the earlier ones did (a membership moved, then re-allocated)."""
@@ -133,7 +144,9 @@ def plan(scenario: Scenario, store) -> Plan:
                     "already; change that membership's allocation instead", c, "to_project"))
             put(src, _before(src, day) if day else None)
             put(None, moved)
+            _within_capacity(c, scenario, store, moved.allocation)
         else:  # allocation
+            _within_capacity(c, scenario, store, v["allocation"])
             m = _one(c, scenario, [x for x in memberships(person=v["person"]) if x.project == v["project"]],
                      c.labels.get(v["project"], v["project"]), v.get("role"))
             day = v.get("from")

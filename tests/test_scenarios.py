@@ -127,10 +127,14 @@ def test_an_invalid_scenario_is_a_clear_error_and_writes_nothing(tg, tmp_path):
     assert "did you mean Engineering?" in shown[(str(f), 3, "changes[0].hire.department")]
     assert "did you mean Python?" in shown[(str(f), 3, "changes[0].hire.skills.Pyhton")]
     assert "did you mean Ana Lima?" in shown[(str(f), 4, "changes[1].remove.person")]
-    # a change that cannot be planned: Bo is not on the CRM migration
+    # changes that cannot be planned: Bo is not on the CRM migration; Cy works 0.8 FTE at most (ingest's rule)
     with pytest.raises(ValidationError, match="Bo Chen is not on CRM migration"):
         scenario_run.apply(tg, scenario({"allocation": {"person": "bo", "project": "p-crm", "allocation": 0.2}},
                                         HIRE), tg.viewer("admin"))
+    with pytest.raises(ValidationError, match="Cy Park can give at most 0.8 FTE, not 1") as e:
+        scenario_run.apply(tg, scenario(HIRE, {"allocation": {"person": "cy", "project": "p-plat", "allocation": 1}}),
+                           tg.viewer("admin"))
+    assert e.value.problems[0].field == "changes[1].allocation.allocation"
     assert dump(tg.store) == before
 
 
