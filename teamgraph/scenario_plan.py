@@ -150,6 +150,9 @@ def plan(scenario: Scenario, store) -> Plan:
             m = _one(c, scenario, [x for x in memberships(person=v["person"]) if x.project == v["project"]],
                      c.labels.get(v["project"], v["project"]), v.get("role"))
             day = v.get("from")
+            if day is not None and m.end is not None and day > m.end:
+                raise ValidationError(scenario.problem(f"the membership ends on {m.end.isoformat()}, before "
+                                                       f"{day.isoformat()}: nothing to change", c, "from"))
             if day is None or (m.start is not None and day <= m.start):
                 put(m, replace(m, allocation=v["allocation"], phases=()))
             else:

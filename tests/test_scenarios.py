@@ -135,6 +135,10 @@ def test_an_invalid_scenario_is_a_clear_error_and_writes_nothing(tg, tmp_path):
         scenario_run.apply(tg, scenario(HIRE, {"allocation": {"person": "cy", "project": "p-plat", "allocation": 1}}),
                            tg.viewer("admin"))
     assert e.value.problems[0].field == "changes[1].allocation.allocation"
+    with pytest.raises(ValidationError, match="the membership ends on 2026-06-30, before 2026-07-01") as e:
+        scenario_run.apply(tg, scenario({"allocation": {"person": "bo", "project": "p-plat", "allocation": 0.5,
+                                                        "from": "2026-07-01"}}), tg.viewer("admin"))
+    assert e.value.problems[0].field == "changes[0].allocation.from"
     assert dump(tg.store) == before
 
 
