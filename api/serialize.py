@@ -73,7 +73,8 @@ def profile(prof, *, privileged: bool, is_self: bool, names: dict[str, dict[str,
                   for c in prof.cases],
         "expert_in": [dict(plain(e), topic_name=name("skill", e.topic)) for e in prof.expert_in],
         "window": plain(prof.window) if prof.window else None,
-        "availability": availability(prof.load, prof.person.capacity),
+        "availability": availability(prof.utilisation),  # time-phased (capacity periods, leave)
+        "away": [{"start": a["start"].isoformat(), "end": a["end"].isoformat()} for a in prof.away],
     }
     for m, pr in prof.memberships:
         row = {"project": pr.id, "name": pr.name, "role": m.role, "status": pr.status,
@@ -83,6 +84,8 @@ def profile(prof, *, privileged: bool, is_self: bool, names: dict[str, dict[str,
         out["projects"].append(row)
     if full:
         out["load"] = prof.load
+        out["capacity_periods"] = [{"start": c["start"].isoformat(), "end": c["end"].isoformat() if c["end"] else None,
+                                    "capacity": c["capacity"]} for c in prof.capacity_periods]
     if privileged and prof.ratings is not None:
         out["ratings"] = [dict(plain(r), mean=round(r.mean, 2), rater_name=name("person", r.rater),
                                project_name=name("project", r.project)) for r in prof.ratings]

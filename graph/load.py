@@ -159,7 +159,7 @@ def profile_load(memberships: Iterable[Membership], window: Window, calendar) ->
     """A person profile's load fields (graph.reads.PersonProfile): the peak, the capacity periods
     and the away days in `window` (dates only: the reason and note of time off stay private)."""
     parts = calendar_pieces(memberships, window, calendar)
-    return {"load": peak_of(parts),
+    return {"load": peak_of(parts), "utilisation": peak_utilisation(parts),
             "capacity_periods": [{"start": p.start, "end": p.end, "capacity": p.capacity} for p in calendar.periods],
             "away": [{"start": a, "end": b} for a, b in away_spans(parts)]}
 
@@ -167,6 +167,12 @@ def profile_load(memberships: Iterable[Membership], window: Window, calendar) ->
 def peak_utilisation(parts: Iterable[Piece], extra: float = 0.0) -> float:
     """Max over working pieces of (load + extra) / capacity (0 when the window is all away)."""
     return max((p.utilisation(extra) for p in parts if not p.away), default=0.0)
+
+
+def free_fte(parts: Iterable[Piece], capacity: float = 1.0) -> float:
+    """The FTE they have free on every working day (capacity − load at the tightest; ≥ 0):
+    what a "at least F FTE free" filter asks. Their capacity when the window is all away."""
+    return max(0.0, min((p.capacity - p.load for p in parts if not p.away), default=capacity))
 
 
 def peak_of(parts: Iterable[Piece]) -> float:

@@ -163,6 +163,7 @@ class PersonProfile(_ToDict):
     window: Window = field(default=None)  # type: ignore[assignment]
     capacity_periods: list[dict] = field(default_factory=list)  # {start, end, capacity} overlapping the window
     away: list[dict] = field(default_factory=list)  # {start, end}: time off and holidays in the window (dates only)
+    utilisation: float = 0.0  # peak (time-phased) load ÷ capacity in the window
 
     def to_dict(self) -> dict:
         d = jsonable(self)

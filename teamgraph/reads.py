@@ -87,9 +87,11 @@ class GraphReads(EngineCore):
                          skill: str | None = None, min_level: int = 1, min_fte: float | None = None,
                          limit: int = 50, offset: int = 0) -> dict:
         """Active people by name, filtered by text, department, a skill at a level and free time
-        (at least `min_fte` FTE free at the peak of `window`), with `total` before paging. Free
+        (at least `min_fte` FTE free on every working day of `window`: graph.load.free_fte, the
+        time-phased load), with `total` before paging. Free
         FTE figures are shown to HR/admin and to the person themself; others see the band. A
         text with no literal match falls back to names that look like it (`find_people`)."""
+        from teamgraph.graph.load import free_fte, peak_utilisation
         from teamgraph.present import availability
         ids = self.store.people_matching(query, department, skill, min_level)
         if not ids and query.strip() and department is None and skill is None:
@@ -97,7 +99,7 @@ class GraphReads(EngineCore):
         loads = None
         if min_fte is not None:  # the filter needs everyone's load; the page alone does not
             loads = {c.person.id: c for c in self.store.candidates([], window, include=ids)}
-            ids = [i for i in ids if i in loads and loads[i].person.capacity - loads[i].load >= min_fte - 1e-9]
+            ids = [i for i in ids if i in loads and free_fte(loads[i].pieces, loads[i].person.capacity) >= min_fte - 1e-9]
         page = ids[offset:offset + limit]
         if loads is None:
             loads = {c.person.id: c for c in self.store.candidates([], window, include=page)}
@@ -107,11 +109,11 @@ class GraphReads(EngineCore):
             c = loads[i]
             p = c.person
             row = {"id": p.id, "name": p.name, "department": p.department, "department_name": departments[p.department],
-                   "title": p.title, "availability": availability(c.load, p.capacity)}
+                   "title": p.title, "availability": availability(peak_utilisation(c.pieces))}  # time-phased
             if skill is not None and skill in c.skills:
                 row["level"] = c.skills[skill].level
             if viewer.privileged or viewer.person == p.id:
-                row["available_fte"] = round(max(0.0, p.capacity - c.load), 3)
+                row["available_fte"] = round(free_fte(c.pieces, p.capacity), 3)
             rows.append(row)
         return {"people": rows, "total": len(ids), "offset": offset, "limit": limit}
 

@@ -30,3 +30,20 @@ def test_why_not_says_away_with_the_dates(client, auth, tiny_store, team_request
     assert got["kind"] == "away"
     assert got["details"]["away"] == [{"start": start.isoformat(), "end": end.isoformat()}]
     assert f"away {start.day} {start:%b} – {end.day} {end:%b}" in got["reason"]
+
+
+def test_free_time_and_profiles_follow_capacity_periods_and_leave(client, auth, tiny_store):
+    # February 2026: cy (capacity 0.8, 0.4 on p-plat) has 0.4 free; at 0.5 FTE from 16 February, 0.1
+    tiny_store.apply(ChangeSet().add(CapacityPeriod("cy", date(2026, 2, 16), None, 0.5),
+                                     TimeOff("cy", date(2026, 2, 2), date(2026, 2, 6))))
+    window = {"start": "2026-02-01", "end": "2026-02-28"}
+    def free(min_fte):
+        got = client.get("/api/v1/people", query_string={"department": "eng", "min_fte": min_fte, **window},
+                         headers=auth("hr")).get_json()
+        return {p["id"]: round(p["available_fte"], 6) for p in got["people"]}
+    assert "cy" not in free("0.2") and free("0.1")["cy"] == 0.1
+    prof = client.get("/api/v1/people/cy", query_string=window, headers=auth("hr")).get_json()
+    assert prof["away"] == [{"start": "2026-02-02", "end": "2026-02-06"}]
+    assert prof["capacity_periods"] == [{"start": "2026-02-16", "end": None, "capacity": 0.5}]
+    member = client.get("/api/v1/people/cy", query_string=window, headers=auth("member")).get_json()
+    assert "capacity_periods" not in member and member["availability"] == "partly available"  # 80 %
