@@ -203,6 +203,10 @@ def test_a_portfolio_side_by_side(tg):
     assert out["kind"] == "portfolio"
     assert out["with_scenario"]["coverage"]["met"] >= out["current"]["coverage"]["met"]
     assert [t["request"] for t in out["with_scenario"]["teams"]] == ["Pricing engine", "Second"]
+    side = out["with_scenario"]  # each team's cost against its budget, summed (the hire makes both feasible)
+    assert side["status"] in ("optimal", "feasible") and len(side["teams"]) == 2
+    assert side["cost"] == round(sum(t["cost"] for t in side["teams"]), 2) > 0 and side["budget"] == 120000
+    assert side["budget_left"] == round(120000 - side["cost"], 2)
     with pytest.raises(AccessDenied):
         scenario_run.run(tg, scenario(HIRE), tg.viewer("sponsor", "fay"), portfolio=portfolio)
 
