@@ -284,12 +284,13 @@ def _option(o: dict, pb: Problem, name, skill_name) -> Relaxation:
         msg = (f"start on {o['start'].isoformat()} instead of {req.window.start.isoformat()} "
                f"(same length, to {o['end'].isoformat()})")
     elif kind == "allocation":
+        at = f"at most {o['allocation']:g} FTE each" if o.get("each") else f"at {o['allocation']:g} FTE"
+        full = "the requested FTE" if o.get("each") else f"{o['full']:g} FTE"
         if o["full_from"] is not None:
             last = o["full_from"] - timedelta(days=1)
-            msg = (f"at {o['allocation']:g} FTE until {last.isoformat()}, then {o['full']:g} FTE from "
-                   f"{o['full_from'].isoformat()}")
+            msg = f"{at} until {last.isoformat()}, then {full} from {o['full_from'].isoformat()}"
         else:
-            msg = f"at {o['allocation']:g} FTE instead of {o['full']:g} for the whole window"
+            msg = f"{at} instead of {full} for the whole window"
         amount = o["allocation"]
     elif kind == "level":
         label = skill_name(o["skill"])

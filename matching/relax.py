@@ -113,7 +113,7 @@ def at_allocation(request, fte: float):
     """The request with every allocation (the base and each role's) at most `fte`."""
     reqs = tuple(replace(rq, allocation=min(rq.allocation, fte)) if rq.allocation is not None else rq
                  for rq in request.requirements)
-    return replace(request, allocation=fte, requirements=reqs)
+    return replace(request, allocation=min(request.allocation, fte), requirements=reqs)
 
 
 def exact_team(request, team: list[str]):
@@ -246,8 +246,10 @@ def lower_allocation(store, pb: Problem, *, pins, seed, budget: Budget, room: Ro
         return None
     low, team = found
     until = _full_from(store, pb, low, team, pins=pins, seed=seed, budget=budget)
-    return {"kind": "allocation", "team": team, "allocation": low.allocation, "full": req.allocation,
-            "change": {"allocation": low.allocation, "full_from": until.isoformat() if until else None},
+    fte = max([low.allocation, *(low.alloc_of(rq) for rq in low.requirements)])  # the cap F
+    return {"kind": "allocation", "team": team, "allocation": fte, "full": top,
+            "each": any(rq.allocation is not None for rq in req.requirements),  # roles differ: "at most F each"
+            "change": {"allocation": fte, "full_from": until.isoformat() if until else None},
             "full_from": until}
 
 

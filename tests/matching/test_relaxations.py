@@ -231,3 +231,15 @@ def test_the_search_stops_at_its_time_limit_and_says_so(tiny_store):
     assert relax.options(tiny_store, build_problem(tiny_store, req), time_limit=0) == ([], True)
     found, stopped = relax.options(tiny_store, build_problem(tiny_store, req), time_limit=None)
     assert {o["kind"] for o in found} == {"start_after", "allocation"} and not stopped
+
+
+def test_a_lower_allocation_caps_each_role_and_never_raises_the_base(tiny_store):
+    req, diag = diagnosed(tiny_store, allocation=0.2, size={"min": 1, "max": 1}, window=SPRING,
+                          requirements=[{"skill": "k8s", "level": 4, "allocation": 0.5}])
+    (o,) = offered(diag, "allocation")
+    assert o.change == {"allocation": 0.3, "full_from": "2026-07-01"}
+    assert o.message.startswith("at most 0.3 FTE each until 2026-06-30, then the requested FTE from 2026-07-01")
+    low, full = apply(req, o.change)
+    assert low.allocation == 0.2 and low.requirements[0].allocation == 0.3  # the base stays 0.2
+    assert full.requirements[0].allocation == 0.5
+    assert works(tiny_store, req, o) == [["ana"], ["ana"]]
