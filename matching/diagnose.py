@@ -238,6 +238,11 @@ def diagnose(store, pb: Problem, *, seed: int = 0, time_limit: float = 10.0, opt
                                              first=_likely(relax, reports))
         names = _namer(store, pb)
         diag.options = [_option(o, pb, names, lambda sid: _skill_name(store, sid)) for o in found]
+        money = next((o for o in found if o["kind"] == "budget"), None)
+        if money and [r.kind for r in relax] == ["budget"]:  # the budget alone: say by how much (HR)
+            r = relax[0]
+            r.plain, r.message = r.message, f"raise the budget by {money['needed'] - money['budget']:,.0f} to " \
+                                            f"{money['needed']:,.0f}"
         if stopped:
             diag.notes.append("the search for relaxations stopped at its time limit; more may exist")
     return diag

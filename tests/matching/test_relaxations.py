@@ -100,6 +100,10 @@ def test_the_budget_relaxation_states_the_amount_that_works(tiny_store):
     assert o.message == "raise the budget by 20,760 to 21,760 — for example Gus Berg"
     assert works(tiny_store, req, o) == [["gus"]]
     assert suggest(tiny_store, replace(req, budget=21759.0)).status == "infeasible"  # the least that works
+    (smallest,) = diag.relaxation  # the budget alone: the smallest relaxation says by how much too
+    assert (smallest.kind, smallest.message, smallest.plain) == (
+        "budget", "raise the budget by 20,760 to 21,760", "raise the budget above 1,000")
+    assert "20,760" not in diag.summary
 
 
 def test_sponsors_never_see_the_budget_amount_nor_after_figures(tiny_store):
