@@ -16,6 +16,7 @@ from pathlib import Path
 from teamgraph.core import PLANNERS
 from teamgraph.errors import FieldProblem, IndexMissing, ValidationError
 from teamgraph.graph.model import Viewer
+from teamgraph.progress import CASES, FINDING, RELEVANCE, SOLVING, phase
 from teamgraph.retrieval import Retrieval
 
 log = logging.getLogger("teamgraph.service")
@@ -106,6 +107,7 @@ class Teams(Retrieval):
         """The best team for a request (body or TeamRequest), with alternatives, explained for
         `viewer`; the relevance term comes from retrieval when an index exists (`relevance`)."""
         from teamgraph.matching.engine import suggest
+        phase(FINDING)  # then RELEVANCE and SOLVING (`_relevance`): what a waiting page shows
         request = self._request(request)  # unknown or leaving pins: build_problem names `pins`
         result = suggest(self.store, request, viewer=viewer, alternatives=alternatives, min_diff=min_diff,
                          relevance=self._relevance(viewer) if relevance else None, seed=seed,
@@ -146,6 +148,8 @@ class Teams(Retrieval):
         from teamgraph.matching.request_fields import STAFF_OBJECTIVE
         if isinstance(portfolio, dict):
             portfolio = self.portfolio(portfolio)
+        n = len(portfolio.requests)
+        phase(f"Staffing {n} request{'' if n == 1 else 's'} from one pool")
         return staff(self.store, portfolio, max_load=max_load if max_load is not None else portfolio.max_load,
                      time_limit=time_limit, seed=seed, objective=objective or STAFF_OBJECTIVE)
 
@@ -157,7 +161,13 @@ class Teams(Retrieval):
         except (IndexMissing, ImportError, OSError) as e:
             log.info("suggesting without the relevance term: %s", e)
             return None
-        return lambda brief, person_ids: retriever.person_relevance(brief, person_ids, viewer)
+        def relevance(brief, person_ids):
+            phase(RELEVANCE)  # the first one in a process also loads the model
+            try:
+                return retriever.person_relevance(brief, person_ids, viewer)
+            finally:
+                phase(SOLVING)  # the engine prunes and solves next
+        return relevance
 
     def _key(self, request, viewer: Viewer, seed: int, pins) -> tuple:
         return (json.dumps(request.to_dict(), sort_keys=True, default=str), viewer.role, viewer.person, seed,
@@ -182,6 +192,7 @@ class Teams(Retrieval):
         relevance term as `suggest`. `with_team` None: when the viewer's role may plan teams.
         """
         from teamgraph.embeddings.kickoff import kickoff_package, read_brief
+        phase(CASES)  # its team (a suggestion) reports its own phases
         if brief_file is not None:
             b = read_brief(Path(brief_file))
             brief = "\n".join(p for p in (b["title"], b["description"]) if p)

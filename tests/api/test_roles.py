@@ -47,6 +47,7 @@ MATRIX = [
     ("GET", "/api/v1/bookings/bk-none/heatmap", None, PLAN),
     ("GET", "/api/v1/capacity", None, HR),
     ("GET", "/api/v1/capacity/eng", None, HR),
+    ("GET", "/api/v1/progress/pg-none-0001", None, ALL),
     ("POST", "/api/v1/scenarios/run", {"scenario": {"name": "Hire", "changes": [
         {"hire": {"name": "Planned analyst", "department": "fin", "skills": {"sql": 4}}}]}, "request": REQUEST}, PLAN),
     ("POST", "/api/v1/scenarios/apply", {"scenario": {"name": "Nothing", "changes": [
@@ -66,6 +67,7 @@ ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
             **{f"/api/v1/bookings/bk-none/{a}": f"/api/v1/bookings/{{booking_id}}/{a}"
                for a in ("confirm", "cancel", "release", "heatmap")},
             "/api/v1/capacity/eng": "/api/v1/capacity/{department}",
+            "/api/v1/progress/pg-none-0001": "/api/v1/progress/{progress_id}",
             "/api/v1/scenarios/sc-none": "/api/v1/scenarios/{scenario_id}",
             "/api/v1/scenarios/sc-none/discard": "/api/v1/scenarios/{scenario_id}/discard"}
 

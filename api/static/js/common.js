@@ -6,7 +6,8 @@ const TG = (() => {
 
   /** Call the JSON API with the session cookie; throws {status, code, message, fields} on errors. */
   async function api(path, options = {}) {
-    const init = { method: options.method || "GET", credentials: "same-origin", headers: { Accept: "application/json" } };
+    const init = { method: options.method || "GET", credentials: "same-origin",
+      headers: { Accept: "application/json", ...(options.headers || {}) } };
     if (options.body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(options.body);

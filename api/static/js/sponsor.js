@@ -86,7 +86,7 @@
   const busy = (on) => {
     $("submit").disabled = on;
     result.setAttribute("aria-busy", on ? "true" : "false");
-    if (on) TG.put(result, el("div", { class: "empty", role: "status" }, el("span", { class: "spinner" }), " Solving…"));
+    if (on) TG.put(result, el("div", { class: "empty" }, el("span", { class: "spinner" }), " Solving…"));  // announced by progress.js
   };
 
   /** A request error: beside the fields when it is about them, else in the result panel. */
@@ -103,7 +103,8 @@
     lastRequest = readForm();
     busy(true);
     try {
-      lastResult = await api("/api/v1/teams/suggest", { method: "POST", body: { request: lastRequest, alternatives: +$("alternatives").value } });
+      lastResult = await TGProgress.track("Finding candidates", (headers) => api("/api/v1/teams/suggest",
+        { method: "POST", headers, body: { request: lastRequest, alternatives: +$("alternatives").value } }));
       TG.clearFieldErrors($("request-form"));
       shown = 0; render(true);
     } catch (err) { requestError(err); $("whynot-box").hidden = true; }
@@ -457,8 +458,8 @@
     TG.clearFieldErrors($("portfolio-box"));
     TG.put(box, el("span", { class: "spinner" }), " Staffing…");
     try {
-      const r = await api("/api/v1/portfolio/staff", { method: "POST",
-        body: { portfolio: { requests: portfolio }, ...(cap ? { max_load: +cap } : {}) } });
+      const r = await TGProgress.track(`Staffing ${portfolio.length} request${portfolio.length === 1 ? "" : "s"}`, (headers) => api("/api/v1/portfolio/staff",
+        { method: "POST", headers, body: { portfolio: { requests: portfolio }, ...(cap ? { max_load: +cap } : {}) } }));
       TG.put(box, portfolioView(r));
     } catch (err) {
       TG.put(box);
