@@ -6,6 +6,8 @@ API's; `--as-role/--as-person` act as someone else (default: the operator, admin
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from teamgraph.edge import as_options, echo_json, engine, seed_option, viewer_of, waiting
@@ -23,6 +25,23 @@ def booking_text(view: dict) -> str:
     return "\n".join(lines)
 
 
+def staffing_teams(path: str) -> list[list[dict]]:
+    """The member lists of a `teamgraph staff --json` answer, in its request order."""
+    from teamgraph.errors import FieldProblem, ValidationError
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        raise ValidationError(FieldProblem(f"not a JSON staffing: {e}", path)) from e
+    teams = data.get("teams") if isinstance(data, dict) else None
+    if not isinstance(teams, list) or not all(isinstance(t, dict) and isinstance(t.get("members"), list)
+                                              for t in teams):
+        raise ValidationError(FieldProblem("a staffing has teams: [{members: [{id, allocation}]}] "
+                                           "(`teamgraph staff --json`)", path, field="teams"))
+    return [[{k: m[k] for k in ("id", "allocation") if isinstance(m, dict) and k in m} for m in t["members"]]
+            for t in teams]
+
+
 def _member(text: str) -> dict:
     """`ID` or `ID=FTE` (--member)."""
     ident, _, fte = text.partition("=")
@@ -38,6 +57,9 @@ def _member(text: str) -> dict:
 @click.argument("request_file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--portfolio", "portfolio_file", type=click.Path(exists=True, dir_okay=False),
               help="Staff this portfolio (as `teamgraph staff`) and book every request's team, all or nothing.")
+@click.option("--staffing", "staffing_file", type=click.Path(exists=True, dir_okay=False),
+              help="With --portfolio: book this staffing (`teamgraph staff --json` output) instead of staffing anew; "
+                   "someone booked since is a conflict.")
 @click.option("--member", "members", multiple=True, metavar="ID[=FTE]",
               help="Book this person (repeatable; FTE defaults to the request's allocation) instead of the "
                    "suggested team.")
@@ -50,8 +72,8 @@ def _member(text: str) -> dict:
 @click.option("--relevance/--no-relevance", default=True, show_default=True,
               help="Score people's past cases against the brief when suggesting (needs an index).")
 @as_options
-def book(request_file, portfolio_file, members, confirmed, allow_overload, as_json, seed, time_limit, relevance,
-         as_role, as_person):
+def book(request_file, portfolio_file, staffing_file, members, confirmed, allow_overload, as_json, seed, time_limit,
+         relevance, as_role, as_person):
     """Book the team suggested for REQUEST_FILE (or --member people), or a whole --portfolio:
     tentative unless --confirmed.
 
@@ -62,13 +84,19 @@ def book(request_file, portfolio_file, members, confirmed, allow_overload, as_js
         raise click.UsageError("give a REQUEST_FILE or --portfolio FILE (one of them)")
     if portfolio_file and members:
         raise click.UsageError("--member books one request's team; a portfolio books the staffing")
+    if staffing_file and not portfolio_file:
+        raise click.UsageError("--staffing goes with --portfolio (the portfolio it staffed)")
     tg, viewer = engine(), viewer_of(as_role, as_person)
     status = "confirmed" if confirmed else "tentative"
     if portfolio_file:
         portfolio = tg.load_portfolio(portfolio_file)
-        with waiting(f"Staffing {len(portfolio.requests)} requests to book"):
-            made = tg.book_portfolio(portfolio, viewer, status=status, allow_overload=allow_overload, seed=seed,
-                                     **({} if time_limit is None else {"time_limit": time_limit})).bookings
+        if staffing_file:
+            made = tg.book_portfolio(portfolio, viewer, teams=staffing_teams(staffing_file), status=status,
+                                     allow_overload=allow_overload).bookings
+        else:
+            with waiting(f"Staffing {len(portfolio.requests)} requests to book"):
+                made = tg.book_portfolio(portfolio, viewer, status=status, allow_overload=allow_overload, seed=seed,
+                                         **({} if time_limit is None else {"time_limit": time_limit})).bookings
         views = [tg.booking_view(b, viewer, events=True) for b in made]
         if as_json:
             return echo_json({"bookings": views})

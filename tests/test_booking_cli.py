@@ -90,3 +90,19 @@ def test_book_a_portfolio_all_or_nothing(run, tmp_path):
     assert forced.returncode == 0, forced.stderr
     assert "over capacity allowed: Dee Okafor in 13 week(s) from 2026-04-01" in forced.stdout
     assert run("book", "request.yaml", "--portfolio", "portfolio.yaml").returncode == 2  # one of the two
+
+
+def test_book_the_staffing_seen_and_a_conflict_names_request_person_and_weeks(run, tmp_path):
+    (tmp_path / "portfolio.yaml").write_text(PORTFOLIO, encoding="utf-8")
+    seen = run("staff", "portfolio.yaml", "--json")
+    assert seen.returncode == 0, seen.stderr
+    (tmp_path / "staffing.json").write_text(seen.stdout, encoding="utf-8")
+    assert run("book", "request.yaml", "--member", "dee=0.5").returncode == 0  # meanwhile, Dee is booked
+    refused = run("book", "--portfolio", "portfolio.yaml", "--staffing", "staffing.json")
+    assert refused.returncode == 2
+    assert "Dee Okafor would be over capacity for 'Depot audit' in 13 week(s), the weeks of 2026-04-01" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert len(json.loads(run("bookings", "list", "--json").stdout)["bookings"]) == 1
+    (tmp_path / "bad.json").write_text('{"teams": 3}', encoding="utf-8")
+    bad = run("book", "--portfolio", "portfolio.yaml", "--staffing", "bad.json")
+    assert bad.returncode == 2 and "bad.json" in bad.stderr and "teams" in bad.stderr
