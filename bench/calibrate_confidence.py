@@ -54,12 +54,15 @@ SHOWN = 5  # hits a kickoff shows; its confidence is the best match among them
 
 
 def hit_features(corpus, texts: list[str], encoder) -> list[list]:
-    """Per brief, the features of its top SHOWN hits (embeddings.confidence.MatchFeatures)."""
+    """Per brief, the features of its top SHOWN hits (embeddings.confidence.MatchFeatures), ranked
+    as the product ranks them (with the learned second stage where the model has one)."""
     from teamgraph.embeddings.lexical import tokenize
     from teamgraph.embeddings.query_parts import foreign_vectors, query_vectors
+    from teamgraph.embeddings.rerank import learned_ranker
     vecs = query_vectors(encoder, texts)
     foreign = foreign_vectors(encoder, texts)
-    return [[h.features for h in corpus.hybrid(vec, tokenize(text), SHOWN,
+    ranker = learned_ranker(encoder.name, encoder.dim)  # the hits the product would show
+    return [[h.features for h in corpus.hybrid(vec, tokenize(text), SHOWN, ranker=ranker,
                                                qvec_foreign=None if foreign is None else foreign[i])]
             for i, (text, vec) in enumerate(zip(texts, vecs))]
 
@@ -68,7 +71,7 @@ def sample(hits: list, cross: bool) -> tuple[float, ...] | None:
     """The best-ranked hit of one kind (same script as the brief, or not) as a feature row."""
     for f in hits:
         if f.cross == cross:
-            return (f.dense, f.gap) if cross else (f.dense, f.gap, f.lexical)
+            return (f.dense, f.gap, f.words) if cross else (f.dense, f.gap, f.lexical, f.words)
     return None
 
 

@@ -26,6 +26,14 @@ briefs → English lessons and English titles/paraphrases → the Chinese briefs
 lessons left out); off-topic — Stack Exchange android questions and generated nonsense; measured on
 the other halves, driving-event queries, Stack Exchange history questions, hand-written off-topic
 briefs and other nonsense.
+Both rows also weigh `words`, the share of the brief's letters that belong to words of its language
+(lexical.known_word_share: English dictionary stems, jieba's dictionary words): random letters,
+keyboard runs and random characters reach cosines of ≈ 0.27 with everything, as high as a short
+English title's with its Chinese counterpart, but know no words — so the cosine that counts as
+a match can be lower for a brief made of words.
+A hit with passages in both scripts (a Chinese case filed on an English-named project) is judged
+both ways — its other-script passages on the cross row, its same-script ones on the same row —
+and the better judgement counts (MatchFeatures.also).
 A model without coefficients here (the hashing stand-in, a model named by path) uses the
 lexical-only row: honest about words, blind to meaning.
 """
@@ -41,19 +49,19 @@ THRESHOLD = 0.5  # below: "no past case fits well"
 MAX_WEAK = 3  # weak matches shown when nothing fits well
 EVIDENCE_MATCH = 0.25  # cases and projects at least this likely to fit count as expert evidence
 
-# model name → (bias, w_dense, w_gap, w_lexical), fitted by bench/calibrate_confidence.py on the
+# model name → (bias, w_dense, w_gap, w_lexical, w_words), fitted by bench/calibrate_confidence.py on the
 # LLIS lessons (results in bench/results/confidence.json and the README)
-CALIBRATION: dict[str, tuple[float, float, float, float]] = {
-    "multilingual": (-11.009, 25.345, 0.0, 9.73),
-    "all-MiniLM-L6-v2": (-3.326, 8.399, 1.267, 1.379),
+CALIBRATION: dict[str, tuple[float, float, float, float, float]] = {
+    "multilingual": (-11.549, 19.755, 0.0, 7.547, 3.96),
+    "all-MiniLM-L6-v2": (-3.326, 8.399, 1.267, 1.379, 0.0),
 }
-# model name → (bias, w_dense, w_gap) for hits in another script than the brief (cross-lingual:
+# model name → (bias, w_dense, w_gap, w_words) for hits in another script than the brief (cross-lingual:
 # the multilingual cosine and its gap to the brief's multilingual-only background), fitted by the
 # same script on held-out cross-lingual briefs both ways
-CROSS_CALIBRATION: dict[str, tuple[float, float, float]] = {
-    "multilingual": (-11.422, 28.829, 0.0),
+CROSS_CALIBRATION: dict[str, tuple[float, float, float, float]] = {
+    "multilingual": (-17.916, 35.21, 0.0, 6.94),
 }
-LEXICAL_ONLY = (-2.0, 0.0, 0.0, 6.0)  # P = 0.5 at a 1/3 share of the brief's term weight
+LEXICAL_ONLY = (-2.0, 0.0, 0.0, 6.0, 0.0)  # P = 0.5 at a 1/3 share of the brief's term weight
 
 
 @dataclass(frozen=True)
@@ -62,20 +70,25 @@ class MatchFeatures:
     gap: float  # dense − the query's background cosine
     lexical: float  # share of the brief's meaningful term weight the document holds, in [0, 1]
     cross: bool = False  # brief and document in different scripts: multilingual scores only
+    words: float = 1.0  # share of the brief's letters in words of its language (lexical.known_word_share)
+    also: MatchFeatures | None = None  # a cross-script hit's passages in the brief's script, judged alike
 
     def to_dict(self) -> dict:
-        return {"dense": round(self.dense, 4), "gap": round(self.gap, 4), "lexical": round(self.lexical, 4),
-                "cross": self.cross}
+        out = {"dense": round(self.dense, 4), "gap": round(self.gap, 4), "lexical": round(self.lexical, 4),
+               "cross": self.cross, "words": round(self.words, 4)}
+        if self.also is not None:
+            out["also"] = self.also.to_dict()
+        return out
 
 
-def coefficients(model: str) -> tuple[float, float, float, float]:
+def coefficients(model: str) -> tuple[float, float, float, float, float]:
     for name, row in CALIBRATION.items():
         if name.lower() == model.strip().lower():
             return row
     return LEXICAL_ONLY
 
 
-def cross_coefficients(model: str) -> tuple[float, float, float] | None:
+def cross_coefficients(model: str) -> tuple[float, float, float, float] | None:
     for name, row in CROSS_CALIBRATION.items():
         if name.lower() == model.strip().lower():
             return row
@@ -83,13 +96,20 @@ def cross_coefficients(model: str) -> tuple[float, float, float] | None:
 
 
 def match_probability(f: MatchFeatures, model: str) -> float:
+    """P(the hit fits the brief); a hit with passages in both scripts gets the better of its two
+    judgements (its other-script part on the cross row, its same-script part on the same row)."""
+    p = _probability(f, model)
+    return p if f.also is None else max(p, _probability(f.also, model))
+
+
+def _probability(f: MatchFeatures, model: str) -> float:
     cross = cross_coefficients(model) if f.cross else None
     if cross is not None:  # no shared word is possible: meaning against its own background
-        b, wd, wg = cross
-        z = b + wd * f.dense + wg * f.gap
+        b, wd, wg, ww = cross
+        z = b + wd * f.dense + wg * f.gap + ww * f.words
     else:
-        b, wd, wg, wl = coefficients(model)
-        z = b + wd * f.dense + wg * f.gap + wl * f.lexical
+        b, wd, wg, wl, ww = coefficients(model)
+        z = b + wd * f.dense + wg * f.gap + wl * f.lexical + ww * f.words
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

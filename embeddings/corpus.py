@@ -27,11 +27,13 @@ from teamgraph.embeddings.encoder import Encoder
 from teamgraph.embeddings.ensemble import mostly_latin
 from teamgraph.embeddings.fusion import combsum_max
 from teamgraph.embeddings.index import VectorIndex
-from teamgraph.embeddings.lexical import LexicalIndex, meaningful, tokenize
+from teamgraph.embeddings.lexical import LexicalIndex, known_word_share, meaningful, tokenize
+from teamgraph.embeddings.rerank import Candidates, LearnedRanker, feature_matrix, text_scores
 from teamgraph.embeddings.sentences import sentences
 
 
 PASSAGE_WORDS = 100
+RERANK_DEPTH = 100  # candidates per list for the second stage (embeddings.rerank)
 SEP = "\x1f"  # passage key = document key + SEP + passage number
 _CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -199,31 +201,60 @@ class Corpus:
 
     def hybrid(self, qvec: np.ndarray | None, qterms: list[str], k: int, allowed: set[str] | None = None,
                extra: dict[str, list[tuple[str, float]]] | None = None, depth: int | None = None,
-               qvec_foreign: np.ndarray | None = None) -> list[Scored]:
-        """Fused (CombSUM, max-normalised) dense and BM25 top-`depth` lists, plus any `extra`
-        scored lists (e.g. graph signals); the top `k`."""
-        depth = max(depth or 0, 4 * k, 50, FLOOR_RANK)
-        dense = self.dense(qvec, depth, allowed, qvec_foreign) if qvec is not None else []
-        lex = self.bm25(qterms, depth, allowed)
-        blind = self._other_script(qterms, {key for key, _ in dense} | {key for key, _ in lex})
-        fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})}, {"bm25": ("dense", blind)})
-        dsc, bsc = dict(dense), dict(lex)
-        drank = {key: r for r, (key, _) in enumerate(dense, 1)}
-        brank = {key: r for r, (key, _) in enumerate(lex, 1)}
+               qvec_foreign: np.ndarray | None = None, ranker: LearnedRanker | None = None) -> list[Scored]:
+        """The top `k` of the dense and BM25 top-`depth` lists, plus any `extra` scored lists
+        (e.g. graph signals). Without `ranker`: CombSUM of max-normalised scores; with one
+        (embeddings.rerank, the second stage), the learned text score counts as the two text
+        lists together (2 × its probability relative to the best candidate) and the `extra`
+        lists are added max-normalised, as before."""
+        depth = max(depth or 0, 4 * k, 50, FLOOR_RANK, RERANK_DEPTH if ranker is not None and qvec is not None else 0)
+        dense, lex, cand = self.candidates(qvec, qterms, depth, allowed, qvec_foreign)
+        dsc, bsc, drank, brank, blind = cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, cand.cross
+        if ranker is not None and qvec is not None and cand.keys:
+            x = feature_matrix(self, qvec, qterms, cand, ranker.parts)
+            text = {key: 2.0 * v for key, v in text_scores(ranker.scores(x), cand).items()}
+            others = combsum_max(extra or {})
+            fused = {key: text.get(key, 0.0) + others.get(key, 0.0) for key in text.keys() | others.keys()}
+        else:
+            fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})}, {"bm25": ("dense", blind)})
         order = sorted(fused, key=lambda key: (-fused[key], key))[:k]
         floor = dense[min(FLOOR_RANK, len(dense)) - 1][1] if dense else 0.0
         cross = self._other_script(qterms, set(order))
         floor_x = self._multilingual_floor(qvec_foreign, allowed, dense) if cross else floor
         share = self._term_share(qterms)
+        words = known_word_share(qterms)
+        words = 1.0 if words is None else words  # no word list installed: cannot tell, assume words
+
+        latin_query = self._latin_query(qterms)
 
         def features(key: str) -> MatchFeatures:
             if key in cross:  # scored by the multilingual part alone: its own background level
-                d = dsc.get(key, floor_x)
-                return MatchFeatures(d, d - floor_x, share(key), cross=True)
+                own = [p for p in self._passage_keys(key) if (p not in self.foreign) == latin_query]
+                if not own or qvec is None:
+                    d = dsc.get(key, floor_x)
+                    return MatchFeatures(d, d - floor_x, share(key), cross=True, words=words)
+                # a document with passages in both scripts (a Chinese case filed on an English-named
+                # project): each part is judged on its own scale, and the better judgement counts
+                other = [p for p in self._passage_keys(key) if p not in set(own)]
+                qx = qvec_foreign if latin_query and qvec_foreign is not None else qvec
+                dx = float(np.max(self.vectors.vectors(other) @ qx)) if other else floor_x
+                ds = float(np.max(self.vectors.vectors(own) @ qvec))
+                return MatchFeatures(dx, dx - floor_x, share(key), cross=True, words=words,
+                                     also=MatchFeatures(ds, ds - floor, share(key), words=words))
             d = dsc.get(key, floor)
-            return MatchFeatures(d, d - floor, share(key))
+            return MatchFeatures(d, d - floor, share(key), words=words)
         return [Scored(key, fused[key], dsc.get(key), bsc.get(key), drank.get(key), brank.get(key), features(key))
                 for key in order]
+
+    def candidates(self, qvec: np.ndarray | None, qterms: list[str], depth: int, allowed: set[str] | None = None,
+                   qvec_foreign: np.ndarray | None = None) -> tuple[list, list, Candidates]:
+        """The first stage: the dense and BM25 top-`depth` lists and their union as Candidates."""
+        dense = self.dense(qvec, depth, allowed, qvec_foreign) if qvec is not None else []
+        lex = self.bm25(qterms, depth, allowed)
+        keys = list(dict.fromkeys([key for key, _ in dense] + [key for key, _ in lex]))
+        cand = Candidates(keys, dict(dense), dict(lex), {key: r for r, (key, _) in enumerate(dense, 1)},
+                          {key: r for r, (key, _) in enumerate(lex, 1)}, self._other_script(qterms, set(keys)))
+        return dense, lex, cand
 
     def _multilingual_floor(self, qvec_foreign: np.ndarray | None, allowed: set[str] | None,
                             dense: list[tuple[str, float]]) -> float:
@@ -237,12 +268,16 @@ class Corpus:
             scores = [s for _, s in dense]
         return scores[min(FLOOR_RANK, len(scores)) - 1] if scores else 0.0
 
+    @staticmethod
+    def _latin_query(qterms: list[str]) -> bool:
+        return 2 * sum(1 for t in qterms if mostly_latin(t)) >= len(qterms)
+
     def _other_script(self, qterms: list[str], keys: set[str]) -> set[str]:
         """Documents written in another script than the query (Latin vs not, by the majority of
         their passages / of the query's terms): BM25 cannot match them."""
         if not qterms:
             return set()
-        latin_query = 2 * sum(1 for t in qterms if mostly_latin(t)) >= len(qterms)
+        latin_query = self._latin_query(qterms)
 
         def latin_doc(key: str) -> bool:
             ps = self._passage_keys(key)

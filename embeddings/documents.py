@@ -23,7 +23,11 @@ def _iso(d) -> str | None:
 
 
 def case_doc(case: Case, project: Project | None) -> Doc:
-    text = "\n".join(p for p in (case.text(), " ".join(case.tags)) if p)
+    """A case's text is its own (title, problem, action, result, lesson, tags) and, as a line of
+    its own, the name of the project it was written on: the kind of work it comes from ("Quote-to-
+    order automation — Shenzhen") is part of what it is about, and the line a brief for the next
+    project of that kind shares with it even when the case is in another language."""
+    text = "\n".join(p for p in (case.text(), " ".join(case.tags), project.name if project else "") if p)
     meta = {
         "title": case.title, "project": case.project, "department": case.department,
         "process": project.process if project else "", "outcome": project.outcome if project else "",

@@ -161,12 +161,14 @@ class Ranked:
 
 def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = False) -> dict[str, Ranked]:
     """query key → Ranked, via the production Corpus code: "dense" and "bm25" alone, "hybrid"
-    (the earlier rule: CombSUM of max-normalised dense and BM25) and "final" (the product's
-    ranker, Corpus.hybrid). With exclude_self the query's own document is outside the allow-list,
-    as a hidden case is."""
+    (the earlier ranker: Corpus.hybrid's CombSUM of max-normalised dense and BM25) and "final"
+    (the product's ranker: Corpus.hybrid with the model's learned second stage,
+    embeddings.rerank, where it has one; else the same as hybrid). With exclude_self the query's
+    own document is outside the allow-list, as a hidden case is."""
     from teamgraph.embeddings.confidence import fits, match_probability
-    from teamgraph.embeddings.fusion import combsum_max, ranked
     from teamgraph.embeddings.lexical import tokenize
+    from teamgraph.embeddings.rerank import learned_ranker
+    ranker = learned_ranker(encoder.name, encoder.dim)
     keys = list(queries)
     vecs = query_vectors(encoder, [queries[k] for k in keys])
     foreign = foreign_vectors(encoder, [queries[k] for k in keys])
@@ -178,11 +180,12 @@ def _rankings(corpus, queries: dict[str, str], encoder, exclude_self: bool = Fal
         qf = None if foreign is None else foreign[i]
         dense = corpus.dense(vec, DEPTH, allowed, qf)
         lex = corpus.bm25(terms, DEPTH, allowed)
-        final = corpus.hybrid(vec, terms, K, allowed, qvec_foreign=qf)
+        hybrid = corpus.hybrid(vec, terms, K, allowed, qvec_foreign=qf)
+        final = corpus.hybrid(vec, terms, K, allowed, qvec_foreign=qf, ranker=ranker) if ranker else hybrid
         match = match_probability(final[0].features, encoder.name) if final and final[0].features else None
         out[key] = Ranked({"dense": [d for d, _ in dense[:K]], "bm25": [d for d, _ in lex[:K]],
-                           "hybrid": ranked(combsum_max({"dense": dense, "bm25": lex}))[:K],
-                           "final": [s.key for s in final]}, not fits(match), match)
+                           "hybrid": [s.key for s in hybrid], "final": [s.key for s in final]},
+                          not fits(match), match)
     return out
 
 

@@ -14,8 +14,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+
+from teamgraph.errors import TeamgraphError
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
@@ -104,6 +107,50 @@ def matching_terms(query: str, doc_terms: Iterable[str], limit: int = 12,
             seen[term] = surface
     order = sorted(seen, key=lambda t: doc_share.get(t, 0.0)) if doc_share is not None else list(seen)
     return [seen[t] for t in order][:limit]
+
+
+@lru_cache(maxsize=1)
+def _english_stems() -> frozenset[str] | None:
+    """Snowball stems of the whole English words in all-MiniLM-L6-v2's WordPiece vocabulary
+    (~21k words, shipped with the default model's package), or None when it is not installed."""
+    try:
+        from teamgraph.embeddings.encoder import MINILM, model_path
+        vocab = (Path(model_path(MINILM)) / "vocab.txt").read_text(encoding="utf-8").split()
+    except (ImportError, OSError, TeamgraphError):
+        return None
+    return frozenset(_stem(w) for w in vocab if w.isascii() and w.isalpha() and len(w) >= 2)
+
+
+def _in_jieba_dictionary(word: str) -> bool:
+    tok = _jieba()
+    fill = getattr(tok, "_need", None)  # the on-demand dictionary (jieba_cache) loads by character
+    if fill is not None:
+        fill(word)
+    elif not getattr(tok, "initialized", True):
+        tok.initialize()
+    return bool(tok.FREQ.get(word))
+
+
+def known_word_share(qterms: list[str]) -> float | None:
+    """The share of a brief's letters that belong to words of the language: Latin terms whose stem
+    is a stem of an English dictionary word (the MiniLM vocabulary), Chinese terms that jieba's
+    dictionary holds as words of two or more characters (weighted by characters; a lone character
+    counts as unknown, since random characters are cut into lone ones). Nonsense ("qwzxv plorbt",
+    keyboard runs, random characters) scores ≈ 0, a real brief in either language ≈ 0.8–1. Terms
+    without a letter (numbers) do not count. None when the English word list is not installed."""
+    stems = _english_stems()
+    if stems is None:
+        return None
+    known = total = 0
+    for t in qterms:
+        if _IS_CJK.match(t):
+            total += len(t)
+            if len(t) >= 2 and _in_jieba_dictionary(t):
+                known += len(t)
+        elif _HAS_LETTER.search(t):
+            total += len(t)
+            known += len(t) if t in stems else 0
+    return known / total if total else 0.0
 
 
 class LexicalIndex:

@@ -37,6 +37,7 @@ from teamgraph.embeddings.experts import (
 )
 from teamgraph.embeddings.fusion import ranked
 from teamgraph.embeddings.lexical import matching_terms, tokenize
+from teamgraph.embeddings.rerank import learned_ranker
 from teamgraph.embeddings.results import CaseHit, Evidence, ExpertHit, ScoreParts
 from teamgraph.embeddings.query_parts import (
     check_brief, foreign_vectors, graph_score, members_by_project, passes, peak_loads, query_vectors,
@@ -314,7 +315,8 @@ class Retriever:
             graph = {cid: graph_score(cases.meta[cid], wanted, prefer_department, prefer_process)
                      for cid in pool}
         extra = {"graph": [(c, graph[c]) for c in ranked(graph)]} if graph else {}
-        scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth, qvec_foreign=qf)
+        scored = cases.hybrid(qvec, qterms, k, allowed, extra=extra, depth=depth, qvec_foreign=qf,
+                              ranker=learned_ranker(self.encoder.name, self.encoder.dim))
         return scored, graph, wanted, qterms, qvec
 
     # --- public queries ----------------------------------------------------------------------

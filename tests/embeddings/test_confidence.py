@@ -3,6 +3,8 @@ language, BM25's stand-in for documents in another script, meaningful match term
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -130,3 +132,20 @@ def test_cross_script_hits_use_the_cross_row():
     assert match_probability(MatchFeatures(0.25, 0.1, 0.0, cross=True), "multilingual") < THRESHOLD
     # a model without a cross row falls back to its one row
     assert match_probability(cross, "all-MiniLM-L6-v2") == match_probability(same, "all-MiniLM-L6-v2")
+
+
+def test_a_hit_with_passages_in_both_scripts_gets_the_better_judgement():
+    cross = MatchFeatures(0.22, 0.05, 0.3, cross=True)  # its Chinese passages, by meaning alone: weak
+    line = MatchFeatures(0.62, 0.3, 0.3)  # its English line (the project's name) shares the brief's words
+    both = MatchFeatures(0.22, 0.05, 0.3, cross=True, also=line)
+    assert match_probability(cross, "multilingual") < THRESHOLD < match_probability(both, "multilingual")
+    assert match_probability(both, "multilingual") == match_probability(line, "multilingual")
+    assert both.to_dict()["also"]["dense"] == 0.62
+
+
+def test_a_brief_of_no_words_needs_more_meaning_to_fit():
+    words, noise = MatchFeatures(0.4, 0.1, 0.3), MatchFeatures(0.4, 0.1, 0.3, words=0.0)
+    assert match_probability(noise, "multilingual") < match_probability(words, "multilingual")
+    cross = MatchFeatures(0.33, 0.1, 0.0, cross=True)
+    assert match_probability(replace(cross, words=0.0), "multilingual") < THRESHOLD < match_probability(
+        cross, "multilingual")
