@@ -24,15 +24,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from teamgraph.graph.model import Membership, Window
 
 _DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Piece:
-    """Days `start`..`end` with one summed allocation, one capacity, away or working."""
+class Piece(NamedTuple):
+    """Days `start`..`end` with one summed allocation, one capacity, away or working (a named
+    tuple: candidate reads make one per run of days for every person of a pool)."""
 
     start: date
     end: date
@@ -90,40 +91,51 @@ def pieces(memberships: Iterable[Membership], window: Window, capacity: float = 
     `periods`: the person's CapacityPeriod records (start, end or None, capacity); `time_off`:
     anything with `start` and `end` dates (TimeOff records, holidays as one-day spans)."""
     loads: dict[date, float] = {}
+    start, stop = window.start, window.end + _DAY
+    for m in memberships:  # Membership.pieces() without building the implicit Phase (hot path)
+        for ps, pe, a in ([(p.start, p.end, p.allocation) for p in m.phases] if m.phases
+                          else ((m.start, m.end, m.allocation),)):
+            s = ps if ps is not None and ps > start else start
+            e = pe + _DAY if pe is not None and pe < window.end else stop
+            if s < e and a:
+                loads[s] = loads.get(s, 0.0) + a
+                loads[e] = loads.get(e, 0.0) - a
     aways: dict[date, int] = {}
-    cuts = {window.start, window.end + _DAY}
-    for m in memberships:
-        for ph in m.pieces():
-            span = _span(ph.start, ph.end, window)
-            if span and ph.allocation:
-                loads[span[0]] = loads.get(span[0], 0.0) + ph.allocation
-                loads[span[1] + _DAY] = loads.get(span[1] + _DAY, 0.0) - ph.allocation
     for t in time_off:
-        span = _span(t.start, t.end, window)
-        if span:
-            aways[span[0]] = aways.get(span[0], 0) + 1
-            aways[span[1] + _DAY] = aways.get(span[1] + _DAY, 0) - 1
-    caps = sorted(((s, p.capacity) for p in periods if (s := _span(p.start, p.end, window))), key=lambda x: x[0])
-    for (s, e), _ in caps:
-        cuts.update((s, e + _DAY))
-    cuts.update(loads)
-    cuts.update(aways)
-    days = sorted(d for d in cuts if window.start <= d <= window.end + _DAY)
+        s, e = max(t.start, start), min(t.end + _DAY, stop)
+        if s < e:
+            aways[s] = aways.get(s, 0) + 1
+            aways[e] = aways.get(e, 0) - 1
+    caps = sorted((max(p.start, start), min(p.end + _DAY, stop) if p.end is not None else stop, p.capacity)
+                  for p in periods)
+    caps = [c for c in caps if c[0] < c[1]]
+    if not aways and not caps and len(loads) <= 2:  # the common case: at most one allocation run
+        if not loads:
+            return [Piece(window.start, window.end, 0.0, capacity)]
+        (s, a), (e, _) = sorted(loads.items())
+        runs = [(start, s, 0.0), (s, e, round(a, 6)), (e, stop, 0.0)]
+        return [Piece(x, y - _DAY, v, capacity) for x, y, v in runs if x < y]
+    cuts = {start, stop, *loads, *aways}  # every key is clipped to [start, stop] above
+    for s, e, _ in caps:
+        cuts.add(s)
+        cuts.add(e)
+    days = sorted(cuts)
     out: list[Piece] = []
-    load, away = 0.0, 0
+    load, away, last = 0.0, 0, None
+    get_load, get_away = loads.get, aways.get
     for d, nxt in zip(days, days[1:]):
-        load += loads.get(d, 0.0)
-        away += aways.get(d, 0)
+        load += get_load(d, 0.0)
+        away += get_away(d, 0)
         cap = capacity
-        for (s, e), c in caps:  # few per person; not overlapping once validated (the last wins)
-            if s <= d <= e:
+        for s, e, c in caps:  # few per person; not overlapping once validated (the last wins)
+            if s <= d < e:
                 cap = c
-        piece = Piece(d, nxt - _DAY, round(load, 6), cap, away > 0)
-        last = out[-1] if out else None
-        if last and (last.load, last.capacity, last.away) == (piece.load, piece.capacity, piece.away):
-            out[-1] = Piece(last.start, piece.end, last.load, last.capacity, last.away)
+        value = (round(load, 6), cap, away > 0)
+        if value == last:
+            out[-1] = out[-1]._replace(end=nxt - _DAY)
         else:
-            out.append(piece)
+            out.append(Piece(d, nxt - _DAY, *value))
+            last = value
     return out
 
 

@@ -87,3 +87,45 @@ def test_the_service_reads_weeks_with_the_calendar(tiny_store, tmp_path):
     assert tg.weekly_load("cy", feb) == [(w.start, w.load) for w in weeks]
     with pytest.raises(NotFoundError):
         tg.person_weeks(["cy", "nobody"], feb)
+
+
+def _naive_days(memberships, window, capacity, periods, time_off):
+    """Day by day, from the records alone (no sweep): (load, capacity, away) per day."""
+    from datetime import timedelta
+    out, d = [], window.start
+    while d <= window.end:
+        load = sum(p.allocation for m in memberships for p in m.pieces()
+                   if (p.start is None or p.start <= d) and (p.end is None or d <= p.end))
+        cap = next((p.capacity for p in periods if p.start <= d and (p.end is None or d <= p.end)), capacity)
+        out.append((round(load, 6), cap, any(t.start <= d <= t.end for t in time_off)))
+        d += timedelta(days=1)
+    return out
+
+
+def test_pieces_agree_with_a_day_by_day_count():
+    from datetime import timedelta
+    from hypothesis import given, settings, strategies as st
+    day = st.integers(-10, 70).map(lambda k: D(2027, 1, 4) + timedelta(days=k))
+    fte = st.sampled_from([0.0, 0.2, 0.5, 0.3, 1.0])
+
+    def ordered(a, b):
+        return (a, b) if a <= b else (b, a)
+    span = st.tuples(day, day).map(lambda t: ordered(*t))
+    flat = st.builds(lambda sp, a, open_end: Membership("a", "p", "m", a, sp[0], None if open_end else sp[1]),
+                     span, fte, st.booleans())
+    two = st.builds(lambda sp, a, b: phased("a", "p", [Phase(sp[0], sp[0] + (sp[1] - sp[0]) // 2, a),
+                                                        Phase(sp[0] + (sp[1] - sp[0]) // 2 + timedelta(days=1),
+                                                              sp[1] + timedelta(days=1), b)]), span, fte, fte)
+    window = Window(D(2027, 1, 4), D(2027, 2, 28))
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(st.lists(st.one_of(flat, two), max_size=4), st.sampled_from([1.0, 0.8, 0.0]),
+           st.lists(st.builds(lambda sp, c: CapacityPeriod("a", sp[0], sp[1], c), span, fte), max_size=1),
+           st.lists(st.builds(lambda sp: TimeOff("a", *sp), span), max_size=2))
+    def check(ms, capacity, periods, leave):
+        parts = pieces(ms, window, capacity, periods, leave)
+        days = [(p.load, p.capacity, p.away) for p in parts for _ in range(p.days)]
+        assert days == _naive_days(ms, window, capacity, periods, leave)
+        assert parts[0].start == window.start and parts[-1].end == window.end
+        assert all(a.end + timedelta(days=1) == b.start and a[2:] != b[2:] for a, b in zip(parts, parts[1:]))
+    check()

@@ -52,6 +52,7 @@ def assert_promises(findings: list[dict]) -> None:
     assert not of("unmet"), "soft-mode shortfall not listed in unmet"
     assert not of("load"), "over capacity across overlapping requests"
     assert not of("capacity"), "over capacity within a request"
+    assert not of("away"), "away more than a request's max_away"
     assert not of("size"), "team size"
     assert not of("include", "exclude", "inactive"), "include / exclude / active"
     assert not of("department", "cap"), "departments"
@@ -95,6 +96,12 @@ SHRUNK = [
     # a leaver included in both requests: the error names both fields (defect 10)
     PortfolioCase(_welders(OrgPerson("p3", "quality", 1.0, 100.0, True, (("welding", 3),), ())),
                   _pair({"include": ["p3"]}, {"include": ["p3"]})),
+    # time-phased (issue 9): the only welders are half busy in week 1 (phased, free after), down to
+    # 0.5 FTE from week 1, or on leave for the second week: both requests still have a welder
+    PortfolioCase(Org(("quality", "sales"), ("welding",), (
+        OrgPerson("p0", "quality", 1.0, 100.0, False, (("welding", 3),), (Booking(0.5, 0, 2, 0.0),)),
+        OrgPerson("p1", "quality", 1.0, 100.0, False, (("welding", 3),), (), ((1, 0.5),)),
+        OrgPerson("p2", "quality", 1.0, 100.0, False, (("welding", 3),), (), (), ((1, 7),)))), _pair()),
 ]
 
 
@@ -106,6 +113,7 @@ SHRUNK = [
 @example(case=SHRUNK[3])
 @example(case=SHRUNK[4])
 @example(case=SHRUNK[5])
+@example(case=SHRUNK[6])
 def test_portfolio_keeps_every_promise(case):
     with org_store(case.org) as store:
         assert_promises(run_case(store, case))
@@ -148,7 +156,20 @@ SMOKE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", SMOKE_CASES, ids=["hard", "soft", "forced-busy", "leaver"])
+# Time-phased (issue 9): p0 busy 0.6 then free (phases), p1 at 0.5 FTE from week 3, p2 away weeks 2–3.
+PHASED_ORG = Org(
+    departments=("quality", "sales"), skills=("welding", "audit"),
+    people=(
+        OrgPerson("p0", "sales", 1.0, 100.0, False, (("welding", 4),), (Booking(0.6, 0, 8, 0.0),)),
+        OrgPerson("p1", "sales", 1.0, 80.0, False, (("welding", 3), ("audit", 2)), (), ((3, 0.5),)),
+        OrgPerson("p2", "sales", 0.8, 50.0, False, (("audit", 4), ("welding", 3)), (), (), ((2, 14),)),
+        OrgPerson("p3", "quality", 0.8, 120.0, False, (("audit", 2),), (Booking(0.2, 0, 6),)),
+    ))
+SMOKE_CASES += [PortfolioCase(PHASED_ORG, SMOKE_BODY), PortfolioCase(PHASED_ORG, dict(SMOKE_BODY, max_load=0.6))]
+
+
+@pytest.mark.parametrize("case", SMOKE_CASES, ids=["hard", "soft", "forced-busy", "leaver", "phased-hard",
+                                                   "phased-soft"])
 def test_portfolio_smoke_on_every_store(store, case):
     store.apply(case.org.changes())
     assert_promises(run_case(store, case))
