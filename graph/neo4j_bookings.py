@@ -18,7 +18,8 @@ from teamgraph.graph.bookings import (
     check_batch_ids, check_people, counted_statuses, forget_in_booking, forget_in_text, overload_detail, transition,
     validate_booking,
 )
-from teamgraph.graph.model import Membership, Window
+from teamgraph.graph.integrity import check_kinds
+from teamgraph.graph.model import ChangeSet, Membership, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
 from teamgraph.graph.neo4j_reads import calendars_in
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
@@ -81,40 +82,52 @@ class Neo4jBookings:
 
     def create_bookings(self, bookings: Sequence[Booking], *, allow_overload: bool = False) -> list[Booking]:
         """See graph/sqlite_bookings.py: several bookings in one transaction, all or nothing."""
+        return self.apply_and_book(ChangeSet(), bookings, allow_overload=allow_overload)[1]
+
+    def apply_and_book(self, changes: ChangeSet, bookings: Sequence[Booking], *,
+                       allow_overload: bool = False) -> tuple:
+        """See graph/sqlite_bookings.py: an ingest ChangeSet, then new bookings checked on the
+        organisation as it leaves it, in ONE write transaction; any error writes nothing."""
+        check_kinds(changes)
         bookings = list(bookings)
         for b in bookings:
             validate_booking(b)
         check_batch_ids(bookings)
 
         def body(tx):
-            def run(query, **params):
-                return list(tx.run(query, params))
-            for b in bookings:
-                if run(q.EXISTS, id=b.id)[0]["found"]:
-                    raise ValidationError(FieldProblem(f"booking {b.id!r} exists", field="id"))
-            ids = sorted({m.person for b in bookings for m in b.members})
-            people = {p.id: p for p in (decode("person", r["row"]) for r in run(qr.PEOPLE_BY_IDS, ids=ids))}
-            for b in bookings:
-                check_people(b, people, b.project is None or run(q.PROJECT_EXISTS, id=b.project)[0]["found"])
-            w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
-            real = [decode("membership", r["row"])
-                    for r in run(qr.MEMBERSHIPS_IN_WINDOW, ids=ids, start=w.start, end=w.end)]
-            found = batch_conflicts(bookings, people, real + self._booked_rows(run, ids, w, LIVE), calendars_in(run, ids, w))
-            if found and not allow_overload:
-                raise BookingConflict(found)
-            for b in bookings:
-                props = {"id": b.id, "status": b.status, "name": b.name, "project": b.project,
-                         "request": b.request_json(), "start": b.window.start, "end": b.window.end,
-                         "allocation": float(b.allocation), "booked_by": b.booked_by, "booked_role": b.booked_role,
-                         "booked_at": b.booked_at, "updated_at": b.updated_at or b.booked_at}
-                run(q.CREATE, props={k: v for k, v in props.items() if v is not None},
-                    members=[{"person": m.person, "allocation": float(m.allocation), "status": m.status}
-                             for m in b.members])
-                self._event(run, b.id, b.booked_at, "booked", b.booked_by, b.booked_role, None,
-                            overload_detail(b.status, [c for c in found if c.booking == b.id], allow_overload))
-            return {"booking": len(bookings), "booking_member": sum(len(b.members) for b in bookings)}, {}, {}
-        self._write(body)
-        return [self.get_booking(b.id) for b in bookings]
+            written, deleted, touched = self._apply_in(tx, changes)
+            return {**written, **self._book_in(tx, bookings, allow_overload)}, deleted, touched
+        report = self._write(body)
+        return report, [self.get_booking(b.id) for b in bookings]
+
+    def _book_in(self, tx, bookings: list[Booking], allow_overload: bool) -> dict:
+        """Inside a write transaction: check and write `bookings` (see create_bookings); the counts written."""
+        def run(query, **params):
+            return list(tx.run(query, params))
+        for b in bookings:
+            if run(q.EXISTS, id=b.id)[0]["found"]:
+                raise ValidationError(FieldProblem(f"booking {b.id!r} exists", field="id"))
+        ids = sorted({m.person for b in bookings for m in b.members})
+        people = {p.id: p for p in (decode("person", r["row"]) for r in run(qr.PEOPLE_BY_IDS, ids=ids))}
+        for b in bookings:
+            check_people(b, people, b.project is None or run(q.PROJECT_EXISTS, id=b.project)[0]["found"])
+        w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
+        real = [decode("membership", r["row"])
+                for r in run(qr.MEMBERSHIPS_IN_WINDOW, ids=ids, start=w.start, end=w.end)]
+        found = batch_conflicts(bookings, people, real + self._booked_rows(run, ids, w, LIVE), calendars_in(run, ids, w))
+        if found and not allow_overload:
+            raise BookingConflict(found)
+        for b in bookings:
+            props = {"id": b.id, "status": b.status, "name": b.name, "project": b.project,
+                     "request": b.request_json(), "start": b.window.start, "end": b.window.end,
+                     "allocation": float(b.allocation), "booked_by": b.booked_by, "booked_role": b.booked_role,
+                     "booked_at": b.booked_at, "updated_at": b.updated_at or b.booked_at}
+            run(q.CREATE, props={k: v for k, v in props.items() if v is not None},
+                members=[{"person": m.person, "allocation": float(m.allocation), "status": m.status}
+                         for m in b.members])
+            self._event(run, b.id, b.booked_at, "booked", b.booked_by, b.booked_role, None,
+                        overload_detail(b.status, [c for c in found if c.booking == b.id], allow_overload))
+        return {"booking": len(bookings), "booking_member": sum(len(b.members) for b in bookings)}
 
     @staticmethod
     def forget_in_bookings(run, person_id: str, mentions) -> None:

@@ -19,7 +19,8 @@ from teamgraph.graph.bookings import (
     check_batch_ids, check_people, counted_statuses, forget_in_booking, forget_in_text, overload_detail, transition,
     validate_booking,
 )
-from teamgraph.graph.model import Membership, Window
+from teamgraph.graph.integrity import check_kinds
+from teamgraph.graph.model import ChangeSet, Membership, Window
 from teamgraph.graph.sqlite_schema import CODECS
 from teamgraph.graph.sqlite_queries import calendars_in
 from teamgraph.errors import FieldProblem, NotFoundError, ValidationError
@@ -124,37 +125,52 @@ class SqliteBookings:
         """Several bookings (a portfolio) in one transaction, all or nothing: each validated and
         checked as `create_booking` does, counting the batch's earlier ones (`batch_conflicts`).
         `allow_overload` writes them over capacity, saying so in each first event."""
+        return self.apply_and_book(ChangeSet(), bookings, allow_overload=allow_overload)[1]
+
+    def apply_and_book(self, changes: ChangeSet, bookings: Sequence[Booking], *,
+                       allow_overload: bool = False) -> tuple:
+        """An ingest ChangeSet and new bookings in ONE transaction, all or nothing (a what-if applied
+        with its team booked, teamgraph/scenario_run.py): the changes first, then the bookings checked
+        as `create_bookings` checks them, on the organisation as the changes leave it (a planned hire
+        exists, a leaver's capacity is 0). Any error — a reference, a BookingConflict — writes nothing.
+        Returns (the ApplyReport of both, the bookings as stored)."""
+        check_kinds(changes)
         bookings = list(bookings)
         for b in bookings:
             validate_booking(b)
         check_batch_ids(bookings)
 
         def run(con: sqlite3.Connection):
-            for b in bookings:
-                if con.execute("SELECT 1 FROM booking WHERE id = ?", (b.id,)).fetchone():
-                    raise ValidationError(FieldProblem(f"booking {b.id!r} exists", field="id"))
-            ids = sorted({m.person for b in bookings for m in b.members})
-            people = {p.id: p for p in map(CODECS["person"].decode, con.execute(
-                f"{CODECS['person'].select_sql} WHERE t.id IN {_IDS}", (_ids(ids),)))}
-            for b in bookings:
-                project_ok = b.project is None or con.execute(
-                    "SELECT 1 FROM project WHERE id = ?", (b.project,)).fetchone() is not None
-                check_people(b, people, project_ok)
-            w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
-            real = [CODECS["membership"].decode(r) for r in con.execute(
-                f"{CODECS['membership'].select_sql} WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) "
-                'AND (t."end" IS NULL OR t."end" >= ?)', (_ids(ids), w.end.isoformat(), w.start.isoformat()))]
-            found = batch_conflicts(bookings, people, real + self._booked(con, ids, w, LIVE), calendars_in(con, ids, w))
-            if found and not allow_overload:
-                raise BookingConflict(found)
-            for b in bookings:
-                self._insert(con, b)
-                mine = [c for c in found if c.booking == b.id]
-                self._event(con, b.id, b.booked_at, "booked", b.booked_by, b.booked_role, None,
-                            overload_detail(b.status, mine, allow_overload))
-            return {"booking": len(bookings), "booking_member": sum(len(b.members) for b in bookings)}, {}, {}
-        self._write(run)
-        return [self.get_booking(b.id) for b in bookings]
+            written, deleted, touched = self._apply_in(con, changes)
+            return {**written, **self._book_in(con, bookings, allow_overload)}, deleted, touched
+        report = self._write(run)
+        return report, [self.get_booking(b.id) for b in bookings]
+
+    def _book_in(self, con: sqlite3.Connection, bookings: list[Booking], allow_overload: bool) -> dict:
+        """Inside a write transaction: check and write `bookings` (see create_bookings); the counts written."""
+        for b in bookings:
+            if con.execute("SELECT 1 FROM booking WHERE id = ?", (b.id,)).fetchone():
+                raise ValidationError(FieldProblem(f"booking {b.id!r} exists", field="id"))
+        ids = sorted({m.person for b in bookings for m in b.members})
+        people = {p.id: p for p in map(CODECS["person"].decode, con.execute(
+            f"{CODECS['person'].select_sql} WHERE t.id IN {_IDS}", (_ids(ids),)))}
+        for b in bookings:
+            project_ok = b.project is None or con.execute(
+                "SELECT 1 FROM project WHERE id = ?", (b.project,)).fetchone() is not None
+            check_people(b, people, project_ok)
+        w = Window(min(b.window.start for b in bookings), max(b.window.end for b in bookings))
+        real = [CODECS["membership"].decode(r) for r in con.execute(
+            f"{CODECS['membership'].select_sql} WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) "
+            'AND (t."end" IS NULL OR t."end" >= ?)', (_ids(ids), w.end.isoformat(), w.start.isoformat()))]
+        found = batch_conflicts(bookings, people, real + self._booked(con, ids, w, LIVE), calendars_in(con, ids, w))
+        if found and not allow_overload:
+            raise BookingConflict(found)
+        for b in bookings:
+            self._insert(con, b)
+            mine = [c for c in found if c.booking == b.id]
+            self._event(con, b.id, b.booked_at, "booked", b.booked_by, b.booked_role, None,
+                        overload_detail(b.status, mine, allow_overload))
+        return {"booking": len(bookings), "booking_member": sum(len(b.members) for b in bookings)}
 
     def copy_bookings(self, bookings: Iterable[Booking]) -> None:
         """Write bookings exactly as given — status, members booked or released — in one transaction,

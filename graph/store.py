@@ -185,6 +185,12 @@ class GraphStore(Protocol):
         each also counts the batch's earlier ones (`bookings.batch_conflicts`), conflicts name
         the booking's request."""
 
+    def apply_and_book(self, changes: ChangeSet, bookings: Sequence[Booking], *,
+                       allow_overload: bool = False) -> tuple[ApplyReport, list[Booking]]:
+        """`apply(changes)` then `create_bookings(bookings)` in ONE transaction, the bookings checked
+        on the organisation as the changes leave it (a what-if applied with its team booked): any
+        error (a reference, a BookingConflict) writes nothing. Returns both's report and the bookings."""
+
     def change_booking(self, booking_id: str, action: str, *, at: str, by: str | None, role: str,
                        person: str | None = None, note: str = "") -> Booking:
         """confirm | cancel | release `person` (`bookings.transition`) with its audit event, in one
