@@ -54,7 +54,10 @@ def _solve(store: GraphStore, pb: Problem, *, viewer: Viewer, alternatives: int,
                      notes=[pb.relevance_note], pins=[pb.people[i].id for i in sorted(pb.forced)])
     if res.team is None:
         if res.status == "infeasible" and diagnosis:
-            sug.diagnosis = diagnose(store, pb, seed=seed)
+            # the diagnosis's own solves and its relaxation search: within the caller's limit
+            # when there is one (the kickoff's team gets 5 s), else diagnose's default
+            sug.diagnosis = diagnose(store, pb, seed=seed, **({} if time_limit is None else
+                                                               {"time_limit": max(1.0, time_limit)}))
         else:
             sug.notes.append("no team found within the time limit")
         sug.seconds = time.perf_counter() - t0
