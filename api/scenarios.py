@@ -25,6 +25,7 @@ def body_schemas() -> dict:
     from teamgraph.matching.request_schema import portfolio_schema, request_schema
     from teamgraph import limits
     from teamgraph.bookings import MAX_NOTE_CHARS
+    from teamgraph.graph.bookings import LIVE
     from teamgraph.scenario_shelf import ID
     from teamgraph.scenarios import CHANGE_FIELDS, MAX_CHANGES, REQUIRED
     change = {"type": "object", "minProperties": 1, "maxProperties": 1, "properties": {
@@ -33,13 +34,24 @@ def body_schemas() -> dict:
     scenario = {"type": "object", "required": ["name", "changes"], "properties": {
         "name": {"type": "string"}, "description": {"type": "string"},
         "changes": {"type": "array", "minItems": 1, "maxItems": MAX_CHANGES, "items": change}}}
+    members = {"type": "array", "minItems": 1, "items": {"type": "object", "required": ["id"], "properties": {
+        "id": {"type": "string"}, "allocation": {"type": "number"}}},
+        "description": "the team shown by /scenarios/run (with_scenario), booked as it is"}
     saved = {"type": "string", "pattern": ID.pattern, "description": "a saved scenario's id (instead of scenario)"}
     return {
         ("/api/v1/scenarios/run", "post"): {"properties": {
             "scenario": scenario, "scenario_id": saved, "request": request_schema(), "portfolio": portfolio_schema(),
             "seed": {"type": "integer", "minimum": 0, "maximum": limits.MAX_SEED},
             "time_limit": {"type": "number", "exclusiveMinimum": 0}, "relevance": {"type": "boolean", "default": True}}},
-        ("/api/v1/scenarios/apply", "post"): {"properties": {"scenario": scenario, "scenario_id": saved}},
+        ("/api/v1/scenarios/apply", "post"): {"properties": {
+            "scenario": scenario, "scenario_id": saved, "request": request_schema(), "portfolio": portfolio_schema(),
+            "book": {"type": "string", "enum": list(LIVE),
+                     "description": "with a request or a portfolio: book the what-if's team(s) in the same transaction"},
+            "team": members, "teams": {"type": "array", "items": members,
+                                       "description": "one member list per portfolio request (the teams shown)"},
+            "allow_overload": {"type": "boolean", "default": False},
+            "seed": {"type": "integer", "minimum": 0, "maximum": limits.MAX_SEED},
+            "time_limit": {"type": "number", "exclusiveMinimum": 0}, "relevance": {"type": "boolean", "default": True}}},
         ("/api/v1/scenarios", "post"): {"required": ["scenario"], "properties": {"scenario": scenario}},
         ("/api/v1/scenarios/{scenario_id}/discard", "post"): {"properties": {
             "note": {"type": "string", "maxLength": MAX_NOTE_CHARS}}},
@@ -91,12 +103,35 @@ def run():
 @bp.post("/scenarios/apply")
 @require(*PEOPLE_DATA)
 def apply():
-    """Make a scenario real (HR and admins): validated first, then one transaction; nothing half-written."""
+    """Make a scenario real (HR and admins): validated first, then one transaction; nothing half-written.
+    With a request (or portfolio) and `book`, the what-if's team(s) are booked in that transaction too:
+    `team` (`teams` for a portfolio) books the team shown, else it is solved here; 409 names person and weeks."""
     from teamgraph import scenario_run
     data = json_body()
+    booking = {}
+    if any(k in data for k in ("request", "portfolio", "book", "team", "teams")):
+        if "request" in data and "portfolio" in data:
+            raise ValidationError(FieldProblem("give a request or a portfolio (one of them)", field="request"))
+        if "team" in data and "teams" in data:
+            raise ValidationError(FieldProblem("give team (a request's) or teams (a portfolio's), not both",
+                                               field="team"))
+        booking = {"book": body_field(data, "book", str, None),
+                   "allow_overload": body_field(data, "allow_overload", bool, False), "seed": _seed(data),
+                   "relevance": body_field(data, "relevance", bool, True)}
+        if "request" in data:
+            booking["request"] = body_object(data, "request", "a team request object")
+            booking["time_limit"] = _time_limit(data, "SUGGEST_TIME_LIMIT")
+        elif "portfolio" in data:
+            booking["portfolio"] = body_object(data, "portfolio", "a portfolio object")
+            booking["time_limit"] = _time_limit(data, "PORTFOLIO_TIME_LIMIT")
+        if "team" in data:
+            booking["teams"] = [body_field(data, "team", list)]
+        elif "teams" in data:
+            booking["teams"] = body_field(data, "teams", list)
     if "scenario_id" in data and "scenario" not in data:
-        return json_response(scenario_run.apply_saved(service(), body_field(data, "scenario_id", str), viewer()))
-    return json_response(scenario_run.apply(service(), _scenario(data), viewer()))
+        return json_response(scenario_run.apply_saved(service(), body_field(data, "scenario_id", str), viewer(),
+                                                      **booking))
+    return json_response(scenario_run.apply(service(), _scenario(data), viewer(), **booking))
 
 
 @bp.post("/scenarios")

@@ -34,6 +34,7 @@ SLOW_ENDPOINTS = {
     "knowledge.brief_kickoff": None, "knowledge.project_kickoff": None, "uploads.ingest": None,
     "pages.kickoff": None, "pages.kickoff_index": lambda: bool((request.args.get("brief") or "").strip()),
     "bookings.book_portfolio": lambda: not isinstance((request.get_json(silent=True) or {}).get("teams"), list),
+    "scenarios.apply": lambda: bool((request.get_json(silent=True) or {}).get("book")),  # books: may solve
 }
 
 

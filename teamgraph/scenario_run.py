@@ -326,29 +326,109 @@ def org_changes(the_plan: Plan) -> dict:
 
 # --- apply --------------------------------------------------------------------------------------
 
-def apply(tg: Teamgraph, scenario: Scenario, viewer: Viewer) -> dict:
+def apply(tg: Teamgraph, scenario: Scenario, viewer: Viewer, *, request=None, portfolio=None,
+          book: str | None = None, teams=None, allow_overload: bool = False, seed: int = 0,
+          time_limit: float | None = 10.0, relevance: bool = True) -> dict:
     """Make `scenario` real (HR/admin): names resolved and the ChangeSet built before anything is
-    written, then one `store.apply` (one transaction: all or nothing), then the retrieval indexes
-    follow as after any ingest. Refused, writing nothing, while live bookings would be left wrong."""
+    written, then one transaction (all or nothing), then the retrieval indexes follow as after any
+    ingest. Refused, writing nothing, while live bookings would be left wrong.
+
+    With a request (or a portfolio) and `book` ('tentative' or 'confirmed'), the team(s) the what-if
+    suggests are booked in the same transaction (`store.apply_and_book`): `teams` (one member list
+    per request, as `book_portfolio` takes them: the team shown by `run`) books those, else the
+    request is answered on the overlay here, as `run`'s with-scenario side. A request for a delayed
+    project is booked over its moved window. The bookings are checked on the organisation as the
+    changes leave it (a planned hire exists, a leaver's capacity is 0 from their day): a conflict is
+    BookingConflict (409) naming person, weeks (and request), and nothing at all is written.
+    `allow_overload` books over capacity anyway, said in the audit trail."""
     if viewer.role not in PEOPLE_DATA:
         raise AccessDenied("HR and admins apply scenarios; sponsors may run them on their own requests")
+    work = request is not None or portfolio is not None
+    if request is not None and portfolio is not None:
+        raise ValidationError(FieldProblem("give a request or a portfolio to book, not both", field="request"))
+    if work != (book is not None):
+        raise ValidationError(FieldProblem("to book the what-if's team give a request (or a portfolio) and book: "
+                                           "'tentative' or 'confirmed'", field="book" if work else "request"))
+    if book is not None and book not in LIVE:
+        raise ValidationError(FieldProblem(f"'tentative' or 'confirmed', not {book!r}", field="book"))
     scenario = resolve(scenario, tg)
+    if request is not None:
+        request = tg._request(request)
+    elif isinstance(portfolio, dict):
+        portfolio = tg.portfolio(portfolio)
     the_plan = plan(scenario, tg.store)
     problems = affected_bookings(tg.store, the_plan)
     if problems:
         raise ValidationError(problems, "the scenario moves booked people; nothing was written")
+    new_bookings = (_bookings_to_make(tg, the_plan, viewer, request, portfolio, book, teams, allow_overload,
+                                      seed=seed, time_limit=time_limit, relevance=relevance) if work else [])
     with tg._lock:
-        report = tg.store.apply(the_plan.changes)
+        if new_bookings:
+            report, made = tg.store.apply_and_book(the_plan.changes, new_bookings, allow_overload=allow_overload)
+        else:
+            report, made = tg.store.apply(the_plan.changes), []
         index = tg._follow(report)
-    return {"scenario": scenario.to_dict(), "org_changes": org_changes(the_plan),
-            "written": dict(report.written), "deleted": dict(report.deleted), "revision": report.revision,
-            "index": index}
+    out = {"scenario": scenario.to_dict(), "org_changes": org_changes(the_plan),
+           "written": dict(report.written), "deleted": dict(report.deleted), "revision": report.revision,
+           "index": index}
+    if work:
+        out["bookings"] = [tg.booking_view(b, viewer) for b in made]
+    return out
 
 
-def apply_saved(tg: Teamgraph, scenario_id: str, viewer: Viewer) -> dict:
-    """Apply a saved scenario (teamgraph/scenario_shelf.py) and mark it applied at the new revision."""
+def _bookings_to_make(tg: Teamgraph, the_plan: Plan, viewer: Viewer, request, portfolio, status: str, teams,
+                      allow_overload: bool, **options) -> list:
+    """The Booking records for the what-if's team(s), built (not written): requests moved with a
+    delayed project, each checked as `book` checks one, members from `teams` or solved on the overlay."""
+    from teamgraph.bookings import staffed_teams
+    requests = [_shifted(request, the_plan)] if request is not None else [
+        _shifted(q, the_plan) for q in portfolio.requests]
+    for q in requests:
+        tg._check_may_book(q, viewer, status, allow_overload)
+    if teams is not None:
+        if not isinstance(teams, (list, tuple)) or len(teams) != len(requests):
+            raise ValidationError(FieldProblem(f"one member list per request ({len(requests)})", field="teams"))
+    else:
+        with Overlay(tg, the_plan) as overlay:
+            if request is not None:
+                result = overlay.engine.suggest(requests[0], viewer, alternatives=0, seed=options["seed"],
+                                                time_limit=options["time_limit"], relevance=options["relevance"])
+                if result.team is None:
+                    raise ValidationError(FieldProblem("no team to book: the request is infeasible under the "
+                                                       "scenario (see the what-if's diagnosis)", field="request"))
+                teams = [[{"id": m["id"], "allocation": m["allocation"]}
+                          for m in result.to_dict()["team"]["members"]]]
+            else:
+                moved = replace(portfolio, requests=tuple(requests))
+                staffing = overlay.engine.staff(moved, viewer, time_limit=options["time_limit"] or 30.0,
+                                                seed=options["seed"])
+                teams = staffed_teams(moved, staffing)
+    fld = (lambda k: "team") if request is not None else (lambda k: f"teams[{k}]")
+    return [tg._new_booking(q, t, viewer, status, fld(k)) for k, (q, t) in enumerate(zip(requests, teams))]
+
+
+def teams_shown(out, source: str | None = None) -> list[list[dict]]:
+    """The with-scenario team(s) of a `run` answer (its JSON, as `whatif --json` prints it), as `apply`'s
+    `teams`: one member list [{id, allocation}] per request; ValidationError naming the field otherwise."""
+    where = "answers.with_scenario"
+    try:
+        answer = out["answers"]["with_scenario"]
+        found = [answer["team"]] if out["kind"] == "request" else answer["teams"]
+        teams = [[{"id": m["id"], "allocation": m["allocation"]} for m in t["members"]] if t else None
+                 for t in found]
+    except (KeyError, TypeError) as e:
+        raise ValidationError(FieldProblem(f"not a what-if answer (teamgraph whatif … --json): no {e}",
+                                           source, field=where)) from None
+    if any(not t for t in teams):
+        raise ValidationError(FieldProblem("the what-if found no team to book", source, field=where))
+    return teams
+
+
+def apply_saved(tg: Teamgraph, scenario_id: str, viewer: Viewer, **booking) -> dict:
+    """Apply a saved scenario (teamgraph/scenario_shelf.py) and mark it applied at the new revision;
+    `booking` as `apply` takes it (request or portfolio, book, teams, …)."""
     from teamgraph.scenario_shelf import Shelf
     shelf = Shelf(tg.settings.data_dir)
-    out = apply(tg, shelf.open_scenario(scenario_id, viewer), viewer)
+    out = apply(tg, shelf.open_scenario(scenario_id, viewer), viewer, **booking)
     out["saved"] = shelf.applied(scenario_id, viewer, out["revision"])
     return out

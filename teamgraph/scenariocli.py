@@ -74,33 +74,58 @@ def _scenario(tg, viewer, source: str):
               help="Staff this portfolio now and under the scenario (HR and admins).")
 @click.option("--apply", "do_apply", is_flag=True,
               help="Make the scenario real: one transaction, all or nothing (HR and admins).")
+@click.option("--book", type=click.Choice(["tentative", "confirmed"]), default=None,
+              help="With --apply and --request/--portfolio: book the team(s) the what-if suggests in the same "
+                   "transaction (HR and admins).")
+@click.option("--shown", "shown_file", type=click.Path(exists=True, dir_okay=False),
+              help="With --book: book the team(s) of this what-if answer (the output of whatif --json) "
+                   "instead of solving again.")
+@click.option("--allow-overload", is_flag=True, help="With --book: book over capacity anyway (audited).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @seed_option
 @click.option("--time-limit", type=float, default=None, help="Seconds per solve; default: to proof.")
 @click.option("--relevance/--no-relevance", default=True, show_default=True,
               help="Score people's past cases against the brief (needs an index).")
 @as_options
-def whatif(scenario_file, request_file, portfolio_file, do_apply, as_json, seed, time_limit, relevance,
-           as_role, as_person):
+def whatif(scenario_file, request_file, portfolio_file, do_apply, book, shown_file, allow_overload, as_json, seed,
+           time_limit, relevance, as_role, as_person):
     """What-if SCENARIO (a scenario file, or a saved scenario's id): run a request or a portfolio on the
     current organisation and with the scenario's changes, side by side; nothing is written. --apply
-    writes the changes instead (a saved scenario is marked applied).
+    writes the changes instead (a saved scenario is marked applied); --apply --request FILE --book
+    STATUS also books the team the what-if suggests, in the same transaction (all or nothing).
 
     Without --request, --portfolio or --apply: check the scenario and list its changes."""
     from teamgraph import scenario_run
     from teamgraph.scenario_plan import plan
     from teamgraph.scenarios import resolve
-    if sum(map(bool, (request_file, portfolio_file, do_apply))) > 1:
-        raise click.UsageError("give one of --request, --portfolio and --apply")
+    if request_file and portfolio_file:
+        raise click.UsageError("give one of --request and --portfolio")
+    if (book or shown_file or allow_overload) and not (do_apply and book and (request_file or portfolio_file)):
+        raise click.UsageError("--book (and --shown, --allow-overload) go with --apply and --request or --portfolio")
+    if do_apply and (request_file or portfolio_file) and not book:
+        raise click.UsageError("--apply with --request/--portfolio books the what-if's team: say --book "
+                               "tentative or --book confirmed")
     tg, viewer = engine(), viewer_of(as_role, as_person)
     if do_apply:
+        booking = {}
+        if book:
+            booking = {"book": book, "allow_overload": allow_overload, "seed": seed, "time_limit": time_limit,
+                       "relevance": relevance,
+                       **({"request": tg.load_request(request_file)} if request_file else
+                          {"portfolio": tg.load_portfolio(portfolio_file)})}
+            if shown_file:
+                from teamgraph.matching.request_fields import read_file
+                booking["teams"] = scenario_run.teams_shown(read_file(shown_file)[0], shown_file)
         saved = scenario_file.startswith("sc-") and not Path(scenario_file).is_file()
-        out = (scenario_run.apply_saved(tg, scenario_file, viewer) if saved else
-               scenario_run.apply(tg, _scenario(tg, viewer, scenario_file), viewer))
+        with waiting("Applying the scenario" + (" and booking its team" if book else "")):
+            out = (scenario_run.apply_saved(tg, scenario_file, viewer, **booking) if saved else
+                   scenario_run.apply(tg, _scenario(tg, viewer, scenario_file), viewer, **booking))
         if as_json:
             return echo_json(out)
         click.echo(f"applied {out['scenario']['name']}: wrote {sum(out['written'].values())}, deleted "
                    f"{sum(out['deleted'].values())} record(s); revision {out['revision']}")
+        for b in out.get("bookings", ()):
+            click.echo(f"booked {b['id']}: {b['words']}")
         return echo_index(out["index"])
     scenario = _scenario(tg, viewer, scenario_file)
     if not (request_file or portfolio_file):

@@ -81,3 +81,20 @@ def test_saved_scenarios(run):
     assert discarded.returncode == 0 and "discarded" in discarded.stdout
     refused = run("whatif", saved["id"], "--apply")
     assert refused.returncode == 2 and "is discarded" in refused.stderr
+
+
+def test_whatif_apply_books_the_team_shown(run, tmp_path):
+    shown = run("whatif", "scenario.yaml", "--request", "request.yaml", "--no-relevance", "--json")
+    (tmp_path / "shown.json").write_text(shown.stdout, encoding="utf-8")
+    members = {m["name"] for m in json.loads(shown.stdout)["with_scenario"]["members"]}
+    no_book = run("whatif", "scenario.yaml", "--apply", "--request", "request.yaml")
+    assert no_book.returncode == 2 and "--book tentative" in no_book.stderr
+    (tmp_path / "bad.json").write_text('{"kind": "request"}', encoding="utf-8")
+    bad = run("whatif", "scenario.yaml", "--apply", "--request", "request.yaml", "--book", "tentative",
+              "--shown", "bad.json")
+    assert bad.returncode == 2 and "bad.json" in bad.stderr and "answers.with_scenario" in bad.stderr
+    out = run("whatif", "scenario.yaml", "--apply", "--request", "request.yaml", "--book", "tentative",
+              "--shown", "shown.json")
+    assert out.returncode == 0, out.stderr
+    booked = [line for line in out.stdout.splitlines() if line.startswith("booked bk-")]
+    assert len(booked) == 1 and "tentative booking of" in booked[0] and all(n in booked[0] for n in members)

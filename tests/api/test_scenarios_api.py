@@ -125,3 +125,49 @@ def test_saved_scenarios_run_apply_and_discard(client, auth, own_request, servic
                        headers=auth("hr")).status_code == 409
     assert client.get("/api/v1/scenarios/sc-nothing", headers=auth("hr")).status_code == 404
     assert client.get("/api/v1/scenarios/..%2Fsecret_key", headers=auth("hr")).status_code == 404
+
+
+def test_apply_books_the_shown_team_in_the_same_transaction(client, auth, own_request, service):
+    """HR applies a what-if and books the team it showed: one transaction; someone booked since is a
+    409 naming person and weeks, and then neither the hire nor the booking is written."""
+    said = client.post("/api/v1/scenarios/run", json={"scenario": SCENARIO, "request": own_request},
+                       headers=auth("hr")).get_json()
+    team = [{"id": m["id"], "allocation": m["allocation"]} for m in said["answers"]["with_scenario"]["team"]["members"]]
+    taken = next(m for m in team if not m["id"].startswith("hire-"))
+    other = client.post("/api/v1/bookings", json={"request": {**own_request, "name": "Meanwhile"},
+                                                  "members": [{"id": taken["id"], "allocation": 1.0}],
+                                                  "status": "confirmed", "allow_overload": True}, headers=auth("hr"))
+    assert other.status_code == 201, other.get_json()
+    before = dump(service.store)
+    body = {"scenario": SCENARIO, "request": own_request, "book": "tentative", "team": team}
+    r = client.post("/api/v1/scenarios/apply", json=body, headers=auth("hr"))
+    assert r.status_code == 409 and r.get_json()["code"] == "booking_conflict"
+    [c] = r.get_json()["conflicts"]
+    assert c["person"] == taken["id"] and c["weeks"] and c["name"] in r.get_json()["message"]
+    assert dump(service.store) == before
+    client.post(f"/api/v1/bookings/{other.get_json()['id']}/cancel", json={}, headers=auth("hr"))
+    r = client.post("/api/v1/scenarios/apply", json={**body, "book": "confirmed"}, headers=auth("hr"))
+    assert r.status_code == 200, r.get_json()
+    [b] = r.get_json()["bookings"]
+    assert b["status"] == "confirmed" and {m["id"] for m in b["members"]} == {m["id"] for m in team}
+    names = {m["name"] for m in said["with_scenario"]["members"]}
+    assert all(n in b["words"] for n in names) and service.store.get("person", "hire-planned-analyst")
+    assert service.store.get_booking(b["id"]).members
+
+
+def test_apply_with_booking_errors_name_the_body_fields(client, auth, own_request, service):
+    before = dump(service.store)
+    for body, field, status in (
+            ({"request": own_request}, "book", 400),
+            ({"request": own_request, "book": "maybe"}, "book", 400),
+            ({"book": "tentative"}, "request", 400),
+            ({"request": own_request, "book": "tentative", "team": [{"id": "nobody"}]}, "members[0].id", 400),
+            ({"request": own_request, "book": "tentative", "team": "fay"}, "team", 400),
+            ({"request": own_request, "book": "tentative", "team": [{"id": "fay"}], "teams": []}, "team", 400)):
+        r = client.post("/api/v1/scenarios/apply", json={"scenario": SCENARIO, **body}, headers=auth("hr"))
+        assert r.status_code == status, (body, r.get_json())
+        assert field in [f["field"] for f in r.get_json()["fields"]], (body, r.get_json())
+    r = client.post("/api/v1/scenarios/apply", json={"scenario": SCENARIO, "request": own_request,
+                                                     "book": "tentative"}, headers=auth("sponsor"))
+    assert r.status_code == 403
+    assert dump(service.store) == before
