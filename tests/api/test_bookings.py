@@ -203,3 +203,15 @@ def test_portfolio_booking_bodies_name_the_field(client, auth, own_request):
                                                         "teams": [["gus"], ["eli"]]}, headers=auth("sponsor"))
     assert r.status_code == 403
     assert client.get("/api/v1/bookings", headers=auth("hr")).get_json()["bookings"] == []
+
+
+def test_a_staffing_that_leaves_a_request_short_books_nothing(client, auth, own_request):
+    portfolio = _portfolio(own_request)
+    impossible = {**portfolio["requests"][1], "name": "Impossible", "size": {"min": 2, "max": 2},
+                  "requirements": [{"skill": "recruiting", "level": 5, "count": 2}]}  # only Hal holds it at 5
+    for body, field in (({"requests": [own_request, impossible]}, "portfolio"),  # hard mode: infeasible
+                        ({"requests": [own_request, impossible], "max_load": 0.9}, "requests[1]")):  # soft: short
+        r = client.post("/api/v1/bookings/portfolio", json={"portfolio": body}, headers=auth("hr"))
+        assert r.status_code == 400, r.get_json()
+        assert field in [f["field"] for f in r.get_json()["fields"]], r.get_json()
+    assert client.get("/api/v1/bookings", headers=auth("hr")).get_json()["bookings"] == []
