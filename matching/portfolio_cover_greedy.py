@@ -17,8 +17,9 @@ current bucket, so this is exactly "take a pair of maximal gain, ties in priorit
   — their pairs' total gain, lowest first —, then requests with fewer candidates): the same
   maximal-gain rule, ties taken in whole-array rounds (each request's first pair at the top value,
   as many per person as their room allows), then one by one in the same order once a round gains
-  little. On the team2box sites that is 2–7× cheaper than the one-by-one order; at 2k × 8k most of
-  the top bucket still goes one by one (see the README's benchmark).
+  little. The first bucket, when each of its pairs holds all of its request's skills (the paper's
+  fraction: gain 1), is swept by request (`whole_top`, built once per pool): each round looks at
+  the open requests' heads only, not at the bucket's pairs, so the rounds run to the end there.
 
 The rule-rich soft-mode portfolio (matching.portfolio_greedy.marginal_staffing) follows the same
 rule — the largest marginal gain in the chosen objective's weights, scarce people first at equal
@@ -67,6 +68,7 @@ class Ordered:
         # Gain buckets before anything is assigned, per objective: the same for every L, so built
         # once (as the paper's code builds its max-heap once and copies it for each threshold).
         self.initial: dict[str, dict[float, list[np.ndarray]]] = {}
+        self.tops: dict[str, tuple | None] = {}  # batch_greedy's top bucket by request (whole_top)
 
     def coverable(self) -> np.ndarray:
         """Per request, the bits of the skills some person holds (built once)."""
@@ -213,6 +215,12 @@ def batch_greedy(pool: CoverPool, view: Ordered, L: int, *, objective: str = "fr
     as `lazy_greedy`."""
     run = _Run(pool, view, L, objective, start)
     P, T = view.P, view.T
+    if (start is None or not len(start)) and run.buckets:
+        top = whole_top(view, objective, run.sizes)
+        if top is not None and max(run.buckets) == top[0]:
+            run.buckets.pop(top[0])
+            if not _rounds_by_request(run, *top[1:], deadline):
+                return run.rows()
     big = np.iinfo(np.int64).max
     first = np.full(pool.n_tasks, big, np.int64)  # scratch: a request's first candidate, reset after use
     touched = np.zeros(pool.n_tasks, bool)  # scratch: requests that gained a member this round
@@ -246,6 +254,58 @@ def batch_greedy(pool: CoverPool, view: Ordered, L: int, *, objective: str = "fr
                     return run.rows()
                 break
     return run.rows()
+
+
+def whole_top(view: Ordered, objective: str, sizes: np.ndarray):
+    """The initial top bucket, when each of its pairs holds every skill of its request (so taking
+    one ends its request and the others gain nothing), arranged by request in priority order:
+    (value, positions, their people, per-request start and end). The same for every L: built once
+    per view and objective. None otherwise."""
+    if objective not in view.tops:
+        view.tops[objective] = None
+        buckets = view.initial.get(objective) or {}
+        if buckets:
+            v = max(buckets)
+            parts = buckets[v]
+            arr = parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
+            if (popcount(view.M[arr]).astype(np.int64) == sizes[view.T[arr]]).all():
+                by = arr[np.argsort(view.T[arr], kind="stable")]  # by request, priority order within
+                t = view.T[by]
+                first = np.flatnonzero(np.concatenate([[True], t[1:] != t[:-1]]))
+                view.tops[objective] = (v, by, view.P[by], first, np.append(first[1:], len(by)))
+    return view.tops[objective]
+
+
+def _rounds_by_request(run: _Run, by: np.ndarray, people: np.ndarray, start: np.ndarray, end: np.ndarray,
+                       deadline: float | None) -> bool:
+    """`batch_greedy`'s rounds over a top bucket of whole-request pairs (`whole_top`), request by
+    request instead of over every pair: each open request's head is its first pair whose person
+    has room; each person takes their first `room` heads in priority order; a request taken is
+    done. The same rounds as over the whole bucket, at the cost of the heads. False at the
+    deadline."""
+    L, load = run.L, run.load
+    at = start.copy()  # per open request: its head
+    open_ = np.arange(len(start))
+    while len(open_):
+        if deadline is not None and time.process_time() > deadline:
+            return False
+        while True:  # move heads past people at the cap (they only fill up)
+            full = load[people[at[open_]]] >= L
+            if not full.any():
+                break
+            at[open_[full]] += 1
+            open_ = open_[at[open_] < end[open_]]
+        if not len(open_):
+            break
+        h = at[open_]
+        p = people[h]
+        o = np.argsort(by[h], kind="stable")  # `h` ascends with the request: rank each person's heads by priority
+        rank = np.empty(len(h), np.int64)
+        rank[o] = _rank_within(p[o])
+        took = rank < L - load[p]
+        run.take(by[h[took]])
+        open_ = open_[~took]
+    return True
 
 
 def _rank_within(a: np.ndarray) -> np.ndarray:

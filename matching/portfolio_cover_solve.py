@@ -22,7 +22,7 @@ import numpy as np
 
 from teamgraph.matching.portfolio_cover import CoverPool, Pairs, build_pairs, evaluate, popcount, weights
 from teamgraph.matching.portfolio_cover_greedy import (
-    Ordered, batch_greedy, drop_useless, gain_table, lazy_greedy, our_order,
+    Ordered, batch_greedy, drop_useless, gain_table, lazy_greedy, our_order, whole_top,
 )
 from teamgraph.matching.portfolio_cover_lns import LnsStats, coverable, improve
 
@@ -51,6 +51,7 @@ def prepare(pool: CoverPool, objective: str = "fraction") -> Prepared:
     # the bound tables.
     for view, objective_ in ((prep.index, "fraction"), (prep.ours, objective)):
         lazy_greedy(pool, view, 0, objective=objective_)
+    whole_top(prep.ours, objective, pool.task_sizes())  # our greedy's top bucket by request
     upper_bounds(prep, 0)
     prep.cpu_seconds = time.process_time() - t0
     return prep
