@@ -6,7 +6,8 @@ same engine has found a team for the changed request:
 
 * **start later** — the earliest start, keeping the window's length, at which a team exists. Only
   dates where someone in the pool gets lighter are tried (a membership, phase or booking ends,
-  capacity rises), since load only frees up there;
+  capacity rises, time off ends: `lighter_days`), since load only frees up there — the first
+  MAX_STARTS of them within HORIZON_DAYS;
 * **a lower allocation until a date** — the largest allocation F (in steps of 0.1 FTE below the
   request's) at which a team exists, and the first date D from which that same team fits the full
   allocation: "at F FTE until D−1, then A". The team is re-solved on both pieces (the same people
@@ -15,11 +16,14 @@ same engine has found a team for the changed request:
 * **a larger budget** — the least budget at which a team exists (a min-cost solve), re-solved at
   that budget. The amount gives a team's cost away; `teamgraph.present` decides who sees it.
 
-A re-solve is `verified_team`: the problem built from the store for the changed request (the same
-`build_problem`, so the same time-phased load as the solver), the engine's team model at the
-capacity cap 1.0 (matching.model.build_team_model), and the rule checker on the team it returns.
+A re-solve (`solve_team`, `verified_team`, `first_team`): the problem built from the store for the
+changed request (the same `build_problem`, so the same time-phased load as the solver), the
+engine's team model at the capacity cap 1.0 (matching.model.build_team_model), and the rule
+checker on the team it returns. Before a build, `Room` (the qualified people's load pieces, read
+once) skips dates and allocations where too few people could fit — a necessary condition only.
 `apply` turns an offer back into requests, so tests re-check offers with the brute-force oracle.
-Work is bounded by a deadline; options not reached in time are not offered (a note says so).
+Work is bounded by a deadline (`Budget`), the question most likely to help asked first; options
+not reached in time are not offered (a note says so).
 """
 
 from __future__ import annotations
