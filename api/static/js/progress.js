@@ -11,6 +11,7 @@
 const TGProgress = (() => {
   const AFTER = 1000, POLL = 700, TICK = 100;
   const box = () => document.getElementById("progress-status");
+  const running = new Set();  // stop() of every wait shown now
 
   const newId = () => "pg-" + Array.from(crypto.getRandomValues(new Uint8Array(12)),
     (b) => b.toString(16).padStart(2, "0")).join("");
@@ -52,14 +53,17 @@ const TGProgress = (() => {
       if (!stopped) polling = setTimeout(poll, POLL);
     }
 
-    return function stop() {
+    function stop() {
       stopped = true;
+      running.delete(stop);
       clearInterval(tick);
       clearTimeout(polling);
       node.classList.add("idle");
       phase.textContent = "";
       secs.textContent = "";
-    };
+    }
+    running.add(stop);
+    return stop;
   }
 
   /** Run `run(headers)` (a promise, e.g. TG.api with those headers) with the status line. */
@@ -89,8 +93,8 @@ const TGProgress = (() => {
     a.href = url.toString();
     begin(a.dataset.progress, id);
   });
-  // Back to a page from the browser's cache: no wait is going on any more.
-  window.addEventListener("pageshow", (e) => { if (e.persisted && box()) begin("", null)(); });
+  // Back to a page from the browser's cache: the wait it showed when it was left is over.
+  window.addEventListener("pageshow", (e) => { if (e.persisted) [...running].forEach((stop) => stop()); });
   // The id served its purpose once the page is here: keep it out of the address bar and history.
   if (new URLSearchParams(location.search).has("progress")) {
     const url = new URL(location.href);
