@@ -15,9 +15,10 @@
 
     python bench/bench_portfolio.py --people 5000 --sizes 50 200 --time-limit 30 [--baseline REV]
 
-   With `--baseline REV` that revision's own bench_portfolio.py runs first on the same store,
-   requests and seed (from a `git archive` under --work, as bench_team.py does), so old and new
-   are measured in the same run: wall and CPU seconds of the whole `staff` call, reading included.
+   With `--baseline REV` that revision's own bench_portfolio.py and then this tree's run one after
+   the other, each in its own process, on the same store, requests and seed (the old one from a
+   `git archive` under --work, as bench_team.py does): old and new measured in the same run, wall
+   seconds of the whole `staff` call (reading included) and CPU seconds of each process.
 
 Requests are drawn at random (3–5 skills at level ≥ 3, 2 to skills + 1 people, 0.2–0.5 FTE, windows of
 60–120 days starting within half a year of the sample's "today", so many overlap). Reports the
@@ -185,7 +186,9 @@ def main() -> None:
         return
     a.work.mkdir(parents=True, exist_ok=True)
     store = org_store(a.people, a.work)
-    old = run_baseline(a) if a.baseline else None
+    if a.baseline:
+        store.close()
+        return versus(a)
     out = []
     try:
         for k in a.sizes:
@@ -210,33 +213,48 @@ def main() -> None:
         print(f"| {r['people']:,} | {r['requests']} | {r['status']} | {r['max_util']:.1%} | {r['lower_bound']:.1%} | "
               f"{r['gap']:.1%} | {r['baseline_max_util']:.1%} | {r['baseline_covered']}/{r['required']} | "
               f"{r['seconds']:.1f} | {len(r['violations'])} | {len(r['rule_violations'])} |")
-    if old is not None:
-        print(f"\nSame run, baseline {a.baseline} vs this tree (the whole staff call, reading included):\n")
-        print("| requests | baseline status, max util | now status, max util | baseline wall / CPU s | "
-              "now wall / CPU s |")
-        print("|---|---|---|---|---|")
-        for b, r in zip(old, out):
-            print(f"| {r['requests']} | {b['status']}, {b['max_util']:.1%} | {r['status']}, {r['max_util']:.1%} | "
-                  f"{b['seconds']:.1f} / {b.get('cpu_seconds', float('nan')):.1f} | "
-                  f"{r['seconds']:.1f} / {r['cpu_seconds']:.1f} |")
-    print(json.dumps({"results": out, "baseline": old}))
+    print(json.dumps({"results": out}))
 
 
-def run_baseline(a) -> list[dict]:
-    """Revision `a.baseline`'s own bench_portfolio.py over the same store, sizes and seed; its
-    rows (CPU seconds measured around its process when it does not report them)."""
+def run_tree(a, rev: str | None) -> tuple[list[dict], float]:
+    """bench_portfolio.py of revision `rev` (None: this tree) in its own process over the same store,
+    sizes and seed: its rows and the CPU seconds of the whole process (imports, opening the store
+    and drawing included, alike for both)."""
     import os
+    import resource
     import subprocess
 
     from bench_team import PY, baseline_tree
-    tree, path = baseline_tree(a.baseline, a.work)
-    cmd = [PY, str(tree / "bench" / "bench_portfolio.py"), "--people", str(a.people), "--sizes",
-           *map(str, a.sizes), "--time-limit", str(a.time_limit), "--work", str(a.work), "--seed", str(a.seed),
-           "--lns-workers", str(a.lns_workers)]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), str(tree)])}
+    env = dict(os.environ)
+    script = Path(__file__)
+    if rev is not None:
+        tree, path = baseline_tree(rev, a.work)
+        script = tree / "bench" / "bench_portfolio.py"
+        env["PYTHONPATH"] = os.pathsep.join([str(path), str(tree)])
+    cmd = [PY, str(script), "--people", str(a.people), "--sizes", *map(str, a.sizes), "--time-limit",
+           str(a.time_limit), "--work", str(a.work), "--seed", str(a.seed), "--lns-workers", str(a.lns_workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     data = json.loads(out.strip().splitlines()[-1])
-    return data["results"] if isinstance(data, dict) else data
+    return (data["results"] if isinstance(data, dict) else data), cpu
+
+
+def versus(a) -> None:
+    """Old and new in the same run, each in its own process, one after the other."""
+    old, old_cpu = run_tree(a, a.baseline)
+    new, new_cpu = run_tree(a, None)
+    print(f"Same run, baseline {a.baseline} vs this tree (wall: the whole staff call, reading included; "
+          "CPU: each bench process, imports, opening the store and drawing the requests included):\n")
+    print("| requests | baseline status, max util | now status, max util | baseline wall s | now wall s | now "
+          "staff CPU s |")
+    print("|---|---|---|---|---|---|")
+    for b, r in zip(old, new):
+        print(f"| {r['requests']} | {b['status']}, {b['max_util']:.1%} | {r['status']}, {r['max_util']:.1%} | "
+              f"{b['seconds']:.1f} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} |")
+    print(f"\nprocess CPU s: baseline {old_cpu:.1f}, now {new_cpu:.1f}")
+    print(json.dumps({"baseline": old, "now": new, "baseline_process_cpu": old_cpu, "now_process_cpu": new_cpu}))
 
 
 if __name__ == "__main__":
