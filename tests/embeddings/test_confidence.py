@@ -149,3 +149,15 @@ def test_a_brief_of_no_words_needs_more_meaning_to_fit():
     cross = MatchFeatures(0.33, 0.1, 0.0, cross=True)
     assert match_probability(replace(cross, words=0.0), "multilingual") < THRESHOLD < match_probability(
         cross, "multilingual")
+
+
+def test_a_case_carries_the_name_of_its_project_as_a_line_of_its_own():
+    from teamgraph.embeddings.corpus import passages
+    from teamgraph.embeddings.documents import case_doc
+    from teamgraph.graph.model import Case, Project
+    case = Case("c1", "报价审批周期过长导致大客户流失", "销售、财务和法务各自审批。", project="p1")
+    doc = case_doc(case, Project("p1", "Quote-to-order automation — Shenzhen 2023 (2)"))
+    assert doc.text.splitlines()[-1] == "Quote-to-order automation — Shenzhen 2023 (2)"
+    assert passages(doc.text)[-1] == "Quote-to-order automation — Shenzhen 2023 (2)"  # never mixed with Chinese
+    assert mostly_latin(passages(doc.text)[-1]) and not mostly_latin(passages(doc.text)[0])
+    assert case_doc(case, None).text == case.text()
