@@ -35,6 +35,14 @@ def _booking(b: dict, members: Iterable[dict]) -> Booking:
                                          for m in members if m), key=lambda m: m.person)))
 
 
+def listed(rows) -> list[Booking]:
+    """Rows of q.LIST as bookings, newest first, then by id (both stores' order)."""
+    out = [_booking(r["b"], r["members"]) for r in rows]
+    out.sort(key=lambda b: b.id)
+    out.sort(key=lambda b: b.booked_at, reverse=True)
+    return out
+
+
 class Neo4jBookings:
     """Booking ops; needs `_read`, `_write`, `memberships_of` and `count_tentative` from Neo4jStore."""
 
@@ -63,12 +71,8 @@ class Neo4jBookings:
 
     def list_bookings(self, *, project: str | None = None, person: str | None = None,
                       booked_by: str | None = None, statuses: Iterable[str] | None = None) -> list[Booking]:
-        rows = self._read(q.LIST, project=project, person=person, booked_by=booked_by,
-                          statuses=None if statuses is None else list(statuses))
-        out = [_booking(r["b"], r["members"]) for r in rows]
-        out.sort(key=lambda b: b.id)
-        out.sort(key=lambda b: b.booked_at, reverse=True)
-        return out
+        return listed(self._read(q.LIST, project=project, person=person, booked_by=booked_by,
+                                 statuses=None if statuses is None else list(statuses)))
 
     def booking_events(self, booking_id: str) -> list[BookingEvent]:
         return [BookingEvent(e["booking"], e["seq"], e["at"], e["action"], e.get("by"), e.get("role", ""),

@@ -26,6 +26,7 @@ from teamgraph.graph.neo4j_lookups import Neo4jLookups
 from teamgraph.graph.neo4j_reads import Neo4jReads
 from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
 from teamgraph.graph.reads import ApplyReport
+from teamgraph.graph.store import Snapshot
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
@@ -273,6 +274,25 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
                 s.execute_write(lambda tx: tx.run(q.BUMP_REVISION).consume())
 
     # --- generic reads --------------------------------------------------------------------------
+    def snapshot(self, kinds=WRITE_ORDER, booking_statuses=("tentative", "confirmed"), page: int = 5000) -> Snapshot:
+        """See GraphStore.snapshot: Neo4j transactions are read-committed, so the reads run in one
+        transaction holding the write lock every write takes first (LOCK_META): writers wait, nothing
+        is written (the revision does not move)."""
+        for kind in kinds:
+            _key_fields(kind)
+        from teamgraph.graph.neo4j_bookings import listed
+
+        def work(tx):
+            tx.run(q.LOCK_META).consume()
+            records = {}
+            for kind in kinds:
+                records[kind] = list(_paged(lambda query, **kw: tx.run(query, kw).single(), kind, page))
+            found = listed(tx.run(qb.LIST, project=None, person=None, booked_by=None,
+                                  statuses=None if booking_statuses is None else list(booking_statuses)))
+            return Snapshot(records, found, tx.run(q.REVISION).single()["revision"])
+        with self._guard(), self._session() as s:
+            return s.execute_write(work)
+
     def revision(self) -> int:
         return self._read(q.REVISION)[0]["revision"]
 
@@ -292,14 +312,20 @@ class Neo4jStore(Neo4jReads, Neo4jLookups, Neo4jBookings):
     def all(self, kind: str, page: int = 5000) -> Iterator:
         """Streams in key order, one keyset page (of `page` nodes or start nodes) at a time."""
         _key_fields(kind)
-        query, after = all_page_query(kind), ""
-        while True:
-            rec = self._read(query, after=after, page=page)[0]
-            if rec["last"] is None:
-                return
-            for row in rec["rows"]:
-                yield decode(kind, row)
-            after = rec["last"]
+        yield from _paged(lambda query, **kw: self._read(query, **kw)[0], kind, page)
+
+
+def _paged(one, kind: str, page: int) -> Iterator:
+    """Every record of `kind` in key order, a keyset page at a time; `one(query, **params)` runs a
+    page's query and returns its one record (each in its own read, or all in one transaction)."""
+    query, after = all_page_query(kind), ""
+    while True:
+        rec = one(query, after=after, page=page)
+        if rec["last"] is None:
+            return
+        for row in rec["rows"]:
+            yield decode(kind, row)
+        after = rec["last"]
 
 
 def _key_fields(kind: str) -> tuple[str, ...]:

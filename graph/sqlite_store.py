@@ -37,6 +37,7 @@ from teamgraph.graph.sqlite_lookups import SqliteLookups, register_functions
 from teamgraph.graph.sqlite_queries import SqliteReads
 from teamgraph.graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES, migrate
 from teamgraph.graph.reads import ApplyReport
+from teamgraph.graph.store import Snapshot
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )
@@ -296,6 +297,21 @@ class SqliteStore(SqliteReads, SqliteLookups, SqliteBookings):
         return ApplyReport(written=written, deleted=deleted, touched=touched, revision=revision)
 
     # --- generic reads --------------------------------------------------------------------
+    def snapshot(self, kinds=WRITE_ORDER, booking_statuses=("tentative", "confirmed")) -> Snapshot:
+        """See GraphStore.snapshot: one read transaction (WAL gives it one snapshot from its first read)."""
+        codecs = [(kind, CODECS[_known(kind)]) for kind in kinds]
+        with self._guard():
+            con = self._con()
+            con.execute("BEGIN")
+            try:
+                records = {kind: [codec.decode(r) for r in con.execute(
+                    f"{codec.select_sql} ORDER BY {codec.order_by}")] for kind, codec in codecs}
+                bookings = self.list_bookings(statuses=booking_statuses)  # this thread's connection: same transaction
+                revision = con.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+            finally:
+                con.execute("ROLLBACK")  # read only: nothing to keep
+        return Snapshot(records, bookings, revision)
+
     def revision(self) -> int:
         with self._guard():
             return self._con().execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]

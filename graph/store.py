@@ -8,10 +8,11 @@ Two implementations pass one contract suite (tests/contract): `graph.sqlite_stor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from teamgraph.graph.model import (
-    Case, ChangeSet, Department, Membership, Person, Project, ProjectNeed, Skill, Viewer, Window,
+    WRITE_ORDER, Case, ChangeSet, Department, Membership, Person, Project, ProjectNeed, Skill, Viewer, Window,
 )
 # ApplyReport and jsonable are also imported from here by callers outside graph/ (ingest/loader.py,
 # graph/cli.py); the read models themselves live in graph/reads.py.
@@ -23,6 +24,15 @@ from teamgraph.graph.reads import (  # noqa: F401
 if TYPE_CHECKING:
     from teamgraph.graph.bookings import Booking, BookingEvent
     from teamgraph.settings import Settings
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """`GraphStore.snapshot`: records by kind, bookings and the revision they were read at, together."""
+
+    records: dict
+    bookings: list
+    revision: int
 
 
 @runtime_checkable
@@ -184,6 +194,15 @@ class GraphStore(Protocol):
         """`create_booking` for several bookings (a portfolio) in one transaction, all or nothing:
         each also counts the batch's earlier ones (`bookings.batch_conflicts`), conflicts name
         the booking's request."""
+
+    def snapshot(self, kinds: Sequence[str] = WRITE_ORDER,
+                 booking_statuses: Sequence[str] | None = ("tentative", "confirmed")) -> Snapshot:
+        """Every record of `kinds` (key order), the bookings in `booking_statuses` (None: all) and the
+        revision, read as ONE consistent state: a write racing the read is wholly in it or wholly out
+        (a what-if overlay's copy, teamgraph/scenario_run.py). SQLite: one read transaction (WAL: a
+        snapshot; writers go on). Neo4j: its transactions are read-committed, so one read transaction
+        alone would not do — the read holds the store's write lock (the Meta node every write takes
+        first) in a transaction that writes nothing, so writers wait until the copy is read."""
 
     def apply_and_book(self, changes: ChangeSet, bookings: Sequence[Booking], *,
                        allow_overload: bool = False) -> tuple[ApplyReport, list[Booking]]:

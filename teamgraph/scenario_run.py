@@ -2,7 +2,8 @@
 a scenario for real.
 
 The overlay: every record of the organisation, kind by kind (graph.model.WRITE_ORDER, so kinds added
-to the model come along), and every live booking are copied into a private embedded store — an
+to the model come along), and every live booking — read together as one consistent state
+(`store.snapshot`: a write racing the copy is wholly in it or wholly out) — are copied into a private embedded store — an
 SQLite file in a temporary folder in memory (/dev/shm where there is one, else the system's temporary
 folder), deleted afterwards — whatever the real store is. The record copy is made once per store
 revision and cloned as a file for each later what-if at that revision (`_BaseCopy`). The scenario's ChangeSet is applied to the
@@ -73,33 +74,36 @@ def _private_dir(prefix: str) -> tempfile.TemporaryDirectory:
 class _BaseCopy:
     """The organisation copied once per store revision: a later what-if at the same revision clones
     the file (a file copy) instead of reading every record again. One copy is kept, the latest; a
-    write anywhere moves the revision, so a stale copy is never used."""
+    write anywhere moves the revision, so a stale copy is never used. The copy is one consistent
+    state (`store.snapshot`: records, live bookings and the revision read together), so a write
+    racing it is wholly in the copy or wholly out, and the copy is keyed by the revision it holds."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._key: tuple | None = None  # (the real store, its revision)
+        self._key: tuple | None = None  # (the real store, the revision the copy holds)
         self._dir: tempfile.TemporaryDirectory | None = None
         self.left_out = 0
+        self.bookings: list = []  # the live bookings of the same snapshot
 
-    def clone(self, real_store, target: Path) -> int:
-        """Copy the organisation of `real_store` into the new file `target`; returns the records left out."""
+    def clone(self, real_store, target: Path) -> tuple[int, list]:
+        """Copy the organisation of `real_store` into the new file `target`; returns the records left
+        out and the live bookings (as the snapshot read them, for the overlay to move and copy)."""
         from teamgraph.graph.sqlite_store import SqliteStore
         with self._lock:
-            revision = real_store.revision()
-            if self._key is None or self._key[0] is not real_store or self._key[1] != revision:
+            if self._key is None or self._key[0] is not real_store or self._key[1] != real_store.revision():
                 folder = _private_dir("teamgraph-whatif-base-")
                 base = SqliteStore(Path(folder.name) / "base.sqlite3")
                 try:
-                    left_out = copy_organisation(real_store, base)
+                    snap = real_store.snapshot(WRITE_ORDER, LIVE)
+                    left_out = copy_organisation(snap, base)
                 finally:
                     base.close()  # the last connection closing folds the WAL into the file
                 if self._dir is not None:
                     self._dir.cleanup()
-                self._dir, self.left_out = folder, left_out
-                # a write during the copy may be half in it: keep it for this what-if only
-                self._key = (real_store, revision) if real_store.revision() == revision else None
+                self._dir, self.left_out, self.bookings = folder, left_out, snap.bookings
+                self._key = (real_store, snap.revision)
             shutil.copyfile(Path(self._dir.name) / "base.sqlite3", target)
-            return self.left_out
+            return self.left_out, self.bookings
 
 
 _BASE = _BaseCopy()
@@ -113,14 +117,14 @@ class Overlay:
         self._dir = _private_dir("teamgraph-whatif-")
         path = Path(self._dir.name) / "overlay.sqlite3"
         try:
-            self.left_out = _BASE.clone(real.store, path)
+            self.left_out, bookings = _BASE.clone(real.store, path)
             self.store = SqliteStore(path, count_tentative=real.settings.count_tentative)
         except BaseException:
             self._dir.cleanup()
             raise
         try:
             self.store.apply(_overlay_changes(the_plan.changes, self.store))
-            self.store.copy_bookings(moved_bookings(real.store, the_plan))
+            self.store.copy_bookings(moved_bookings(bookings, the_plan))
         except BaseException:
             self.close()
             raise
@@ -145,14 +149,14 @@ def _of_people(kind: str, records, people: set[str]) -> tuple[list, int]:
     return kept, len(records) - len(kept)
 
 
-def copy_organisation(source, target) -> int:
-    """Every record of every kind from `source` into the empty `target`, in one apply. Memberships and
+def copy_organisation(snapshot, target) -> int:
+    """Every record of a `store.snapshot` into the empty `target`, in one apply. Memberships and
     ratings kept under a forgotten person's tombstone are left out (they are nobody's load and no
     pair of team members): the count is returned."""
-    people = {p.id for p in source.all("person")}
+    people = {p.id for p in snapshot.records.get("person", ())}
     cs, left_out = ChangeSet(), 0
     for kind in WRITE_ORDER:
-        records, n = _of_people(kind, list(source.all(kind)), people)
+        records, n = _of_people(kind, list(snapshot.records.get(kind, ())), people)
         left_out += n
         if records:
             cs.upserts[kind] = records
@@ -172,11 +176,11 @@ def _overlay_changes(changes: ChangeSet, store) -> ChangeSet:
     return out
 
 
-def moved_bookings(store, the_plan: Plan) -> list:
-    """The live bookings as the scenario leaves them: a delayed project's later, a leaver released
+def moved_bookings(bookings, the_plan: Plan) -> list:
+    """The live `bookings` as the scenario leaves them: a delayed project's later, a leaver released
     from those starting on or after the day they go."""
     out = []
-    for b in store.list_bookings(statuses=LIVE):
+    for b in bookings:
         days = the_plan.shift_bookings.get(b.project or "", 0)
         if days:
             b = replace(b, window=replace(b.window, start=b.window.start + timedelta(days=days),
