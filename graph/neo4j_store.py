@@ -26,7 +26,7 @@ from teamgraph.graph.neo4j_lookups import Neo4jLookups
 from teamgraph.graph.neo4j_reads import Neo4jReads
 from teamgraph.graph.integrity import check_kinds, raise_unresolved, wanted_references
 from teamgraph.graph.reads import ApplyReport
-from teamgraph.graph.store import Snapshot
+from teamgraph.graph.reads import Snapshot
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )

@@ -60,6 +60,15 @@ class ApplyReport(_ToDict):
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """`GraphStore.snapshot`: records by kind, bookings and the revision they were read at, together."""
+
+    records: dict
+    bookings: list
+    revision: int
+
+
+@dataclass(frozen=True)
 class Calendar(_ToDict):
     """What a person's load is measured against besides memberships (graph/load.py): their
     capacity, capacity periods, time off and the holidays of their location, oldest first."""

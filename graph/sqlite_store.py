@@ -37,7 +37,7 @@ from teamgraph.graph.sqlite_lookups import SqliteLookups, register_functions
 from teamgraph.graph.sqlite_queries import SqliteReads
 from teamgraph.graph.sqlite_schema import ALL_TABLES, CODECS, SCHEMA, TABLES, migrate
 from teamgraph.graph.reads import ApplyReport
-from teamgraph.graph.store import Snapshot
+from teamgraph.graph.reads import Snapshot
 from teamgraph.errors import (
     FieldProblem, NotFoundError, StoreUnavailable, TeamgraphError, ValidationError,
 )

@@ -8,7 +8,6 @@ Two implementations pass one contract suite (tests/contract): `graph.sqlite_stor
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from teamgraph.graph.model import (
@@ -18,21 +17,12 @@ from teamgraph.graph.model import (
 # graph/cli.py); the read models themselves live in graph/reads.py.
 from teamgraph.graph.reads import (  # noqa: F401
     ApplyReport, Calendar, Candidate, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
-    SkillUse, jsonable,
+    SkillUse, Snapshot, jsonable,
 )
 
 if TYPE_CHECKING:
     from teamgraph.graph.bookings import Booking, BookingEvent
     from teamgraph.settings import Settings
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """`GraphStore.snapshot`: records by kind, bookings and the revision they were read at, together."""
-
-    records: dict
-    bookings: list
-    revision: int
 
 
 @runtime_checkable
