@@ -43,6 +43,22 @@ class Recorder:
         return self.inner.encode(texts)
 
 
+def sample_passages(model: str, dim: int) -> list[str]:
+    """Every distinct passage the sample organisation's retrieval index encodes, in order."""
+    from teamgraph.ingest.sample import sample_path
+    from teamgraph.service import Teamgraph
+    from teamgraph.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rec = Recorder(dim)
+        engine = Teamgraph(Settings(data_dir=Path(tmp), model=model), encoder=rec, progress=False,
+                           build_index=True)
+        engine.ingest(sample_path())
+        engine.index_build()
+        engine.close()
+    return list(dict.fromkeys(rec.texts))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None, help="default: the default model (settings)")
@@ -50,20 +66,11 @@ def main() -> None:
     args = ap.parse_args()
     from teamgraph.embeddings.cache import SHIPPED_DIR, encoder_identity, write_shipped
     from teamgraph.embeddings.encoder import load_encoder
-    from teamgraph.ingest.sample import sample_path
-    from teamgraph.service import Teamgraph
     from teamgraph.settings import Settings
 
     args.model = args.model or Settings().model
     reference = load_encoder(args.model, args.backend)
-    with tempfile.TemporaryDirectory() as tmp:
-        rec = Recorder(reference.dim)
-        engine = Teamgraph(Settings(data_dir=Path(tmp), model=args.model), encoder=rec, progress=False,
-                           build_index=True)
-        engine.ingest(sample_path())
-        engine.index_build()
-        engine.close()
-    texts = list(dict.fromkeys(rec.texts))
+    texts = sample_passages(args.model, reference.dim)
     # an ensemble's vectors are cached per part (encoder_for), so each part gets its own file
     parts = [p for p, _, _ in getattr(reference, "parts", None) or []] or [reference]
     SHIPPED_DIR.mkdir(exist_ok=True)
