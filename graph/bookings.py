@@ -275,13 +275,15 @@ def mention_pattern(mentions: Iterable[str]):
     return re.compile("|".join(re.escape(t) for t in texts), re.IGNORECASE) if texts else None
 
 
-def _scrub(value, person_id: str, pattern):
+def scrub(value, person_id: str, pattern):
+    """`value` (text, list or mapping, nested) with `person_id` gone from lists and every match of
+    `pattern` (a mention_pattern) replaced by FORGOTTEN."""
     if isinstance(value, str):
         return pattern.sub(FORGOTTEN, value)
     if isinstance(value, list):  # include / exclude / pins: the id itself leaves the list
-        return [_scrub(v, person_id, pattern) for v in value if v != person_id]
+        return [scrub(v, person_id, pattern) for v in value if v != person_id]
     if isinstance(value, dict):
-        return {_scrub(k, person_id, pattern): _scrub(v, person_id, pattern) for k, v in value.items()}
+        return {scrub(k, person_id, pattern): scrub(v, person_id, pattern) for k, v in value.items()}
     return value
 
 
@@ -293,7 +295,7 @@ def forget_in_booking(b: Booking, person_id: str, mentions: Iterable[str]) -> Bo
     if pattern is None:
         return None
     members = tuple(m for m in b.members if m.person != person_id)
-    request = _scrub(dict(b.request), person_id, pattern)
+    request = scrub(dict(b.request), person_id, pattern)
     name = pattern.sub(FORGOTTEN, b.name)
     if members == b.members and request == dict(b.request) and name == b.name:
         return None

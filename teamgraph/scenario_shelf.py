@@ -39,6 +39,14 @@ def _now() -> str:
     return now()
 
 
+def _about(change, pattern) -> bool:
+    """True when a scenario change (`{kind: {person: ...}}`) is about the person `pattern` names."""
+    if not isinstance(change, dict):
+        return False
+    return any(isinstance(v, dict) and isinstance(v.get("person"), str) and pattern.fullmatch(v["person"].strip())
+               for v in change.values())
+
+
 class Shelf:
     def __init__(self, data_dir: Path):
         self.folder = Path(data_dir) / "scenarios"
@@ -107,6 +115,27 @@ class Shelf:
 
     def applied(self, scenario_id: str, viewer: Viewer, revision: int) -> dict:
         return self._done(scenario_id, viewer, "applied", revision=revision)
+
+    def forget_person(self, person_id: str, mentions: tuple[str, ...]) -> int:
+        """Every kept scenario with a forgotten person gone (the engine's forget calls this): changes
+        about them (their id, name or e-mail as the change's `person`) leave the scenario, every other
+        mention (its name, description, who saved or applied it) becomes FORGOTTEN. Returns how many
+        files were rewritten; a file that does not mention them is left as it is."""
+        from teamgraph.graph.bookings import mention_pattern, scrub
+        pattern = mention_pattern([person_id, *mentions])
+        if pattern is None or not self.folder.is_dir():
+            return 0
+        rewritten = 0
+        for path in sorted(self.folder.glob("sc-*.json")):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            body = dict(record.get("scenario") or {})
+            if isinstance(body.get("changes"), list):
+                body["changes"] = [c for c in body["changes"] if not _about(c, pattern)]
+            scrubbed = scrub({**record, "scenario": body}, person_id, pattern)
+            if scrubbed != record:
+                self._write(scrubbed)
+                rewritten += 1
+        return rewritten
 
     def discard(self, scenario_id: str, viewer: Viewer, note: str = "") -> dict:
         from teamgraph.bookings import MAX_NOTE_CHARS

@@ -62,6 +62,7 @@ class Writes(Teams):
         """Delete a person everywhere (right to be forgotten), revoke and delete their API tokens,
         then drop them from the indexes."""
         from teamgraph.api.tokens import token_store_for
+        from teamgraph.scenario_shelf import Shelf
         person = self.require("person", person_id)
         with self._lock:
             report = self.store.forget_person(person_id)
@@ -69,8 +70,10 @@ class Writes(Teams):
             token_store = token_store_for(self.settings.data_dir)
             labels = token_store.scrub_mentions((person_id, person.name, person.email))  # others' tokens
             tokens = token_store.forget_person(person_id)  # theirs, then VACUUM
+            scenarios = Shelf(self.settings.data_dir).forget_person(person_id, (person.name, person.email))
             summary = {"person": person_id, "kept": dict(report.written), "deleted": dict(report.deleted),
-                       "tokens_revoked": tokens, "token_labels_scrubbed": labels, "revision": report.revision}
+                       "tokens_revoked": tokens, "token_labels_scrubbed": labels,
+                       "scenarios_rewritten": scenarios, "revision": report.revision}
             summary["index_removed"] = index_forget["removed"]
             summary["files_rewritten"] = index_forget["files_rewritten"]
             return WriteOutcome(report, summary, self._follow(report))

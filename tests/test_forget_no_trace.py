@@ -201,3 +201,26 @@ def test_forget_leaves_no_trace_in_bookings(org, tmp_path):
     kept = org.store.get_booking(about.id)
     assert kept.request["exclude"] == [] and kept.name == "Audit without (forgotten person)"
     assert [m.person for m in org.store.get_booking(theirs.id).members] == ["gus"]
+
+
+def test_forget_leaves_no_trace_in_saved_scenarios(org, tmp_path):
+    """A saved what-if that removes them, names them and was saved by them: after forget the change
+    about them is gone, the change about someone else stays, and no file holds them."""
+    from teamgraph.graph.model import Viewer
+    from teamgraph.scenario_shelf import Shelf
+    shelf = Shelf(tmp_path)
+    kept = shelf.save({"name": f"Without {NAME}", "description": f"ask {EMAIL} first",
+                       "changes": [{"remove": {"person": NAME, "from": "2026-05-01"}},
+                                   {"allocation": {"person": "gus", "project": "p-crm", "allocation": 0.3}}]},
+                      Viewer("hr", PID))
+    other = shelf.save({"name": "Delay the CRM", "changes": [{"delay": {"project": "p-crm", "weeks": 2}}]},
+                       Viewer("hr", "ivy"))
+    before = (tmp_path / "scenarios" / f"{other['id']}.json").read_bytes()
+    assert _traces(tmp_path)
+    out = org.forget(PID)
+    assert out.summary["scenarios_rewritten"] == 1
+    assert _traces(tmp_path) == []
+    after = shelf.get(kept["id"], Viewer("hr", "ivy"))
+    assert after["scenario"]["changes"] == [{"allocation": {"person": "gus", "project": "p-crm", "allocation": 0.3}}]
+    assert after["name"] == "Without (forgotten person)" and after["saved_by"] == "(forgotten person)"
+    assert (tmp_path / "scenarios" / f"{other['id']}.json").read_bytes() == before
