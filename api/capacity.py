@@ -23,8 +23,7 @@ from teamgraph.errors import FieldProblem, ValidationError
 
 bp = Blueprint("capacity", __name__)
 
-CAPACITY_DAYS = 90  # the capacity views' default window: 13 weeks
-MAX_CAPACITY_DAYS = 371  # and their longest: 53 weeks (a department's people × weeks stays a page)
+CAPACITY_DAYS = limits.CAPACITY_DAYS
 
 
 def body_schemas() -> dict:
@@ -42,9 +41,8 @@ def body_schemas() -> dict:
 def capacity_window_args():
     """?start=&end= for the capacity views: 13 weeks from today by default, at most 53 weeks."""
     window = window_args()  # CAPACITY_DAYS from today by default
-    if (window.end - window.start).days > MAX_CAPACITY_DAYS:
-        raise ValidationError(FieldProblem(f"the capacity view spans at most {MAX_CAPACITY_DAYS // 7} weeks",
-                                           field="end"))
+    if limits.capacity_window_problem(window.start, window.end):
+        raise ValidationError(FieldProblem(limits.capacity_window_problem(window.start, window.end), field="end"))
     return window
 
 

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "staff": ("teamgraph.matching.cli:staff", "Staff a portfolio of requests at once from one pool."),
     "book": ("teamgraph.bookingcli:book", "Book the suggested team for a request or a whole portfolio."),
     "bookings": ("teamgraph.bookingcli:bookings", "List, show, confirm, cancel bookings; release people."),
+    "capacity": ("teamgraph.capacitycli:capacity", "Capacity heatmap: utilisation by department (or person) and week."),
     "whatif": ("teamgraph.scenariocli:whatif", "Run a request or portfolio under a what-if scenario; or apply it."),
     "scenarios": ("teamgraph.scenariocli:scenarios", "Save, list, show and discard named what-if scenarios."),
     "kickoff": ("teamgraph.embeddings.cli:kickoff", "Kickoff package: similar cases, lessons, experts, team."),

@@ -27,6 +27,8 @@ MIN_YEAR, MAX_YEAR = 1900, 2200  # any date in a request or a query
 MAX_WINDOW_DAYS = 5 * 366  # a team request's window, a profile's ?start..?end
 
 # --- solver options (api.teams, the CLI's --seed) ------------------------------------------
+CAPACITY_DAYS = 90  # the capacity views' default window (page, API, `teamgraph capacity`): 13 weeks
+MAX_CAPACITY_DAYS = 371  # and their longest: 53 weeks (a department's people × weeks stays a page)
 MAX_SEED = 2**31 - 1  # seed in [0, MAX_SEED] (CP-SAT's random_seed is a 32-bit integer)
 MAX_KICKOFF_SKILLS = 50  # skills of an ad-hoc kickoff
 MAX_KICKOFF_K = 20  # k_cases, k_experts of a kickoff
@@ -64,6 +66,13 @@ def window_problem(start: date, end: date) -> str | None:
     """Why the window start..end is too long, or None (order and years are checked elsewhere)."""
     if (end - start).days > MAX_WINDOW_DAYS:
         return f"the window may span at most {MAX_WINDOW_DAYS} days (5 years), not {(end - start).days}"
+    return None
+
+
+def capacity_window_problem(start: date, end: date) -> str | None:
+    """Why start..end is too long for a capacity view (people or departments × weeks), or None."""
+    if (end - start).days > MAX_CAPACITY_DAYS:
+        return f"the capacity view spans at most {MAX_CAPACITY_DAYS // 7} weeks"
     return None
 
 
