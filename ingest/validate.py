@@ -14,6 +14,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from teamgraph.graph.model import ENTITY_TYPES, record_key
+from teamgraph.graph.reads import fold
 from teamgraph.ingest.formats import SPECS, FileSpec
 from teamgraph.ingest.reader import Row
 from teamgraph.errors import ErrorReport
@@ -250,6 +251,7 @@ class FolderValidator:
             self._cycles(kind, fld)
         self._store_emails()
         self._store_overlaps()
+        self._holiday_locations()
 
     def _store_emails(self) -> None:
         """E-mails of the folder's people that another person in the store already holds.
@@ -276,6 +278,32 @@ class FolderValidator:
             if where is not None and where[2] != rec.id:
                 self.errors.add(f"email {rec.email!r} is already used by person {rec.id!r} in the store",
                                 file=where[0], line=where[1], field="email")
+
+    def _holiday_locations(self) -> None:
+        """A holiday applies to the people whose `location` is its `location`, exactly. One at a
+        location nobody is at, but spelt close to one where people are ("Tolouse", "toulouse "), would
+        silently apply to nobody: an error naming that location. A location unlike every known one
+        is an office's calendar kept ahead of its people, and stays. The store is read only when a
+        location is not among the folder's people."""
+        holidays = self.records.get("holiday")
+        if not holidays:
+            return
+        known = {p.location for p in self.records.get("person", {}).values() if p.location}
+        unknown = {loc for (loc, _day) in holidays} - known
+        if unknown and self.store is not None and "person" not in self.folder_only:
+            people = self.records.get("person", {})
+            known |= {p.location for p in self.store.all("person") if p.location and (p.id,) not in people}
+        for key, rec in holidays.items():
+            if rec.location in known:
+                continue
+            close = [k for k in sorted(known) if fold(k) == fold(rec.location)] or \
+                difflib.get_close_matches(rec.location, sorted(known), n=2, cutoff=0.8)
+            if not close:
+                continue
+            f, ln = self._loc("holiday", self.where["holiday"][key])
+            self.errors.add(f"no person is at location {rec.location!r} (a holiday applies to the people whose "
+                            f"location is exactly its location); did you mean {' or '.join(map(repr, close))}?",
+                            file=f, line=ln, field="location")
 
     def _parent(self, kind: str, fld: str, ident: str) -> str | None:
         rec = self.lookup(kind, ident)

@@ -80,7 +80,8 @@ def _bad_rows(d):
                               "ghost,2026-01-01,,0.5\ngus,2026-03-01,2026-02-01,0.5\nfay,2026-01-01,,3\n")
     _write(d, "time_off.csv", "person,start,end,reason,note\nbo,2026-02-16,2026-02-22,leave,\n"
                               "bo,2026-02-20,2026-02-27,sick,\ncy,2026-01-05,,leave,\nivy,2026-01-05,2026-01-09,holiday,\n")
-    _write(d, "holidays.csv", "location,date,name\nLisbon,2026-02-30,Carnival\n")
+    _write(d, "holidays.csv", "location,date,name\nLisbon,2026-02-30,Carnival\nLisbn,2026-04-25,Freedom Day\n"
+                              "lisbon ,2026-06-10,Portugal Day\nReykjavik,2026-06-17,National Day\n")
     mem, cap, off = d / "memberships.csv", d / "capacity.csv", d / "time_off.csv"
     return [
         ("memberships.csv", line_of(mem, "cy,p-plat,"), "phases", "phases overlap"),
@@ -96,6 +97,9 @@ def _bad_rows(d):
         ("time_off.csv", line_of(off, "cy,"), "end", "is required"),
         ("time_off.csv", line_of(off, "ivy,"), "reason", "must be one of 'leave', 'sick', 'training', 'other'"),
         ("holidays.csv", 2, "date", "not a real date"),
+        ("holidays.csv", 3, "location", "no person is at location 'Lisbn' (a holiday applies to the people whose "
+                                        "location is exactly its location); did you mean 'Lisbon'?"),
+        ("holidays.csv", 4, "location", "did you mean 'Lisbon'?"),
     ]
 
 
@@ -111,6 +115,13 @@ def test_every_bad_row_is_named_and_nothing_is_written(store, tmp_path):
         assert any(f == file and ln == line and fl == field and words in msg for f, ln, fl, msg in got), \
             (file, line, field, words, got)
     assert snapshot(store) == before
+
+
+def test_a_holiday_where_nobody_is_yet_is_an_offices_calendar_and_loads(store, tmp_path):
+    d = _calendar_folder(tmp_path)
+    _write(d, "holidays.csv", "location,date,name\nLisbon,2026-02-17,Carnival\nReykjavik,2026-06-17,National Day\n")
+    ingest_folder(store, d, progress=False)
+    assert store.get("holiday", ("Reykjavik", date(2026, 6, 17))).name == "National Day"
 
 
 def test_overlap_with_a_stored_period_is_refused(store, tmp_path):
