@@ -51,4 +51,4 @@ def test_the_example_runs_then_applies_and_books_the_team_shown(run, tmp_path):
     assert applied.startswith("applied Vikram Nair leaves in January, a data engineer joins: wrote ")
     assert booked.startswith("booked bk-") and ", ".join(team) in booked
     hire = json.loads(run("person", "Planned data engineer", "--json").stdout)
-    assert hire["person"]["id"] == "hire-planned-data-engineer" and hire["capacity_periods"]  # 0 before start
+    assert hire["person"]["id"] == "hire-planned-data-engineer" and hire["department"]["name"] == "Flight & Ground Software"
