@@ -75,6 +75,7 @@ def improve(pool: CoverPool, pairs: Pairs, L: int, rows: np.ndarray, *, objectiv
             people: int = 24) -> tuple[np.ndarray, LnsStats]:
     """Improve assignment `rows` until time.process_time() reaches `deadline`, alternating windows
     of `window` requests and of `people` people."""
+    started = time.process_time()
     rng = np.random.default_rng(seed)
     st = _State(pool, pairs, L, np.asarray(rows, np.int64))
     w = weights(pool, objective)
@@ -86,7 +87,10 @@ def improve(pool: CoverPool, pairs: Pairs, L: int, rows: np.ndarray, *, objectiv
     scale = min(scale, 10 ** 6)
     cov = np.fromiter((st.covered(t) for t in range(pool.n_tasks)), np.uint64, pool.n_tasks)
     pptr = np.searchsorted(pairs.person, np.arange(pool.n_people + 1))  # person p's rows: pptr[p]:pptr[p+1]
-    while time.process_time() < deadline - 0.05:
+    # CPU of the costliest window so far, at first guessed from what setting up cost (both grow with
+    # the instance): a window starts only when twice that still ends by the deadline
+    longest = max(0.02, time.process_time() - started)
+    while (now := time.process_time()) + 2 * longest < deadline:
         missing = np.flatnonzero(can.astype(np.uint64) & ~cov)
         if not len(missing):
             break  # everything coverable is covered: optimal
@@ -111,8 +115,9 @@ def improve(pool: CoverPool, pairs: Pairs, L: int, rows: np.ndarray, *, objectiv
             inside, cands = _people_window(st, t0, miss, rng, cov, pptr, people)
             complete = False
         res = _reoptimise(st, inside, cands, w, scale, sizes, seed + stats.windows,
-                          max(0.05, min(window_seconds, deadline - time.process_time())))
+                          min(time.process_time() + window_seconds, deadline))
         stats.windows += 1
+        longest = max(longest, time.process_time() - now)
         if res is None:
             continue
         proven, chosen, gain, touched = res
@@ -128,11 +133,23 @@ def improve(pool: CoverPool, pairs: Pairs, L: int, rows: np.ndarray, *, objectiv
     return st.rows(), stats
 
 
+def warm_up_solver() -> None:
+    """Import CP-SAT and solve a one-variable model: both cost a one-off ~0.05–0.1 CPU s per
+    process, which `prepare` pays once instead of the first load cap's search."""
+    from ortools.sat.python import cp_model
+    model = cp_model.CpModel()
+    model.Maximize(model.NewBoolVar("warm-up"))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.Solve(model)
+
+
 def _reoptimise(st: _State, inside: set[int], cands: list[int], w: np.ndarray, scale: int, sizes: np.ndarray,
-                seed: int, seconds: float):
-    """Free the assigned rows `inside`, choose among `cands` (⊇ inside) exactly; the other members
-    of the requests touched stay. Returns (proven optimal, rows chosen, objective gain, requests
-    touched), or None when the solver found nothing."""
+                seed: int, until: float):
+    """Free the assigned rows `inside`, choose among `cands` (⊇ inside) exactly, the solver stopping
+    at CPU time `until` (process_time; model building counted); the other members of the requests
+    touched stay. Returns (proven optimal, rows chosen, objective gain, requests touched), or None
+    when the solver found nothing or no time is left."""
     from ortools.sat.python import cp_model
     pairs, L = st.pairs, st.L
     room: dict[int, int] = {}
@@ -176,6 +193,10 @@ def _reoptimise(st: _State, inside: set[int], cands: list[int], w: np.ndarray, s
     solver.parameters.num_workers = 1
     solver.parameters.linearization_level = 2
     solver.parameters.random_seed = seed
+    seconds = until - time.process_time()
+    if seconds < 0.005:
+        return None  # building the model took the time left
+    # CP-SAT's limit is wall time; with one worker that is at least the CPU it uses
     solver.parameters.max_time_in_seconds = seconds
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -24,7 +24,14 @@ from teamgraph.matching.portfolio_cover import CoverPool, Pairs, build_pairs, ev
 from teamgraph.matching.portfolio_cover_greedy import (
     Ordered, batch_greedy, drop_useless, gain_table, lazy_greedy, our_order, whole_top,
 )
-from teamgraph.matching.portfolio_cover_lns import LnsStats, coverable, improve
+from teamgraph.matching.portfolio_cover_lns import LnsStats, coverable, improve, warm_up_solver
+
+
+# The least CPU time left worth starting the search with. Setting it up costs ~0.05 s at 2k × 8k
+# and a window 0.01–0.05 s; with ~0.1 s left (what ThresholdGreedy's CPU leaves after our greedy
+# there) it found nothing in our runs and its one-off costs (set-up, clean-up, allocations on a
+# busy machine) overran the limit by up to 0.12 s.
+MIN_SEARCH = 0.25
 
 
 @dataclass
@@ -38,22 +45,29 @@ class Prepared:
     ours: Ordered
     can: np.ndarray  # per request, the bits somebody holds
     cpu_seconds: float = 0.0
+    cpu_parts: dict = field(default_factory=dict)  # prepare's CPU: pairs (shared), baseline, teamgraph
     _tables: dict = field(default_factory=dict)
 
 
 def prepare(pool: CoverPool, objective: str = "fraction") -> Prepared:
+    """Everything that does not depend on L, built once: the pairs (both algorithms use them), the
+    published order and its initial gain buckets (ThresholdGreedy's), our order, its buckets, its
+    top bucket by request and the bound tables (ours). `cpu_parts` says what each part cost."""
     t0 = time.process_time()
     weights(pool, objective)
     pairs = build_pairs(pool)
-    prep = Prepared(pool, pairs, objective, Ordered(pairs), our_order(pairs, pool, objective),
-                    coverable(pairs, pool.n_tasks))
-    # What does not depend on L is built once here: the initial gain buckets of both orders and
-    # the bound tables.
-    for view, objective_ in ((prep.index, "fraction"), (prep.ours, objective)):
-        lazy_greedy(pool, view, 0, objective=objective_)
+    t1 = time.process_time()
+    index = Ordered(pairs)
+    lazy_greedy(pool, index, 0, objective="fraction")  # builds the initial buckets, assigns nothing
+    t2 = time.process_time()
+    prep = Prepared(pool, pairs, objective, index, our_order(pairs, pool, objective), coverable(pairs, pool.n_tasks))
+    lazy_greedy(pool, prep.ours, 0, objective=objective)
     whole_top(prep.ours, objective, pool.task_sizes())  # our greedy's top bucket by request
     upper_bounds(prep, 0)
-    prep.cpu_seconds = time.process_time() - t0
+    warm_up_solver()
+    t3 = time.process_time()
+    prep.cpu_seconds = t3 - t0
+    prep.cpu_parts = {"pairs": t1 - t0, "baseline": t2 - t1, "teamgraph": t3 - t2}
     return prep
 
 
@@ -80,25 +94,40 @@ def value_of(prep: Prepared, rows: np.ndarray) -> float:
     return float((popcount(cov) * weights(prep.pool, prep.objective)).sum())
 
 
-def solve(prep: Prepared, L: int, *, time_limit: float = 10.0, seed: int = 0, search: bool = True) -> CoverAnswer:
-    """Our answer at load cap L within `time_limit` CPU seconds of this call."""
-    t0 = time.process_time()
-    deadline = t0 + time_limit
+def construct(prep: Prepared, L: int, *, deadline: float | None = None) -> np.ndarray:
+    """Our greedy at load cap L (the constructive answer): the bucketed batch greedy, members who
+    add nothing dropped, and the load they free given to the next gains."""
     rows = batch_greedy(prep.pool, prep.ours, L, objective=prep.objective, deadline=deadline)
     kept = drop_useless(prep.pairs, rows)
-    if len(kept) < len(rows) and time.process_time() < deadline:  # freed load goes to the next gains
+    if len(kept) < len(rows) and (deadline is None or time.process_time() < deadline):
         kept = batch_greedy(prep.pool, prep.ours, L, objective=prep.objective, start=kept, deadline=deadline)
-    rows = kept
+    return kept
+
+
+def solve(prep: Prepared, L: int, *, time_limit: float = 10.0, seed: int = 0, search: bool = True,
+          start: np.ndarray | None = None, spent: float = 0.0) -> CoverAnswer:
+    """Our answer at load cap L within `time_limit` CPU seconds of this call. `start`: the
+    constructive answer already computed (`construct`) at a cost of `spent` CPU seconds, counted
+    in the limit and in the answer's cpu_seconds as if this call had computed it."""
+    t0 = time.process_time() - spent
+    deadline = t0 + time_limit
+    rows = construct(prep, L, deadline=deadline) if start is None else np.asarray(start, np.int64)
+    c0 = time.process_time()
     constructive = value_of(prep, rows)
     ub = min(upper_bounds(prep, L).values())
+    # kept out of the search's time: reading its answer back (clean-up and value, ~3 value_of)
+    # and a tenth of the limit for the overrun of its last window (CP-SAT's limit is wall time,
+    # the rows are read back after it)
+    reserve = 3 * (time.process_time() - c0) + 0.1 * time_limit
     stats = LnsStats()
-    if search and constructive < ub - 1e-9 and time.process_time() < deadline:
-        better, stats = improve(prep.pool, prep.pairs, L, rows, objective=prep.objective, deadline=deadline,
-                                seed=seed, can=prep.can)
+    if search and constructive < ub - 1e-9 and time.process_time() + reserve + MIN_SEARCH <= deadline:
+        better, stats = improve(prep.pool, prep.pairs, L, rows, objective=prep.objective,
+                                deadline=deadline - reserve, seed=seed, can=prep.can)
         better = drop_useless(prep.pairs, better)
         if value_of(prep, better) >= constructive:
             rows = better
-    return answer(prep, rows, L, constructive=constructive, ub=ub, cpu=time.process_time() - t0, stats=stats)
+    cpu = time.process_time() - t0  # the answer and its bound; not `answer`'s independent re-check
+    return answer(prep, rows, L, constructive=constructive, ub=ub, cpu=cpu, stats=stats)
 
 
 def answer(prep: Prepared, rows: np.ndarray, L: int, *, constructive: float, ub: float, cpu: float,
