@@ -4,7 +4,7 @@ signal's score, and per-person load and project membership tables."""
 from __future__ import annotations
 
 from teamgraph.errors import FieldProblem, ValidationError
-from teamgraph.graph.load import peak_load
+from teamgraph.graph.load import calendar_pieces, peak_piece
 from teamgraph.graph.model import Window
 
 
@@ -54,8 +54,15 @@ def members_by_project(pmeta: dict) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def peak_loads(memberships, window: Window) -> dict[str, float]:
+def peak_loads(store, person_ids, window: Window) -> dict:
+    """{person id: graph.load.Piece} for each existing person among `person_ids`: the most
+    utilised working piece of their time-phased load in `window` (graph.load.peak_piece), from
+    the same memberships (bookings included) and calendar (capacity changes, time off, holidays)
+    the solver's candidates and why-not read, so a card's load / capacity is their utilisation."""
+    ids = list(person_ids)
     by: dict[str, list] = {}
-    for mm in memberships:
+    for mm in store.load_memberships(ids):
         by.setdefault(mm.person, []).append(mm)
-    return {p: peak_load(ms, window) for p, ms in by.items()}
+    calendars = store.calendars(ids, window)
+    return {p: peak_piece(calendar_pieces(by.get(p, ()), window, cal), cal.capacity)
+            for p, cal in calendars.items()}

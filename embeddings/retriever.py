@@ -408,7 +408,7 @@ class Retriever:
             parts = signal_parts(signals, eligible)
             window = window or Window(date.today(), date.today() + timedelta(days=90))
             pool = sorted(fused, key=lambda p: (-fused[p], p))[: max(3 * k, 30)]
-            loads = peak_loads(self.store.memberships_of(pool), window)
+            loads = peak_loads(self.store, pool, window)  # the time-phased rule (graph/load.py)
             pmeta, cmeta = self._corpora["person"].meta, self._corpora["case"].meta
             projmeta = self._corpora["project"].meta
             hits = []
@@ -418,7 +418,9 @@ class Retriever:
                 # ratings count only where the viewer may see them, so every factor of the order is
                 # on the card: score = relevance × rating factor × load discount
                 rf = rating_factor(mean[0] if mean and viewer.privileged else None)
-                disc = load_discount(loads.get(pid, 0.0), m.get("capacity", 1.0))
+                peak = loads.get(pid)
+                load, capacity = (peak.load, peak.capacity) if peak else (0.0, m.get("capacity", 1.0))
+                disc = load_discount(load, capacity)
                 score = fused[pid] * rf * disc
                 evidence = [Evidence("case", c, cmeta[c]["title"], r, outcome=cmeta[c].get("outcome", ""))
                             for r, c in enumerate(case_rank, 1) if pid in cmeta[c].get("authors", ())][:5]
@@ -427,8 +429,8 @@ class Retriever:
                              for r, p in enumerate(proj_rank, 1) for who, role in members.get(p, ()) if who == pid][:5]
                 hits.append(ExpertHit(
                     person=pid, name=m["name"], department=m["department"], title=m.get("title", ""),
-                    score=score, relevance=fused[pid], load=loads.get(pid, 0.0),
-                    capacity=m.get("capacity", 1.0), load_discount=disc, evidence=tuple(evidence),
+                    score=score, relevance=fused[pid], load=load,
+                    capacity=capacity, load_discount=disc, evidence=tuple(evidence),
                     skills=tuple((s, *m["skills"][s]) for s in sorted(wanted) if s in m["skills"]),
                     expert_in=tuple(m.get("expert_in", ())), ranks=ranks.get(pid, {}),
                     ratings=({"mean": round(mean[0], 3), "count": mean[1]} if mean and viewer.privileged else None),

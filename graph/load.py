@@ -13,7 +13,8 @@ is derived from the pieces:
 - a person's utilisation in a window with `extra` FTE more (a new assignment) is the maximum,
   over the window's working pieces, of (load + extra) / capacity (`peak_utilisation`);
 - the peak load of a window is the largest working piece's load (`peak_load`), a derived figure;
-- a week's figures (`person_weeks`) are those of its most utilised working piece.
+- a week's figures (`person_weeks`), like an expert card's load and capacity for a whole window,
+  are those of its most utilised working piece (`peak_piece`).
 
 Days are calendar days, as membership dates are; leave spanning a weekend is written through it.
 """
@@ -213,6 +214,18 @@ def calendar_weeks(memberships: Iterable[Membership], window: Window, calendar) 
     return person_weeks(memberships, window, calendar.capacity, calendar.periods, calendar.away)
 
 
+def peak_piece(parts: list[Piece], capacity: float = 1.0, extra: float = 0.0) -> Piece:
+    """The most utilised working piece of `parts` with `extra` FTE more (ties: the larger load):
+    the load and capacity a week or an expert card shows, so its load / capacity is
+    `peak_utilisation(parts, extra)` and, at one capacity, its load is `peak_of(parts)`. All
+    away (or no parts): load 0 at the first piece's capacity (else `capacity`)."""
+    working = [p for p in parts if not p.away]
+    if working:
+        return max(working, key=lambda p: (p.utilisation(extra), p.load))
+    return Piece(parts[0].start, parts[-1].end, 0.0, parts[0].capacity, True) if parts else \
+        Piece(date.min, date.min, 0.0, capacity, True)
+
+
 def weeks_of(parts: list[Piece], window: Window, capacity: float = 1.0, extra: float = 0.0) -> list[Week]:
     """The weeks of `window` from its pieces. Each week shows its most utilised working piece
     with `extra` FTE more (the load shown is before the extra), so a why-not's weeks over
@@ -230,13 +243,8 @@ def weeks_of(parts: list[Piece], window: Window, capacity: float = 1.0, extra: f
             p = parts[j]
             inside.append(Piece(max(p.start, week), min(p.end, end), p.load, p.capacity, p.away))
             j += 1
-        working = [p for p in inside if not p.away]
-        if working:
-            worst = max(working, key=lambda p: (p.utilisation(extra), p.load))
-            load, cap = worst.load, worst.capacity
-        else:
-            load, cap = 0.0, inside[0].capacity if inside else capacity
-        out.append(Week(week, end, load, cap, away_days(inside)))
+        worst = peak_piece(inside, capacity, extra)
+        out.append(Week(week, end, worst.load, worst.capacity, away_days(inside)))
         week = end + _DAY
     return out
 
