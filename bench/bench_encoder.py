@@ -5,6 +5,10 @@ bench/results/encoder.json.
 
     nice -n 10 python bench/bench_encoder.py [--texts 512] [--rounds 3] [--skip-metrics]
                                              [--backends torch-fp32,torch-bf16,onnx-fp32,onnx-int8]
+    nice -n 10 python bench/bench_encoder.py --models multilingual,multilingual-e5-small [--texts 128]
+
+`--models` instead compares whole models (each on its automatic backend) by passage texts/s and
+CPU seconds per text, interleaved on the same passages, each beside the first one named.
 
 Targets (issue 11): the automatic backend ≥ 3× torch-fp32 texts/s on AVX2 CPUs, with retrieval
 metrics within 0.005 of fp32.
@@ -59,8 +63,28 @@ def metrics(encoder) -> dict:
     return out
 
 
+def model_speeds(names: list[str], texts: list[str], rounds: int) -> dict:
+    """Passage texts/s (wall, median of interleaved rounds) and CPU s per text of each model."""
+    from teamgraph.embeddings.encoder import load_encoder
+    encoders = {n: load_encoder(n, progress=False) for n in names}
+    for enc in encoders.values():  # load and warm up outside the timing
+        enc.encode(texts[:8])
+    wall, cpu = {n: [] for n in names}, {n: [] for n in names}
+    for _ in range(rounds):
+        for n, enc in encoders.items():
+            t, c = time.perf_counter(), time.process_time()
+            enc.encode(texts, batch_size=64)
+            wall[n].append(len(texts) / (time.perf_counter() - t))
+            cpu[n].append((time.process_time() - c) / len(texts))
+    base = statistics.median(wall[names[0]])
+    return {n: {"texts_per_s": round(statistics.median(wall[n]), 1),
+                "cpu_s_per_text": round(statistics.median(cpu[n]), 4),
+                f"vs_{names[0]}": round(statistics.median(wall[n]) / base, 2)} for n in names}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--models", default=None, help="comma-separated models to compare by speed (see above)")
     ap.add_argument("--texts", type=int, default=512)
     ap.add_argument("--backends", default="torch-fp32,torch-bf16,onnx-fp32,onnx-int8")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds (median reported)")
@@ -72,6 +96,15 @@ def main() -> None:
 
     from teamgraph.embeddings.encoder import load_encoder
     texts = real_passages(args.texts)
+    if args.models:
+        names = args.models.split(",")
+        print(f"CPU: {cpu_line()}\n{len(texts)} LLIS passages, mean "
+              f"{np.mean([len(t.split()) for t in texts]):.0f} words, {args.rounds} interleaved rounds\n")
+        rows = model_speeds(names, texts, args.rounds)
+        print(f"| model | texts/s | × {names[0]} | CPU s per text |\n|---|---|---|---|")
+        for n, r in rows.items():
+            print(f"| {n} | {r['texts_per_s']} | {r[f'vs_{names[0]}']} | {r['cpu_s_per_text']} |")
+        return
     backends = args.backends.split(",")
     cpu = cpu_line()
     print(f"CPU: {cpu}\n{len(texts)} LLIS passages, mean {np.mean([len(t.split()) for t in texts]):.0f} words\n")

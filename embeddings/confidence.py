@@ -54,12 +54,15 @@ EVIDENCE_MATCH = 0.25  # cases and projects at least this likely to fit count as
 CALIBRATION: dict[str, tuple[float, float, float, float, float]] = {
     "multilingual": (-11.549, 19.755, 0.0, 7.547, 3.96),
     "all-MiniLM-L6-v2": (-3.326, 8.399, 1.267, 1.379, 0.0),
+    # the optional e5 model (TEAMGRAPH_MODEL=multilingual-e5-small): its cosines sit in a narrow band
+    "multilingual-e5-small": (-43.655, 43.295, 39.625, 11.863, 3.047),
 }
 # model name → (bias, w_dense, w_gap, w_words) for hits in another script than the brief (cross-lingual:
 # the multilingual cosine and its gap to the brief's multilingual-only background), fitted by the
 # same script on held-out cross-lingual briefs both ways
 CROSS_CALIBRATION: dict[str, tuple[float, float, float, float]] = {
     "multilingual": (-17.916, 35.21, 0.0, 6.94),
+    "multilingual-e5-small": (-243.118, 270.644, 32.447, 19.258),
 }
 LEXICAL_ONLY = (-2.0, 0.0, 0.0, 6.0, 0.0)  # P = 0.5 at a 1/3 share of the brief's term weight
 
