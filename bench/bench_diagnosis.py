@@ -17,13 +17,13 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))
 sys.path.append(str(ROOT / "bench"))
+from _timing import pct, timed  # noqa: E402
 
 KINDS = ("busy", "level", "budget")
 
@@ -37,17 +37,6 @@ def infeasible(req, kind: str):
         first = replace(req.requirements[0], level=5, count=4)
         return replace(req, requirements=(first, *req.requirements[1:]), name=f"{req.name}-level")
     return replace(req, budget=1000.0, name=f"{req.name}-budget")
-
-
-def timed(fn):
-    t0, c0 = time.perf_counter(), time.process_time()
-    out = fn()
-    return out, time.perf_counter() - t0, time.process_time() - c0
-
-
-def pct(xs, q):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
 
 
 def bench(n: int, k: int, work: Path, seed: int) -> list[dict]:

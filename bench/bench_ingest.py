@@ -26,11 +26,13 @@ import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from _timing import timed  # noqa: E402
+
 NODE_KINDS = ("department", "skill", "person", "project", "case")
 
 
@@ -61,10 +63,8 @@ def worker(store_kind: str, folder: Path, batch_size: int, reingest: bool) -> di
     """One run in this process: load + validate, apply to an empty store, re-ingest."""
     from teamgraph.ingest.loader import ingest_folder, load_folder
 
-    t0 = time.perf_counter()
-    loaded = load_folder(folder, progress=False)
+    loaded, load_s, _ = timed(lambda: load_folder(folder, progress=False))
     changes = loaded.changeset
-    load_s = time.perf_counter() - t0
     counts = {k: len(v) for k, v in changes.upserts.items()}
     nodes = sum(n for k, n in counts.items() if k in NODE_KINDS)
     tmp = tempfile.TemporaryDirectory()
@@ -77,10 +77,8 @@ def worker(store_kind: str, folder: Path, batch_size: int, reingest: bool) -> di
         from teamgraph.graph.sqlite_store import SqliteStore
         store = SqliteStore(Path(tmp.name) / "teamgraph.sqlite3")
     pid = neo4j_pid() if store_kind == "neo4j" else None
-    server0, cpu0, t0 = cpu_seconds(pid), time.process_time(), time.perf_counter()
-    report = store.apply(changes)
-    apply_s = time.perf_counter() - t0
-    client_cpu = time.process_time() - cpu0
+    server0 = cpu_seconds(pid)
+    report, apply_s, client_cpu = timed(lambda: store.apply(changes))
     server_cpu = None if server0 is None else cpu_seconds(pid) - server0
     assert sum(report.written.values()) == len(changes), "the store did not write every record"
     out = {"store": store_kind, "people": counts.get("person", 0), "elements": len(changes),
@@ -91,9 +89,8 @@ def worker(store_kind: str, folder: Path, batch_size: int, reingest: bool) -> di
            "server_cpu_s": None if server_cpu is None else round(server_cpu, 2),
            "batch_size": batch_size if store_kind == "neo4j" else None}
     if reingest:
-        t0 = time.perf_counter()
-        again = ingest_folder(store, folder, progress=False)
-        out["reingest_s"] = round(time.perf_counter() - t0, 2)
+        again, reingest_s, _ = timed(lambda: ingest_folder(store, folder, progress=False))
+        out["reingest_s"] = round(reingest_s, 2)
         assert again.written == 0, "re-ingesting the same folder wrote something"
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     if pid is not None:
@@ -109,9 +106,8 @@ def ensure_org(people: int, seed: int, work: Path) -> Path:
     folder = work / f"org-{people}-seed{seed}"
     if not (folder / "people.csv").exists():
         from teamgraph.ingest.generator import generate
-        t0 = time.perf_counter()
-        generate(folder, people=people, seed=seed, progress=True)
-        print(f"generated {people} people in {time.perf_counter() - t0:.0f}s -> {folder}", file=sys.stderr)
+        _, wall, _ = timed(lambda: generate(folder, people=people, seed=seed, progress=True))
+        print(f"generated {people} people in {wall:.0f}s -> {folder}", file=sys.stderr)
     return folder
 
 

@@ -20,16 +20,15 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT / "bench"))
+from _timing import timed  # noqa: E402
 
 def _timed(fn) -> tuple[float, float]:
-    w, c = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - w, time.process_time() - c
+    """(wall, CPU) seconds of one call (bench/_timing.timed without its result)."""
+    return timed(fn)[1:]
 
 
 def sample_store(work: Path):
