@@ -233,3 +233,19 @@ def test_our_batch_greedy_takes_a_pair_of_maximal_gain_at_every_step(case):
         rows = batch_greedy(prep.pool, prep.ours, L, objective=objective)
         _replay_maximal(experts, tasks, L, objective,
                         [(int(prep.pairs.person[e]), int(prep.pairs.task[e])) for e in rows.tolist()])
+
+
+def test_our_tie_order_is_people_by_potential_then_requests_by_fewest_candidates():
+    from teamgraph.matching.portfolio_cover_gen import generate
+    from teamgraph.matching.portfolio_cover_greedy import our_order
+    pool = CoverPool.from_lists(*generate(40, 150, seed=7))
+    prep = prepare(pool)
+    experts, tasks = generate(40, 150, seed=7)
+    # straight from the lists: a person's potential is Σ over requests of the fraction they hold
+    potential = [sum(len(set(e) & set(t)) / len(set(t)) for t in tasks) for e in experts]
+    candidates = [sum(1 for e in experts if set(e) & set(t)) for t in tasks]
+    order = our_order(prep.pairs, pool).order
+    got = [(int(prep.pairs.person[e]), int(prep.pairs.task[e])) for e in order.tolist()]
+    assert sorted(got) == sorted(pairs_of(prep, range(len(prep.pairs))))  # every pair once
+    keys = [(round(potential[p], 9), p, candidates[t], t) for p, t in got]
+    assert keys == sorted(keys)
