@@ -100,6 +100,14 @@ def browser():
 
 
 @pytest.fixture
+def phone(browser):
+    """The browser at a phone's viewport (tests.browser.keyboard.WIDTHS)."""
+    from tests.browser.keyboard import WIDTHS, viewport
+    viewport(browser, *WIDTHS["phone"])
+    return browser
+
+
+@pytest.fixture
 def signed_in(browser, live):
     """signed_in("sponsor") logs the browser in through the login form, by keyboard (Tab to the
     token box, type, Enter); returns the base url."""

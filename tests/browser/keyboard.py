@@ -107,6 +107,33 @@ def replace_text(browser, text: str) -> None:
     ActionChains(browser).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).send_keys(Keys.BACKSPACE, text).perform()
 
 
+def activate(browser, css: str, backwards: bool = False):
+    """Tab (Shift+Tab backwards) to the control matching `css` and press Enter; return it."""
+    el = tab_to(browser, css, backwards=backwards)
+    press(browser, Keys.ENTER)
+    return el
+
+
+def enter_window(browser, start: str, end: str) -> None:
+    """Type the request window's first and last day into #start and #end."""
+    tab_to(browser, "#start")
+    type_date(browser, start)
+    tab_to(browser, "#end")
+    type_date(browser, end)
+
+
+def open_request(browser, base: str) -> None:
+    """The sponsor page at `base`, its request form filled by keyboard (`fill_request`)."""
+    browser.get(base + "/sponsor")
+    fill_request(browser)
+
+
+def staff_portfolio(browser) -> None:
+    """Add the filled request to the portfolio and staff it, by keyboard (the answer comes later)."""
+    activate(browser, "#portfolio-add")
+    activate(browser, "#portfolio-go")
+
+
 def fill_request(browser, start="2026-04-01", end="2026-06-30"):
     """The sponsor form, by keyboard: name, brief, SQL × 2 and Budgeting (by its Chinese alias), dates, FTE."""
     tab_to(browser, "#name")
@@ -117,10 +144,7 @@ def fill_request(browser, start="2026-04-01", end="2026-06-30"):
     tab_to(browser, ".reqrow:nth-child(1) .req-count")
     replace_text(browser, "2")
     choose(browser, tab_to(browser, ".reqrow:nth-child(2) .req-skill"), "预算", "Budgeting")
-    tab_to(browser, "#start")
-    type_date(browser, start)
-    tab_to(browser, "#end")
-    type_date(browser, end)
+    enter_window(browser, start, end)
     tab_to(browser, "#allocation")
     replace_text(browser, "0.3")
     values = {f: browser.find_element(By.ID, f).get_attribute("value") for f in ("start", "end", "allocation")}

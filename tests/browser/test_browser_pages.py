@@ -13,8 +13,8 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from tests.browser.a11y import assert_accessible
 from tests.browser.keyboard import (
-    WIDTHS, active, choose, fill_request, press, replace_text, start_from_top, tab_to, type_date, viewport, wait,
-    wait_options,
+    activate, active, choose, enter_window, open_request, press, replace_text,
+    start_from_top, tab_to, type_date, wait, wait_options,
 )
 
 pytestmark = pytest.mark.browser
@@ -24,20 +24,10 @@ def shot(browser, screenshots, name: str) -> None:
     browser.save_screenshot(str(screenshots / f"{name}.png"))
 
 
-@pytest.fixture
-def phone(browser):
-    viewport(browser, *WIDTHS["phone"])
-    return browser
-
-
 def send_window(browser, start: str, end: str) -> None:
     """Type the request window and send the form, by keyboard."""
-    tab_to(browser, "#start")
-    type_date(browser, start)
-    tab_to(browser, "#end")
-    type_date(browser, end)
-    tab_to(browser, "#submit")
-    press(browser, Keys.ENTER)
+    enter_window(browser, start, end)
+    activate(browser, "#submit")
 
 
 def member_ids(browser) -> list[str]:
@@ -97,10 +87,8 @@ def test_autocomplete_is_an_aria_combobox(phone, signed_in):
 
 def test_sponsor_gets_a_team_pins_resolves_and_asks_why_not(phone, signed_in, screenshots):
     base = signed_in("sponsor")
-    phone.get(base + "/sponsor")
-    fill_request(phone)
-    tab_to(phone, "#submit")
-    press(phone, Keys.ENTER)
+    open_request(phone, base)
+    activate(phone, "#submit")
     wait(phone).until(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#result .member")))
     assert active(phone).get_attribute("id") == "result-title"  # the answer takes the focus
     ids = member_ids(phone)
@@ -113,21 +101,18 @@ def test_sponsor_gets_a_team_pins_resolves_and_asks_why_not(phone, signed_in, sc
     assert "Covers 2 of 2 requirements" in text  # the answer in business terms first
     parts = phone.find_element(By.CSS_SELECTOR, "#result .score-parts ul")
     assert not parts.is_displayed()  # the score's parts on demand
-    tab_to(phone, "#result .score-parts summary")
-    press(phone, Keys.ENTER)
+    activate(phone, "#result .score-parts summary")
     assert parts.is_displayed() and "skill fit" in parts.text and "team size" in parts.text
     assert "higher is better" in phone.find_element(By.ID, "result").text
     shot(phone, screenshots, "sponsor-team-390")
     assert_accessible(phone, "sponsor result")
 
     # alternatives: a button per team, pressed state said
-    tab_to(phone, "#result .tabs button[aria-pressed=false]")
-    press(phone, Keys.ENTER)
+    activate(phone, "#result .tabs button[aria-pressed=false]")
     wait(phone, 10).until(lambda b: member_ids(b) != ids)
     versus = phone.find_element(By.ID, "versus-best").text  # what the alternative changes, in words
     assert "score" in versus and any(w in versus for w in ("swaps", "adds", "drops"))
-    tab_to(phone, "#result .tabs button:first-child", backwards=True)
-    press(phone, Keys.ENTER)
+    activate(phone, "#result .tabs button:first-child", backwards=True)
     wait(phone, 10).until(lambda b: member_ids(b) == ids)
 
     # keep the first member, re-solve, see what changed, by name
@@ -135,8 +120,7 @@ def test_sponsor_gets_a_team_pins_resolves_and_asks_why_not(phone, signed_in, sc
     pinned = pin.get_attribute("value")
     press(phone, Keys.SPACE)
     assert pin.is_selected()
-    tab_to(phone, "#resolve")
-    press(phone, Keys.ENTER)
+    activate(phone, "#resolve")
     diff = wait(phone).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#result .diff")))
     assert pinned in member_ids(phone)
     for pid in ids + member_ids(phone):
@@ -154,13 +138,10 @@ def test_sponsor_gets_a_team_pins_resolves_and_asks_why_not(phone, signed_in, sc
 
 def test_hr_staffs_a_portfolio_by_keyboard(phone, signed_in, screenshots):
     base = signed_in("hr")
-    phone.get(base + "/sponsor")
-    fill_request(phone)
-    tab_to(phone, "#portfolio-add")
-    press(phone, Keys.ENTER)
+    open_request(phone, base)
+    activate(phone, "#portfolio-add")
     assert "Pricing engine · SQL ≥ 3 × 2, Budgeting ≥ 3 × 1" in phone.find_element(By.ID, "portfolio-requests").text
-    tab_to(phone, "#portfolio-go")
-    press(phone, Keys.ENTER)
+    activate(phone, "#portfolio-go")
     answer = wait(phone).until(EC.presence_of_element_located((By.ID, "portfolio-answer")))
     team = answer.find_element(By.CSS_SELECTOR, ".pteam")
     names = [a.text for a in team.find_elements(By.CSS_SELECTOR, "li a")]
@@ -195,13 +176,11 @@ def test_form_errors_sit_beside_the_fields_in_plain_words(phone, signed_in, scre
     tab_to(phone, "#end")
     type_date(phone, "2026-06-30")
     assert end.get_attribute("aria-invalid") is None  # editing the field clears its error
-    tab_to(phone, "#submit")
-    press(phone, Keys.ENTER)
+    activate(phone, "#submit")
     wait(phone).until(lambda b: box.get_attribute("aria-invalid") == "true")
     msg = phone.find_element(By.ID, box.get_attribute("aria-describedby"))
     assert "Kubernets" in msg.text and "requirements[0]" not in msg.text
-    tab_to(phone, ".field-error .suggestion")
-    press(phone, Keys.ENTER)
+    activate(phone, ".field-error .suggestion")
     assert active(phone) == box and box.get_attribute("value") == "Kubernetes"
     assert box.get_attribute("aria-invalid") is None
 
@@ -234,8 +213,7 @@ def test_sponsor_sees_the_verified_relaxations_by_name(phone, signed_in):
     choose(phone, tab_to(phone, ".reqrow:nth-child(1) .req-skill"), "kube", "Kubernetes")
     tab_to(phone, ".reqrow:nth-child(1) .req-level")
     press(phone, Keys.ARROW_DOWN)  # ≥ 3 → ≥ 4
-    tab_to(phone, ".reqrow:nth-child(2) .remove")
-    press(phone, Keys.ENTER)
+    activate(phone, ".reqrow:nth-child(2) .remove")
     tab_to(phone, "#size_min")
     replace_text(phone, "1")  # nobody else holds a skill asked for: a team of one
     send_window(phone, "2026-04-01", "2026-06-30")
@@ -254,8 +232,7 @@ def test_kickoff_page_shows_snippets_and_expands_a_whole_case(phone, signed_in, 
     assert not full.is_displayed()  # the whole case waits behind its summary line
     assert cases[0].find_element(By.CSS_SELECTOR, ".snippet").is_displayed()
     shot(phone, screenshots, "kickoff-project-390")
-    tab_to(phone, ".case:first-child .case-full summary")
-    press(phone, Keys.ENTER)
+    activate(phone, ".case:first-child .case-full summary")
     assert full.is_displayed()
     # the page says what the package says: lessons when a case fits well, else that none does
     package = phone.execute_async_script(
@@ -280,8 +257,7 @@ def test_kickoff_for_an_ad_hoc_brief(phone, signed_in, screenshots):
     phone.get(base + "/kickoff")
     tab_to(phone, "#brief")
     press(phone, "Warehouse scanners lost wifi: survey radio coverage at a new site")
-    tab_to(phone, "#kickoff-go")
-    press(phone, Keys.ENTER)
+    activate(phone, "#kickoff-go")
     wait(phone).until(EC.presence_of_all_elements_located((By.CSS_SELECTOR, ".case")))
     shot(phone, screenshots, "kickoff-brief-390")
     page = phone.find_element(By.TAG_NAME, "main").text
@@ -335,8 +311,7 @@ def test_skill_graph_by_keyboard_on_a_phone(phone, signed_in, screenshots):
     # top holders, "n of N", show more
     count = phone.find_element(By.ID, "holders-count")
     assert count.text == "Showing 15 of 21 holders", count.text  # 3 of the tiny org + 18 in the lab
-    tab_to(phone, "#show-more")
-    press(phone, Keys.ENTER)
+    activate(phone, "#show-more")
     wait(phone, 10).until(lambda b: b.find_element(By.ID, "holders-count").text == "21 holders")
     assert len(phone.find_elements(By.CSS_SELECTOR, "#holders tbody tr")) == 21
     assert overlapping_labels(phone) == 0  # 30-odd nodes, labels decluttered
@@ -390,8 +365,7 @@ def test_person_page_weekly_load_with_dates_and_role_gates(phone, signed_in, scr
     assert weeks.is_displayed() and weeks.rect["width"] > 250
     ticks = [t.text for t in phone.find_elements(By.CSS_SELECTOR, ".week-dates span") if t.text]
     assert ticks[:2] == ["29 Dec", "2 Feb"] or ticks[0].endswith(("Dec", "Jan")), ticks  # dates under the bars
-    tab_to(phone, "figure.weekly summary")
-    press(phone, Keys.ENTER)
+    activate(phone, "figure.weekly summary")
     rows = phone.find_elements(By.CSS_SELECTOR, "#weekly-table tbody tr")
     assert rows and rows[0].is_displayed() and "90%" in phone.find_element(By.ID, "weekly-table").text
     shot(phone, screenshots, "person-hr-390")

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.keyboard import WIDTHS, active, choose, press, tab_to, type_date, viewport, wait
+from tests.browser.keyboard import activate, active, choose, press, tab_to, type_date, wait
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +25,6 @@ def submit(browser, button: str) -> None:
     wait(browser).until(lambda b: b.find_element(By.TAG_NAME, "main") != old)
 
 
-@pytest.fixture
-def phone(browser):
-    viewport(browser, *WIDTHS["phone"])
-    return browser
-
-
 def test_people_directory_filters_and_pages(phone, signed_in, screenshots):
     base = signed_in("hr")
     phone.get(base + "/people")
@@ -41,8 +35,7 @@ def test_people_directory_filters_and_pages(phone, signed_in, screenshots):
     assert phone.find_element(By.ID, "people-count").text.startswith("1–20 of 27 people")
     first = names(phone, "people")
     assert len(first) == 20
-    tab_to(phone, ".paging a[rel=next]")
-    press(phone, Keys.ENTER)
+    activate(phone, ".paging a[rel=next]")
     wait(phone).until(lambda b: b.find_element(By.ID, "people-count").text.startswith("21–27 of 27"))
     assert not set(names(phone, "people")) & set(first)
     assert phone.find_element(By.CSS_SELECTOR, ".paging [aria-disabled=true]").text.startswith("Next")

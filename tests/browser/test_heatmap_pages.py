@@ -16,7 +16,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.keyboard import WIDTHS, active, fill_request, press, tab_to, viewport, wait
+from tests.browser.keyboard import (
+    WIDTHS, activate, active, open_request, press, staff_portfolio, tab_to, viewport, wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +43,7 @@ def cell_texts(browser) -> dict[str, list[str]]:
 
 
 def show_side(browser, side: str) -> None:
-    tab_to(browser, f"#plan-box .hm-side[data-side={side}]", backwards=side == "before")
-    press(browser, Keys.ENTER)
+    activate(browser, f"#plan-box .hm-side[data-side={side}]", backwards=side == "before")
     wait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, f".hm-side[data-side={side}]")
                             .get_attribute("aria-pressed") == "true")
 
@@ -50,10 +51,8 @@ def show_side(browser, side: str) -> None:
 def test_sponsor_books_a_team_and_sees_the_heatmap_change(browser, live, signed_in, screenshots):
     base, tokens = live
     signed_in("sponsor")
-    browser.get(base + "/sponsor")
-    fill_request(browser)
-    tab_to(browser, "#submit")
-    press(browser, Keys.ENTER)
+    open_request(browser, base)
+    activate(browser, "#submit")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#plan-heatmap td")))
     grid = browser.find_element(By.ID, "plan-heatmap")
     names = [a.text for a in grid.find_elements(By.CSS_SELECTOR, "tbody th a")]
@@ -79,8 +78,7 @@ def test_sponsor_books_a_team_and_sees_the_heatmap_change(browser, live, signed_
     assert status == 201, other
     ours = None
     try:
-        tab_to(browser, "#book")
-        press(browser, Keys.ENTER)
+        activate(browser, "#book")
         conflict = wait(browser).until(EC.presence_of_element_located((By.ID, "booking-conflict")))
         assert active(browser) == conflict  # the answer takes the focus
         assert f"{names[0]} would be over capacity in " in conflict.text and "the weeks of " in conflict.text
@@ -101,8 +99,7 @@ def test_sponsor_books_a_team_and_sees_the_heatmap_change(browser, live, signed_
         browser.find_element(By.ID, "plan-box").screenshot(str(screenshots / "sponsor-heatmap-conflict.png"))
 
         # the person is free again: book, and today's weeks include the booking
-        tab_to(browser, "#book")
-        press(browser, Keys.ENTER)
+        activate(browser, "#book")
         done = wait(browser).until(EC.presence_of_element_located((By.ID, "booking-result")))
         link = browser.find_element(By.ID, "booking-link")
         ours = link.text
@@ -192,10 +189,8 @@ def test_heatmap_on_a_phone_scrolls_inside_with_names_in_view(browser, live, sig
 
     # the sponsor's team week by week, on the phone too
     signed_in("sponsor")
-    browser.get(base + "/sponsor")
-    fill_request(browser)
-    tab_to(browser, "#submit")
-    press(browser, Keys.ENTER)
+    open_request(browser, base)
+    activate(browser, "#submit")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#plan-heatmap td")))
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     wrap = browser.find_element(By.CSS_SELECTOR, "#plan-grid .hm-wrap")
@@ -210,16 +205,11 @@ def test_heatmap_on_a_phone_scrolls_inside_with_names_in_view(browser, live, sig
 def test_hr_sees_a_staffed_portfolio_week_by_week(browser, live, signed_in):
     base, _ = live
     signed_in("hr")
-    browser.get(base + "/sponsor")
-    fill_request(browser)
-    tab_to(browser, "#portfolio-add")
-    press(browser, Keys.ENTER)
-    tab_to(browser, "#portfolio-go")
-    press(browser, Keys.ENTER)
+    open_request(browser, base)
+    staff_portfolio(browser)
     answer = wait(browser).until(EC.presence_of_element_located((By.ID, "portfolio-answer")))
     staffed = [a.text for a in answer.find_elements(By.CSS_SELECTOR, ".pteam li a")]
-    tab_to(browser, "#portfolio-weeks")
-    press(browser, Keys.ENTER)
+    activate(browser, "#portfolio-weeks")
     wait(browser).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#portfolio-plan-heatmap td")))
     assert active(browser).get_attribute("aria-pressed") == "true"  # the side buttons take the focus
     names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#portfolio-plan-heatmap tbody th a")]

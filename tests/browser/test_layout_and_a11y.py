@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.a11y import axe_violations, describe
-from tests.browser.keyboard import WIDTHS, fill_request, press, tab_to, viewport
+from tests.browser.keyboard import WIDTHS, activate, open_request, viewport
 
 pytestmark = pytest.mark.browser
 
@@ -99,10 +98,8 @@ def test_layout_fits_phone_tablet_and_desktop(browser, live, signed_in, screensh
             assert sign_out.is_displayed() and sign_out.rect["x"] + sign_out.rect["width"] <= w
 
     # the sponsor page with a team: load bars keep their size
-    browser.get(base + "/sponsor")
-    fill_request(browser)
-    tab_to(browser, "#submit")
-    press(browser, Keys.ENTER)
+    open_request(browser, base)
+    activate(browser, "#submit")
     WebDriverWait(browser, 30).until(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#result .member")))
     problems += [f"/sponsor: {p}" for p in layout_problems(browser)]
     tracks = browser.find_elements(By.CSS_SELECTOR, "#result .bar .track")

@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
 from teamgraph.progress import SOLVING, phase
 from tests.browser.a11y import assert_accessible
-from tests.browser.keyboard import WIDTHS, fill_request, press, tab_to, viewport, wait
+from tests.browser.keyboard import (
+    WIDTHS, activate, fill_request, open_request, press, staff_portfolio, tab_to, viewport, wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -80,12 +81,6 @@ def enter_without_waiting(browser) -> None:
                                                         "windowsVirtualKeyCode": 13, "text": "\r"})
 
 
-@pytest.fixture
-def phone(browser):
-    viewport(browser, *WIDTHS["phone"])
-    return browser
-
-
 def test_a_held_suggestion_shows_its_phase_until_the_team_comes(phone, signed_in, monkeypatch, screenshots):
     import teamgraph.matching.engine as engine
     held = Held(monkeypatch, engine, "suggest", says=SOLVING)
@@ -94,8 +89,7 @@ def test_a_held_suggestion_shows_its_phase_until_the_team_comes(phone, signed_in
         phone.get(base + "/sponsor")
         assert_live_region_at_rest(phone)
         fill_request(phone)
-        tab_to(phone, "#submit")
-        press(phone, Keys.ENTER)
+        activate(phone, "#submit")
         wait_for_phase(phone, SOLVING)  # the page's own words first, then the server's phase
         phone.save_screenshot(str(screenshots / "progress-solving-390.png"))
         assert_accessible(phone, "sponsor page while solving")
@@ -111,12 +105,8 @@ def test_a_held_portfolio_says_it_is_staffing(phone, signed_in, monkeypatch):
     held = Held(monkeypatch, portfolio, "staff")  # the service itself says "Staffing 1 request …"
     try:
         base = signed_in("hr")
-        phone.get(base + "/sponsor")
-        fill_request(phone)
-        tab_to(phone, "#portfolio-add")
-        press(phone, Keys.ENTER)
-        tab_to(phone, "#portfolio-go")
-        press(phone, Keys.ENTER)
+        open_request(phone, base)
+        staff_portfolio(phone)
         wait_for_phase(phone, "Staffing 1 request from one pool")
     finally:
         held.release.set()
