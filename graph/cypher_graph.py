@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from teamgraph.graph.model import ENTITY_TYPES
+from teamgraph.graph.model import CALENDAR_KINDS, ENTITY_TYPES
 
 # --- the graph model, per entity kind ----------------------------------------------------------
 
@@ -107,11 +107,8 @@ class KeyedKind:
     key: tuple[str, ...]
 
 
-CALENDAR: dict[str, KeyedKind] = {c.kind: c for c in (
-    KeyedKind("capacity_period", "CapacityPeriod", ("person", "start")),
-    KeyedKind("time_off", "TimeOff", ("person", "start")),
-    KeyedKind("holiday", "Holiday", ("location", "date")),
-)}
+CALENDAR: dict[str, KeyedKind] = {  # keys named once, with the record (graph.model.Keyed)
+    kind: KeyedKind(kind, ENTITY_TYPES[kind].__name__, ENTITY_TYPES[kind].key_fields) for kind in CALENDAR_KINDS}
 LABELS: dict[str, str] = {"department": "Department", "skill": "Skill", "person": "Person",
                           "project": "Project", "case": "Case"}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from operator import attrgetter
 from typing import ClassVar, Literal
 
 Evidence = Literal["self-declared", "confirmed", "inferred-from-project"]
@@ -26,6 +27,23 @@ PROCESSES: tuple[str, ...] = (
     "lead-to-cash", "demand-to-delivery", "hire-to-onboard", "procure-to-pay",
     "idea-to-launch", "issue-to-resolution", "record-to-report",
 )
+
+
+class Keyed:
+    """A record identified by a natural key of its own fields (relationships, calendar entries):
+    `key_fields` names them in order, once; `key` and both stores' key columns and properties
+    (graph.sqlite_schema, graph.cypher_graph) are derived from it."""
+
+    key_fields = ()
+    _key_of: ClassVar = None
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        cls._key_of = attrgetter(*cls.key_fields)  # at least two fields: a tuple, read in C
+
+    @property
+    def key(self) -> tuple:
+        return self._key_of(self)
 
 
 @dataclass(frozen=True)
@@ -71,17 +89,14 @@ class Person:
 
 
 @dataclass(frozen=True)
-class PersonSkill:
+class PersonSkill(Keyed):
     kind: ClassVar[str] = "person_skill"
+    key_fields = ("person", "skill")
     person: str
     skill: str
     level: int
     evidence: str = "self-declared"
     last_used: date | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.person, self.skill)
 
 
 @dataclass(frozen=True)
@@ -102,18 +117,15 @@ class Project:
 
 
 @dataclass(frozen=True)
-class ProjectNeed:
+class ProjectNeed(Keyed):
     """Demand: an open project needs `count` people with `skill` at `level` or above."""
 
     kind: ClassVar[str] = "project_need"
+    key_fields = ("project", "skill")
     project: str
     skill: str
     level: int = 1
     count: int = 1
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.project, self.skill)
 
 
 @dataclass(frozen=True)
@@ -126,12 +138,13 @@ class Phase:
 
 
 @dataclass(frozen=True)
-class Membership:
+class Membership(Keyed):
     """A person on a project. `phases` (sorted, not overlapping) give the allocation by date
     range; a membership without phases is one phase: `allocation` from `start` to `end`. With
     phases, `start`/`end` span them and `allocation` is their peak (what a summary shows)."""
 
     kind: ClassVar[str] = "membership"
+    key_fields = ("person", "project", "role")
     person: str
     project: str
     role: str = "member"
@@ -139,10 +152,6 @@ class Membership:
     start: date | None = None
     end: date | None = None
     phases: tuple[Phase, ...] = ()
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.person, self.project, self.role)
 
     def pieces(self) -> tuple[Phase, ...]:
         """The allocation by date range: the phases, or the one implicit phase."""
@@ -173,53 +182,44 @@ def phased(person: str, project: str, phases, role: str = "member") -> Membershi
 
 
 @dataclass(frozen=True)
-class CapacityPeriod:
+class CapacityPeriod(Keyed):
     """From `start` (to `end`, None: onwards) the person's capacity is `capacity` FTE instead of
     `Person.capacity` ("0.2 FTE now, 0.8 from February"). 0 is allowed (e.g. parental leave
     kept as capacity): any load on such days is an overload, never a division by zero."""
 
     kind: ClassVar[str] = "capacity_period"
+    key_fields = ("person", "start")
     person: str
     start: date
     end: date | None = None
     capacity: float = 1.0
-
-    @property
-    def key(self) -> tuple[str, date]:
-        return (self.person, self.start)
 
 
 TIME_OFF_KINDS: tuple[str, ...] = ("leave", "sick", "training", "other")
 
 
 @dataclass(frozen=True)
-class TimeOff:
+class TimeOff(Keyed):
     """The person is away `start`..`end` (inclusive): no project work those days (graph/load.py)."""
 
     kind: ClassVar[str] = "time_off"
+    key_fields = ("person", "start")
     person: str
     start: date
     end: date
     reason: str = "leave"
     note: str = ""
 
-    @property
-    def key(self) -> tuple[str, date]:
-        return (self.person, self.start)
-
 
 @dataclass(frozen=True)
-class Holiday:
+class Holiday(Keyed):
     """A public holiday at `location` (the same text as `Person.location`): everyone there is away."""
 
     kind: ClassVar[str] = "holiday"
+    key_fields = ("location", "date")
     location: str
     date: date
     name: str = ""
-
-    @property
-    def key(self) -> tuple[str, date]:
-        return (self.location, self.date)
 
     @property
     def start(self) -> date:  # a one-day span, like TimeOff (graph/load.py counts both as away)
@@ -256,20 +256,18 @@ class Case:
 
 
 @dataclass(frozen=True)
-class Expert:
+class Expert(Keyed):
     kind: ClassVar[str] = "expert"
+    key_fields = ("person", "topic")
     person: str
     topic: str
     source: str = "designated"
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.person, self.topic)
-
 
 @dataclass(frozen=True)
-class CollaborationRating:
+class CollaborationRating(Keyed):
     kind: ClassVar[str] = "rating"
+    key_fields = ("rater", "ratee", "project")
     rater: str
     ratee: str
     project: str
@@ -278,10 +276,6 @@ class CollaborationRating:
     support: int = 3
     problem_solving: int = 3
     comment: str = ""
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.rater, self.ratee, self.project)
 
     @property
     def mean(self) -> float:

@@ -201,10 +201,7 @@ def _from_tuple(v: str) -> tuple:
 
 
 def _key_fields(kind: str) -> tuple[str, ...]:
-    return {"person_skill": ("person", "skill"), "project_need": ("project", "skill"),
-            "membership": ("person", "project", "role"), "expert": ("person", "topic"),
-            "rating": ("rater", "ratee", "project"), "capacity_period": ("person", "start"),
-            "time_off": ("person", "start"), "holiday": ("location", "date")}[kind]
+    return ENTITY_TYPES[kind].key_fields  # graph.model.Keyed: named once, with the record
 
 
 CODECS: dict[str, Codec] = {kind: Codec(kind) for kind in ENTITY_TYPES}
