@@ -99,13 +99,19 @@ def text(v: object) -> str:
     return checked(_plain(v))
 
 
+def _refusing(v: object, search, invisible: str = "the character") -> str:
+    """`v` as plain stripped text, refused at the first character `search` finds (a superset of
+    what `checked` refuses), named as `_what` names it."""
+    s = _plain(v)
+    m = search(s)
+    if m:
+        _refuse_char(s, m, _what(ord(m.group()), invisible))
+    return s
+
+
 def line_text(v: object) -> str:
     """One line of text: a name, a title, a tag. No line breaks, tabs or invisible controls."""
-    s = _plain(v)
-    m = _BAD_LINE_SEARCH(s)  # a superset of what `checked` refuses
-    if m:
-        _refuse_char(s, m, _what(ord(m.group())))
-    return s
+    return _refusing(v, _BAD_LINE_SEARCH)
 
 
 def prose(v: object) -> str:
@@ -119,10 +125,7 @@ def prose_line(v: object) -> str:
 
 
 def ident(v: object) -> str:
-    s = _plain(v)
-    m = _BAD_ID_SEARCH(s)  # a superset of what `checked` refuses
-    if m:
-        _refuse_char(s, m, _what(ord(m.group()), "the invisible character"))
+    s = _refusing(v, _BAD_ID_SEARCH, "the invisible character")
     if not _ID_MATCH(s):
         raise ValueError(f"{show(s)} is not a valid id (no spaces, '|' or ',')")
     return sys.intern(s)  # ids repeat across a million rows: keep one copy of each
