@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     """Build the app. `settings` default to the environment; `service` to a new `Teamgraph`."""
     from teamgraph import limits
     from teamgraph.api import (auth, bookings, capacity, errors, knowledge, openapi, pages, people, scenarios, skills,
-                               teams, uploads, workers)
+                               teams, uploads, whatif, workers)
     from teamgraph.api.web import ReadCache
 
     settings = settings or Settings.from_env()
@@ -75,7 +75,7 @@ def create_app(test_config: dict | None = None, *, settings: Settings | None = N
     errors.init_app(app)
     auth.init_app(app)
     app.before_request(_body_limits)
-    for module in (skills, people, teams, bookings, capacity, scenarios, knowledge, uploads, openapi, pages):
+    for module in (skills, people, teams, bookings, capacity, scenarios, knowledge, uploads, openapi, pages, whatif):
         module.init_app(app)
     workers.init_app(app)  # after the blueprints: it wraps their slow views
     return app

@@ -485,4 +485,5 @@
   $("add-skill").addEventListener("click", () => addRequirement());
   $("request-form").addEventListener("submit", submit);
   addRequirement(); addRequirement();
+  window.TGSponsor = { readForm, filledRows };  // the what-if link hands the form's request over (whatif-link.js)
 })();
