@@ -46,6 +46,8 @@ def test_hr_composes_a_delay_runs_it_and_sees_both_plans(browser, live, signed_i
     for label in ("Status", "Coverage", "Busiest member", "Cost vs budget", "Team", "Score"):
         assert label in rows and all(rows[label]), (label, rows)
     assert "requirements met" in rows["Coverage"][1] and "%" in rows["Busiest member"][1]
+    fit = int(rows["Coverage"][1].split("skill fit ")[1].rstrip("%"))
+    assert 50 <= fit <= 100, rows["Coverage"]  # the API's fit is a fraction, shown as a percentage
     assert "Platform upgrade later by 12 week(s)" in browser.find_element(By.ID, "scenario-words").text
     assert browser.find_element(By.ID, "people-changed").text.startswith("People changed")
     assert browser.find_element(By.ID, "apply-book").is_displayed()

@@ -147,7 +147,7 @@
   function coverage(s) {
     if (!s.coverage) return "no team";
     const c = s.coverage;
-    return `${c.met} of ${c.total} requirements met` + (c.fit_pct !== undefined && c.fit_pct !== null ? ` · skill fit ${Math.round(c.fit_pct)} %` : "");
+    return `${c.met} of ${c.total} requirements met` + (c.fit_pct !== undefined && c.fit_pct !== null ? ` · skill fit ${pct(c.fit_pct)}` : "");
   }
 
   function costWords(s) {
