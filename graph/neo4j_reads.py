@@ -16,7 +16,7 @@ from teamgraph.graph.load import candidates_with_load, profile_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
 from teamgraph.graph.reads import (
-    Calendar, Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+    Calendar, Candidate, CandidateAsk, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 
 
@@ -74,16 +74,26 @@ class Neo4jReads:
         """Active people meeting any need or belonging to one of `departments`, plus every
         existing person in `include` (whatever their status); each with all their skills and
         their peak load in `window`. By person id."""
-        need_rows = [{"skill": s, "level": int(lvl)} for s, lvl in needs]
-        ids = _ids(r["id"] for r in self._read(q.CANDIDATE_IDS, needs=need_rows, departments=_ids(departments),
-                                                include=_ids(include)))
-        if not ids:
-            return []
-        people = [decode("person", r["row"]) for r in self._read(q.PEOPLE_BY_IDS, ids=ids)]
+        return self.candidates_many([CandidateAsk(tuple(needs), window, tuple(include), tuple(departments))])[0]
+
+    def candidates_many(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
+        """`candidates` per ask; person rows and skills read once for the union of their people."""
+        id_lists = []
+        for a in asks:
+            need_rows = [{"skill": s, "level": int(lvl)} for s, lvl in a.needs]
+            id_lists.append(list(_ids(r["id"] for r in self._read(
+                q.CANDIDATE_IDS, needs=need_rows, departments=_ids(a.departments), include=_ids(a.include)))))
+        union = sorted({i for ids in id_lists for i in ids})
+        people = [decode("person", r["row"]) for r in self._read(q.PEOPLE_BY_IDS, ids=union)]  # by id
         skills: dict[str, dict[str, PersonSkill]] = defaultdict(dict)
-        for r in self._read(q.SKILLS_OF, ids=ids):
+        for r in self._read(q.SKILLS_OF, ids=union):
             ps = decode("person_skill", r["row"])
             skills[ps.person][ps.skill] = ps
+        wanted = [set(ids) for ids in id_lists]
+        return [self._with_load(sorted(w), [p for p in people if p.id in w], skills, a.window) if w else []
+                for w, a in zip(wanted, asks)]
+
+    def _with_load(self, ids: list[str], people: list, skills: dict, window: Window) -> list[Candidate]:
         by_person: dict[str, list[Membership]] = defaultdict(list)
         for r in self._read(q.MEMBERSHIPS_IN_WINDOW, ids=ids, start=window.start, end=window.end):
             m = decode("membership", r["row"])

@@ -98,6 +98,16 @@ class Candidate(_ToDict):
 
 
 @dataclass(frozen=True)
+class CandidateAsk:
+    """One `candidates` read (its arguments), so many can be read at once (`candidates_many`)."""
+
+    needs: tuple
+    window: object
+    include: tuple = ()
+    departments: tuple = ()
+
+
+@dataclass(frozen=True)
 class CollaborationPair(_ToDict):
     """Two people (a < b) who worked on `times` projects together, last ending `last`."""
 

@@ -16,7 +16,7 @@ from teamgraph.graph.load import candidates_with_load, profile_load
 from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.sqlite_schema import CODECS
 from teamgraph.graph.reads import (
-    Calendar, Candidate, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+    Calendar, Candidate, CandidateAsk, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
 )
 
 _IDS = "(SELECT value FROM json_each(?))"
@@ -163,15 +163,26 @@ class SqliteReads:
         existing person in `include` (whatever their status, so callers can say why a pinned
         leaver cannot be staffed); each with all their skills and their peak load in `window`.
         Sorted by person id."""
-        need_arg = json.dumps([[s, int(lvl)] for s, lvl in needs], ensure_ascii=False)
-        ids = [r[0] for r in self._rows(_CANDIDATE_IDS, (need_arg, _ids(departments), _ids(include)))]
-        if not ids:
-            return []
-        arg = _ids(ids)
-        people = self._decode_all("person", f"t.id IN {_IDS}", (arg,))
+        return self.candidates_many([CandidateAsk(tuple(needs), window, tuple(include), tuple(departments))])[0]
+
+    def candidates_many(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
+        """`candidates` per ask; person rows and skills read once for the union of their people."""
+        id_lists = []
+        for a in asks:
+            need_arg = json.dumps([[s, int(lvl)] for s, lvl in a.needs], ensure_ascii=False)
+            rows = self._rows(_CANDIDATE_IDS, (need_arg, _ids(a.departments), _ids(a.include)))
+            id_lists.append([r[0] for r in rows])
+        arg = _ids(sorted({i for ids in id_lists for i in ids}))
+        people = self._decode_all("person", f"t.id IN {_IDS}", (arg,))  # by id, as the store orders
         skills: dict[str, dict[str, PersonSkill]] = defaultdict(dict)
         for ps in self._decode_all("person_skill", f"t.person IN {_IDS}", (arg,)):
             skills[ps.person][ps.skill] = ps
+        wanted = [set(ids) for ids in id_lists]
+        return [self._with_load(sorted(w), [p for p in people if p.id in w], skills, a.window) if w else []
+                for w, a in zip(wanted, asks)]
+
+    def _with_load(self, ids: list[str], people: list, skills: dict, window: Window) -> list[Candidate]:
+        arg = _ids(ids)
         by_person: dict[str, list[Membership]] = defaultdict(list)
         codec = CODECS["membership"]
         window_args = (arg, window.end.isoformat(), window.start.isoformat())

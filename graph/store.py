@@ -16,7 +16,7 @@ from teamgraph.graph.model import (
 # ApplyReport and jsonable are also imported from here by callers outside graph/ (ingest/loader.py,
 # graph/cli.py); the read models themselves live in graph/reads.py.
 from teamgraph.graph.reads import (  # noqa: F401
-    ApplyReport, Calendar, Candidate, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
+    ApplyReport, Calendar, Candidate, CandidateAsk, CollaborationPair, EvidenceLink, PersonProfile, SkillNeighbourhood, SkillRisk,
     SkillUse, Snapshot, jsonable,
 )
 
@@ -78,6 +78,10 @@ class GraphStore(Protocol):
         back with status "leaver" so callers can explain). Unknown ids are ignored. Each
         candidate carries all their skills. Sorted by person id.
         """
+
+    def candidates_many(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
+        """`candidates(*ask)` for each ask, in order, with each person's row and skills read once
+        for all the asks (a portfolio's requests share most of their people)."""
 
     # --- lookups for request paths (so none of them scans `all`) -----------------------------
     def project_needs(self, project_id: str) -> list[ProjectNeed]:

@@ -11,23 +11,36 @@ from tqdm import tqdm
 from teamgraph.errors import ValidationError
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.portfolio_load import Span, intervals, person_spans, request_masks
-from teamgraph.matching.problem import Problem, build_problem
-from teamgraph.matching.request import Portfolio
+from teamgraph.matching.problem import Problem, build_problem, candidate_ask
+from teamgraph.matching.request import Portfolio, resolve_skills
 
 
 def _read_all(store: GraphStore, pf: Portfolio, skills, progress: bool) -> list[Problem]:
-    """Every request's problem. Validation errors (an unknown or inactive person included, say)
-    are reported for all requests at once, each naming `requests[k].<field>`."""
-    pbs, problems = [], []
-    for k, request in enumerate(tqdm(pf.requests, desc="reading requests", disable=not progress, file=None)):
-        where = f"requests[{k}]"
+    """Every request's problem, their pools read in one store call (people and skills read once
+    for all). Validation errors (an unknown skill or an inactive person included, say) are
+    reported for all requests at once, each naming `requests[k].<field>`."""
+    errors: dict[int, list] = {}
+    resolved: dict[int, object] = {}
+    for k, request in enumerate(pf.requests):
         try:
-            pbs.append(build_problem(store, request, light=True, skills=skills))
+            resolved[k] = resolve_skills(request, skills or ())
         except ValidationError as e:
-            problems += [replace(p, field=f"{where}.{p.field}" if p.field else where) for p in e.problems]
-    if problems:
-        raise ValidationError(problems, f"invalid portfolio in {pf.source}")
+            errors[k] = _named(e, k)
+    pools = dict(zip(resolved, store.candidates_many([candidate_ask(r) for r in resolved.values()])))
+    pbs = []
+    for k in tqdm(list(resolved), desc="reading requests", disable=not progress, file=None):
+        try:
+            pbs.append(build_problem(store, resolved[k], light=True, skills=skills, cands=pools[k]))
+        except ValidationError as e:
+            errors[k] = _named(e, k)
+    if errors:
+        raise ValidationError([p for k in sorted(errors) for p in errors[k]], f"invalid portfolio in {pf.source}")
     return pbs
+
+
+def _named(e: ValidationError, k: int) -> list:
+    where = f"requests[{k}]"
+    return [replace(p, field=f"{where}.{p.field}" if p.field else where) for p in e.problems]
 
 
 class PortfolioPool:

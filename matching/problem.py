@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from teamgraph.graph.load import Piece, away_days, away_spans, peak_utilisation, ratio
 from teamgraph.graph.model import Person, PersonSkill
+from teamgraph.graph.reads import CandidateAsk
 from teamgraph.graph.store import GraphStore
 from teamgraph.matching.request import TeamRequest, resolve_skills
 from teamgraph.matching.rules import HOURS_PER_DAY, fits, lowest_allocation, qualifies
@@ -238,16 +239,27 @@ def skill_fit(ps: PersonSkill, min_level: int, on: date) -> float:
     return EVIDENCE_WEIGHT.get(ps.evidence, 0.7) * recency * (1 + 0.25 * (ps.level - min_level))
 
 
+def candidate_ask(request: TeamRequest, pins: Iterable[str] = (), fixed: Iterable[str] = ()) -> CandidateAsk:
+    """The store read a resolved request's pool needs: its (skill, level) needs, its window, the
+    included, pinned and fixed people and its required departments."""
+    forced = tuple(dict.fromkeys((*request.include, *pins)))
+    return CandidateAsk(tuple(sorted({(r.skill, r.level) for r in request.requirements})), request.window,
+                        (*forced, *fixed), tuple(request.required_departments))
+
+
 def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights | None = None,
                   relevance: Relevance | None = None, pins: Iterable[str] = (), light: bool = False,
-                  skills: list | None = None, max_pool: int | None = None, fixed: Iterable[str] = ()) -> Problem:
+                  skills: list | None = None, max_pool: int | None = None, fixed: Iterable[str] = (),
+                  cands: list | None = None) -> Problem:
     """Read the pool for `request` from `store` and compute every objective coefficient.
 
     `fixed` people (why-not's subject) are read into the pool whatever their skills and must be
     in the team, without the capacity exemption of included and pinned people.
 
     `light` (portfolio mode) skips collaboration pairs, department novelty and pruning;
-    `skills` saves re-reading the skill list when many requests are built. Above `max_pool`
+    `skills` saves re-reading the skill list when many requests are built; `cands` is the
+    store's answer to `candidate_ask(request, pins, fixed)` when already read (a portfolio reads
+    all its requests' at once: GraphStore.candidates_many). Above `max_pool`
     eligible people, a heuristic shortlist replaces the pool (`base_pool`), and nothing built on
     it claims proven optimality.
     """
@@ -257,10 +269,10 @@ def build_problem(store: GraphStore, request: TeamRequest, *, weights: Weights |
     forced_ids = tuple(dict.fromkeys((*request.include, *pins)))
     names = _validate(store, request, pins)
 
-    needs = sorted({(r.skill, r.level) for r in request.requirements})
     fixed = tuple(fixed)
-    cands = store.candidates(needs, request.window, include=(*forced_ids, *fixed),
-                             departments=request.required_departments)
+    if cands is None:
+        ask = candidate_ask(request, pins, fixed)
+        cands = store.candidates(ask.needs, ask.window, include=ask.include, departments=ask.departments)
     people = sorted((Cand(c.person, dict(c.skills), c.load, tuple(c.pieces)) for c in cands), key=lambda c: c.id)
     excluded = {pid: "excluded by the request" for pid in request.exclude}
     for c in people:

@@ -70,3 +70,18 @@ def test_departments_alone_and_unknown(tiny_store):
     assert tiny_store.candidates([], Q1, departments=["nowhere"]) == []
     # a department and an include of the same person: listed once
     assert _ids(tiny_store.candidates([], Q1, include=["gus", "jon"], departments=["fin"])) == ["fay", "gus", "jon"]
+
+
+def test_candidates_many_answers_each_ask_as_candidates_does(tiny_store):
+    from datetime import date
+
+    from teamgraph.graph.model import Window
+    from teamgraph.graph.reads import CandidateAsk
+    later = Window(date(2026, 3, 1), date(2026, 3, 31))  # after ana's and hal's Feb 28 ends
+    asks = [CandidateAsk((("python", 4),), Q1), CandidateAsk((("python", 5),), later, ("hal", "nobody")),
+            CandidateAsk((("budgeting", 5),), Q1, ("jon",)), CandidateAsk((("nothing-held", 1),), Q1)]
+    got = tiny_store.candidates_many(asks)
+    assert got == [tiny_store.candidates(a.needs, a.window, a.include, a.departments) for a in asks]
+    assert [_ids(g) for g in got] == [["ana", "bo"], ["ana", "hal"], ["fay", "jon"], []]
+    assert got[0][0].load == pytest.approx(0.9) and got[1][1].person.id == "hal"
+    assert tiny_store.candidates_many([]) == []
