@@ -26,7 +26,10 @@ def _read_all(store: GraphStore, pf: Portfolio, skills, progress: bool) -> list[
             resolved[k] = resolve_skills(request, skills or ())
         except ValidationError as e:
             errors[k] = _named(e, k)
-    pools = dict(zip(resolved, store.candidates_many([candidate_ask(r) for r in resolved.values()])))
+    asks = [candidate_ask(r) for r in resolved.values()]
+    with tqdm(total=len(asks), desc="reading candidates", disable=not progress, file=None) as bar:
+        pools = dict(zip(resolved, store.candidates_many(asks)))  # one call: the line says what it waits on
+        bar.update(len(asks))
     pbs = []
     for k in tqdm(list(resolved), desc="reading requests", disable=not progress, file=None):
         try:
