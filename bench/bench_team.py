@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT))  # the independent checker lives in tests.matching (a package)
+sys.path.append(str(ROOT / "bench"))
+from _timing import pct  # noqa: E402  (the benchmarks' one percentile)
 PY = sys.executable
 BASELINE = "adf59e2"  # main before the issue-11 solver work (rating read, vectorised pruning, ...)
 PACKAGES = {"graph": "graph", "embeddings": "embeddings", "matching": "matching", "api": "api",
@@ -84,11 +86,6 @@ def draw_requests(store, k: int, seed: int):
             "allocation": rng.choice([0.3, 0.4, 0.5]), "size": {"min": 5, "max": 8},
             "requirements": reqs, "departments": deps}))
     return out
-
-
-def pct(xs, q):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))] if xs else float("nan")
 
 
 def bench(n: int, k: int, work: Path, seed: int, time_limit: float | None) -> dict:
