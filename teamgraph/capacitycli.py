@@ -83,23 +83,12 @@ def capacity(department: str | None, start, weeks: int, as_role, as_person, as_j
     tg = engine()
     with waiting("reading load"):
         if department:
-            dep = _department(tg, department)
-            data = tg.department_people(dep, window, viewer)
+            from teamgraph.scenarios import department_named
+            dep = department_named(tg, department, "--department")
+            data = tg.department_people(dep.id, window, viewer)
         else:
             data = tg.department_capacity(window, viewer)
     if as_json:
         echo_json(data)
     else:
         click.echo(people_text(data) if department else departments_text(data))
-
-
-def _department(tg, text: str) -> str:
-    """A department id from its id or name (any case), or a clear error naming the choices."""
-    from teamgraph.errors import FieldProblem, ValidationError
-    from teamgraph.graph.reads import fold
-    departments = tg.store.departments()
-    for d in departments:
-        if text == d.id or fold(text) in (fold(d.id), fold(d.name)):
-            return d.id
-    names = ", ".join(sorted(d.name for d in departments))
-    raise ValidationError(FieldProblem(f"no department {text!r}; departments: {names}", field="--department"))

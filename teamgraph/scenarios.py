@@ -269,7 +269,7 @@ def resolve(scenario: Scenario, tg) -> Scenario:
                 continue
             fld = f"{c.at}.{c.kind}.{key}"
             lookup = {"person": tg.person_named, "project": lambda t, f: _project_named(tg, t, f),
-                      "department": lambda t, f: _department_named(tg, t, f)}[kind]
+                      "department": lambda t, f: department_named(tg, t, f)}[kind]
             try:
                 record = lookup(values[key], fld)
             except ValidationError as e:
@@ -319,7 +319,9 @@ def _project_named(tg, text: str, fld: str):
     raise ValidationError(FieldProblem(message, field=fld, suggestions=tuple((p.id, p.name) for p in near[:3])))
 
 
-def _department_named(tg, text: str, fld: str):
+def department_named(tg, text: str, fld: str):
+    """The department `text` means (its id, or its name in any case), else a ValidationError on
+    `fld` with "did you mean" (also `teamgraph capacity --department`)."""
     departments = tg.departments()
     for d in departments:
         if d.id == text.strip() or fold(d.name) == fold(text):

@@ -53,4 +53,4 @@ def test_capacity_is_hrs_and_a_wrong_department_names_the_choices(run):
     out = run("capacity", "--as-role", "sponsor", "--as-person", "fay")
     assert out.returncode == 2 and "for HR and admins" in out.stderr
     out = run("capacity", "--department", "Enginering")
-    assert out.returncode == 2 and "--department" in out.stderr and "Engineering, Finance" in out.stderr
+    assert out.returncode == 2 and "--department" in out.stderr and "did you mean Engineering?" in out.stderr
