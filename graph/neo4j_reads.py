@@ -89,8 +89,9 @@ class Neo4jReads:
         for r in self._read(q.SKILLS_OF, ids=union):
             ps = decode("person_skill", r["row"])
             skills[ps.person][ps.skill] = ps
-        wanted = [set(ids) for ids in id_lists]
-        return [self._with_load(sorted(w), [p for p in people if p.id in w], skills, a.window) if w else []
+        by_id = {p.id: p for p in people}
+        wanted = [sorted(set(ids)) for ids in id_lists]
+        return [self._with_load(w, [by_id[i] for i in w if i in by_id], skills, a.window) if w else []
                 for w, a in zip(wanted, asks)]
 
     def _with_load(self, ids: list[str], people: list, skills: dict, window: Window) -> list[Candidate]:

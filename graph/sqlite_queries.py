@@ -177,8 +177,9 @@ class SqliteReads:
         skills: dict[str, dict[str, PersonSkill]] = defaultdict(dict)
         for ps in self._decode_all("person_skill", f"t.person IN {_IDS}", (arg,)):
             skills[ps.person][ps.skill] = ps
-        wanted = [set(ids) for ids in id_lists]
-        return [self._with_load(sorted(w), [p for p in people if p.id in w], skills, a.window) if w else []
+        by_id = {p.id: p for p in people}
+        wanted = [sorted(set(ids)) for ids in id_lists]
+        return [self._with_load(w, [by_id[i] for i in w if i in by_id], skills, a.window) if w else []
                 for w, a in zip(wanted, asks)]
 
     def _with_load(self, ids: list[str], people: list, skills: dict, window: Window) -> list[Candidate]:
