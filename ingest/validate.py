@@ -293,11 +293,12 @@ class FolderValidator:
         if unknown and self.store is not None and "person" not in self.folder_only:
             people = self.records.get("person", {})
             known |= {p.location for p in self.store.all("person") if p.location and (p.id,) not in people}
+        choices = sorted(known)
         for key, rec in holidays.items():
             if rec.location in known:
                 continue
-            close = [k for k in sorted(known) if fold(k) == fold(rec.location)] or \
-                difflib.get_close_matches(rec.location, sorted(known), n=2, cutoff=0.8)
+            close = [k for k in choices if fold(k) == fold(rec.location)] or \
+                difflib.get_close_matches(rec.location, choices, n=2, cutoff=0.8)
             if not close:
                 continue
             f, ln = self._loc("holiday", self.where["holiday"][key])
