@@ -114,5 +114,9 @@ const Heatmap = (() => {
     sub: [p.department_name, p.allocation !== undefined ? `${Math.round(p.allocation * 100)} % FTE` : null].filter(Boolean).join(" · "),
     cells: p.cells.map((c) => personCell(c, side, p.name)) }));
 
-  return { grid, legend, personRows, personCell, departmentCell, day };
+  /** Up to six weeks by their day ("2 Feb, 9 Feb and 3 more"), for a conflict said in words. */
+  const weekList = (weeks) => weeks.slice(0, 6).map(day).join(", ") + (weeks.length > 6 ? ` and ${weeks.length - 6} more` : "");
+  /** "would be over capacity in 3 weeks: the weeks of 2 Feb, 9 Feb, 16 Feb" (a booking conflict). */
+  const overWords = (weeks) => ` would be over capacity in ${weeks.length} week${weeks.length === 1 ? "" : "s"}: the weeks of ${weekList(weeks)}`;
+  return { grid, legend, personRows, personCell, departmentCell, day, overWords };
 })();

@@ -196,7 +196,6 @@
       caption: `${opts.name || lastRequest.name || "The team"} week by week: ${SIDES[st.side].toLowerCase()}` });
   }
 
-  const weekList = (weeks) => weeks.slice(0, 6).map(Heatmap.day).join(", ") + (weeks.length > 6 ? ` and ${weeks.length - 6} more` : "");
 
   function bookingView(box, t, st) {
     const out = el("div", { class: "booking-box", id: "booking" });
@@ -213,7 +212,7 @@
       out.append(el("div", { class: "alert bad", role: "alert", id: "booking-conflict", tabindex: "-1" },
         el("b", {}, "Not booked: "), "someone was booked or staffed elsewhere since this suggestion, so nothing was written.",
         el("ul", {}, st.conflict.map((c) => el("li", {}, el("b", {}, c.name),
-          ` would be over capacity in ${c.weeks.length} week${c.weeks.length === 1 ? "" : "s"}: the weeks of ${weekList(c.weeks)}`))),
+          Heatmap.overWords(c.weeks)))),
         "Suggest again to get a team that fits today."));
     } else if (st.bookError) out.append(TG.errorBox(st.bookError));
     return out;

@@ -214,14 +214,13 @@
   // --- save, discard, apply ----------------------------------------------------------------------
   const scenarioRef = () => (savedId ? { scenario_id: savedId } : { scenario: last.scenario });
   const say = (node) => { const s = $("action-status"); TG.put(s, node); s.focus(); };
-  const weekList = (weeks) => weeks.slice(0, 6).join(", ") + (weeks.length > 6 ? ` and ${weeks.length - 6} more` : "");
 
   function failed(err) {
     if (err.code === "booking_conflict") {
       say(el("div", { class: "alert bad", role: "alert", id: "apply-conflict" }, el("b", {}, "Nothing was written: "),
         "someone was booked or staffed elsewhere since this what-if.",
         el("ul", {}, ((err.data && err.data.conflicts) || []).map((c) => el("li", {}, el("b", {}, c.name),
-          ` would be over capacity in the weeks of ${weekList(c.weeks)}`))), "Run the what-if again."));
+          Heatmap.overWords(c.weeks)))), "Run the what-if again."));
     } else say(TG.errorBox(err));
   }
 
