@@ -77,7 +77,9 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture
-def browser():
+def browser(request):
+    """Headless Chromium. A test marked `page_load_strategy("none")` gets a driver that never waits
+    for a navigation to finish (for pages whose answer the test itself holds back)."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         pytest.skip(f"needs Debian chromium and chromedriver ({CHROMIUM}, {CHROMEDRIVER}); "
                     "`apt-get install chromium chromium-driver` (.ci/run installs them)")
@@ -92,6 +94,8 @@ def browser():
                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1440,900", "--lang=en-US"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US"})
+    strategy = request.node.get_closest_marker("page_load_strategy")
+    options.page_load_strategy = strategy.args[0] if strategy else "normal"
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -122,6 +126,8 @@ def signed_in(browser, live):
 
     def sign_in(role: str) -> str:
         browser.get(base + "/login")
+        WebDriverWait(browser, 30).until(  # at once with the normal strategy; the page load with "none"
+            lambda d: d.execute_script("return document.readyState === 'complete' && !!document.getElementById('token')"))
         tab_to(browser, "#token")
         press(browser, tokens[role], Keys.ENTER)
         # Enter starts a navigation: wait until the browser has left the login page (a session from
@@ -130,6 +136,7 @@ def signed_in(browser, live):
         # element with an inspector error instead of StaleElementReferenceException.
         WebDriverWait(browser, 30).until(lambda d: urlsplit(d.current_url).path != "/login")
         badge = WebDriverWait(browser, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".role")))
+        WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
         assert badge.text.lower() == role
         return base
     return sign_in
