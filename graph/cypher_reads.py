@@ -40,16 +40,18 @@ _PERSON_OR_TOMBSTONE = ("UNWIND $ids AS id OPTIONAL MATCH (p:Person {id: id}) OP
 MEMBERSHIPS_OF = (_PERSON_OR_TOMBSTONE + f"MATCH (a)-[r:MEMBER_OF]->(b:Project) "
                   f"RETURN {rel_projection('membership')} AS row")
 # A person's calendar overlapping [$start, $end] (null bounds: everything); holidays by location.
-PERSON_CAPACITIES = "UNWIND $ids AS id MATCH (p:Person {id: id}) RETURN p.id AS id, p.capacity AS capacity"
+PERSON_CAPACITIES = ("UNWIND $ids AS id MATCH (p:Person {id: id}) "
+                     "RETURN p.id AS id, p.capacity AS capacity, p.location AS location ORDER BY p.id")
 PERIODS_OF = ("UNWIND $ids AS id MATCH (n:CapacityPeriod {person: id}) "
               "WHERE ($end IS NULL OR n.start <= $end) AND ($start IS NULL OR n.end IS NULL OR n.end >= $start) "
               "RETURN n{.*} AS row ORDER BY n.person, n.start")
 TIME_OFF_OF = ("UNWIND $ids AS id MATCH (n:TimeOff {person: id}) "
                "WHERE ($end IS NULL OR n.start <= $end) AND ($start IS NULL OR n.end >= $start) "
                "RETURN n{.*} AS row ORDER BY n.person, n.start")
-HOLIDAYS_OF = ("UNWIND $ids AS id MATCH (p:Person {id: id}) MATCH (n:Holiday {location: p.location}) "
+# Once per location (its people share them), not once per person.
+HOLIDAYS_AT = ("UNWIND $locations AS loc MATCH (n:Holiday {location: loc}) "
                "WHERE ($end IS NULL OR n.date <= $end) AND ($start IS NULL OR n.date >= $start) "
-               "RETURN p.id AS id, n{.*} AS row ORDER BY p.id, n.date")
+               "RETURN n{.*} AS row ORDER BY n.location, n.date")
 MEMBERSHIPS_IN_WINDOW = (
     f"UNWIND $ids AS id MATCH (a:Person {{id: id}})-[r:MEMBER_OF]->(b:Project) "
     f"WHERE (r.start IS NULL OR r.start <= $end) AND (r.end IS NULL OR r.end >= $start) "

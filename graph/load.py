@@ -147,13 +147,38 @@ def calendar_pieces(memberships: Iterable[Membership], window: Window, calendar)
 
 def candidates_with_load(people, skills: dict, by_person: dict, window: Window, calendars: dict) -> list:
     """graph.reads.Candidate per person (in the given order): their skills and their time-phased
-    load in `window` from `by_person` memberships (bookings included) and `calendars` (both stores)."""
+    load in `window` from `by_person` memberships (bookings included) and `calendars` (both stores).
+
+    The memberships and calendars may reach beyond `window` (GraphStore.candidates_many reads them
+    once over the span of many windows): a membership counts when its span overlaps `window`, as
+    a store's window read selects it (`overlaps`), and `pieces` clips the calendar to `window`.
+    Most people of a pool have nothing of their own in a window (no membership, leave or capacity
+    period overlapping it), so their pieces depend only on their capacity and their location's
+    holidays: those are cut once per capacity and holiday list (the stores share one tuple per
+    location) and shared."""
     from teamgraph.graph.reads import Candidate
     out = []
+    shared: dict[tuple, tuple] = {}
     for p in people:
-        parts = tuple(calendar_pieces(by_person.get(p.id, ()), window, calendars[p.id]))
-        out.append(Candidate(p, dict(skills.get(p.id, {})), peak_of(parts), parts))
+        cal = calendars[p.id]
+        ms = [m for m in by_person.get(p.id, ()) if overlaps(m.start, m.end, window)]
+        if ms or any(overlaps(x.start, x.end, window) for x in (*cal.periods, *cal.time_off)):
+            parts = tuple(calendar_pieces(ms, window, cal))
+            peak = peak_of(parts)
+        else:
+            key = (cal.capacity, id(cal.holidays))  # the calendars (and so the tuples) outlive this loop
+            if key not in shared:
+                parts = tuple(calendar_pieces((), window, cal))
+                shared[key] = parts, peak_of(parts)
+            parts, peak = shared[key]
+        out.append(Candidate(p, dict(skills.get(p.id, {})), peak, parts))
     return out
+
+
+def overlaps(start: date | None, end: date | None, window: Window) -> bool:
+    """A span (None: open on that side) shares a day with `window`: which memberships a window's
+    load reads (the stores' window queries say the same in SQL and Cypher)."""
+    return (start is None or start <= window.end) and (end is None or end >= window.start)
 
 
 def away_spans(parts: Iterable[Piece]) -> list[tuple[date, date]]:

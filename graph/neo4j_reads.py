@@ -17,6 +17,7 @@ from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.neo4j_codec import as_date, decode
 from teamgraph.graph.reads import (
     Calendar, Candidate, CandidateAsk, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+    gc_paused,
 )
 
 
@@ -53,16 +54,19 @@ def calendars_in(run, person_ids: Iterable[str], window: Window | None = None) -
     """`calendars` through `run(query, **params)` (a read, or the bookings' write transaction)."""
     ids = _ids(person_ids)
     bounds = {"start": window.start if window else None, "end": window.end if window else None}
-    got: dict[str, dict] = {r["id"]: {"capacity": float(r["capacity"]), "periods": [], "time_off": [], "holidays": []}
-                            for r in run(q.PERSON_CAPACITIES, ids=ids)}
-    for key, kind, query in (("periods", "capacity_period", q.PERIODS_OF), ("time_off", "time_off", q.TIME_OFF_OF)):
+    people = [(r["id"], float(r["capacity"]), r["location"]) for r in run(q.PERSON_CAPACITIES, ids=ids)]
+    periods, time_off = ({}, {})
+    for got, kind, query in ((periods, "capacity_period", q.PERIODS_OF), (time_off, "time_off", q.TIME_OFF_OF)):
         for r in run(query, ids=ids, **bounds):
             rec = decode(kind, r["row"])
-            got[rec.person][key].append(rec)
-    for r in run(q.HOLIDAYS_OF, ids=ids, **bounds):
-        got[r["id"]]["holidays"].append(decode("holiday", r["row"]))
-    return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
-            for pid, v in sorted(got.items())}
+            got.setdefault(rec.person, []).append(rec)
+    holidays: dict[str, list] = defaultdict(list)
+    for r in run(q.HOLIDAYS_AT, locations=sorted({loc for _, _, loc in people if loc is not None}), **bounds):
+        h = decode("holiday", r["row"])
+        holidays[h.location].append(h)
+    shared = {loc: tuple(hs) for loc, hs in holidays.items()}  # one tuple per location
+    return {pid: Calendar(pid, cap, tuple(periods.get(pid, ())), tuple(time_off.get(pid, ())), shared.get(loc, ()))
+            for pid, cap, loc in people}
 
 
 class Neo4jReads:
@@ -77,31 +81,35 @@ class Neo4jReads:
         return self.candidates_many([CandidateAsk(tuple(needs), window, tuple(include), tuple(departments))])[0]
 
     def candidates_many(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
-        """`candidates` per ask; person rows and skills read once for the union of their people."""
+        """`candidates` per ask, read in the embedded store's shape (graph/sqlite_queries.py): the
+        ids per ask, then one query per kind for the union of the people over the span of the windows."""
+        with gc_paused():  # graph.reads: tens of thousands of records, no cycles among them
+            return self._candidates_of(asks)
+
+    def _candidates_of(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
         id_lists = []
         for a in asks:
             need_rows = [{"skill": s, "level": int(lvl)} for s, lvl in a.needs]
-            id_lists.append(list(_ids(r["id"] for r in self._read(
-                q.CANDIDATE_IDS, needs=need_rows, departments=_ids(a.departments), include=_ids(a.include)))))
+            id_lists.append(_ids(r["id"] for r in self._read(
+                q.CANDIDATE_IDS, needs=need_rows, departments=_ids(a.departments), include=_ids(a.include))))
         union = sorted({i for ids in id_lists for i in ids})
-        people = [decode("person", r["row"]) for r in self._read(q.PEOPLE_BY_IDS, ids=union)]  # by id
+        if not union:
+            return [[] for _ in asks]
+        by_id = {p.id: p for p in (decode("person", r["row"]) for r in self._read(q.PEOPLE_BY_IDS, ids=union))}
         skills: dict[str, dict[str, PersonSkill]] = defaultdict(dict)
         for r in self._read(q.SKILLS_OF, ids=union):
             ps = decode("person_skill", r["row"])
             skills[ps.person][ps.skill] = ps
-        by_id = {p.id: p for p in people}
-        wanted = [sorted(set(ids)) for ids in id_lists]
-        return [self._with_load(w, [by_id[i] for i in w if i in by_id], skills, a.window) if w else []
-                for w, a in zip(wanted, asks)]
-
-    def _with_load(self, ids: list[str], people: list, skills: dict, window: Window) -> list[Candidate]:
+        span = Window(min(a.window.start for a in asks), max(a.window.end for a in asks))
         by_person: dict[str, list[Membership]] = defaultdict(list)
-        for r in self._read(q.MEMBERSHIPS_IN_WINDOW, ids=ids, start=window.start, end=window.end):
+        for r in self._read(q.MEMBERSHIPS_IN_WINDOW, ids=union, start=span.start, end=span.end):
             m = decode("membership", r["row"])
             by_person[m.person].append(m)
-        for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
+        for m in self.booked_memberships(union, span):  # graph/bookings.py: booked people are busy too
             by_person[m.person].append(m)
-        return candidates_with_load(people, skills, by_person, window, self.calendars(ids, window))
+        calendars = self.calendars(union, span)
+        return [candidates_with_load([by_id[i] for i in ids if i in by_id], skills, by_person, a.window, calendars)
+                for ids, a in zip(id_lists, asks)]
 
     def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
         """{person id: Calendar} for every existing person among `person_ids` (GraphStore)."""

@@ -17,6 +17,7 @@ from teamgraph.graph.model import Case, Membership, PersonSkill, Viewer, Window
 from teamgraph.graph.sqlite_schema import CODECS
 from teamgraph.graph.reads import (
     Calendar, Candidate, CandidateAsk, CollaborationPair, EvidenceLink, Holder, PersonProfile, SkillNeighbourhood, SkillRisk,
+    gc_paused,
 )
 
 _IDS = "(SELECT value FROM json_each(?))"
@@ -47,12 +48,14 @@ AND (:end IS NULL OR t.start <= :end) AND (:start IS NULL OR t."end" IS NULL OR 
 ORDER BY t.person, t.start"""
 _TIME_OFF_OF = f"""SELECT {CODECS['time_off'].columns} FROM time_off t WHERE t.person IN {_NAMED_IDS}
 AND (:end IS NULL OR t.start <= :end) AND (:start IS NULL OR t."end" >= :start) ORDER BY t.person, t.start"""
-_HOLIDAYS_OF = f"""SELECT p.id, {CODECS['holiday'].columns} FROM holiday t JOIN person p ON p.location = t.location
-WHERE p.id IN {_NAMED_IDS} AND (:end IS NULL OR t.date <= :end) AND (:start IS NULL OR t.date >= :start)
-ORDER BY p.id, t.date"""
+# Holidays by location, once per location (the people of a location share them).
+_HOLIDAYS_OF = f"""SELECT {CODECS['holiday'].columns} FROM holiday t
+WHERE t.location IN (SELECT DISTINCT location FROM person WHERE id IN {_NAMED_IDS})
+AND (:end IS NULL OR t.date <= :end) AND (:start IS NULL OR t.date >= :start) ORDER BY t.location, t.date"""
 
 _MEMBERSHIPS_IN_WINDOW = f"""SELECT {CODECS['membership'].columns} FROM membership t
-WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) AND (t."end" IS NULL OR t."end" >= ?)"""
+WHERE t.person IN {_IDS} AND (t.start IS NULL OR t.start <= ?) AND (t."end" IS NULL OR t."end" >= ?)
+ORDER BY t.person, t.project, t.role"""
 
 # Per person and project, the last day they were on it (membership end, else project end);
 # a pair's `last` is the latest day both were still on a shared project.
@@ -131,17 +134,24 @@ def calendars_in(con, person_ids: Iterable[str], window: Window | None = None) -
     """`calendars` on connection `con` (inside a write transaction too: bookings' capacity check)."""
     params = {"ids": _ids(person_ids), "start": window.start.isoformat() if window else None,
               "end": window.end.isoformat() if window else None}
-    got: dict[str, dict] = {pid: {"capacity": cap, "periods": [], "time_off": [], "holidays": []}
-                            for pid, cap in con.execute(f"SELECT id, capacity FROM person WHERE id IN {_NAMED_IDS}",
-                                                        params)}
-    for key, kind, sql in (("periods", "capacity_period", _PERIODS_OF), ("time_off", "time_off", _TIME_OFF_OF)):
-        for row in con.execute(sql, params):
-            rec = CODECS[kind].decode(row)
-            got[rec.person][key].append(rec)
-    for row in con.execute(_HOLIDAYS_OF, params):
-        got[row[0]]["holidays"].append(CODECS["holiday"].decode(row[1:]))
-    return {pid: Calendar(pid, v["capacity"], tuple(v["periods"]), tuple(v["time_off"]), tuple(v["holidays"]))
-            for pid, v in sorted(got.items())}
+    people = con.execute(f"SELECT id, capacity, location FROM person WHERE id IN {_NAMED_IDS} ORDER BY id",
+                         params).fetchall()
+    periods, time_off = (_by_person(CODECS[kind].decode_many(con.execute(sql, params).fetchall()))
+                         for kind, sql in (("capacity_period", _PERIODS_OF), ("time_off", _TIME_OFF_OF)))
+    holidays: dict[str, list] = defaultdict(list)
+    for h in CODECS["holiday"].decode_many(con.execute(_HOLIDAYS_OF, params).fetchall()):
+        holidays[h.location].append(h)
+    shared = {loc: tuple(hs) for loc, hs in holidays.items()}
+    return {pid: Calendar(pid, cap, periods.get(pid, ()), time_off.get(pid, ()), shared.get(loc, ()))
+            for pid, cap, loc in people}
+
+
+def _by_person(records: list) -> dict[str, tuple]:
+    """{person: their records as a tuple, in the given order}."""
+    out: dict[str, list] = defaultdict(list)
+    for r in records:
+        out[r.person].append(r)
+    return {pid: tuple(rs) for pid, rs in out.items()}
 
 
 class SqliteReads:
@@ -153,8 +163,8 @@ class SqliteReads:
 
     def _decode_all(self, kind: str, where: str, params=(), order: str | None = None) -> list:
         codec = CODECS[kind]
-        rows = self._rows(f"{codec.select_sql} WHERE {where} ORDER BY {order or codec.order_by}", params)
-        return [codec.decode(r) for r in rows]
+        return codec.decode_many(self._rows(f"{codec.select_sql} WHERE {where} ORDER BY {order or codec.order_by}",
+                                            params))
 
     # --- people -----------------------------------------------------------------------------
     def candidates(self, needs: Sequence[tuple[str, int]], window: Window,
@@ -166,33 +176,37 @@ class SqliteReads:
         return self.candidates_many([CandidateAsk(tuple(needs), window, tuple(include), tuple(departments))])[0]
 
     def candidates_many(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
-        """`candidates` per ask; person rows and skills read once for the union of their people."""
+        """`candidates` per ask. Each ask's ids come from its own needs query; everything else is
+        read once for the union of their people: person rows, skills, and memberships, bookings
+        and calendars over the span of every ask's window, each ask's load then cut from them in
+        memory (graph.load.candidates_with_load keeps what overlaps its window)."""
+        with gc_paused():  # graph.reads: tens of thousands of records, no cycles among them
+            return self._candidates_of(asks)
+
+    def _candidates_of(self, asks: Sequence[CandidateAsk]) -> list[list[Candidate]]:
         id_lists = []
         for a in asks:
             need_arg = json.dumps([[s, int(lvl)] for s, lvl in a.needs], ensure_ascii=False)
             rows = self._rows(_CANDIDATE_IDS, (need_arg, _ids(a.departments), _ids(a.include)))
-            id_lists.append([r[0] for r in rows])
-        arg = _ids(sorted({i for ids in id_lists for i in ids}))
-        people = self._decode_all("person", f"t.id IN {_IDS}", (arg,))  # by id, as the store orders
+            id_lists.append(sorted({r[0] for r in rows}))
+        union = sorted({i for ids in id_lists for i in ids})
+        if not union:
+            return [[] for _ in asks]
+        arg = _ids(union)
+        by_id = {p.id: p for p in self._decode_all("person", f"t.id IN {_IDS}", (arg,))}
         skills: dict[str, dict[str, PersonSkill]] = defaultdict(dict)
         for ps in self._decode_all("person_skill", f"t.person IN {_IDS}", (arg,)):
             skills[ps.person][ps.skill] = ps
-        by_id = {p.id: p for p in people}
-        wanted = [sorted(set(ids)) for ids in id_lists]
-        return [self._with_load(w, [by_id[i] for i in w if i in by_id], skills, a.window) if w else []
-                for w, a in zip(wanted, asks)]
-
-    def _with_load(self, ids: list[str], people: list, skills: dict, window: Window) -> list[Candidate]:
-        arg = _ids(ids)
+        span = Window(min(a.window.start for a in asks), max(a.window.end for a in asks))
         by_person: dict[str, list[Membership]] = defaultdict(list)
-        codec = CODECS["membership"]
-        window_args = (arg, window.end.isoformat(), window.start.isoformat())
-        for row in self._rows(_MEMBERSHIPS_IN_WINDOW, window_args):
-            m = codec.decode(row)
+        for m in CODECS["membership"].decode_many(self._rows(
+                _MEMBERSHIPS_IN_WINDOW, (arg, span.end.isoformat(), span.start.isoformat()))):
             by_person[m.person].append(m)
-        for m in self.booked_memberships(ids, window):  # graph/bookings.py: booked people are busy too
+        for m in self.booked_memberships(union, span):  # graph/bookings.py: booked people are busy too
             by_person[m.person].append(m)
-        return candidates_with_load(people, skills, by_person, window, self.calendars(ids, window))
+        calendars = self.calendars(union, span)
+        return [candidates_with_load([by_id[i] for i in ids if i in by_id], skills, by_person, a.window, calendars)
+                for ids, a in zip(id_lists, asks)]
 
     def calendars(self, person_ids: Iterable[str], window: Window | None = None) -> dict[str, Calendar]:
         """{person id: Calendar} for every existing person among `person_ids`: their capacity,
