@@ -4,9 +4,9 @@
 Chinese word, which a cold `teamgraph kickoff` pays for a handful of short texts. Every look-up
 jieba's `cut` makes (get_DAG, calc and the HMM step of __cut_DAG) is of a substring of the
 sentence it was given, so each starts with one of that sentence's characters. `PartialTokenizer`
-therefore keeps the dictionary split by first character (one marshal blob per character, written
-once into the models dir, memory-mapped) and, before each `cut`, adds the blobs of the
-sentence's characters it has not seen yet: the dictionary it consults holds exactly the entries
+therefore keeps the dictionary split by first character (embeddings/char_split.py: one marshal
+blob per character, written once into the models dir, memory-mapped) and, before each `cut`, adds
+the blobs of the sentence's characters it has not seen yet: the dictionary it consults holds exactly the entries
 the full one would answer with, so the words are the same (a test cuts the sample
 organisation's Chinese texts both ways). Only `cut` is offered: `add_word`, user dictionaries and
 `cut_for_search` (which look up other strings) are not used by teamgraph.
@@ -18,10 +18,9 @@ cannot be written means the ordinary jieba.
 from __future__ import annotations
 
 import marshal
-import mmap
-import os
-import threading
 from pathlib import Path
+
+from teamgraph.embeddings.char_split import PrefixSplit, write_split
 
 FORMAT = 1
 INDEX, BLOBS = "index.marshal", "blobs.bin"
@@ -53,17 +52,8 @@ def _write(folder: Path) -> None:
     import jieba
     from teamgraph.embeddings.onnx_encoder import new_folder
     jieba.dt.check_initialized()
-    by_char: dict[str, dict[str, int]] = {}
-    for word, freq in jieba.dt.FREQ.items():
-        by_char.setdefault(word[0], {})[word] = freq
     with new_folder(folder, INDEX) as tmp:
-        index, offset = {}, 0
-        with open(tmp / BLOBS, "wb") as f:
-            for ch, words in by_char.items():
-                blob = marshal.dumps(words)
-                f.write(blob)
-                index[ch] = (offset, len(blob))
-                offset += len(blob)
+        index = write_split(tmp / BLOBS, jieba.dt.FREQ)
         (tmp / INDEX).write_bytes(marshal.dumps({"total": jieba.dt.total, "chars": index}))
 
 
@@ -78,24 +68,13 @@ class PartialTokenizer(_base()):
     def __init__(self, folder: Path):
         super().__init__()
         meta = marshal.loads((folder / INDEX).read_bytes())
-        self.total, self._chars = meta["total"], meta["chars"]
-        with open(folder / BLOBS, "rb") as f:
-            self._blobs = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
-        self._seen: set[str] = set()
-        self._fill = threading.Lock()
+        self.total = meta["total"]
+        self._split = PrefixSplit(folder / BLOBS, meta["chars"])
         self.FREQ = {}
         self.initialized = True  # check_initialized() must not load the whole dictionary
 
     def _need(self, sentence: str) -> None:
-        new = set(sentence) - self._seen
-        if not new:
-            return
-        with self._fill:
-            for ch in new - self._seen:
-                hit = self._chars.get(ch)
-                if hit is not None:
-                    self.FREQ.update(marshal.loads(self._blobs[hit[0]:hit[0] + hit[1]]))
-                self._seen.add(ch)
+        self._split.fill(sentence, self.FREQ)
 
     def cut(self, sentence, cut_all=False, HMM=True, use_paddle=False):
         self._need(sentence)

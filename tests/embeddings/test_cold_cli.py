@@ -1,6 +1,8 @@
 """The interactive CLI paths never import torch: a fresh process builds the index, suggests a team
 with relevance and makes a kickoff package with the real model on the ONNX backend, and torch,
-transformers and sentence-transformers are still not in sys.modules afterwards."""
+transformers and sentence-transformers are still not in sys.modules afterwards; nor are pandas,
+scipy and bm25s (issue 11: ~0.5 s of a cold start; BM25 runs in numpy, cp_model defers pandas as
+`teamgraph.cli.main` sets up)."""
 
 from __future__ import annotations
 
@@ -22,13 +24,16 @@ PROBE = """
 import json, sys
 from click.testing import CliRunner
 from teamgraph.cli import cli
+from teamgraph.startup import defer_pandas_for_cp_model
+defer_pandas_for_cp_model()  # what teamgraph.cli.main does first
 out = {}
 for name, args in (("index", ["index", "build"]), ("suggest", ["suggest", sys.argv[1], "--json"]),
                    ("kickoff", ["kickoff", "--project", "p-new", "--json"])):
     r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, (name, r.output, r.exception)
     out[name] = json.loads(r.stdout)
-out["heavy"] = sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules)
+out["heavy"] = sorted(m for m in ("torch", "transformers", "sentence_transformers", "pandas", "scipy", "bm25s")
+                     if m in sys.modules)
 print(json.dumps(out))
 """
 

@@ -49,7 +49,12 @@ def test_use_from_its_fast_copy_gives_the_same_vectors(texts, tmp_path):
     first = use_cache.load_use(1, tmp_path)  # writes the copy
     assert (use_cache.fast_dir(tmp_path) / use_cache.META).exists()
     fast = use_cache.load_use(1, tmp_path)  # reads it
-    want = USE(threads=1).encode(sample)
+    slow = USE(threads=1)
+    brief = "battery overheated during a thermal test"
+    assert fast._sp.encode(brief) == slow._tokenizer.encode(brief)
+    assert 0 < len(fast._sp._prefixes) < len(slow._tokenizer._prefixes) / 10  # only what the brief can look up
+    assert fast._sp.encode(brief, out_type=str) == slow._tokenizer.encode(brief, out_type=str)
+    want = slow.encode(sample)
     assert np.array_equal(fast.encode(sample), want)
     assert np.array_equal(first.encode(sample), want)
 
@@ -70,3 +75,27 @@ def test_a_changed_source_gets_a_new_copy(tmp_path, monkeypatch):
     moved = jieba_cache.cache_dir(tmp_path)
     monkeypatch.undo()
     assert moved != jieba_cache.cache_dir(tmp_path)
+
+
+def test_english_stems_kept_in_the_models_dir_are_the_stems_of_the_vocabulary(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from teamgraph.embeddings import lexical
+    from teamgraph.embeddings.encoder import MINILM, model_path
+    vocab_file = Path(model_path(MINILM)) / "vocab.txt"
+    words = vocab_file.read_text(encoding="utf-8").split()
+    want = frozenset(lexical._stem(w) for w in words if w.isascii() and w.isalpha() and len(w) >= 2)
+    monkeypatch.setenv("TEAMGRAPH_MODELS_DIR", str(tmp_path))
+    lexical._english_stems.cache_clear()
+    try:
+        assert lexical._english_stems() == want  # stemmed, and kept
+        kept = lexical._stems_file(vocab_file)
+        assert kept.parent == tmp_path and kept.exists()
+        lexical._english_stems.cache_clear()
+        monkeypatch.setattr(lexical, "_stemmer", lambda: None)  # stemming again would give the bare words
+        assert lexical._english_stems() == want  # read back
+        other = tmp_path / "vocab.txt"
+        other.write_text("running\nqueries\n", encoding="utf-8")
+        assert lexical._stems_file(other) != kept  # another vocabulary is never answered from this copy
+    finally:
+        lexical._english_stems.cache_clear()
