@@ -1,6 +1,6 @@
 """What-if scenario endpoints: run a request or a portfolio under a scenario, side by side with the
 current plan (nothing written); apply a scenario (HR/admin, one transaction); keep named scenarios
-(HR/admin: save, list, show, discard — files in the data folder, teamgraph/scenario_shelf.py).
+(HR/admin: save, list, show, edit, discard — files in the data folder, teamgraph/scenario_shelf.py).
 
 Bodies carry the scenario inline, in the same format as a scenario file (`teamgraph whatif`):
 `{"scenario": {"name": …, "changes": [{"delay": {"project": …, "weeks": 4}}, …]}, "request": {…}}`.
@@ -53,6 +53,9 @@ def body_schemas() -> dict:
             "seed": {"type": "integer", "minimum": 0, "maximum": limits.MAX_SEED},
             "time_limit": {"type": "number", "exclusiveMinimum": 0}, "relevance": {"type": "boolean", "default": True}}},
         ("/api/v1/scenarios", "post"): {"required": ["scenario"], "properties": {"scenario": scenario}},
+        ("/api/v1/scenarios/{scenario_id}", "put"): {"required": ["scenario", "version"], "properties": {
+            "scenario": scenario, "version": {"type": "integer", "minimum": 1, "description":
+                                              "the version you opened (GET /scenarios/{id}); a newer one is 409"}}},
         ("/api/v1/scenarios/{scenario_id}/discard", "post"): {"properties": {
             "note": {"type": "string", "maxLength": MAX_NOTE_CHARS}}},
     }
@@ -166,6 +169,19 @@ def show(scenario_id: str):
     shelf = _shelf()
     record = shelf.get(scenario_id, viewer())
     return json_response({**record, **resolve(shelf.scenario(scenario_id, viewer()), service()).to_dict()})
+
+
+@bp.put("/scenarios/<scenario_id>")
+@require(*PEOPLE_DATA)
+def update(scenario_id: str):
+    """Edit a saved scenario (HR and admins), checked as a new one is; `version` is the one opened:
+    409 `scenario_changed` when someone saved a newer one since, `scenario_done` once applied or discarded."""
+    from teamgraph.scenarios import resolve
+    data = json_body()
+    body, scenario = _body(data)
+    version = body_field(data, "version", int, required=True)
+    resolve(scenario, service())  # names too, so the edited scenario can run
+    return json_response(_shelf().update(scenario_id, body, version, viewer(), name_of=service().person_name))
 
 
 @bp.post("/scenarios/<scenario_id>/discard")

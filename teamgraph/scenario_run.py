@@ -243,24 +243,60 @@ def _team_side(viewed: dict) -> dict:
     return side
 
 
-def _portfolio_side(viewed: dict) -> dict:
-    teams = [{"request": t["request"], "members": [{"id": m["id"], "name": m["name"]} for m in t["members"]],
-              "uncovered": t["uncovered"], "cost": t.get("cost"), "budget": t.get("budget")}
-             for t in viewed["teams"]]
+def _portfolio_side(viewed: dict, requests) -> dict:
+    """A portfolio answer as one column: one team per request of the portfolio, in its order (an
+    empty one where the answer staffs none, e.g. infeasible), so the two columns pair request by
+    request; coverage in skill slots and in requests fully staffed; cost summed against the budgets."""
+    found = viewed["teams"] if len(viewed["teams"]) == len(requests) else None
+    by_name: dict[str, list] = {}
+    for t in viewed["teams"] if found is None else ():
+        by_name.setdefault(t["request"], []).append(t)
+    teams = []
+    for k, q in enumerate(requests):
+        if found is not None:
+            t = found[k]
+        else:
+            queue = by_name.get(q.name) or []
+            t = queue.pop(0) if queue else {}
+        teams.append({"request": q.name, "members": [{"id": m["id"], "name": m["name"]} for m in t.get("members", [])],
+                      "uncovered": t.get("uncovered", []), "unmet": [u.get("message") for u in t.get("unmet", [])],
+                      "cost": t.get("cost"), "budget": q.budget})
     costs = [t["cost"] for t in teams if t["cost"] is not None]
     budgets = [t["budget"] for t in teams if t["budget"] is not None]
     cost = round(sum(costs), 2) if costs else None
     budget = round(sum(budgets), 2) if budgets and len(budgets) == len(teams) else None  # every request has one
-    return {"status": viewed["status"], "coverage": {"met": viewed["covered"], "total": viewed["required"]},
+    staffed = sum(1 for t in teams if t["members"] and not t["uncovered"] and not t["unmet"])
+    words = (f"{staffed} of {len(teams)} request(s) fully staffed" if viewed["teams"] else
+             "no teams: " + ("; ".join(n for n in viewed.get("notes", []) if n) or viewed["status"]))
+    return {"status": viewed["status"], "words": words,
+            "coverage": {"met": viewed["covered"], "total": viewed["required"], "requests_staffed": staffed,
+                         "requests": len(teams)},
             "max_util": viewed["max_util"], "cost": cost, "budget": budget,
             "budget_left": round(budget - cost, 2) if budget is not None and cost is not None else None,
-            "teams": teams, "members": [m for t in teams for m in t["members"]]}
+            "teams": teams, "members": _unique(m for t in teams for m in t["members"])}
+
+
+def _unique(people) -> list[dict]:
+    """People in first-seen order, each once (a portfolio may put one person on several teams)."""
+    seen: dict[str, dict] = {}
+    for m in people:
+        seen.setdefault(m["id"], m)
+    return list(seen.values())
 
 
 def _changed(before: list[dict], after: list[dict]) -> dict:
     ids_before, ids_after = {m["id"] for m in before}, {m["id"] for m in after}
-    return {"joined": [m for m in after if m["id"] not in ids_before],
-            "left": [m for m in before if m["id"] not in ids_after]}
+    return {"joined": _unique(m for m in after if m["id"] not in ids_before),
+            "left": _unique(m for m in before if m["id"] not in ids_after)}
+
+
+def team_changes(current: dict, with_scenario: dict) -> dict:
+    """Who joins and who leaves; for a portfolio also request by request (`by_request`)."""
+    out = _changed(current["members"], with_scenario["members"])
+    if "teams" in current:
+        out["by_request"] = [{"request": a["request"], **_changed(a["members"], b["members"])}
+                             for a, b in zip(current["teams"], with_scenario["teams"])]
+    return out
 
 
 def _shifted(request, the_plan: Plan):
@@ -303,11 +339,11 @@ def run(tg: Teamgraph, scenario: Scenario, viewer: Viewer, *, request=None, port
             moved = replace(portfolio, requests=tuple(_shifted(q, the_plan) for q in portfolio.requests))
             answers = [tg.view(e.staff(p, viewer, time_limit=time_limit or 30.0, seed=seed).to_dict(), viewer)
                        for e, p in ((tg, portfolio), (overlay.engine, moved))]
-            sides = [_portfolio_side(a) for a in answers]
+            sides = [_portfolio_side(a, moved.requests) for a in answers]
     if request is not None:
         out["relevance"] = _relevance_words(tg, viewer, request, relevance)
     out.update(kind="request" if request is not None else "portfolio", current=sides[0], with_scenario=sides[1],
-               team_changes=_changed(sides[0]["members"], sides[1]["members"]),
+               team_changes=team_changes(*sides),
                answers={"current": answers[0], "with_scenario": answers[1]})
     return out
 

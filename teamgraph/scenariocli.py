@@ -154,7 +154,7 @@ def whatif(scenario_file, request_file, portfolio_file, do_apply, book, shown_fi
 
 @click.group()
 def scenarios() -> None:
-    """Keep named what-if scenarios (HR and admins): save, list, show, discard. Run or apply one with
+    """Keep named what-if scenarios (HR and admins): save, list, show, edit, discard. Run or apply one with
     `teamgraph whatif ID`."""
 
 
@@ -165,7 +165,8 @@ def _shelf():
 
 def _line(r: dict) -> str:
     done = next((f", {k.split('_')[0]} {r[k]}" for k in ("applied_at", "discarded_at") if r.get(k)), "")
-    return f"{r['id']}: {r['name']} ({r['status']}, saved {r['saved_at']}{done})"
+    changed = f", version {r['version']} of {r['updated_at']}" if r.get("updated_at") else ""
+    return f"{r['id']}: {r['name']} ({r['status']}, saved {r['saved_at']}{changed}{done})"
 
 
 @scenarios.command()
@@ -179,6 +180,26 @@ def save(scenario_file, as_json, as_role, as_person):
     viewer = viewer_of(as_role, as_person)
     resolve(load_scenario(scenario_file), engine())  # names too: a saved scenario can run
     record = _shelf().save(read_file(scenario_file)[0], viewer, scenario_file)
+    if as_json:
+        return echo_json(record)
+    click.echo(f"saved {_line(record)}")
+
+
+@scenarios.command()
+@click.argument("scenario_id")
+@click.argument("scenario_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--version", "version", type=int, required=True,
+              help="the version you edited (scenarios show); a newer one saved since is refused")
+@click.option("--json", "as_json", is_flag=True)
+@as_options
+def edit(scenario_id, scenario_file, version, as_json, as_role, as_person):
+    """Replace saved SCENARIO_ID's name and changes with SCENARIO_FILE's (same id, next version)."""
+    from teamgraph.matching.request_fields import read_file
+    from teamgraph.scenarios import load_scenario, resolve
+    tg, viewer = engine(), viewer_of(as_role, as_person)
+    resolve(load_scenario(scenario_file), tg)  # names too: the edited scenario can run
+    record = _shelf().update(scenario_id, read_file(scenario_file)[0], version, viewer, scenario_file,
+                             name_of=tg.person_name)
     if as_json:
         return echo_json(record)
     click.echo(f"saved {_line(record)}")

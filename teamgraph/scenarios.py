@@ -109,9 +109,10 @@ class Scenario:
             if k == "skills":
                 return [{"skill": s, "level": level} for s, level in v]
             return v.isoformat() if isinstance(v, date) else list(v) if isinstance(v, tuple) else v
+        # labels: the names of the ids a resolved change holds, so an editor can show names, not ids
         return {"name": self.name, "description": self.description,
-                "changes": [{c.kind: {k: plain(k, x) for k, x in c.values.items() if x is not None}, "words": c.words()}
-                            for c in self.changes]}
+                "changes": [{c.kind: {k: plain(k, x) for k, x in c.values.items() if x is not None}, "words": c.words(),
+                             "labels": dict(c.labels)} for c in self.changes]}
 
 
 # --- 1. structure ------------------------------------------------------------------------------

@@ -98,3 +98,17 @@ def test_whatif_apply_books_the_team_shown(run, tmp_path):
     assert out.returncode == 0, out.stderr
     booked = [line for line in out.stdout.splitlines() if line.startswith("booked bk-")]
     assert len(booked) == 1 and "tentative booking of" in booked[0] and all(n in booked[0] for n in members)
+
+
+def test_a_saved_scenario_is_edited_from_the_version_shown(run, tmp_path):
+    saved = json.loads(run("scenarios", "save", "scenario.yaml", "--json").stdout)
+    later = "name: Ana leaves in summer\nchanges:\n  - remove: {person: Ana Lima, from: 2026-07-01}\n"
+    (tmp_path / "later.yaml").write_text(later, encoding="utf-8")
+    edited = run("scenarios", "edit", saved["id"], "later.yaml", "--version", "1")
+    assert edited.returncode == 0, edited.stderr
+    assert f"saved {saved['id']}: Ana leaves in summer (saved, saved" in edited.stdout and ", version 2 of " in edited.stdout
+    assert "1. Ana Lima leaves on 2026-07-01" in run("scenarios", "show", saved["id"]).stdout
+    stale = run("scenarios", "edit", saved["id"], "scenario.yaml", "--version", "1")
+    assert stale.returncode != 0 and "(version 2) after you opened version 1" in stale.stderr
+    assert run("scenarios", "edit", saved["id"], "later.yaml", "--version", "2", "--as-role", "sponsor",
+               "--as-person", "fay").returncode == 2
