@@ -1,5 +1,6 @@
-"""The what-if page (issue 9 item 4): compose a scenario over the request handed over from the
-sponsor page, run it beside the current plan, then save, discard or apply it.
+"""The what-if page (issue 9 item 4): compose a scenario over the request (or, HR, the portfolio)
+handed over from the sponsor page, run it beside the current plan, then save, discard or apply it;
+HR open a saved scenario, edit its changes and save it again (the API's version rule).
 
 The page holds no scenario logic: its script sends the scenario to the scenario endpoints
 (api/scenarios.py → teamgraph/scenario_run.py), which check who may do what and answer as the
@@ -23,11 +24,12 @@ CHANGE_LABELS = {"delay": "Delay a project", "hire": "Add a planned hire", "remo
 
 
 def saved_scenarios(v) -> list[dict]:
-    """HR's saved scenarios still open, newest first, with who saved them by name."""
+    """HR's saved scenarios still open, newest first, with who saved (and last changed) them by name."""
     from teamgraph.scenario_shelf import Shelf
     rows = Shelf(service().settings.data_dir).list(v, "saved")
-    return [{**r, "saved_by_name": service().person_name(r["saved_by"]) if r.get("saved_by") else None}
-            for r in rows]
+    name = service().person_name
+    return [{**r, "saved_by_name": name(r["saved_by"]) if r.get("saved_by") else None,
+             "updated_by_name": name(r["updated_by"]) if r.get("updated_by") else None} for r in rows]
 
 
 @bp.get("/whatif")

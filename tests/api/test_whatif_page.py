@@ -53,7 +53,7 @@ def test_saved_scenarios_by_name_for_hr_never_for_a_sponsor(client, login, auth)
     saved = client.post("/api/v1/scenarios", json={"scenario": LEAVES}, headers=auth("hr")).get_json()
     login("hr")
     html = client.get("/whatif").get_data(as_text=True)
-    row = re.search(rf'<tr data-scenario="{saved["id"]}">(.*?)</tr>', html, re.S).group(1)
+    row = re.search(rf'<tr data-scenario="{saved["id"]}"[^>]*>(.*?)</tr>', html, re.S).group(1)
     assert "Ana Lima leaves in spring" in row and "Ivy Diaz" in row and ">ivy<" not in row  # who saved it, by name
     login("sponsor")
     html = client.get("/whatif").get_data(as_text=True)
@@ -108,3 +108,32 @@ def test_hr_runs_a_delay_and_sees_cost_against_the_budget(client, login, team_re
     assert service.store.revision() == revision  # running writes nothing
     assert out["current"]["words"] and out["with_scenario"]["words"]
     assert out["with_scenario"]["budget_left"] == pytest.approx(60000 - out["with_scenario"]["cost"])
+
+
+def test_hr_opens_saved_scenarios_to_edit_and_the_list_says_who_changed_them(client, login, auth):
+    saved = client.post("/api/v1/scenarios", json={"scenario": LEAVES}, headers=auth("hr")).get_json()
+    edited = {**LEAVES, "name": "Ana Lima leaves in summer"}
+    assert client.put(f"/api/v1/scenarios/{saved['id']}", json={"scenario": edited, "version": 1},
+                      headers=auth("admin")).status_code == 200
+    csrf = login("hr")
+    html = client.get("/whatif").get_data(as_text=True)
+    row = re.search(rf'<tr data-scenario="{saved["id"]}" data-version="2">(.*?)</tr>', html, re.S).group(1)
+    assert "Ana Lima leaves in summer" in row and "open-saved" in row
+    assert "by admin (version 2)" in row  # who changed it last: an admin token has no person, so its role
+    assert 'id="editing"' in html and 'id="save-edit"' in html and 'id="tpl-saved-row"' in html
+    # the page's editor: GET then PUT with the version opened, through the session
+    opened = client.get(f"/api/v1/scenarios/{saved['id']}").get_json()
+    r = client.put(f"/api/v1/scenarios/{saved['id']}", json={"scenario": LEAVES, "version": opened["version"]},
+                   headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.get_json()["version"] == 3
+    assert client.put(f"/api/v1/scenarios/{saved['id']}", json={"scenario": LEAVES, "version": 3}).status_code == 403  # no CSRF
+    login("sponsor")
+    html = client.get("/whatif").get_data(as_text=True)
+    assert 'id="editing"' not in html and "open-saved" not in html and "tpl-saved-row" not in html
+
+
+def test_the_portfolio_hands_over_to_the_what_if_page_for_hr_only(client, login):
+    login("hr")
+    assert 'id="whatif-portfolio-go" class="whatif-go"' in client.get("/sponsor").get_data(as_text=True)
+    login("sponsor")
+    assert "whatif-portfolio-go" not in client.get("/sponsor").get_data(as_text=True)  # portfolios are HR's

@@ -484,5 +484,6 @@
   $("add-skill").addEventListener("click", () => addRequirement());
   $("request-form").addEventListener("submit", submit);
   addRequirement(); addRequirement();
-  window.TGSponsor = { readForm, filledRows };  // the what-if link hands the form's request over (whatif-link.js)
+  // the what-if links hand the form's request and the portfolio over (whatif-link.js)
+  window.TGSponsor = { readForm, filledRows, portfolio: () => portfolio.map((request, i) => ({ request, skills: portfolioNames[i] })) };
 })();
