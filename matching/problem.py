@@ -72,6 +72,9 @@ class Cand:
     skills: dict[str, PersonSkill]
     load: float  # peak load on working days in the window before the assignment (derived)
     pieces: tuple[Piece, ...] = ()
+    # util()'s answers by allocation: the search, pruning and the model ask the same few
+    # allocations of every person many times, each a scan over their time-phased pieces.
+    _util: dict[float, float] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -85,9 +88,14 @@ class Cand:
         """Post-assignment utilisation with `allocation` FTE more over the window: the maximum over
         its working pieces of (load + allocation) / capacity (inf for work on capacity 0). The
         one capacity figure the solver, the checker, why-not and diagnosis use."""
-        if self.pieces:
-            return peak_utilisation(self.pieces, allocation)
-        return ratio(self.load + allocation, self.person.capacity) if self.person.capacity > 0 else float("inf")
+        u = self._util.get(allocation)
+        if u is None:
+            if self.pieces:
+                u = peak_utilisation(self.pieces, allocation)
+            else:
+                u = ratio(self.load + allocation, self.person.capacity) if self.person.capacity > 0 else float("inf")
+            self._util[allocation] = u
+        return u
 
     def worst(self, allocation: float) -> Piece:
         """The working piece where `allocation` more weighs most (its load before and capacity:

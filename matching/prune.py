@@ -222,8 +222,9 @@ class _Data:
         self.links = a, b, w
         self.dept = [c.department for c in pb.people]
         # Strongest first: more fit, more base value, less busy, less loaded (then by id).
-        order = sorted(pool, key=lambda i: (-int(self.fits[i].sum()) - int(self.base[i]) + int(self.busy[i, self.a0]),
-                                                self.util[i, 0], pb.people[i].id))
+        strength = (self.busy[:, self.a0] - self.fits.sum(axis=1) - self.base).tolist()
+        first_util = self.util[:, 0].tolist()
+        order = sorted(pool, key=lambda i: (strength[i], first_util[i], pb.people[i].id))
         self.rank = [0] * n
         for k, i in enumerate(order):
             self.rank[i] = k
@@ -301,7 +302,7 @@ def _dominance(pb, data: _Data, eligible: list[int], avoid: set[int],
     return sorted(kept), out_roleless
 
 
-_CHUNK = 64  # people decided per block of vectorised comparisons
+_CHUNK = 64  # people decided per block of vectorised comparisons (at most 64: `_bits` packs a block in one word)
 
 
 def _group(pb, data: _Data, dept: str, members: list[int], skip: set[int], roleless: set[int], bounds,
@@ -322,6 +323,8 @@ def _group(pb, data: _Data, dept: str, members: list[int], skip: set[int], rolel
     # the team holds at most cap − 1 of p's colleagues).
     n_dom = min(req.size_max, cap) if cap is not None else req.size_max
     required = dept in req.required_departments
+    no_role = mask == 0  # never fills a role: no qualification, or padding-only from an earlier round
+    no_role[list(roleless)] = True
     k_role: list[int] = []  # kept here, may fill roles and dominate (not forced, not avoided)
     k_any: list[int] = []  # kept here, may dominate as a pad (not forced, not avoided)
     for s in range(0, len(members), _CHUNK):
@@ -335,33 +338,44 @@ def _group(pb, data: _Data, dept: str, members: list[int], skip: set[int], rolel
         lost_a = np.where(dcode[Qa] != dcode[P][col], nov[P][col], 0) if dept == "" else 0
         # Filling: q qualifies for all of p's requirements, each at ≥ p's fit, utilisation ≤ at
         # every allocation; p filling at least one role, q's smallest fit gain adds to the slack.
-        mp = mask[P][col]
-        fill = (mask[Qr] & mp) == mp
-        fill &= (fits[Qr][None] >= fits[P][:, None]).all(axis=2)
-        fill &= (util[Qr][None] <= util[P][:, None] + 1e-12).all(axis=2)
+        # The cheap 2-D tests first (requirement patterns, cost), then the per-requirement and
+        # per-allocation ones only on the pairs still standing (the pattern test leaves few), and
+        # only for people who can fill a role at all (the others never need a filling dominator).
+        fill = (mask[Qr] & mask[P][col]) == mask[P][col]
+        fill &= (mask[P] != 0)[col]
         if budget:  # cost only matters under a budget
             fill &= rate[Qr] <= rate[P][col]
-        busy_slack = (busy[P][:, None] - busy[Qr][None]).min(axis=2)
-        gain = np.where(qual[P][:, None], fits[Qr][None] - fits[P][:, None], 1 << 40).min(axis=2)
-        fill &= (base[Qr] - base[P][col]) + busy_slack + gain >= up_f[P][col] + down_f[Qr] + lost_r
+        pi, qj = np.nonzero(fill)
+        p_, q_ = P[pi], Qr[qj]
+        ok = (fits[q_] >= fits[p_]).all(axis=1) & (util[q_] <= util[p_] + 1e-12).all(axis=1)
+        busy_slack = (busy[p_] - busy[q_]).min(axis=1)
+        gain = np.where(qual[p_], fits[q_] - fits[p_], 1 << 40).min(axis=1)
+        lost = lost_r[pi, qj] if dept == "" else 0
+        ok &= (base[q_] - base[p_]) + busy_slack + gain >= up_f[p_] + down_f[q_] + lost
+        fill[pi, qj] = ok
         # Padding at the base allocation.
         ok = util[Qa, a0] <= util[P, a0][col] + 1e-12
         if budget:
             ok &= rate[Qa] <= rate[P][col]
         slack = (base[Qa] - base[P][col]) + (busy[P, a0][col] - busy[Qa, a0])
-        at_min = ok & (slack >= up_m[P][col] + down_m[Qa] + lost_a)
-        alone = ok & (slack >= up_r[P][col] + down_r[Qa])
+        # Only the cases that can happen are counted: at the minimum when seats ≥ 0, alone in a
+        # required department (the loop below reads the others' counts never).
+        at_min = ok & (slack >= up_m[P][col] + down_m[Qa] + lost_a) if seats >= 0 else None
+        alone = ok & (slack >= up_r[P][col] + down_r[Qa]) if required else None
         # Dominators kept before the block, counted at once; within the block, as each is decided
         # (a bit per block member, set once they are kept).
         nr, na = len(k_role), len(k_any)
-        pad_q = pad_m[Qa]
         fill_n = np.count_nonzero(fill[:, :nr], axis=1).tolist()
-        min_a = np.count_nonzero(at_min[:, :na] & pad_q[:na], axis=1).tolist()
-        min_b = np.count_nonzero(at_min[:, :na] & ~pad_q[:na], axis=1).tolist()
-        alone_n = np.count_nonzero(alone[:, :na], axis=1).tolist()
-        fill_bits, mina_bits, minb_bits, alone_bits = (_bits(m[:, n0:]) for m, n0 in (
-            (fill, nr), (at_min & pad_q, na), (at_min & ~pad_q, na), (alone, na)))
-        never_fills = ((mask[P] == 0) | np.isin(P, list(roleless))).tolist()
+        fill_bits = _bits(fill[:, nr:])
+        if at_min is not None:
+            pad_q = pad_m[Qa]
+            min_a = np.count_nonzero(at_min[:, :na] & pad_q[:na], axis=1).tolist()
+            min_b = np.count_nonzero(at_min[:, :na] & ~pad_q[:na], axis=1).tolist()
+            mina_bits, minb_bits = _bits((at_min & pad_q)[:, na:]), _bits((at_min & ~pad_q)[:, na:])
+        if alone is not None:
+            alone_n = np.count_nonzero(alone[:, :na], axis=1).tolist()
+            alone_bits = _bits(alone[:, na:])
+        never_fills = no_role[P].tolist()
         can_pad = (util[P, a0] <= 1.0 + 1e-9).tolist()
         role_on = any_on = 0
         for t, p in enumerate(block):
@@ -398,9 +412,10 @@ def _group(pb, data: _Data, dept: str, members: list[int], skip: set[int], rolel
 
 
 def _bits(m: np.ndarray) -> list[int]:
-    """Each row of a boolean matrix as an int, bit j for column j."""
-    packed = np.packbits(m, axis=1, bitorder="little")
-    return [int.from_bytes(row.tobytes(), "little") for row in packed]
+    """Each row of a boolean matrix of at most 64 columns (one block) as an int, bit j for column j."""
+    packed = np.zeros((m.shape[0], 8), dtype=np.uint8)
+    packed[:, :(m.shape[1] + 7) // 8] = np.packbits(m, axis=1, bitorder="little")
+    return packed.view("<u8")[:, 0].tolist()
 
 
 def shortlist(pb, max_pool: int) -> bool:
