@@ -71,7 +71,7 @@ def sample(hits: list, cross: bool) -> tuple[float, ...] | None:
     """The best-ranked hit of one kind (same script as the brief, or not) as a feature row."""
     for f in hits:
         if f.cross == cross:
-            return (f.dense, f.gap, f.words) if cross else (f.dense, f.gap, f.lexical, f.words)
+            return (f.dense, f.gap, f.lexical, f.words)
     return None
 
 

@@ -19,7 +19,9 @@ into a 2 % match. Fitted that way, the gap's weight comes out 0: the best cosine
 the brief's term weight carry the decision.
 A hit in another script than the brief (an English brief and a Chinese case, or the other way
 round) has its own row (CROSS_CALIBRATION): no word can be shared, its cosine is the multilingual
-model's alone (embeddings.ensemble), and its background is the brief's multilingual-only cosines.
+model's alone (embeddings.ensemble), its background is the brief's multilingual-only cosines, and its
+`lexical` is the share of the brief's term weight found in the hit's English dictionary glosses
+(embeddings.glosses; 0 for a Chinese brief, whose words are not glossed).
 Both rows are fitted by `bench/calibrate_confidence.py` on one set of briefs and measured on
 others (README, "Honest confidence"): real — LLIS title queries, hand-written paraphrases, Chinese
 briefs → English lessons and English titles/paraphrases → the Chinese briefs as documents (their
@@ -52,17 +54,18 @@ EVIDENCE_MATCH = 0.25  # cases and projects at least this likely to fit count as
 # model name → (bias, w_dense, w_gap, w_lexical, w_words), fitted by bench/calibrate_confidence.py on the
 # LLIS lessons (results in bench/results/confidence.json and the README)
 CALIBRATION: dict[str, tuple[float, float, float, float, float]] = {
-    "multilingual": (-11.549, 19.755, 0.0, 7.547, 3.96),
+    "multilingual": (-11.502, 19.736, 0.0, 7.535, 3.911),
     "all-MiniLM-L6-v2": (-3.326, 8.399, 1.267, 1.379, 0.0),
     # the optional e5 model (TEAMGRAPH_MODEL=multilingual-e5-small): its cosines sit in a narrow band
     "multilingual-e5-small": (-43.655, 43.295, 39.625, 11.863, 3.047),
 }
-# model name → (bias, w_dense, w_gap, w_words) for hits in another script than the brief (cross-lingual:
-# the multilingual cosine and its gap to the brief's multilingual-only background), fitted by the
-# same script on held-out cross-lingual briefs both ways
-CROSS_CALIBRATION: dict[str, tuple[float, float, float, float]] = {
-    "multilingual": (-17.916, 35.21, 0.0, 6.94),
-    "multilingual-e5-small": (-243.118, 270.644, 32.447, 19.258),
+# model name → (bias, w_dense, w_gap, w_lexical, w_words) for hits in another script than the brief
+# (cross-lingual: the multilingual cosine, its gap to the brief's multilingual-only background, and the
+# share of the brief's term weight found in the hit's dictionary glosses, embeddings.glosses), fitted
+# by the same script on held-out cross-lingual briefs both ways
+CROSS_CALIBRATION: dict[str, tuple[float, float, float, float, float]] = {
+    "multilingual": (-16.666, 32.647, 0.0, 12.265, 5.454),
+    "multilingual-e5-small": (-243.118, 270.644, 32.447, 0.0, 19.258),
 }
 LEXICAL_ONLY = (-2.0, 0.0, 0.0, 6.0, 0.0)  # P = 0.5 at a 1/3 share of the brief's term weight
 
@@ -71,7 +74,7 @@ LEXICAL_ONLY = (-2.0, 0.0, 0.0, 6.0, 0.0)  # P = 0.5 at a 1/3 share of the brief
 class MatchFeatures:
     dense: float  # cosine of the best passage (0 when the hit came from BM25 alone)
     gap: float  # dense − the query's background cosine
-    lexical: float  # share of the brief's meaningful term weight the document holds, in [0, 1]
+    lexical: float  # share of the brief's meaningful term weight the document holds (cross: its glosses), in [0, 1]
     cross: bool = False  # brief and document in different scripts: multilingual scores only
     words: float = 1.0  # share of the brief's letters in words of its language (lexical.known_word_share)
     also: MatchFeatures | None = None  # a cross-script hit's passages in the brief's script, judged alike
@@ -91,7 +94,7 @@ def coefficients(model: str) -> tuple[float, float, float, float, float]:
     return LEXICAL_ONLY
 
 
-def cross_coefficients(model: str) -> tuple[float, float, float, float] | None:
+def cross_coefficients(model: str) -> tuple[float, float, float, float, float] | None:
     for name, row in CROSS_CALIBRATION.items():
         if name.lower() == model.strip().lower():
             return row
@@ -107,12 +110,10 @@ def match_probability(f: MatchFeatures, model: str) -> float:
 
 def _probability(f: MatchFeatures, model: str) -> float:
     cross = cross_coefficients(model) if f.cross else None
-    if cross is not None:  # no shared word is possible: meaning against its own background
-        b, wd, wg, ww = cross
-        z = b + wd * f.dense + wg * f.gap + ww * f.words
-    else:
-        b, wd, wg, wl, ww = coefficients(model)
-        z = b + wd * f.dense + wg * f.gap + wl * f.lexical + ww * f.words
+    # across scripts no word can be shared: meaning against its own background, and words only
+    # through the hit's dictionary glosses (its `lexical`)
+    b, wd, wg, wl, ww = cross if cross is not None else coefficients(model)
+    z = b + wd * f.dense + wg * f.gap + wl * f.lexical + ww * f.words
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -106,6 +106,10 @@ class Corpus:
         self.passages: dict[str, int] = {}  # document key → number of passage vectors
         self.foreign: set[str] = set()  # passage keys not mostly in Latin script (embeddings.ensemble)
         self._lexical_dirty = True
+        # the documents' English view for the gloss channel (embeddings.glosses): Latin terms plus
+        # the English glosses of Chinese terms; None when no document has a glossed word
+        self._english: dict[str, list[str]] = {}
+        self._gloss: LexicalIndex | None = None
 
     def __len__(self) -> int:
         return len(self.meta)
@@ -164,8 +168,33 @@ class Corpus:
     def _lex(self) -> LexicalIndex:
         if self._lexical_dirty:
             self.lexical.fit(self.terms)
+            self._fit_glosses()
             self._lexical_dirty = False
         return self.lexical
+
+    def _fit_glosses(self) -> None:
+        """The gloss channel's BM25 over every document's English view (its Latin terms, plus the
+        CC-CEDICT glosses of its Chinese terms), so a gloss score has English idf: a word that many
+        English lessons hold weighs as little through a gloss as it does in them. Built from the
+        cached terms (nothing is re-read or stored); an index without Chinese text has none."""
+        from teamgraph.embeddings.glosses import gloss_terms
+        glossed = {k: gloss_terms(t) for k, t in self.terms.items() if any(not mostly_latin(w) for w in t)}
+        if not any(glossed.values()):
+            self._english, self._gloss = {}, None
+            return
+        self._english = {k: [w for w in t if mostly_latin(w)] + glossed.get(k, []) for k, t in self.terms.items()}
+        self._gloss = LexicalIndex().fit(self._english)
+
+    def gloss(self, qterms: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 of a Latin-script brief over the English glosses of the documents in another script
+        (best first, top `k`); empty for a brief in Chinese or an index without glossed words."""
+        self._lex()
+        lex = self._gloss
+        if lex is None or not qterms or not self._latin_query(qterms):
+            return []
+        hits = lex.search([t for t in qterms if mostly_latin(t)], 4 * k, allowed)
+        cross = self._other_script(qterms, {key for key, _ in hits})
+        return [(key, s) for key, s in hits if key in cross][:k]
 
     # --- search ------------------------------------------------------------------------------
     def dense(self, qvec: np.ndarray, k: int, allowed: set[str] | None = None,
@@ -210,18 +239,20 @@ class Corpus:
         depth = max(depth or 0, 4 * k, 50, FLOOR_RANK, RERANK_DEPTH if ranker is not None and qvec is not None else 0)
         dense, lex, cand = self.candidates(qvec, qterms, depth, allowed, qvec_foreign)
         dsc, bsc, drank, brank, blind = cand.dense, cand.bm25, cand.dense_rank, cand.bm25_rank, cand.cross
+        glossed = {"bm25": cand.gloss} if cand.gloss else None
         if ranker is not None and qvec is not None and cand.keys:
             x = feature_matrix(self, qvec, qterms, cand, ranker.parts)
             text = {key: 2.0 * v for key, v in text_scores(ranker.scores(x), cand).items()}
             others = combsum_max(extra or {})
             fused = {key: text.get(key, 0.0) + others.get(key, 0.0) for key in text.keys() | others.keys()}
         else:
-            fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})}, {"bm25": ("dense", blind)})
+            fused = combsum_max({"dense": dense, "bm25": lex, **(extra or {})}, {"bm25": ("dense", blind)}, glossed)
         order = sorted(fused, key=lambda key: (-fused[key], key))[:k]
         floor = dense[min(FLOOR_RANK, len(dense)) - 1][1] if dense else 0.0
         cross = self._other_script(qterms, set(order))
         floor_x = self._multilingual_floor(qvec_foreign, allowed, dense) if cross else floor
         share = self._term_share(qterms)
+        gloss_share = self._term_share(qterms, self._english)  # a cross hit's words: its glosses
         words = known_word_share(qterms)
         words = 1.0 if words is None else words  # no word list installed: cannot tell, assume words
 
@@ -232,14 +263,14 @@ class Corpus:
                 own = [p for p in self._passage_keys(key) if (p not in self.foreign) == latin_query]
                 if not own or qvec is None:
                     d = dsc.get(key, floor_x)
-                    return MatchFeatures(d, d - floor_x, share(key), cross=True, words=words)
+                    return MatchFeatures(d, d - floor_x, gloss_share(key), cross=True, words=words)
                 # a document with passages in both scripts (a Chinese case filed on an English-named
                 # project): each part is judged on its own scale, and the better judgement counts
                 other = [p for p in self._passage_keys(key) if p not in set(own)]
                 qx = qvec_foreign if latin_query and qvec_foreign is not None else qvec
                 dx = float(np.max(self.vectors.vectors(other) @ qx)) if other else floor_x
                 ds = float(np.max(self.vectors.vectors(own) @ qvec))
-                return MatchFeatures(dx, dx - floor_x, share(key), cross=True, words=words,
+                return MatchFeatures(dx, dx - floor_x, gloss_share(key), cross=True, words=words,
                                      also=MatchFeatures(ds, ds - floor, share(key), words=words))
             d = dsc.get(key, floor)
             return MatchFeatures(d, d - floor, share(key), words=words)
@@ -248,12 +279,15 @@ class Corpus:
 
     def candidates(self, qvec: np.ndarray | None, qterms: list[str], depth: int, allowed: set[str] | None = None,
                    qvec_foreign: np.ndarray | None = None) -> tuple[list, list, Candidates]:
-        """The first stage: the dense and BM25 top-`depth` lists and their union as Candidates."""
+        """The first stage: the dense and BM25 top-`depth` lists and their union as Candidates, with
+        the gloss list's documents (an English brief's Chinese cases by their glosses) added."""
         dense = self.dense(qvec, depth, allowed, qvec_foreign) if qvec is not None else []
         lex = self.bm25(qterms, depth, allowed)
-        keys = list(dict.fromkeys([key for key, _ in dense] + [key for key, _ in lex]))
+        gloss = self.gloss(qterms, depth, allowed)
+        keys = list(dict.fromkeys([key for key, _ in dense] + [key for key, _ in lex] + [key for key, _ in gloss]))
         cand = Candidates(keys, dict(dense), dict(lex), {key: r for r, (key, _) in enumerate(dense, 1)},
-                          {key: r for r, (key, _) in enumerate(lex, 1)}, self._other_script(qterms, set(keys)))
+                          {key: r for r, (key, _) in enumerate(lex, 1)}, self._other_script(qterms, set(keys)),
+                          dict(gloss))
         return dense, lex, cand
 
     def _multilingual_floor(self, qvec_foreign: np.ndarray | None, allowed: set[str] | None,
@@ -284,16 +318,18 @@ class Corpus:
             return 2 * sum(1 for p in ps if p in self.foreign) < len(ps)
         return {key for key in keys if latin_doc(key) != latin_query}
 
-    def _term_share(self, qterms: list[str]):
-        """key → share of the query's meaningful term weight (idf) the document holds."""
+    def _term_share(self, qterms: list[str], terms_of: dict[str, list[str]] | None = None):
+        """key → share of the query's meaningful term weight (idf) the document holds (in
+        `terms_of`, default its own terms; the English view for the gloss channel)."""
         lex = self._lex()
         weights = {t: lex.idf(t) for t in dict.fromkeys(qterms) if meaningful(t)}
         total = sum(weights.values())
+        terms_of = self.terms if terms_of is None else terms_of
 
         def share(key: str) -> float:
             if total <= 0:
                 return 0.0
-            terms = set(self.terms.get(key, ()))
+            terms = set(terms_of.get(key, ()))
             return sum(w for t, w in weights.items() if t in terms) / total
         return share
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +65,7 @@ class Candidates:
     dense_rank: dict[str, int]
     bm25_rank: dict[str, int]
     cross: set[str]  # keys in another script than the brief
+    gloss: dict[str, float] = field(default_factory=dict)  # key → BM25 over its glosses (Corpus.gloss)
 
 
 def feature_matrix(corpus, qvec: np.ndarray, qterms: list[str], cand: Candidates,
@@ -141,7 +142,9 @@ def text_scores(s: np.ndarray, cand: Candidates) -> dict[str, float]:
     the same-script candidates it ranks i-th and (i+1)-th gets a learned score between theirs. The
     model never saw a brief whose answer is in another script (the dev data has none to train on):
     fed imputed features it ranked English → Chinese answers far below CombSUM (MRR@10 0.33 vs
-    0.57, bench/ltr_fusion.py). A brief with no same-script candidate is ranked by the model alone."""
+    0.57, bench/ltr_fusion.py). CombSUM's BM25 share for them is their BM25 over their English
+    glosses where the index has any (embeddings.glosses, `cand.gloss`). A brief with no same-script
+    candidate is ranked by the model alone."""
     from teamgraph.embeddings.fusion import combsum_max
     keys = cand.keys
     if not keys:
@@ -151,7 +154,7 @@ def text_scores(s: np.ndarray, cand: Candidates) -> dict[str, float]:
         return dict(zip(keys, np.exp(s - s.max()).tolist()))
     t = np.exp(s - s[same].max())
     comb = combsum_max({"dense": list(cand.dense.items()), "bm25": list(cand.bm25.items())},
-                       {"bm25": ("dense", cand.cross)})
+                       {"bm25": ("dense", cand.cross)}, {"bm25": cand.gloss} if cand.gloss else None)
     c = np.array([comb.get(k, 0.0) for k in keys])
     cs, ts = np.sort(c[same]), np.sort(t[same])  # ascending: the i-th CombSUM place ↔ the i-th learned score
     placed = np.interp(c[~same], cs, ts)

@@ -146,7 +146,7 @@ def test_a_hit_with_passages_in_both_scripts_gets_the_better_judgement():
 def test_a_brief_of_no_words_needs_more_meaning_to_fit():
     words, noise = MatchFeatures(0.4, 0.1, 0.3), MatchFeatures(0.4, 0.1, 0.3, words=0.0)
     assert match_probability(noise, "multilingual") < match_probability(words, "multilingual")
-    cross = MatchFeatures(0.33, 0.1, 0.0, cross=True)
+    cross = MatchFeatures(0.33, 0.1, 0.2, cross=True)  # a fifth of the brief's term weight in its glosses
     assert match_probability(replace(cross, words=0.0), "multilingual") < THRESHOLD < match_probability(
         cross, "multilingual")
 
