@@ -469,6 +469,7 @@ def apply_saved(tg: Teamgraph, scenario_id: str, viewer: Viewer, **booking) -> d
     `booking` as `apply` takes it (request or portfolio, book, teams, …)."""
     from teamgraph.scenario_shelf import Shelf
     shelf = Shelf(tg.settings.data_dir)
-    out = apply(tg, shelf.open_scenario(scenario_id, viewer), viewer, **booking)
-    out["saved"] = shelf.applied(scenario_id, viewer, out["revision"])
+    with shelf.applying(scenario_id, viewer) as scenario:
+        out = apply(tg, scenario, viewer, **booking)
+        out["saved"] = shelf.applied(scenario_id, viewer, out["revision"])
     return out

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,7 @@ def _about(change, pattern) -> bool:
 class Shelf:
     def __init__(self, data_dir: Path):
         self.folder = Path(data_dir) / "scenarios"
+        self._held = threading.local()
 
     @staticmethod
     def _may(viewer: Viewer) -> None:
@@ -93,13 +95,23 @@ class Shelf:
     def _locked(self):
         """One check-then-write at a time over the folder (an flock on `.lock`: other threads open
         their own description of it, other processes too), so two edits of one version, or an edit
-        racing an apply, cannot both pass the check."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / ".lock", "a") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
+        racing an apply, cannot both pass the check. Re-entrant within a thread, so an apply can
+        hold it from reading the scenario to marking it applied."""
+        if getattr(self._held, "depth", 0):
+            self._held.depth += 1
             try:
                 yield
             finally:
+                self._held.depth -= 1
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / ".lock", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            self._held.depth = 1
+            try:
+                yield
+            finally:
+                self._held.depth = 0
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def _write(self, record: dict) -> dict:
@@ -177,6 +189,14 @@ class Shelf:
     def open_scenario(self, scenario_id: str, viewer: Viewer) -> Scenario:
         """The saved scenario, validated; ScenarioDone when it was applied or discarded already."""
         return parse_scenario(self._open(scenario_id, viewer, "applied")["scenario"], scenario_id)
+
+    @contextmanager
+    def applying(self, scenario_id: str, viewer: Viewer):
+        """The saved scenario to apply, with the folder held until `applied` marks it: an edit or a
+        discard arriving meanwhile waits, then finds it applied (ScenarioDone), so the body marked
+        applied is always the one that was applied."""
+        with self._locked():
+            yield self.open_scenario(scenario_id, viewer)
 
     def applied(self, scenario_id: str, viewer: Viewer, revision: int) -> dict:
         return self._done(scenario_id, viewer, "applied", revision=revision)

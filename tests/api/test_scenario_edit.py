@@ -109,6 +109,29 @@ def test_applying_an_edited_scenario_writes_the_edit(client, auth, saved, servic
     assert [(p.start.isoformat(), p.capacity) for p in periods if p.end is None] == [("2026-07-01", 0.0)]
 
 
+def test_an_edit_arriving_during_an_apply_waits_and_finds_it_applied(client, auth, saved, app, monkeypatch):
+    """What is marked applied is what was applied: an edit sent while the apply runs is held until the
+    scenario is marked, then refused as done, and the record keeps the applied body."""
+    import teamgraph.scenario_run as scenario_run
+    inner, edits = scenario_run.apply, []
+    editor = threading.Thread(target=lambda: edits.append(
+        put(app.test_client(), auth("admin"), saved["id"], {"scenario": LATER, "version": 1})))
+
+    def apply_while_someone_edits(*args, **kwargs):
+        editor.start()
+        editor.join(0.5)  # the edit cannot get in while the apply holds the scenario
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(scenario_run, "apply", apply_while_someone_edits)
+    r = client.post("/api/v1/scenarios/apply", json={"scenario_id": saved["id"]}, headers=auth("hr"))
+    assert r.status_code == 200, r.get_json()
+    editor.join(30)
+    [edit] = edits
+    assert edit.status_code == 409 and edit.get_json()["code"] == "scenario_done"
+    kept = client.get(f"/api/v1/scenarios/{saved['id']}", headers=auth("hr")).get_json()
+    assert kept["status"] == "applied" and kept["version"] == 1 and kept["scenario"] == LEAVES
+
+
 def test_a_portfolio_what_if_pairs_the_teams_request_by_request(client, auth, team_request):
     second = {**team_request, "name": "Second", "requirements": [{"skill": "Python", "level": 2, "count": 1}],
               "budget": 50000}
