@@ -178,11 +178,12 @@ class Corpus:
         English lessons hold weighs as little through a gloss as it does in them. Built from the
         cached terms (nothing is re-read or stored); an index without Chinese text has none."""
         from teamgraph.embeddings.glosses import gloss_terms
-        glossed = {k: gloss_terms(t) for k, t in self.terms.items() if any(not mostly_latin(w) for w in t)}
+        latin = {w: mostly_latin(w) for t in self.terms.values() for w in set(t)}  # each distinct term once
+        glossed = {k: gloss_terms(t, latin) for k, t in self.terms.items() if not all(latin[w] for w in t)}
         if not any(glossed.values()):
             self._english, self._gloss = {}, None
             return
-        self._english = {k: [w for w in t if mostly_latin(w)] + glossed.get(k, []) for k, t in self.terms.items()}
+        self._english = {k: [w for w in t if latin[w]] + glossed.get(k, []) for k, t in self.terms.items()}
         self._gloss = LexicalIndex().fit(self._english)
 
     def gloss(self, qterms: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:

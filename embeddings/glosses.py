@@ -25,10 +25,12 @@ is relied on. Without the package no glosses are made and nothing else changes.
 from __future__ import annotations
 
 import gzip
+import marshal
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 from teamgraph.embeddings.ensemble import mostly_latin
 from teamgraph.embeddings.lexical import meaningful, tokenize
@@ -58,15 +60,9 @@ def _senses(defs: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def dictionary() -> dict[str, list[str]] | None:
-    """Simplified (and traditional) headword → its entries' definition fields, or None when the
-    dictionary package is not installed. Kept raw (≈ 0.3 s to read): a word's senses are cleaned
-    and tokenised only when a document holds it (word_glosses)."""
-    try:
-        raw = files(DATA[0]).joinpath(DATA[1]).read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        return None
+def _parse(raw: bytes) -> dict[str, list[str]]:
+    """Simplified (and traditional) headword → its entries' definition fields, a proper noun's
+    entry (capitalised pinyin) marked "P", a common one "C"."""
     out: dict[str, list[str]] = {}
     for line in gzip.decompress(raw).decode("utf-8").splitlines():
         if line.startswith("#"):
@@ -74,17 +70,75 @@ def dictionary() -> dict[str, list[str]] | None:
         m = _LINE.match(line)
         if m:
             trad, simp, pinyin, defs = m.groups()
-            entry = ("P" if pinyin[:1].isupper() else "C") + defs  # a proper noun's entry is marked
+            entry = ("P" if pinyin[:1].isupper() else "C") + defs
             for head in dict.fromkeys((simp, trad)):
                 out.setdefault(head, []).append(entry)
     return out
+
+
+class Dictionary:
+    """CC-CEDICT's entries for the words asked about. Parsing the whole file costs ~1 CPU-s, which
+    every cold query over an index with Chinese text paid (issue 11), so once parsed it is kept in
+    the models dir split by headwords' first character (embeddings/char_split.py, as jieba's
+    dictionary is), keyed by the data file and FORMAT; a word's look-up then reads only the blobs
+    of its own characters, which hold every sub-word `_sub_words` can try. Without a writable
+    models dir the whole file is parsed in memory."""
+
+    FORMAT = 1  # bump when what _parse keeps changes
+    INDEX, BLOBS = "index.marshal", "blobs.bin"
+
+    def __init__(self, data: Path, models_dir: Path | None):
+        self._data, self._entries = data, {}
+        self._split = None
+        folder = self._folder(data, models_dir) if models_dir is not None else None
+        try:
+            if folder is not None and not (folder / self.INDEX).exists():
+                self._write(data, folder)
+            if folder is not None:
+                from teamgraph.embeddings.char_split import PrefixSplit
+                self._split = PrefixSplit(folder / self.BLOBS, marshal.loads((folder / self.INDEX).read_bytes()))
+        except (OSError, EOFError, ValueError, TypeError):
+            self._split = None
+        if self._split is None:
+            self._entries = _parse(data.read_bytes())
+
+    def _folder(self, data: Path, models_dir: Path) -> Path:
+        from teamgraph.embeddings.onnx_encoder import source_key
+        return Path(models_dir) / f"cedict-{source_key(data, f'glosses-{self.FORMAT}')}"
+
+    def _write(self, data: Path, folder: Path) -> None:
+        from teamgraph.embeddings.char_split import write_split
+        from teamgraph.embeddings.onnx_encoder import new_folder
+        with new_folder(folder, self.INDEX) as tmp:
+            index = write_split(tmp / self.BLOBS, _parse(data.read_bytes()))
+            (tmp / self.INDEX).write_bytes(marshal.dumps(index))
+
+    def entries(self, word: str) -> dict[str, list[str]]:
+        """A table holding `word` and every substring of it that is a headword."""
+        if self._split is not None:
+            self._split.fill(word, self._entries)
+        return self._entries
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary | None:
+    """The bundled CC-CEDICT, or None when the dictionary package is not installed."""
+    try:
+        data = Path(str(files(DATA[0]).joinpath(DATA[1])))
+        if not data.is_file():
+            return None
+    except (ModuleNotFoundError, OSError):
+        return None
+    from teamgraph.embeddings.encoder import default_models_dir
+    return Dictionary(data, default_models_dir())
 
 
 @lru_cache(maxsize=100_000)
 def _entry_terms(word: str) -> tuple[str, ...]:
     """Index terms of the first MAX_SENSES senses of `word`'s entries; a proper noun's entry
     (capitalised pinyin) counts only when the word has no common one."""
-    entries = (dictionary() or {}).get(word, [])
+    d = dictionary()
+    entries = d.entries(word).get(word, []) if d is not None else []
     chosen = [e[1:] for e in entries if e[0] == "C"] or [e[1:] for e in entries]
     senses = [s for defs in chosen for s in _senses(defs)]
     terms = [t for s in senses[:MAX_SENSES] for t in tokenize(s) if meaningful(t) and t not in GLOSS_STOP]
@@ -111,15 +165,19 @@ def word_glosses(word: str) -> tuple[str, ...]:
     d = dictionary()
     if d is None or len(word) < MIN_CHARS:
         return ()
-    if word in d:
+    table = d.entries(word)
+    if word in table:
         return _entry_terms(word)
-    return tuple(dict.fromkeys(t for w in _sub_words(word, d) for t in _entry_terms(w)))
+    return tuple(dict.fromkeys(t for w in _sub_words(word, table) for t in _entry_terms(w)))
 
 
-def gloss_terms(terms: Iterable[str]) -> list[str]:
+def gloss_terms(terms: Iterable[str], latin: Mapping[str, bool] | None = None) -> list[str]:
     """The English gloss terms of a document's Chinese index terms, in order (a word's terms once
-    per occurrence, so BM25's term frequency still counts how often the document says it)."""
-    return [g for t in terms if not mostly_latin(t) for g in word_glosses(t)]
+    per occurrence, so BM25's term frequency still counts how often the document says it).
+    `latin`, when given, is mostly_latin of every term, worked out once for a whole corpus."""
+    def is_latin(t: str) -> bool:
+        return latin[t] if latin is not None else mostly_latin(t)
+    return [g for t in terms if not is_latin(t) for g in word_glosses(t)]
 
 
 def available() -> bool:

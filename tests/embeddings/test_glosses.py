@@ -99,3 +99,22 @@ def test_the_gloss_score_replaces_the_stand_in_for_cross_script_keys_only():
     # zh2 holds the brief's words through its glosses: best of the glossed, its BM25 share is 1
     assert glossed["zh2"] == pytest.approx(0.5 + 1.0) and glossed["zh1"] == pytest.approx(0.75 + 0.5)
     assert glossed["en"] == plain["en"]
+
+
+def test_the_dictionary_kept_in_the_models_dir_answers_as_the_whole_file_does(tmp_path):
+    """A cold query reads the kept split copy (only the blobs of a word's characters), never the
+    whole gzipped file again; what it answers equals a parse of the whole file."""
+    data = glosses.dictionary()._data
+    whole = glosses._parse(data.read_bytes())
+    made = glosses.Dictionary(data, tmp_path)  # parses once and keeps the copy
+    [kept] = tmp_path.glob("cedict-*")
+    assert (kept / glosses.Dictionary.INDEX).exists()
+    again = glosses.Dictionary(data, tmp_path)
+    assert again._split is not None and again._entries == {}  # nothing read until a word is asked
+    for word in ("报价", "审批周期", "客户", "数据", "銀行"):
+        table = again.entries(word)
+        for i in range(len(word)):
+            for j in range(i + 1, len(word) + 1):
+                assert table.get(word[i:j]) == whole.get(word[i:j]), word[i:j]
+        assert made.entries(word).get(word) == whole.get(word)
+    assert len(again._entries) < len(whole) / 10
