@@ -56,6 +56,8 @@ MATRIX = [
         {"hire": {"name": "Planned analyst", "department": "fin"}}]}}, HR),
     ("GET", "/api/v1/scenarios", None, HR),
     ("GET", "/api/v1/scenarios/sc-none", None, HR),
+    ("PUT", "/api/v1/scenarios/sc-none", {"scenario": {"name": "Hire", "changes": [
+        {"hire": {"name": "Planned analyst", "department": "fin"}}]}, "version": 1}, HR),
     ("POST", "/api/v1/scenarios/sc-none/discard", {}, HR),
 ]
 ROUTE_OF = {"/api/v1/skills/python/graph": "/api/v1/skills/{skill_id}/graph",
