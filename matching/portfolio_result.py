@@ -18,6 +18,7 @@ from teamgraph.matching.portfolio_check import check_staffing
 from teamgraph.matching.portfolio_load import peak_after, util_after
 from teamgraph.matching.portfolio_model import met_units
 from teamgraph.matching.portfolio_pool import PortfolioPool
+from teamgraph.matching.render import unfilled_words
 from teamgraph.matching.request_fields import STAFF_OBJECTIVE
 
 
@@ -134,13 +135,13 @@ def _team(pool: PortfolioPool, k: int, xs, roles, placed, unmet: list[dict]) -> 
                         "needed_for": needed_for(pb, local, local_roles, i),
                         "allocation": placed[g, k], "forced": pool.is_forced(g, k)})
     filled = [sum(r in rs for rs in local_roles.values()) for r in range(len(pb.request.requirements))]
-    uncovered = [{"skill": rq.skill, "level": rq.level, "missing": rq.count - n}
+    uncovered = [{"skill": rq.skill, "label": rq.label or rq.skill, "level": rq.level, "missing": rq.count - n}
                  for rq, n in zip(pb.request.requirements, filled) if n < rq.count]
     # cost as the single-team answers state it (Problem.cost: rate × FTE × hours); HR/admin only
     # (teamgraph.present drops it for other roles), the budget is the sponsor's own figure
     cost = round(sum(pb.cost(i, placed[g, k]) for g, i in zip(team, local)), 2)
-    return {"request": pb.request.name, "members": members, "uncovered": uncovered, "unmet": unmet,
-            "cost": cost, "budget": pb.request.budget}
+    return {"request": pb.request.name, "members": members, "uncovered": uncovered,
+            "unfilled": unfilled_words(uncovered), "unmet": unmet, "cost": cost, "budget": pb.request.budget}
 
 
 def coverage(pool: PortfolioPool, unmet: dict[int, list[dict]]) -> float:

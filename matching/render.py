@@ -133,11 +133,24 @@ def suggestion_text(sug) -> str:
     return "\n".join(out)
 
 
+def unfilled_words(uncovered: list[dict]) -> str:
+    """A portfolio team's unfilled skill slots (its `uncovered`) by skill name and level, e.g.
+    "unfilled: Kubernetes (level 4), Pricing (level 3, 2 people)"; "" when none. The one wording
+    of them: the CLI prints it, and the portfolio JSON carries it as `unfilled` for the sponsor and
+    what-if pages (the entries keep the skill ids)."""
+    def slot(u: dict) -> str:
+        n = u.get("missing", 1)
+        return f"{u.get('label') or u['skill']} (level {u['level']}{f', {n} people' if n > 1 else ''})"
+    return "unfilled: " + ", ".join(slot(u) for u in uncovered) if uncovered else ""
+
+
+def slot_shortfall(u: dict) -> bool:
+    """A soft-mode `unmet` entry that is a skill slot short (said by `unfilled_words` instead)."""
+    return u.get("rule") == "coverage" and "missing" in u
+
+
 def unmet_words(u: dict) -> str:
-    """One soft-mode `unmet` entry of a portfolio team, in words."""
-    if u.get("rule") == "coverage" and "missing" in u:
-        n = u["missing"]
-        return f"{u.get('label') or u['skill']} ≥ {u['level']}: {n} more {'person' if n == 1 else 'people'} needed"
+    """One soft-mode `unmet` entry of a portfolio team other than a slot short, in words."""
     if u.get("rule") == "department" and "department" in u:
         return f"no member from required department {u.get('department_name') or u['department']}"
     if u.get("rule") == "size" and "minimum" in u:
@@ -182,9 +195,10 @@ def portfolio_text(res) -> str:
             what = ", ".join(m.get("covers_labels", m["covers"])) or m.get("needed_for") or ("" if forced_in else "-")
             members.append(f"{names[m['id']]} ({'; '.join(w for w in (what, forced_in) if w)})")
         out.append(f"  {t['request']}: {', '.join(members) or '(not staffed)'}")
-        # A shortfall is either listed in soft mode's unmet or a broken rule printed above, so
-        # `uncovered` (the same slots by skill id, for programs) is not repeated here.
-        out += [f"    unmet: {unmet_words(u)}" for u in t.get("unmet", [])]
+        # Slots short are said once, by name (soft mode's unmet lists the same slots again).
+        unfilled = unfilled_words(t.get("uncovered", []))
+        out += [f"    {unfilled}"] if unfilled else []
+        out += [f"    unmet: {unmet_words(u)}" for u in t.get("unmet", []) if not slot_shortfall(u)]
     if people:
         rows = [[names[p["id"]], load_text(p)] for p in people[:30]]
         out += ["  " + line for line in _table(rows, ["busiest assigned people", "load before→after"])]

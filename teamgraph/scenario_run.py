@@ -40,6 +40,7 @@ from teamgraph.errors import AccessDenied, FieldProblem, IndexMissing, Validatio
 from teamgraph.graph.bookings import LIVE
 from teamgraph.graph.integrity import REFERENCES
 from teamgraph.graph.model import WRITE_ORDER, ChangeSet, Viewer
+from teamgraph.matching.render import slot_shortfall, unfilled_words
 from teamgraph.scenario_plan import Plan, plan
 from teamgraph.scenarios import Scenario, resolve
 from teamgraph.service import Teamgraph
@@ -258,8 +259,10 @@ def _portfolio_side(viewed: dict, requests) -> dict:
         else:
             queue = by_name.get(q.name) or []
             t = queue.pop(0) if queue else {}
+        # slots short by name in one line (unfilled_words); the other unmet rules by their messages
         teams.append({"request": q.name, "members": [{"id": m["id"], "name": m["name"]} for m in t.get("members", [])],
-                      "uncovered": t.get("uncovered", []), "unmet": [u.get("message") for u in t.get("unmet", [])],
+                      "uncovered": t.get("uncovered", []), "unfilled": unfilled_words(t.get("uncovered", [])),
+                      "unmet": [u.get("message") for u in t.get("unmet", []) if not slot_shortfall(u)],
                       "cost": t.get("cost"), "budget": q.budget})
     costs = [t["cost"] for t in teams if t["cost"] is not None]
     budgets = [t["budget"] for t in teams if t["budget"] is not None]

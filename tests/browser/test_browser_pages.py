@@ -147,6 +147,7 @@ def test_hr_staffs_a_portfolio_by_keyboard(phone, signed_in, screenshots):
     names = [a.text for a in team.find_elements(By.CSS_SELECTOR, "li a")]
     assert len(names) >= 2 and all(" " in n for n in names), names  # people by name
     assert "SQL" in team.text and "sql" not in team.text.split()  # skills by name, not slug
+    assert not team.find_elements(By.CSS_SELECTOR, ".unmet")  # fully staffed: nothing said left unmet
     shot(phone, screenshots, "portfolio-390")
     assert_accessible(phone, "sponsor page with a staffed portfolio")
 

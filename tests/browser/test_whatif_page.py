@@ -113,6 +113,9 @@ def test_hr_runs_a_portfolio_what_if_then_saves_edits_and_reopens_it(browser, li
         assert label in rows and all(rows[label]), (label, rows)
     assert "skill slots filled" in rows["Coverage"][1] and "requests fully staffed" in rows["Coverage"][1]
     assert "%" in rows["Peak utilisation"][0] and "Score" not in rows
+    # both teams are fully staffed: no unfilled line (a short team names its skills: "Unfilled: SQL (level 4)")
+    teams = rows["Team: Pricing engine"] + rows["Team: Quote reports"]
+    assert not browser.find_elements(By.CSS_SELECTOR, "#side-by-side .unfilled") and not any("nfilled" in t for t in teams)
     assert "Added by the scenario: Planned analyst" in browser.find_element(By.ID, "people-changed").text
     assert browser.find_element(By.ID, "apply-book").text == "Apply and book these teams"
 

@@ -63,7 +63,8 @@ def test_soft_mode_respects_the_cap_and_reports_uncovered(tiny_store):
     utils = peak_after(tiny_store, pf, res)
     assert max(utils.values()) <= 0.6 + 1e-9
     a = next(t for t in res.teams if t["request"] == "A")
-    assert a["uncovered"] == [{"skill": "python", "level": 3, "missing": 1}]  # cy would reach 87.5 %
+    assert a["uncovered"] == [{"skill": "python", "label": "Python", "level": 3, "missing": 1}]  # cy would reach 87.5 %
+    assert a["unfilled"] == "unfilled: Python (level 3)"
     assert res.covered == 5 and res.required == 6
     assert res.covered >= res.baseline_covered
     assert res.to_dict()["teams"]

@@ -34,9 +34,10 @@ def test_soft_mode_text_names_people_and_says_what_stays_unmet(tiny_store):
     [member] = q["members"]
     name = tiny_store.get("person", member["id"]).name
     assert f"  Q: {name} (represents required department Operations)" in text
-    assert "    unmet: Python ≥ 3: 1 more person needed" in text
+    assert "    unfilled: Python (level 3)" in text
     assert "  Hiring: (not staffed)" in text
-    assert "    unmet: Recruiting ≥ 3: 1 more person needed" in text  # a bare id reads as the skill name
+    assert "    unfilled: Recruiting (level 3)" in text  # a bare id reads as the skill name
+    assert "more person needed" not in text and "has 0 of 1 people" not in text  # each slot said once
     assert "    unmet: 0 members, below the size minimum of 2" in text
     assert "    unmet: no member from required department People & Culture" in text
     for line in team_lines(text):  # no person or department id where people read

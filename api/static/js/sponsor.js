@@ -399,15 +399,14 @@
     $("portfolio-go").disabled = !portfolio.length;
   }
 
+  // The skill slots a team leaves unfilled, by name in the server's one wording (`unfilled`), then
+  // the other rules soft mode leaves unmet (a department, the size minimum) by their messages.
   function unmetList(t) {
-    const unmet = t.unmet || [];
-    if (unmet.length) {
-      return el("div", { class: "alert warn" }, el("b", {}, "Left unmet under the load cap: "),
-        el("ul", {}, unmet.map((u) => el("li", {}, u.message))));
-    }
-    const missing = t.uncovered || [];  // answers from before `unmet` existed
-    return missing.length ? el("div", { class: "alert warn" }, el("b", {}, "Uncovered: "),
-      missing.map((u) => `${u.skill} ≥ ${u.level} (${u.missing} missing)`).join(", ")) : null;
+    const other = (t.unmet || []).filter((u) => u.rule !== "coverage");
+    if (!t.unfilled && !other.length) return null;
+    const lines = [t.unfilled ? t.unfilled.charAt(0).toUpperCase() + t.unfilled.slice(1) : null, ...other.map((u) => u.message)];
+    return el("div", { class: "alert warn unmet" }, el("b", {}, "Left unmet: "),
+      el("ul", {}, lines.filter(Boolean).map((x) => el("li", {}, x))));
   }
 
   function portfolioView(r) {

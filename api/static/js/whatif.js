@@ -295,12 +295,12 @@
     return `${c.met} of ${c.total} skill slots filled · ${c.requests_staffed} of ${c.requests} requests fully staffed`;
   }
 
-  /** One request's team in a portfolio column: who, what stays unmet (in words), its cost (HR). */
+  /** One request's team in a portfolio column: who, the skill slots it leaves unfilled by name (the
+   server's wording), what else stays unmet, its cost (HR). */
   function portfolioTeam(t) {
-    const missing = t.uncovered.reduce((n, u) => n + u.missing, 0);
     const budgetLeft = t.budget !== null && t.budget !== undefined && t.cost !== null && t.cost !== undefined ? t.budget - t.cost : null;
     return el("div", {}, t.members.length ? names(t.members) : "no team",
-      missing ? el("div", { class: "small" }, `${missing} skill slot(s) unfilled`) : null,
+      t.unfilled ? el("div", { class: "small unfilled" }, cap(t.unfilled)) : null,
       t.unmet.length ? el("ul", { class: "small" }, t.unmet.map((m) => el("li", {}, m))) : null,
       hr && t.members.length ? el("div", { class: "small muted" }, "Cost: ", costWords({ ...t, budget_left: budgetLeft })) : null);
   }
