@@ -186,17 +186,14 @@ class Shelf:
             return self._write({**record, "name": scenario.name, "scenario": body, "version": current + 1,
                                 "updated_by": viewer.person, "updated_role": viewer.role, "updated_at": _now()})
 
-    def open_scenario(self, scenario_id: str, viewer: Viewer) -> Scenario:
-        """The saved scenario, validated; ScenarioDone when it was applied or discarded already."""
-        return parse_scenario(self._open(scenario_id, viewer, "applied")["scenario"], scenario_id)
-
     @contextmanager
     def applying(self, scenario_id: str, viewer: Viewer):
-        """The saved scenario to apply, with the folder held until `applied` marks it: an edit or a
-        discard arriving meanwhile waits, then finds it applied (ScenarioDone), so the body marked
-        applied is always the one that was applied."""
+        """The saved scenario to apply (validated; ScenarioDone when it was applied or discarded
+        already), with the folder held until `applied` marks it: an edit or a discard arriving
+        meanwhile waits, then finds it applied (ScenarioDone), so the body marked applied is always
+        the one that was applied."""
         with self._locked():
-            yield self.open_scenario(scenario_id, viewer)
+            yield parse_scenario(self._open(scenario_id, viewer, "applied")["scenario"], scenario_id)
 
     def applied(self, scenario_id: str, viewer: Viewer, revision: int) -> dict:
         return self._done(scenario_id, viewer, "applied", revision=revision)
