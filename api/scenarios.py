@@ -180,6 +180,8 @@ def update(scenario_id: str):
     data = json_body()
     body, scenario = _body(data)
     version = body_field(data, "version", int, required=True)
+    if version < 1:  # versions count from 1: a 0 or a negative one was never opened (not a conflict)
+        raise ValidationError(FieldProblem(f"must be at least 1 (the version you opened), not {version}", field="version"))
     resolve(scenario, service())  # names too, so the edited scenario can run
     return json_response(_shelf().update(scenario_id, body, version, viewer(), name_of=service().person_name))
 
