@@ -11,6 +11,8 @@ import pytest
 
 from teamgraph import limits
 
+from tests.api.test_limits import _error as refused  # status, no traceback, the field named
+
 LEAVES = {"name": "Ana Lima leaves in spring", "changes": [{"remove": {"person": "Ana Lima", "from": "2026-04-01"}}]}
 LATER = {"name": "Ana Lima leaves in summer", "changes": [{"remove": {"person": "ana", "from": "2026-07-01"}}]}
 
@@ -27,15 +29,6 @@ def saved(client, auth, settings):
 def put_raw(client, auth, scenario_id: str, data: str):
     return client.put(f"/api/v1/scenarios/{scenario_id}", data=data, content_type="application/json",
                       headers=auth("hr"))
-
-
-def refused(resp, status: int, field: str) -> dict:
-    text = resp.get_data(as_text=True)
-    assert resp.status_code == status, text
-    assert "Traceback" not in text
-    body = resp.get_json()
-    assert field in [f.get("field") for f in body["fields"]], body
-    return body
 
 
 def unchanged(client, auth, saved) -> None:
