@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import marshal
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -111,7 +110,8 @@ def matching_terms(query: str, doc_terms: Iterable[str], limit: int = 12,
     return [seen[t] for t in order][:limit]
 
 
-STEMS_FORMAT = 1  # bump when what `_english_stems` keeps changes
+STEMS_FORMAT = 2  # bump when what `_english_stems` keeps changes (2: a folder, written as the other caches are)
+STEMS = "stems.marshal"  # the file in the stems folder, written last (what readers look for)
 
 
 @lru_cache(maxsize=1)
@@ -127,7 +127,7 @@ def _english_stems() -> frozenset[str] | None:
     except (ImportError, OSError, TeamgraphError):
         return None
     try:
-        return frozenset(marshal.loads(kept.read_bytes()))
+        return frozenset(marshal.loads((kept / STEMS).read_bytes()))
     except (OSError, EOFError, ValueError, TypeError):
         pass
     try:
@@ -137,11 +137,10 @@ def _english_stems() -> frozenset[str] | None:
     words = [w for w in vocab if w.isascii() and w.isalpha() and len(w) >= 2]
     s = _stemmer()
     stems = frozenset(s.stemWords(words) if s is not None else words)
+    from teamgraph.embeddings.onnx_encoder import new_folder  # the models dir's one way to write a cache
     try:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_name(f".new-{os.getpid()}-{kept.name}")
-        tmp.write_bytes(marshal.dumps(stems))
-        os.replace(tmp, kept)  # whole or not at all; a concurrent writer writes the same
+        with new_folder(kept, STEMS) as tmp:  # whole or not at all; of concurrent writers the first wins
+            (tmp / STEMS).write_bytes(marshal.dumps(stems))
     except OSError:  # a read-only home: stemmed again next time
         pass
     return stems
@@ -155,7 +154,7 @@ def _stems_file(vocab_file: Path) -> Path:
         library = source_key(Path(Stemmer.__file__), "stemmer")
     except ImportError:
         library = "none"
-    return default_models_dir() / f"english-stems-{source_key(vocab_file, f'stems-{STEMS_FORMAT}-{library}')}.marshal"
+    return default_models_dir() / f"english-stems-{source_key(vocab_file, f'stems-{STEMS_FORMAT}-{library}')}"
 
 
 def _in_jieba_dictionary(word: str) -> bool:

@@ -90,7 +90,8 @@ def test_english_stems_kept_in_the_models_dir_are_the_stems_of_the_vocabulary(tm
     try:
         assert lexical._english_stems() == want  # stemmed, and kept
         kept = lexical._stems_file(vocab_file)
-        assert kept.parent == tmp_path and kept.exists()
+        assert kept.parent == tmp_path and (kept / lexical.STEMS).is_file()  # written as the other caches are
+        assert not list(tmp_path.glob(".new-*"))  # new_folder's temporary folder renamed, nothing left over
         lexical._english_stems.cache_clear()
         monkeypatch.setattr(lexical, "_stemmer", lambda: None)  # stemming again would give the bare words
         assert lexical._english_stems() == want  # read back
